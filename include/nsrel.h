@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libnsrel: Linux kernel namespaces and how they relate.
+ *
+ * Every function that can fail returns a negative errno; the kernel's own
+ * errno is passed through unchanged. File descriptors passed in are
+ * borrowed, never closed; file descriptors returned belong to the caller
+ * and are O_CLOEXEC.
+ */
+#ifndef NSREL_H
+#define NSREL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * The namespace type constants are the kernel's CLONE_NEW* flags. They are
+ * spelled exactly as in <sched.h> and <linux/sched.h>, so that including
+ * either of those as well is harmless.
+ */
+#ifndef CLONE_NEWNS
+#define CLONE_NEWNS 0x00020000
+#endif
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+#ifndef CLONE_NEWUTS
+#define CLONE_NEWUTS 0x04000000
+#endif
+#ifndef CLONE_NEWIPC
+#define CLONE_NEWIPC 0x08000000
+#endif
+#ifndef CLONE_NEWUSER
+#define CLONE_NEWUSER 0x10000000
+#endif
+#ifndef CLONE_NEWPID
+#define CLONE_NEWPID 0x20000000
+#endif
+#ifndef CLONE_NEWNET
+#define CLONE_NEWNET 0x40000000
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/* All eight types, as a mask of CLONE_NEW* bits. */
+#define NSREL_ALL_TYPES                                                        \
+	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC |         \
+	 CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWTIME)
+
+/* The identity of a namespace. */
+struct nsrel_id {
+	dev_t dev;     /* st_dev of the nsfs inode */
+	ino_t ino;     /* st_ino of the nsfs inode */
+	uint64_t nsid; /* the kernel's 64-bit namespace id, 0 if it has none */
+};
+
+/* ---- The relations API (the linuxns_rel API, in C) -------------------- */
+
+int nsrel_open(const char *path);
+int nsrel_get_nstype(int nsfd);
+int nsrel_get_userns(int nsfd);
+int nsrel_get_parentns(int nsfd);
+int nsrel_get_owner_uid(int nsfd, uid_t *ret_uid);
+int nsrel_get_id(int nsfd, struct nsrel_id *ret_id);
+
+int nsrel_get_nstype_path(const char *path);
+int nsrel_get_userns_path(const char *path);
+int nsrel_get_parentns_path(const char *path);
+int nsrel_get_owner_uid_path(const char *path, uid_t *ret_uid);
+int nsrel_get_id_path(const char *path, struct nsrel_id *ret_id);
+
+const char *nsrel_nstype_str(int nstype);
+int nsrel_nstype_from_str(const char *name);
+
+/* The eight types in a fixed order (mnt, cgroup, uts, ipc, user, pid, net,
+ * time): nsrel_nstype_at(i) for i < NSREL_NSTYPE_COUNT, and its inverse. */
+#define NSREL_NSTYPE_COUNT 8
+int nsrel_nstype_at(unsigned i);
+int nsrel_nstype_index(int nstype);
+
+/* ---- Discovery --------------------------------------------------------- */
+
+/* Where namespaces are looked for; each source can be switched off. */
+enum nsrel_source {
+	NSREL_SRC_PROCS = 1u << 0,     /* /proc/PID/ns, *_for_children */
+	NSREL_SRC_TASKS = 1u << 1,     /* threads in other namespaces */
+	NSREL_SRC_FDS = 1u << 2,       /* namespace fds, sockets */
+	NSREL_SRC_MOUNTS = 1u << 3,    /* nsfs bind mounts, every mntns */
+	NSREL_SRC_HIERARCHY = 1u << 4, /* hidden parents of user/pid ns */
+	NSREL_SRC_LISTNS = 1u << 5,    /* listns(2), where the kernel has it */
+	NSREL_SRC_ALL = (1u << 6) - 1,
+};
+
+struct nsrel_scan_opts {
+	size_t sz;        /* sizeof(struct nsrel_scan_opts) */
+	unsigned types;   /* mask of CLONE_NEW*; 0 means all */
+	unsigned sources; /* mask of enum nsrel_source; 0 means all */
+};
+
+struct nsrel_model;
+struct nsrel_ns;
+struct nsrel_proc;
+struct nsrel_ref;
+
+/* opts may be NULL for everything. */
+int nsrel_scan(const struct nsrel_scan_opts *opts, struct nsrel_model **ret);
+void nsrel_model_free(struct nsrel_model *m);
+
+/* Namespaces, sorted by type (in nsrel_nstype_at() order), then inode. */
+size_t nsrel_model_ns_count(const struct nsrel_model *m);
+const struct nsrel_ns *nsrel_model_ns(const struct nsrel_model *m, size_t i);
+const struct nsrel_ns *nsrel_model_find(const struct nsrel_model *m,
+					int nstype, ino_t ino);
+
+/* Processes, sorted by pid. */
+size_t nsrel_model_proc_count(const struct nsrel_model *m);
+const struct nsrel_proc *nsrel_model_proc(const struct nsrel_model *m,
+					  size_t i);
+const struct nsrel_proc *nsrel_model_find_proc(const struct nsrel_model *m,
+					       pid_t pid);
+
+/* Processes that exist but whose namespaces we were not allowed to read. */
+size_t nsrel_model_unreadable(const struct nsrel_model *m);
+
+/* A namespace. */
+int nsrel_ns_type(const struct nsrel_ns *ns);
+struct nsrel_id nsrel_ns_id(const struct nsrel_ns *ns);
+ino_t nsrel_ns_ino(const struct nsrel_ns *ns);
+/* Parent (user, pid), NULL at the top of what we may see. */
+const struct nsrel_ns *nsrel_ns_parent(const struct nsrel_ns *ns);
+size_t nsrel_ns_child_count(const struct nsrel_ns *ns);
+const struct nsrel_ns *nsrel_ns_child(const struct nsrel_ns *ns, size_t i);
+/* Owning user namespace; NULL if out of our scope. For a user namespace,
+ * the owner is its parent. */
+const struct nsrel_ns *nsrel_ns_owner(const struct nsrel_ns *ns);
+size_t nsrel_ns_owned_count(const struct nsrel_ns *ns);
+const struct nsrel_ns *nsrel_ns_owned(const struct nsrel_ns *ns, size_t i);
+/* User namespaces only: 0, or -ENODATA where it is not known. */
+int nsrel_ns_owner_uid(const struct nsrel_ns *ns, uid_t *ret_uid);
+/* Member processes (the ns is their own, not only for their children). */
+size_t nsrel_ns_proc_count(const struct nsrel_ns *ns);
+const struct nsrel_proc *nsrel_ns_proc(const struct nsrel_ns *ns, size_t i);
+/* Representative process: among members whose parent is not a member, the
+ * earliest started, lowest pid on ties. NULL without member processes. */
+const struct nsrel_proc *nsrel_ns_leader(const struct nsrel_ns *ns);
+/* Everything that holds the namespace, in a stable order. */
+size_t nsrel_ns_ref_count(const struct nsrel_ns *ns);
+const struct nsrel_ref *nsrel_ns_ref(const struct nsrel_ns *ns, size_t i);
+
+enum nsrel_ref_kind {
+	NSREL_REF_PROC = 1,     /* /proc/PID/ns/TYPE */
+	NSREL_REF_TASK,         /* /proc/PID/task/TID/ns/TYPE */
+	NSREL_REF_FOR_CHILDREN, /* pid_for_children, time_for_children */
+	NSREL_REF_FD,           /* an open fd of a process */
+	NSREL_REF_SOCKET,       /* a socket of a process (net only) */
+	NSREL_REF_BINDMOUNT,    /* an nsfs bind mount */
+	NSREL_REF_HIDDEN,       /* none: found only as a parent or owner */
+};
+
+enum nsrel_ref_kind nsrel_ref_kind(const struct nsrel_ref *r);
+const char *nsrel_ref_kind_str(enum nsrel_ref_kind kind);
+/* The process (PROC, TASK, FOR_CHILDREN, FD, SOCKET), else NULL. */
+const struct nsrel_proc *nsrel_ref_proc(const struct nsrel_ref *r);
+pid_t nsrel_ref_tid(const struct nsrel_ref *r); /* TASK, else 0 */
+int nsrel_ref_fd(const struct nsrel_ref *r);    /* FD, SOCKET, else -1 */
+/* BINDMOUNT: the mount point, as seen in its mount namespace. */
+const char *nsrel_ref_path(const struct nsrel_ref *r);
+/* BINDMOUNT: the mount namespace the mount is in (NULL if unknown). */
+const struct nsrel_ns *nsrel_ref_mntns(const struct nsrel_ref *r);
+
+/* A process. */
+pid_t nsrel_proc_pid(const struct nsrel_proc *p);
+pid_t nsrel_proc_ppid(const struct nsrel_proc *p);
+/* basename of argv[0] without a leading '-', or "[comm]" for kernel
+ * threads. Raw bytes from the system: escape before printing. */
+const char *nsrel_proc_name(const struct nsrel_proc *p);
+size_t nsrel_proc_argc(const struct nsrel_proc *p);
+const char *nsrel_proc_arg(const struct nsrel_proc *p, size_t i);
+uid_t nsrel_proc_uid(const struct nsrel_proc *p);
+/* In clock ticks since boot, from /proc/PID/stat. */
+uint64_t nsrel_proc_starttime(const struct nsrel_proc *p);
+/* The process's namespace of a type; NULL if not known. */
+const struct nsrel_ns *nsrel_proc_ns(const struct nsrel_proc *p, int nstype);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NSREL_H */

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Kernel uapi constants and structures newer than the installed headers
+ * may have. The values are the kernel's ABI; each is probed at run time.
+ */
+#ifndef NSREL_UAPI_H
+#define NSREL_UAPI_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+#include <sys/syscall.h>
+
+#define NSIO 0xb7
+#ifndef NS_GET_USERNS
+#define NS_GET_USERNS _IO(NSIO, 0x1)
+#define NS_GET_PARENT _IO(NSIO, 0x2)
+#define NS_GET_NSTYPE _IO(NSIO, 0x3)
+#define NS_GET_OWNER_UID _IO(NSIO, 0x4)
+#endif
+
+struct nsrel_mnt_ns_info {
+	__u32 size;
+	__u32 nr_mounts;
+	__u64 mnt_ns_id;
+};
+#define NSREL_NS_MNT_GET_NEXT _IOR(NSIO, 11, struct nsrel_mnt_ns_info)
+#define NSREL_NS_GET_MNTNS_ID _IOR(NSIO, 5, __u64)
+#define NSREL_NS_GET_ID _IOR(NSIO, 13, __u64)
+
+/* open_by_handle_at() anchor and handle type for namespaces (6.18). */
+#define NSREL_FD_NSFS_ROOT -10003
+#define NSREL_FILEID_NSFS 0xf1
+struct nsrel_nsfs_file_handle {
+	__u64 ns_id;
+	__u32 ns_type;
+	__u32 ns_inum;
+};
+
+/* listmount(2) / statmount(2), 6.8; mnt_ns_id in the request since 6.11. */
+#ifndef __NR_statmount
+#define __NR_statmount 457
+#endif
+#ifndef __NR_listmount
+#define __NR_listmount 458
+#endif
+#ifndef __NR_listns
+#define __NR_listns 470
+#endif
+#ifndef __NR_pidfd_open
+#define __NR_pidfd_open 434
+#endif
+#ifndef __NR_pidfd_getfd
+#define __NR_pidfd_getfd 438
+#endif
+
+struct nsrel_mnt_id_req {
+	__u32 size;
+	__u32 spare;
+	__u64 mnt_id;
+	__u64 param;
+	__u64 mnt_ns_id;
+};
+#define NSREL_MNT_ID_REQ_SIZE_VER1 32
+
+#define NSREL_LSMT_ROOT 0xffffffffffffffffULL
+#define NSREL_STATMOUNT_SB_BASIC 0x00000001U
+#define NSREL_STATMOUNT_MNT_BASIC 0x00000002U
+#define NSREL_STATMOUNT_MNT_ROOT 0x00000008U
+#define NSREL_STATMOUNT_MNT_POINT 0x00000010U
+#define NSREL_STATMOUNT_FS_TYPE 0x00000020U
+
+/* The head of struct statmount: the fields we read. */
+struct nsrel_statmount {
+	__u32 size;
+	__u32 mnt_opts;
+	__u64 mask;
+	__u32 sb_dev_major;
+	__u32 sb_dev_minor;
+	__u64 sb_magic;
+	__u32 sb_flags;
+	__u32 fs_type;
+	__u64 mnt_id;
+	__u64 mnt_parent_id;
+	__u32 mnt_id_old;
+	__u32 mnt_parent_id_old;
+	__u64 mnt_attr;
+	__u64 mnt_propagation;
+	__u64 mnt_peer_group;
+	__u64 mnt_master;
+	__u64 propagate_from;
+	__u32 mnt_root;
+	__u32 mnt_point;
+	__u64 mnt_ns_id;
+	__u64 __spare2[49];
+	char str[];
+};
+
+/* listns(2), 6.19. */
+struct nsrel_ns_id_req {
+	__u32 size;
+	__u32 spare;
+	__u64 ns_id;
+	__u32 ns_type;
+	__u32 spare2;
+	__u64 user_ns_id;
+};
+
+#ifndef SIOCGSKNS
+#define SIOCGSKNS 0x894C
+#endif
+
+#ifndef NSFS_MAGIC
+#define NSFS_MAGIC 0x6e736673
+#endif
+
+#endif /* NSREL_UAPI_H */

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Small helpers shared inside the library; never exported. */
+#ifndef NSREL_UTIL_H
+#define NSREL_UTIL_H
+
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define _public_ __attribute__((visibility("default")))
+#define _cleanup_(f) __attribute__((cleanup(f)))
+
+static inline void closep(int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+		close(*fd);
+		errno = saved;
+	}
+}
+
+static inline void freep(void *p)
+{
+	free(*(void **)p);
+}
+
+#define _cleanup_close_ _cleanup_(closep)
+#define _cleanup_free_ _cleanup_(freep)
+
+/* Hand an fd out of a _cleanup_close_ variable. */
+static inline int take_fd(int *fd)
+{
+	int r = *fd;
+	*fd = -1;
+	return r;
+}
+
+static inline void *take_ptr(void *pp)
+{
+	void **p = pp;
+	void *r = *p;
+	*p = NULL;
+	return r;
+}
+
+#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif /* NSREL_UTIL_H */
