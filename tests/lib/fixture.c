@@ -165,14 +165,23 @@ static int enter_userns(struct report *rep, bool do_unshare, int flags)
 	return 0;
 }
 
+static void reap(pid_t pid)
+{
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
 /* Blocks until the test process closes its end of the control pipe (in
- * fixture_stop(), or by dying), then leaves. */
-static _Noreturn void wait_for_stop(int ctl)
+ * fixture_stop(), or by dying), then leaves. The child reaps its member
+ * itself: an orphan would go to a pid 1 that may never reap it. */
+static _Noreturn void wait_for_stop(int ctl, pid_t member)
 {
 	char c;
 
 	while (read(ctl, &c, 1) < 0 && errno == EINTR)
 		;
+	if (member > 0)
+		reap(member);
 	_exit(0);
 }
 
@@ -215,7 +224,7 @@ static int child_setup(const struct fixture_opts *opts, int ctl,
 		close(p[0]);
 		(void)write_all(p[1], &self, sizeof(self));
 		close(p[1]);
-		wait_for_stop(ctl);
+		wait_for_stop(ctl, 0);
 	}
 	close(p[1]);
 	rep->member = pid;
@@ -241,16 +250,14 @@ static _Noreturn void child_main(const struct fixture_opts *opts, int rep_fd,
 	else
 		r = child_setup(opts, ctl, &rep);
 	rep.err = -r;
+	if (r < 0 && rep.member > 0) {
+		(void)kill(rep.member, SIGKILL);
+		reap(rep.member);
+	}
 	if (write_all(rep_fd, &rep, sizeof(rep)) < 0 || r < 0)
 		_exit(1);
 	close(rep_fd);
-	wait_for_stop(ctl);
-}
-
-static void reap(pid_t pid)
-{
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	wait_for_stop(ctl, rep.member);
 }
 
 int fixture_start(const struct fixture_opts *opts, struct fixture *f)
@@ -316,14 +323,26 @@ int fixture_start(const struct fixture_opts *opts, struct fixture *f)
 
 void fixture_stop(struct fixture *f)
 {
+	/* The member dies now; the child reaps it once it sees the control
+	 * pipe close, and is killed only if it does not exit by itself. */
 	if (f->member > 0)
 		(void)kill(f->member, SIGKILL);
-	if (f->pid > 0) {
-		(void)kill(f->pid, SIGKILL);
-		reap(f->pid);
-	}
 	if (f->ctl >= 0)
 		close(f->ctl);
+	if (f->pid > 0) {
+		pid_t r = 0;
+		for (int i = 0; i < 500 && r == 0; i++) {
+			r = waitpid(f->pid, NULL, WNOHANG);
+			if (r == 0)
+				usleep(10000);
+			else if (r < 0 && errno == EINTR)
+				r = 0;
+		}
+		if (r == 0) {
+			(void)kill(f->pid, SIGKILL);
+			reap(f->pid);
+		}
+	}
 	f->member = 0;
 	f->pid = 0;
 	f->ctl = -1;
