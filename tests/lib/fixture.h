@@ -52,7 +52,7 @@ int fixture_start(const struct fixture_opts *opts, struct fixture *f);
 
 /* Kill the member, close the control pipe (the child reaps the member and
  * exits; it is killed if it has not within 5 s), reap the child.
- * Idempotent; a zeroed struct fixture with ctl = -1 is stopped. */
+ * Idempotent, and a no-op after a failed fixture_start(). */
 void fixture_stop(struct fixture *f);
 
 /* Open /proc/PID/ns/TYPE read-only, O_CLOEXEC. fd or -errno. */

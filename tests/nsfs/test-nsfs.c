@@ -560,6 +560,37 @@ static void test_err_directory(void **state)
 	}
 }
 
+/* An O_PATH fd refers to the file but allows no ioctl: the kernel says
+ * EBADF, and nsrel passes that on. */
+static void test_err_o_path(void **state)
+{
+	int fd = open("/proc/self/ns/net", O_PATH | O_CLOEXEC);
+	assert_true(fd >= 0);
+	ino_t ino = fd_ino(fd);
+	all_fd_fail(fd, EBADF, "O_PATH fd");
+	assert_still_open(fd, ino);
+	close(fd);
+}
+
+/* Another user's process: its namespaces are not ours to open (EACCES
+ * from open(2), passed through); root may open them. */
+static void test_err_not_permitted(void **state)
+{
+	struct stat st;
+
+	if (stat("/proc/2", &st) < 0)
+		skip_because("no process 2 to try: %s", strerror(errno));
+	if (geteuid() == 0) {
+		assert_int_equal(nsrel_get_nstype_path("/proc/2/ns/net"),
+				 CLONE_NEWNET);
+		return;
+	}
+	if (st.st_uid == geteuid())
+		skip_because("process 2 is ours (uid %u)", (unsigned)st.st_uid);
+	assert_err(nsrel_open("/proc/2/ns/net"), EACCES, "/proc/2/ns/net");
+	all_path_fail("/proc/2/ns/net", EACCES, "/proc/2/ns/net");
+}
+
 static void test_err_null_path(void **state)
 {
 	uid_t uid = 4242;
@@ -831,6 +862,8 @@ int main(void)
 		cmocka_unit_test(test_err_regular_file),
 		cmocka_unit_test(test_err_pipe),
 		cmocka_unit_test(test_err_directory),
+		cmocka_unit_test(test_err_o_path),
+		cmocka_unit_test(test_err_not_permitted),
 		cmocka_unit_test(test_err_null_path),
 		cmocka_unit_test(test_err_null_ret),
 		cmocka_unit_test(test_err_missing_path),
