@@ -24,6 +24,7 @@ struct nsrel_mnt_ns_info {
 	__u64 mnt_ns_id;
 };
 #define NSREL_NS_MNT_GET_NEXT _IOR(NSIO, 11, struct nsrel_mnt_ns_info)
+#define NSREL_NS_MNT_GET_PREV _IOR(NSIO, 12, struct nsrel_mnt_ns_info)
 #define NSREL_NS_GET_MNTNS_ID _IOR(NSIO, 5, __u64)
 #define NSREL_NS_GET_ID _IOR(NSIO, 13, __u64)
 

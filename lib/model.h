@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The discovery model: growing arrays indexed by small integers, a hash from
+ * namespace inode to index, and one string arena. Relations are indices, so
+ * the arrays may move while the scan grows them.
+ */
+#ifndef NSREL_MODEL_H
+#define NSREL_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "nsrel.h"
+
+#define NONE UINT32_MAX
+
+struct nsrel_ns {
+	const struct nsrel_model *m;
+	int type;
+	uint8_t tidx; /* nsrel_nstype_index(type) */
+	bool has_owner_uid;
+	bool learned;	  /* scan: relations asked of the kernel already */
+	bool mounts_read; /* scan: mount namespace whose mounts we read */
+	pid_t any_pid;	  /* scan: some member process, 0 if none */
+	uid_t owner_uid;
+	dev_t dev;
+	ino_t ino;
+	uint64_t nsid;
+	uint32_t parent, owner, leader; /* ns, ns, proc index or NONE */
+	/* Ranges into model->links (children, owned, procs) and ->refs. */
+	uint32_t child_off, child_n;
+	uint32_t owned_off, owned_n;
+	uint32_t proc_off, proc_n;
+	uint32_t ref_off, ref_n;
+};
+
+struct nsrel_proc {
+	const struct nsrel_model *m;
+	pid_t pid, ppid;
+	uid_t uid;
+	uint32_t argc;
+	uint32_t name;	/* string arena offset */
+	uint32_t args;	/* arena offset of argc NUL-terminated strings */
+	uint32_t ns[NSREL_NSTYPE_COUNT]; /* ns index or NONE */
+	uint64_t starttime;
+};
+
+struct nsrel_ref {
+	const struct nsrel_model *m;
+	uint32_t ns;
+	uint32_t proc; /* proc index or NONE */
+	uint32_t path; /* arena offset or NONE */
+	uint32_t mntns; /* ns index or NONE */
+	pid_t tid;
+	int fd;
+	enum nsrel_ref_kind kind;
+};
+
+struct nsrel_model {
+	struct nsrel_ns *ns;
+	size_t ns_n, ns_cap;
+	struct nsrel_proc *procs;
+	size_t procs_n, procs_cap;
+	struct nsrel_ref *refs;
+	size_t refs_n, refs_cap;
+	char *strs;
+	size_t strs_n, strs_cap;
+	uint32_t *links; /* filled by model_finish() */
+	uint32_t *ht;	 /* open addressing: ns index + 1, 0 = empty */
+	size_t ht_cap;
+	size_t unreadable;
+	dev_t nsfs_dev;
+	unsigned types; /* types asked for */
+};
+
+/* Returns the ns index, adding the namespace if new; NONE on ENOMEM. */
+uint32_t model_ns_get(struct nsrel_model *m, int type, ino_t ino,
+		      bool *ret_new);
+uint32_t model_ns_lookup(const struct nsrel_model *m, ino_t ino);
+int model_proc_add(struct nsrel_model *m, uint32_t *ret_idx);
+int model_ref_add(struct nsrel_model *m, uint32_t ns, enum nsrel_ref_kind kind,
+		  uint32_t proc, pid_t tid, int fd, uint32_t path,
+		  uint32_t mntns);
+/* Copies len bytes and a NUL into the arena; returns the offset or NONE. */
+uint32_t model_str_add(struct nsrel_model *m, const char *s, size_t len);
+/* Sorts, drops what the options exclude, fills the derived relations. */
+int model_finish(struct nsrel_model *m, bool keep_hidden);
+
+#endif /* NSREL_MODEL_H */

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <string.h>
+
+#include "nsrel.h"
+#include "procfs.h"
+
+static int parse_u64(const char **p, const char *end, uint64_t *ret)
+{
+	const char *s = *p;
+	uint64_t v = 0;
+	if (s >= end || *s < '0' || *s > '9')
+		return -EINVAL;
+	for (; s < end && *s >= '0' && *s <= '9'; s++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*p = s;
+	*ret = v;
+	return 0;
+}
+
+/* Skips n space-separated fields. */
+static int skip_fields(const char **p, const char *end, int n)
+{
+	const char *s = *p;
+	while (n-- > 0) {
+		while (s < end && *s != ' ')
+			s++;
+		if (s >= end)
+			return -EINVAL;
+		s++;
+	}
+	*p = s;
+	return 0;
+}
+
+static int parse_long_field(const char **p, const char *end, long *ret)
+{
+	const char *s = *p;
+	int neg = 0;
+	uint64_t v;
+	if (s < end && *s == '-') {
+		neg = 1;
+		s++;
+	}
+	if (parse_u64(&s, end, &v) < 0 || v > (uint64_t)INT64_MAX)
+		return -EINVAL;
+	*p = s;
+	*ret = neg ? -(long)v : (long)v;
+	return 0;
+}
+
+int procfs_parse_stat(const char *buf, size_t len, struct procfs_stat *ret)
+{
+	const char *end = buf + len;
+	const char *open = memchr(buf, '(', len);
+	const char *close = NULL;
+	for (const char *s = end; s > buf; s--)
+		if (s[-1] == ')') {
+			close = s - 1;
+			break;
+		}
+	if (!open || !close || close < open || end - close < 2 ||
+	    close[1] != ' ')
+		return -EINVAL;
+	/* Fields from 3 (state) on, numbered as in proc(5). */
+	const char *p = close + 2;
+	long ppid, nthreads;
+	uint64_t start;
+	if (skip_fields(&p, end, 1) < 0 ||	      /* 3 state */
+	    parse_long_field(&p, end, &ppid) < 0 ||   /* 4 ppid */
+	    skip_fields(&p, end, 16) < 0 ||	      /* 4..19 */
+	    parse_long_field(&p, end, &nthreads) < 0 || /* 20 num_threads */
+	    skip_fields(&p, end, 2) < 0 ||	      /* 20, 21 */
+	    parse_u64(&p, end, &start) < 0)	      /* 22 starttime */
+		return -EINVAL;
+	if (ppid < 0 || ppid > INT32_MAX)
+		return -EINVAL;
+	*ret = (struct procfs_stat){
+		.ppid = (pid_t)ppid,
+		.num_threads = nthreads,
+		.starttime = start,
+		.comm = open + 1,
+		.comm_len = (size_t)(close - open - 1),
+	};
+	return 0;
+}
+
+int procfs_parse_nslink(const char *s, size_t len, int *ret_type,
+			ino_t *ret_ino)
+{
+	const char *colon = memchr(s, ':', len);
+	if (!colon || colon == s || (size_t)(colon - s) > 7)
+		return -EINVAL;
+	char name[8];
+	memcpy(name, s, (size_t)(colon - s));
+	name[colon - s] = '\0';
+	int type = nsrel_nstype_from_str(name);
+	if (type < 0)
+		return -EINVAL;
+	const char *p = colon + 1, *end = s + len;
+	uint64_t ino;
+	if (p >= end || *p++ != '[' || parse_u64(&p, end, &ino) < 0 ||
+	    p + 1 != end || *p != ']' || ino == 0)
+		return -EINVAL;
+	*ret_type = type;
+	*ret_ino = (ino_t)ino;
+	return 0;
+}
+
+int procfs_parse_socket(const char *s, size_t len, ino_t *ret_ino)
+{
+	static const char prefix[] = "socket:[";
+	const size_t plen = sizeof(prefix) - 1;
+	if (len < plen + 2 || memcmp(s, prefix, plen) != 0)
+		return -EINVAL;
+	const char *p = s + plen, *end = s + len;
+	uint64_t ino;
+	if (parse_u64(&p, end, &ino) < 0 || p + 1 != end || *p != ']')
+		return -EINVAL;
+	*ret_ino = (ino_t)ino;
+	return 0;
+}
+
+static size_t copy_out(char *out, size_t size, size_t at, const char *s,
+		       size_t n)
+{
+	if (at >= size)
+		return at;
+	if (n > size - 1 - at)
+		n = size - 1 - at;
+	memcpy(out + at, s, n);
+	return at + n;
+}
+
+size_t procfs_proc_name(const char *cmdline, size_t cmdline_len,
+			const char *comm, size_t comm_len, char *out,
+			size_t size)
+{
+	if (!size)
+		return 0;
+	size_t n = 0;
+	size_t argv0 = cmdline ? strnlen(cmdline, cmdline_len) : 0;
+	if (argv0 == 0) {
+		n = copy_out(out, size, n, "[", 1);
+		n = copy_out(out, size, n, comm, comm_len);
+		n = copy_out(out, size, n, "]", 1);
+	} else {
+		const char *base = cmdline;
+		for (size_t i = 0; i < argv0; i++)
+			if (cmdline[i] == '/' && i + 1 < argv0)
+				base = cmdline + i + 1;
+		size_t blen = argv0 - (size_t)(base - cmdline);
+		if (blen > 1 && base[0] == '-') {
+			base++;
+			blen--;
+		}
+		n = copy_out(out, size, n, base, blen);
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape_octal(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r;) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' &&
+		    r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') << 6 | (r[2] - '0') << 3 |
+				      (r[3] - '0'));
+			r += 4;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+}
+
+int procfs_parse_mountinfo_line(char *line, struct procfs_mount *ret)
+{
+	char *f[6] = { 0 };
+	char *save = NULL;
+	/* id parent maj:min root point options [optional...] - fstype ... */
+	char *s = strtok_r(line, " ", &save);
+	for (int i = 0; i < 6 && s; i++) {
+		f[i] = s;
+		if (i < 5)
+			s = strtok_r(NULL, " ", &save);
+	}
+	if (!f[5])
+		return -EINVAL;
+	char *fstype = NULL;
+	while ((s = strtok_r(NULL, " ", &save))) {
+		if (strcmp(s, "-") == 0) {
+			fstype = strtok_r(NULL, " ", &save);
+			break;
+		}
+	}
+	if (!fstype)
+		return -EINVAL;
+	unescape_octal(f[3]);
+	unescape_octal(f[4]);
+	*ret = (struct procfs_mount){ .root = f[3], .point = f[4],
+				      .fstype = fstype };
+	return 0;
+}

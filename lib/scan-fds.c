@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Open fds: an fd that refers to a namespace holds it, and so does a
+ * socket its network namespace. A socket's namespace is asked of the
+ * socket itself: pidfd_getfd() copies it to us, SIOCGSKNS opens its
+ * namespace. Sockets shared between processes are asked once.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+
+#include "procfs.h"
+#include "scan.h"
+#include "uapi.h"
+#include "util.h"
+
+static uint32_t sock_lookup(const struct scan *s, ino_t ino)
+{
+	for (size_t i = 0; i < s->socks_n; i++)
+		if (s->socks[i].ino == ino)
+			return s->socks[i].ns;
+	return NONE;
+}
+
+static int sock_remember(struct scan *s, ino_t ino, uint32_t ns)
+{
+	if (s->socks_n == s->socks_cap) {
+		size_t n = s->socks_cap ? s->socks_cap * 2 : 64;
+		struct sock_entry *e = reallocarray(s->socks, n, sizeof(*e));
+		if (!e)
+			return -ENOMEM;
+		s->socks = e;
+		s->socks_cap = n;
+	}
+	s->socks[s->socks_n++] = (struct sock_entry){ .ino = ino, .ns = ns };
+	return 0;
+}
+
+/* The net namespace of socket fd of the process behind pidfd. */
+static int socket_netns(struct scan *s, int pidfd, int fd, uint32_t *ret)
+{
+	*ret = NONE;
+	_cleanup_close_ int sock = (int)syscall(__NR_pidfd_getfd, pidfd, fd, 0);
+	if (sock < 0)
+		return 0;
+	_cleanup_close_ int netns = ioctl(sock, SIOCGSKNS);
+	if (netns < 0)
+		return 0;
+	return scan_ns_from_fd(s, netns, CLONE_NEWNET, ret);
+}
+
+int scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
+		uint32_t own_net)
+{
+	int ffd = openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (ffd < 0)
+		return 0;
+	DIR *d = fdopendir(ffd);
+	if (!d) {
+		close(ffd);
+		return 0;
+	}
+	_cleanup_close_ int pidfd = -1;
+	bool pidfd_failed = false;
+	int r = 0;
+	struct dirent *de;
+	while (r >= 0 && (de = readdir(d))) {
+		char *end;
+		long fd = strtol(de->d_name, &end, 10);
+		if (*end || end == de->d_name || fd < 0 || fd > INT32_MAX)
+			continue;
+		char link[128];
+		ssize_t n = readlinkat(ffd, de->d_name, link, sizeof(link));
+		if (n <= 0)
+			continue;
+
+		ino_t sock;
+		if (procfs_parse_socket(link, (size_t)n, &sock) == 0) {
+			if (!(s->types & CLONE_NEWNET))
+				continue;
+			uint32_t net = sock_lookup(s, sock);
+			if (net == NONE) {
+				if (pidfd < 0 && !pidfd_failed) {
+					pidfd = (int)syscall(__NR_pidfd_open,
+							     pid, 0);
+					pidfd_failed = pidfd < 0;
+				}
+				if (pidfd < 0)
+					continue;
+				r = socket_netns(s, pidfd, (int)fd, &net);
+				if (r < 0 || net == NONE)
+					continue;
+				r = sock_remember(s, sock, net);
+			}
+			/* A socket in the process's own namespace adds
+			 * nothing; one elsewhere may be all that holds it. */
+			if (r >= 0 && net != own_net)
+				r = model_ref_add(s->m, net, NSREL_REF_SOCKET,
+						  proc, 0, (int)fd, NONE, NONE);
+			continue;
+		}
+
+		int type;
+		ino_t ino;
+		if (procfs_parse_nslink(link, (size_t)n, &type, &ino) < 0 ||
+		    !(s->types & (unsigned)type))
+			continue;
+		uint32_t idx;
+		r = scan_ns_from_link(s, link, (size_t)n, ffd, de->d_name,
+				      false, &idx);
+		if (r >= 0 && idx != NONE)
+			r = model_ref_add(s->m, idx, NSREL_REF_FD, proc, 0,
+					  (int)fd, NONE, NONE);
+	}
+	closedir(d);
+	return r < 0 ? r : 0;
+}

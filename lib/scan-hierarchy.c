@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Hierarchy and ownership: for each namespace found, ask the kernel for its
+ * owning user namespace and its parent, and follow them up. A parent or
+ * owner that no other source finds is a hidden namespace; it enters the
+ * model here, with its own relations.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+
+#include "scan.h"
+#include "procfs.h"
+#include "uapi.h"
+#include "util.h"
+
+int scan_ns_from_fd(struct scan *s, int nsfd, int type, uint32_t *ret_idx)
+{
+	struct stat st;
+	if (fstat(nsfd, &st) < 0)
+		return 0;
+	if (!type) {
+		type = ioctl(nsfd, NS_GET_NSTYPE);
+		if (type < 0)
+			return 0;
+	}
+	uint32_t idx = model_ns_get(s->m, type, st.st_ino, NULL);
+	if (idx == NONE)
+		return -ENOMEM;
+	int r = scan_learn(s, nsfd, idx);
+	if (r < 0)
+		return r;
+	*ret_idx = idx;
+	return 1;
+}
+
+/* The namespace nsfd's ioctl req leads to (owner or parent), or NONE. */
+static int follow(struct scan *s, int nsfd, unsigned long req, int type,
+		  uint32_t *ret_idx)
+{
+	*ret_idx = NONE;
+	/* EPERM: the top of what we may see; the relation stays unknown. */
+	_cleanup_close_ int fd = ioctl(nsfd, req);
+	if (fd < 0)
+		return 0;
+	return scan_ns_from_fd(s, fd, type, ret_idx);
+}
+
+int scan_learn(struct scan *s, int fd, uint32_t idx)
+{
+	struct nsrel_model *m = s->m;
+	if (m->ns[idx].learned)
+		return 0;
+	m->ns[idx].learned = true;
+
+	__u64 id;
+	if (ioctl(fd, NSREL_NS_GET_ID, &id) == 0)
+		m->ns[idx].nsid = id;
+	int type = m->ns[idx].type;
+	if (type == CLONE_NEWUSER) {
+		uid_t uid;
+		if (ioctl(fd, NS_GET_OWNER_UID, &uid) == 0) {
+			m->ns[idx].owner_uid = uid;
+			m->ns[idx].has_owner_uid = true;
+		}
+	}
+
+	/* The owner of a user namespace is its parent: one ioctl for both.
+	 * The walk recurses at most as deep as the kernel nests (32). */
+	uint32_t owner;
+	int r = follow(s, fd, NS_GET_USERNS, CLONE_NEWUSER, &owner);
+	if (r < 0)
+		return r;
+	m->ns[idx].owner = owner;
+	if (type == CLONE_NEWUSER) {
+		m->ns[idx].parent = owner;
+	} else if (type == CLONE_NEWPID) {
+		uint32_t parent;
+		r = follow(s, fd, NS_GET_PARENT, CLONE_NEWPID, &parent);
+		if (r < 0)
+			return r;
+		m->ns[idx].parent = parent;
+	}
+	return 0;
+}
+
+int scan_ns_from_link(struct scan *s, const char *link, size_t len, int dirfd,
+		      const char *path, bool in_proc, uint32_t *ret_idx)
+{
+	int type;
+	ino_t ino;
+	*ret_idx = NONE;
+	if (procfs_parse_nslink(link, len, &type, &ino) < 0)
+		return 0;
+	uint32_t idx = model_ns_get(s->m, type, ino, NULL);
+	if (idx == NONE)
+		return -ENOMEM;
+	*ret_idx = idx;
+	if (s->m->ns[idx].learned)
+		return 1;
+	_cleanup_close_ int fd =
+		openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	/* The holder may have moved on between readlink and open: learn
+	 * only from the namespace the link named. */
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_ino != ino)
+		return 1;
+	int r = scan_learn(s, fd, idx);
+	if (r < 0)
+		return r;
+	if (type == CLONE_NEWNS && !in_proc && (s->sources & NSREL_SRC_MOUNTS))
+		return scan_keep_fd(s, idx, fd) < 0 ? -ENOMEM : 1;
+	return 1;
+}
+
+int scan_keep_fd(struct scan *s, uint32_t idx, int fd)
+{
+	for (size_t i = 0; i < s->kept_n; i++)
+		if (s->kept[i].ns == idx)
+			return 0;
+	/* Stay far below RLIMIT_NOFILE; past this, such mount namespaces
+	 * are listed but their mounts not read. */
+	if (s->kept_n >= SCAN_KEPT_MAX)
+		return 0;
+	if (s->kept_n == s->kept_cap) {
+		size_t n = s->kept_cap ? s->kept_cap * 2 : 16;
+		struct kept_fd *k = reallocarray(s->kept, n, sizeof(*k));
+		if (!k)
+			return -ENOMEM;
+		s->kept = k;
+		s->kept_cap = n;
+	}
+	int dup = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (dup < 0)
+		return 0;
+	s->kept[s->kept_n++] = (struct kept_fd){ .ns = idx, .fd = dup };
+	return 0;
+}
+
+int scan_kept_fd(const struct scan *s, uint32_t idx)
+{
+	for (size_t i = 0; i < s->kept_n; i++)
+		if (s->kept[i].ns == idx)
+			return s->kept[i].fd;
+	return -1;
+}

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Processes and threads: /proc/PID/ns/TYPE of every process, *_for_children
+ * where it differs, and the namespaces of threads that differ from their
+ * process's. Per process this is one directory fd and readlinkat()s
+ * relative to it; a namespace is opened only the first time it is seen.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "procfs.h"
+#include "scan.h"
+#include "util.h"
+
+/* Enough for the name and the arguments anyone reads; longer command
+ * lines are cut here (the last argument is then truncated). */
+#define CMDLINE_MAX 4096
+
+static const char *const ns_links[NSREL_NSTYPE_COUNT] = {
+	"ns/mnt", "ns/cgroup", "ns/uts", "ns/ipc",
+	"ns/user", "ns/pid", "ns/net", "ns/time",
+};
+
+static ssize_t read_at(int dirfd, const char *path, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	size_t n = 0;
+	while (n < size) {
+		ssize_t k = read(fd, buf + n, size - n);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (k == 0)
+			break;
+		n += (size_t)k;
+	}
+	return (ssize_t)n;
+}
+
+static bool is_pid(const char *s, pid_t *ret)
+{
+	long v = 0;
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > 100000000)
+			return false;
+		v = v * 10 + (*s - '0');
+	}
+	*ret = (pid_t)v;
+	return v > 0;
+}
+
+static int scan_tasks(struct scan *s, int piddir, pid_t pid, uint32_t proc,
+		      const uint32_t own[NSREL_NSTYPE_COUNT], unsigned types)
+{
+	int tfd = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (tfd < 0)
+		return 0;
+	DIR *d = fdopendir(tfd);
+	if (!d) {
+		close(tfd);
+		return 0;
+	}
+	int r = 0;
+	struct dirent *de;
+	while (r >= 0 && (de = readdir(d))) {
+		pid_t tid;
+		if (!is_pid(de->d_name, &tid) || tid == pid)
+			continue;
+		for (unsigned t = 0; t < NSREL_NSTYPE_COUNT; t++) {
+			if (!(types & (unsigned)nsrel_nstype_at(t)))
+				continue;
+			char path[64], link[64];
+			snprintf(path, sizeof(path), "%d/%s", tid, ns_links[t]);
+			ssize_t n = readlinkat(tfd, path, link, sizeof(link));
+			if (n <= 0)
+				continue;
+			uint32_t idx;
+			r = scan_ns_from_link(s, link, (size_t)n, tfd, path,
+					      false, &idx);
+			if (r < 0)
+				break;
+			if (idx == NONE || idx == own[t])
+				continue;
+			r = model_ref_add(s->m, idx, NSREL_REF_TASK, proc, tid,
+					  -1, NONE, NONE);
+			if (r < 0)
+				break;
+		}
+	}
+	closedir(d);
+	return r;
+}
+
+static int add_proc(struct scan *s, pid_t pid, int piddir,
+		    const struct stat *st, const struct procfs_stat *ps,
+		    uint32_t *ret)
+{
+	char cmdline[CMDLINE_MAX + 1];
+	ssize_t n = read_at(piddir, "cmdline", cmdline, CMDLINE_MAX);
+	if (n < 0)
+		n = 0;
+	/* Make the last argument end, also when the line was cut. */
+	if (n > 0 && cmdline[n - 1] != '\0')
+		cmdline[n++] = '\0';
+
+	char name[256];
+	size_t name_len = procfs_proc_name(cmdline, (size_t)n, ps->comm,
+					   ps->comm_len, name, sizeof(name));
+	uint32_t idx;
+	if (model_proc_add(s->m, &idx) < 0)
+		return -ENOMEM;
+	uint32_t name_off = model_str_add(s->m, name, name_len);
+	uint32_t args_off = n ? model_str_add(s->m, cmdline, (size_t)n - 1)
+			      : NONE;
+	if (name_off == NONE || (n && args_off == NONE))
+		return -ENOMEM;
+	uint32_t argc = 0;
+	for (ssize_t i = 0; i < n; i++)
+		argc += cmdline[i] == '\0';
+
+	struct nsrel_proc *p = &s->m->procs[idx];
+	p->pid = pid;
+	p->ppid = ps->ppid;
+	p->uid = st->st_uid;
+	p->starttime = ps->starttime;
+	p->name = name_off;
+	p->args = args_off;
+	p->argc = argc;
+	*ret = idx;
+	return 0;
+}
+
+/* The *_for_children links that differ from the process's own. */
+static int scan_for_children(struct scan *s, int piddir, uint32_t proc,
+			     const uint32_t own[NSREL_NSTYPE_COUNT])
+{
+	static const struct {
+		int type;
+		const char *path;
+	} links[] = {
+		{ CLONE_NEWPID, "ns/pid_for_children" },
+		{ CLONE_NEWTIME, "ns/time_for_children" },
+	};
+	for (size_t i = 0; i < ELEMENTSOF(links); i++) {
+		if (!(s->types & (unsigned)links[i].type))
+			continue;
+		char link[64];
+		ssize_t n = readlinkat(piddir, links[i].path, link,
+				       sizeof(link));
+		if (n <= 0)
+			continue;
+		uint32_t idx;
+		int r = scan_ns_from_link(s, link, (size_t)n, piddir,
+					  links[i].path, false, &idx);
+		if (r < 0)
+			return r;
+		if (idx == NONE || idx == own[nsrel_nstype_index(links[i].type)])
+			continue;
+		r = model_ref_add(s->m, idx, NSREL_REF_FOR_CHILDREN, proc, 0,
+				  -1, NONE, NONE);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int scan_proc(struct scan *s, const char *name, pid_t pid,
+		     unsigned types)
+{
+	_cleanup_close_ int piddir = openat(
+		s->proc_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (piddir < 0)
+		return 0; /* gone */
+	struct stat st;
+	if (fstat(piddir, &st) < 0)
+		return 0;
+	char buf[1024];
+	ssize_t n = read_at(piddir, "stat", buf, sizeof(buf));
+	struct procfs_stat ps;
+	if (n <= 0 || procfs_parse_stat(buf, (size_t)n, &ps) < 0)
+		return 0;
+
+	uint32_t own[NSREL_NSTYPE_COUNT];
+	for (unsigned t = 0; t < NSREL_NSTYPE_COUNT; t++) {
+		own[t] = NONE;
+		if (!(types & (unsigned)nsrel_nstype_at(t)))
+			continue;
+		char link[64];
+		n = readlinkat(piddir, ns_links[t], link, sizeof(link));
+		if (n < 0) {
+			if (errno == EACCES || errno == EPERM) {
+				s->m->unreadable++;
+				return 0;
+			}
+			continue; /* a zombie, or gone */
+		}
+		int r = scan_ns_from_link(s, link, (size_t)n, piddir,
+					  ns_links[t], true, &own[t]);
+		if (r < 0)
+			return r;
+	}
+
+	uint32_t proc;
+	int r = add_proc(s, pid, piddir, &st, &ps, &proc);
+	if (r < 0)
+		return r;
+	if (s->sources & NSREL_SRC_PROCS) {
+		for (unsigned t = 0; t < NSREL_NSTYPE_COUNT; t++) {
+			if (own[t] == NONE)
+				continue;
+			s->m->procs[proc].ns[t] = own[t];
+			if (!s->m->ns[own[t]].any_pid)
+				s->m->ns[own[t]].any_pid = pid;
+			r = model_ref_add(s->m, own[t], NSREL_REF_PROC, proc,
+					  0, -1, NONE, NONE);
+			if (r < 0)
+				return r;
+		}
+		r = scan_for_children(s, piddir, proc, own);
+		if (r < 0)
+			return r;
+	} else if (own[0] != NONE && !s->m->ns[own[0]].any_pid) {
+		s->m->ns[own[0]].any_pid = pid; /* for reading its mounts */
+	}
+	if ((s->sources & NSREL_SRC_TASKS) && ps.num_threads > 1) {
+		r = scan_tasks(s, piddir, pid, proc, own, types);
+		if (r < 0)
+			return r;
+	}
+	if (s->sources & NSREL_SRC_FDS) {
+		uint32_t net = own[nsrel_nstype_index(CLONE_NEWNET)];
+		r = scan_fds_of(s, piddir, pid, proc, net);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int scan_procs(struct scan *s)
+{
+	/* Mount namespaces are read whenever mounts are, since any of them
+	 * may hold bind mounts of the types asked for. */
+	unsigned types = s->types;
+	if (s->sources & NSREL_SRC_MOUNTS)
+		types |= CLONE_NEWNS;
+	if (!(s->sources & (NSREL_SRC_PROCS | NSREL_SRC_TASKS |
+			    NSREL_SRC_FDS | NSREL_SRC_MOUNTS)))
+		return 0;
+
+	/* A fresh open: a dup would share the directory offset. */
+	int dfd = openat(s->proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	DIR *d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return -ENOMEM;
+	}
+	int r = 0;
+	struct dirent *de;
+	while (r >= 0 && (de = readdir(d))) {
+		pid_t pid;
+		if (de->d_type != DT_DIR || !is_pid(de->d_name, &pid))
+			continue;
+		r = scan_proc(s, de->d_name, pid, types);
+	}
+	closedir(d);
+	return r;
+}

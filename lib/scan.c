@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* nsrel_scan(): runs the sources into one model. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "scan.h"
+#include "util.h"
+
+/* Options structs grow at the end: accept a smaller one from an older
+ * caller, and a larger one from a newer caller only if we would ignore
+ * nothing it says (the libbpf rule). */
+static int read_opts(const struct nsrel_scan_opts *opts, unsigned *types,
+		     unsigned *sources)
+{
+	*types = NSREL_ALL_TYPES;
+	*sources = NSREL_SRC_ALL;
+	if (!opts)
+		return 0;
+	if (opts->sz < sizeof(opts->sz))
+		return -EINVAL;
+	for (size_t i = sizeof(*opts); i < opts->sz; i++)
+		if (((const char *)opts)[i])
+			return -E2BIG;
+#define HAS(f) (opts->sz >= offsetof(struct nsrel_scan_opts, f) + sizeof(opts->f))
+	if (HAS(types) && opts->types) {
+		if (opts->types & ~(unsigned)NSREL_ALL_TYPES)
+			return -EINVAL;
+		*types = opts->types;
+	}
+	if (HAS(sources) && opts->sources) {
+		if (opts->sources & ~(unsigned)NSREL_SRC_ALL)
+			return -EINVAL;
+		*sources = opts->sources;
+	}
+#undef HAS
+	return 0;
+}
+
+static void scan_done(struct scan *s)
+{
+	for (size_t i = 0; i < s->kept_n; i++)
+		close(s->kept[i].fd);
+	free(s->kept);
+	free(s->socks);
+	if (s->proc_fd >= 0)
+		close(s->proc_fd);
+	nsrel_model_free(s->m);
+}
+
+_public_ int nsrel_scan(const struct nsrel_scan_opts *opts,
+			struct nsrel_model **ret)
+{
+	if (!ret)
+		return -EINVAL;
+	struct scan s = { .proc_fd = -1 };
+	int r = read_opts(opts, &s.types, &s.sources);
+	if (r < 0)
+		return r;
+
+	s.m = calloc(1, sizeof(*s.m));
+	if (!s.m)
+		return -ENOMEM;
+	s.m->types = s.types;
+	s.proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s.proc_fd < 0) {
+		r = -errno;
+		goto out;
+	}
+	/* All namespaces live on the one nsfs; its device is theirs. */
+	struct stat st;
+	if (fstatat(s.proc_fd, "thread-self/ns/user", &st, 0) < 0) {
+		r = -errno;
+		goto out;
+	}
+	s.m->nsfs_dev = st.st_dev;
+	if (fstatat(s.proc_fd, "thread-self/ns/mnt", &st, 0) == 0)
+		s.self_mntns = st.st_ino;
+
+	r = scan_procs(&s);
+	if (r >= 0 && (s.sources & NSREL_SRC_MOUNTS))
+		r = scan_mounts(&s);
+	if (r >= 0 && (s.sources & NSREL_SRC_LISTNS))
+		r = scan_listns(&s);
+	if (r >= 0)
+		r = model_finish(s.m, s.sources & NSREL_SRC_HIERARCHY);
+	if (r >= 0) {
+		*ret = take_ptr(&s.m);
+		r = 0;
+	}
+out:
+	scan_done(&s);
+	return r;
+}
