@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -545,6 +546,23 @@ static void test_err_pipe(void **state)
 	close(p[1]);
 }
 
+static void test_err_socket(void **state)
+{
+	int sv[2];
+	char path[64];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv),
+			 0);
+	ino_t ino = fd_ino(sv[0]);
+	all_fd_fail(sv[0], ENOTTY, "unix socket");
+	assert_still_open(sv[0], ino);
+	/* a socket cannot be opened by path: open(2) says ENXIO */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", sv[0]);
+	all_path_fail(path, ENXIO, path);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 static void test_err_directory(void **state)
 {
 	const char *dirs[] = { "/proc/self/ns", "/", "/tmp" };
@@ -861,6 +879,7 @@ int main(void)
 		cmocka_unit_test(test_err_closed_fd),
 		cmocka_unit_test(test_err_regular_file),
 		cmocka_unit_test(test_err_pipe),
+		cmocka_unit_test(test_err_socket),
 		cmocka_unit_test(test_err_directory),
 		cmocka_unit_test(test_err_o_path),
 		cmocka_unit_test(test_err_not_permitted),
