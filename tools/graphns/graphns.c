@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * graphns: the user and PID namespace hierarchies as one graph, shown in a
+ * viewer window or written to a file (SVG, PNG, PDF, DOT).
+ *
+ * Under sudo, discovery needs root but a window does not: the graph is
+ * rendered to SVG as root, then a child drops to the invoking user for good
+ * and runs the viewer, after a fresh exec of this program that reads the SVG
+ * from a sealed memfd. No GUI code runs as root.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "graph.h"
+#include "nsrel.h"
+#include "viewer.h"
+
+static const char *prog = "graphns";
+
+static const char *const formats[] = {"svg", "png", "pdf", "dot"};
+
+static void usage(void)
+{
+	printf("Usage: %s [OPTIONS]\n"
+	       "\n"
+	       "Show the user and PID namespace hierarchies as a graph: in a\n"
+	       "viewer window, or written to a file.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -d, --details         also show the namespaces each user\n"
+	       "                        namespace owns\n"
+	       "  -o, --output=FILE     write the graph to FILE ('-' for\n"
+	       "                        stdout) instead of opening a window\n"
+	       "  -T, --format=FORMAT   svg, png, pdf or dot (default: from\n"
+	       "                        the name of FILE)\n"
+	       "  -h, --help            show this help and exit\n"
+	       "  -V, --version         show the version and exit\n"
+	       "\n"
+	       "Viewer: drag to move, wheel to zoom, + and - to zoom, 1 for\n"
+	       "1x, s to save as SVG, h for help, q to close.\n",
+	       prog);
+}
+
+static _Noreturn void usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+static _Noreturn void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt) {
+		fprintf(stderr, "%s: ", prog);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
+	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+	exit(2);
+}
+
+static const char *format_of(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcasecmp(name, formats[i]) == 0)
+			return formats[i];
+	if (strcasecmp(name, "gv") == 0)
+		return "dot";
+	return NULL;
+}
+
+static const char *format_of_file(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *dot = strrchr(slash ? slash + 1 : path, '.');
+
+	return dot ? format_of(dot + 1) : NULL;
+}
+
+static bool have_display(void)
+{
+	const char *x = getenv("DISPLAY");
+	const char *w = getenv("WAYLAND_DISPLAY");
+
+	return (x && *x) || (w && *w);
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int write_output(const char *path, const char *format,
+			const char *data, size_t len)
+{
+	bool binary = strcmp(format, "png") == 0 || strcmp(format, "pdf") == 0;
+	int fd, r;
+
+	if (strcmp(path, "-") == 0) {
+		if (binary && isatty(STDOUT_FILENO)) {
+			fprintf(stderr,
+				"%s: not writing %s to a terminal; use "
+				"-o FILE\n",
+				prog, format);
+			return 1;
+		}
+		r = write_all(STDOUT_FILENO, data, len);
+		if (r < 0) {
+			fprintf(stderr, "%s: cannot write the graph: %s\n",
+				prog, strerror(-r));
+			return 1;
+		}
+		return 0;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		fprintf(stderr, "%s: cannot open %s: %s\n", prog, path,
+			strerror(errno));
+		return 1;
+	}
+	r = write_all(fd, data, len);
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r < 0) {
+		fprintf(stderr, "%s: cannot write %s: %s\n", prog, path,
+			strerror(-r));
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- Dropping root for the viewer ---------------------------------------- */
+
+static int parse_id(const char *s, unsigned long *ret)
+{
+	unsigned long v;
+	char *end;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v >= (unsigned long)(uid_t)-1)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+/*
+ * Drops to uid/gid for good, with the user's supplementary groups, and
+ * checks that root cannot be regained. Returns 0 or a negative errno.
+ */
+static int drop_privileges(uid_t uid, gid_t gid, const char *user)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+
+	if (user ? initgroups(user, gid) < 0 : setgroups(1, &gid) < 0)
+		return -errno;
+	if (setresgid(gid, gid, gid) < 0)
+		return -errno;
+	if (setresuid(uid, uid, uid) < 0)
+		return -errno;
+	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
+		return -errno;
+	if (ru != uid || eu != uid || su != uid || rg != gid || eg != gid ||
+	    sg != gid)
+		return -EPERM;
+	/* With every uid changed the kernel has cleared the capabilities; if
+	 * anything kept them, this would succeed. */
+	if (uid != 0 && (setuid(0) == 0 || seteuid(0) == 0))
+		return -EPERM;
+	if (gid != 0 && (setgid(0) == 0 || setegid(0) == 0))
+		return -EPERM;
+	return 0;
+}
+
+/* The user's own session, not root's: what sudo may have reset. */
+static void user_environment(uid_t uid, const struct passwd *pw)
+{
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	char path[64];
+	struct stat st;
+
+	if (pw) {
+		setenv("HOME", pw->pw_dir, 1);
+		setenv("USER", pw->pw_name, 1);
+		setenv("LOGNAME", pw->pw_name, 1);
+	}
+	if (rt && stat(rt, &st) == 0 && st.st_uid == uid)
+		return;
+	snprintf(path, sizeof(path), "/run/user/%lu", (unsigned long)uid);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid)
+		setenv("XDG_RUNTIME_DIR", path, 1);
+	else
+		unsetenv("XDG_RUNTIME_DIR");
+}
+
+static int memfd_with(const char *data, size_t len)
+{
+	int fd = memfd_create("graphns-svg", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	if (fd < 0)
+		return -errno;
+	if (write_all(fd, data, len) < 0 || lseek(fd, 0, SEEK_SET) < 0 ||
+	    fcntl(fd, F_ADD_SEALS,
+		  F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) <
+		    0) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static int view_as(uid_t uid, gid_t gid, const char *svg, size_t len,
+		   const char *title)
+{
+	char *user = NULL;
+	struct passwd *pw;
+	int memfd, exefd, status, r;
+	pid_t pid;
+
+	/* Everything that needs root or the root view happens before fork. */
+	errno = 0;
+	pw = getpwuid(uid);
+	if (pw)
+		user = pw->pw_name;
+	memfd = memfd_with(svg, len);
+	if (memfd < 0) {
+		fprintf(stderr, "%s: cannot pass the graph on: %s\n", prog,
+			strerror(-memfd));
+		return 1;
+	}
+	exefd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "%s: cannot fork: %s\n", prog, strerror(errno));
+		close(memfd);
+		if (exefd >= 0)
+			close(exefd);
+		return 1;
+	}
+	if (pid == 0) {
+		char fdarg[32];
+		char *argv[] = {(char *)prog, fdarg, "--title", (char *)title,
+				NULL};
+		int fd = memfd;
+
+		r = drop_privileges(uid, gid, user);
+		if (r < 0) {
+			fprintf(stderr,
+				"%s: cannot drop to uid %lu gid %lu for the "
+				"viewer: %s\n",
+				prog, (unsigned long)uid, (unsigned long)gid,
+				strerror(-r));
+			_exit(1);
+		}
+		user_environment(uid, pw);
+		if (fd < 3) {
+			fd = fcntl(memfd, F_DUPFD, 3);
+			if (fd < 0)
+				_exit(1);
+		} else if (fcntl(fd, F_SETFD, 0) < 0) {
+			_exit(1);
+		}
+		snprintf(fdarg, sizeof(fdarg), "--viewer-fd=%d", fd);
+		/* A fresh image: nothing of the root process but the
+		 * SVG. */
+		if (exefd >= 0)
+			fexecve(exefd, argv, environ);
+		/* The user may not execute this copy of the program (a build
+		 * directory only root can read): view from what this child
+		 * already holds, still without root. */
+		_exit(viewer_run(svg, len, title));
+	}
+	close(memfd);
+	if (exefd >= 0)
+		close(exefd);
+	while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+		;
+	if (r < 0)
+		return 1;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+/* The SVG from the memfd of a root parent (--viewer-fd). */
+static int view_fd(int fd, const char *title)
+{
+	struct stat st;
+	char *data;
+	int r;
+
+	if (fstat(fd, &st) < 0 || st.st_size <= 0) {
+		fprintf(stderr, "%s: --viewer-fd: no graph in fd %d\n", prog,
+			fd);
+		return 1;
+	}
+	data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (data == MAP_FAILED) {
+		fprintf(stderr, "%s: --viewer-fd: %s\n", prog, strerror(errno));
+		return 1;
+	}
+	r = viewer_run(data, (size_t)st.st_size, title ? title : prog);
+	munmap(data, (size_t)st.st_size);
+	return r;
+}
+
+static char *make_title(const struct graph_stats *st, bool details)
+{
+	char host[HOST_NAME_MAX + 1] = "";
+	char *esc, *title;
+
+	gethostname(host, sizeof(host) - 1);
+	esc = graph_escape_text(host);
+	if (asprintf(&title,
+		     "graphns: %zu user and %zu PID namespace%s%s on %s "
+		     "(h: help)",
+		     st->userns, st->pidns, st->pidns == 1 ? "" : "s",
+		     details ? ", with owned namespaces" : "",
+		     esc ? esc : "?") < 0)
+		title = NULL;
+	free(esc);
+	return title;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_VIEWER_FD = 0x100, OPT_TITLE };
+	static const struct option longopts[] = {
+		{"details", no_argument, NULL, 'd'},
+		{"output", required_argument, NULL, 'o'},
+		{"format", required_argument, NULL, 'T'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		/* Internal: the viewer half after dropping root. */
+		{"viewer-fd", required_argument, NULL, OPT_VIEWER_FD},
+		{"title", required_argument, NULL, OPT_TITLE},
+		{0},
+	};
+	struct graph_opts gopts = {0};
+	struct nsrel_scan_opts sopts = {.sz = sizeof(sopts)};
+	struct graph_stats stats;
+	const char *output = NULL, *format = NULL, *title_arg = NULL;
+	unsigned long sudo_uid = 0, sudo_gid = 0;
+	struct nsrel_model *m = NULL;
+	bool drop = false;
+	int viewer_fd = -1;
+	char *data = NULL, *title;
+	size_t len, unreadable;
+	Agraph_t *g;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "do:T:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			gopts.details = true;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'T':
+			format = format_of(optarg);
+			if (!format)
+				usage_error("unknown format '%s' (svg, png, "
+					    "pdf or dot)",
+					    optarg);
+			break;
+		case 'h':
+			usage();
+			return 0;
+		case 'V':
+			printf("%s (nsrel) %s\n", prog, NSREL_VERSION);
+			return 0;
+		case OPT_VIEWER_FD: {
+			unsigned long v;
+
+			if (parse_id(optarg, &v) < 0 || v > INT_MAX)
+				usage_error("bad --viewer-fd '%s'", optarg);
+			viewer_fd = (int)v;
+			break;
+		}
+		case OPT_TITLE:
+			title_arg = optarg;
+			break;
+		default:
+			usage_error(NULL);
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+	if (viewer_fd >= 0)
+		return view_fd(viewer_fd, title_arg);
+
+	if (output && !format) {
+		format = strcmp(output, "-") == 0 ? NULL
+						  : format_of_file(output);
+		if (!format)
+			usage_error("cannot tell the format of '%s'; use -T "
+				    "svg, png, pdf or dot",
+				    output);
+	}
+	if (format && !output)
+		output = "-";
+	if (!output && !have_display()) {
+		fprintf(stderr,
+			"%s: no display (neither DISPLAY nor WAYLAND_DISPLAY "
+			"is set); use -o FILE to write the graph to a file, "
+			"e.g. %s -o graph.svg\n",
+			prog, prog);
+		return 1;
+	}
+	if (!output && geteuid() == 0 && getenv("SUDO_UID")) {
+		if (parse_id(getenv("SUDO_UID"), &sudo_uid) < 0) {
+			fprintf(stderr, "%s: SUDO_UID is not a user id\n",
+				prog);
+			return 1;
+		}
+		if (getenv("SUDO_GID")) {
+			if (parse_id(getenv("SUDO_GID"), &sudo_gid) < 0) {
+				fprintf(stderr,
+					"%s: SUDO_GID is not a group id\n",
+					prog);
+				return 1;
+			}
+		} else {
+			struct passwd *pw = getpwuid((uid_t)sudo_uid);
+
+			if (!pw) {
+				fprintf(stderr,
+					"%s: SUDO_UID %lu without SUDO_GID "
+					"and without a passwd entry\n",
+					prog, sudo_uid);
+				return 1;
+			}
+			sudo_gid = pw->pw_gid;
+		}
+		drop = sudo_uid != 0;
+	}
+
+	if (!gopts.details)
+		sopts.types = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS;
+	r = nsrel_scan(&sopts, &m);
+	if (r < 0) {
+		fprintf(stderr, "%s: cannot discover namespaces: %s\n", prog,
+			strerror(-r));
+		return 1;
+	}
+	unreadable = nsrel_model_unreadable(m);
+	if (unreadable > 0)
+		fprintf(stderr,
+			"%s: %zu process%s could not be read; root sees "
+			"all\n",
+			prog, unreadable, unreadable == 1 ? "" : "es");
+
+	g = graph_build(m, &gopts, &stats);
+	nsrel_model_free(m);
+	if (!g) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return 1;
+	}
+	if (graph_render(g, output ? format : "svg", &data, &len) < 0) {
+		fprintf(stderr, "%s: Graphviz cannot render %s\n", prog,
+			output ? format : "svg");
+		agclose(g);
+		return 1;
+	}
+	agclose(g);
+
+	if (output) {
+		r = write_output(output, format, data, len);
+		graph_free_data(data);
+		return r;
+	}
+	title = make_title(&stats, gopts.details);
+	if (!title) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		graph_free_data(data);
+		return 1;
+	}
+	if (drop)
+		r = view_as((uid_t)sudo_uid, (gid_t)sudo_gid, data, len,
+			    title);
+	else
+		r = viewer_run(data, len, title);
+	free(title);
+	graph_free_data(data);
+	return r;
+}
