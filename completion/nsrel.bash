@@ -1,0 +1,76 @@
+# bash completion for the nsrel tools: lsuserns, lspidns, dumpns, graphns.
+# Installed once under each tool's name; each copy registers all four.
+
+_nsrel_types="mnt cgroup uts ipc user pid net time"
+
+_nsrel()
+{
+	local cur prev words cword split
+	if declare -F _init_completion >/dev/null 2>&1; then
+		_init_completion -s || return
+	else
+		COMPREPLY=()
+		cur=${COMP_WORDS[COMP_CWORD]}
+		prev=${COMP_WORDS[COMP_CWORD-1]}
+		split=false
+		if [[ $cur == --*=* ]]; then
+			prev=${cur%%=*}
+			cur=${cur#*=}
+			split=true
+		fi
+	fi
+
+	local tool=${1##*/} opts
+	case $tool in
+	lsuserns)
+		opts="-d --details -t --type -c --color -J --json -h --help
+			-V --version"
+		;;
+	lspidns)
+		opts="-u --user -c --color -J --json -h --help -V --version"
+		;;
+	dumpns)
+		opts="-t --type -c --compact --no-tasks --no-fds --no-mounts
+			-h --help -V --version"
+		;;
+	graphns)
+		opts="-d --details -o --output -T --format -h --help
+			-V --version"
+		;;
+	esac
+
+	case $prev in
+	-t | --type)
+		local types=$_nsrel_types
+		[[ $tool == lsuserns ]] && types=${types/user /}
+		COMPREPLY=($(compgen -W "$types" -- "$cur"))
+		return
+		;;
+	--color | --colour)
+		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+		return
+		;;
+	-T | --format)
+		COMPREPLY=($(compgen -W "svg png pdf dot" -- "$cur"))
+		return
+		;;
+	-o | --output)
+		if declare -F _filedir >/dev/null 2>&1; then
+			_filedir
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+		fi
+		return
+		;;
+	esac
+	[[ ${split-false} == true ]] && return
+
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		[[ $tool == lsuserns || $tool == lspidns ]] &&
+			[[ $cur == --c* ]] && compopt -o nospace 2>/dev/null &&
+			COMPREPLY=("${COMPREPLY[@]/--color/--color=}")
+	fi
+}
+
+complete -F _nsrel lsuserns lspidns dumpns graphns

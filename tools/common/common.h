@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What the nsrel tools share: option and error conventions, the one text
+ * escaper, colour, the tree printer, holder wording and the JSON shape of a
+ * namespace. Tools may exit from here (on usage errors and on running out of
+ * memory); the library never does.
+ */
+#ifndef NSREL_TOOLS_COMMON_H
+#define NSREL_TOOLS_COMMON_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "nsrel.h"
+
+struct json_object;
+
+/* ---- Program identity, errors, options --------------------------------- */
+
+/* Name used in messages; set once at the start of main(). */
+void tc_init(const char *prog);
+const char *tc_prog(void);
+
+/* "PROG: MESSAGE" on stderr. */
+void tc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "PROG: MESSAGE", then exit 1 (runtime failure). */
+_Noreturn void tc_die(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+_Noreturn void tc_die_oom(void);
+/* "PROG: MESSAGE" and "Try 'PROG --help' for more information.", exit 2.
+ * fmt NULL prints only the second line (getopt has said what is wrong). */
+_Noreturn void tc_usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+/* "PROG (nsrel) VERSION" on stdout. */
+void tc_print_version(void);
+/* A namespace type name for -t; a usage error if it is none. */
+int tc_parse_type_arg(const char *arg);
+/* Flushes stdout and exits 1 if anything could not be written. */
+void tc_close_stdout(void);
+/* The "N processes could not be read" line, when N > 0. */
+void tc_report_unreadable(const struct nsrel_model *m);
+/* nsrel_scan() or die with the reason. */
+struct nsrel_model *tc_scan(unsigned types, unsigned sources);
+
+void *tc_xmalloc(size_t n);
+void *tc_xrealloc(void *p, size_t n);
+char *tc_xstrdup(const char *s);
+
+/* ---- A growing string -------------------------------------------------- */
+
+struct tc_buf {
+	char *s; /* NUL-terminated, NULL while empty */
+	size_t len, cap;
+};
+
+void tc_buf_putn(struct tc_buf *b, const char *s, size_t n);
+void tc_buf_puts(struct tc_buf *b, const char *s);
+void tc_buf_putc(struct tc_buf *b, char c);
+void tc_buf_printf(struct tc_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void tc_buf_truncate(struct tc_buf *b, size_t len);
+/* The string ("" if empty); stays owned by the buffer. */
+const char *tc_buf_str(const struct tc_buf *b);
+/* The string, now owned by the caller; the buffer is empty again. */
+char *tc_buf_steal(struct tc_buf *b);
+void tc_buf_free(struct tc_buf *b);
+
+/* ---- The one text escaper ---------------------------------------------- */
+
+/*
+ * Appends raw text from the system so that it can neither start a line,
+ * move the cursor nor change colours: ESC, newline, tab, double quote and
+ * backslash become \e \n \t \" \\; every other control character (C0, DEL,
+ * and C1 in UTF-8) and every byte of invalid UTF-8 becomes \xNN. Valid UTF-8
+ * passes through.
+ */
+void tc_buf_escape(struct tc_buf *b, const char *raw);
+/* The same into a new string (caller frees). */
+char *tc_escape(const char *raw);
+/* Length (2..4) of the valid multi-byte UTF-8 sequence at s, else 0. */
+size_t tc_utf8_len(const char *s);
+
+/* ---- Colour ------------------------------------------------------------ */
+
+enum tc_color_mode {
+	TC_COLOR_AUTO,
+	TC_COLOR_ALWAYS,
+	TC_COLOR_NEVER,
+};
+
+/* "auto", "always", "never"; NULL (a bare --color) means always. */
+int tc_parse_color(const char *arg, enum tc_color_mode *ret_mode);
+/* auto: fd is a terminal and NO_COLOR is unset or empty. */
+bool tc_color_enabled(enum tc_color_mode mode, int fd);
+
+/* SGR sequences; each readable on dark and on light backgrounds. */
+const char *tc_color_nstype(int nstype);
+#define TC_COLOR_PROC  "\033[1;38;5;172m"
+#define TC_COLOR_USER  "\033[38;5;127m"
+#define TC_COLOR_RESET "\033[0m"
+
+/* How labels are drawn. */
+struct tc_style {
+	bool color;
+};
+
+/* Appends already escaped text, in colour sgr when style->color. */
+void tc_buf_colored(struct tc_buf *b, const struct tc_style *st,
+		    const char *sgr, const char *text);
+
+/* ---- Labels: namespaces, processes, holders, owners -------------------- */
+
+/* "user:[4026531837]" in the type's colour. */
+void tc_fmt_ns(struct tc_buf *b, const struct tc_style *st,
+	       const struct nsrel_ns *ns);
+/* "NAME (PID)" in the process colour, NAME escaped. */
+void tc_fmt_proc(struct tc_buf *b, const struct tc_style *st,
+		 const struct nsrel_proc *p);
+/*
+ * How a namespace is held: process "NAME (PID)" for its representative
+ * process; without one, from its first reference: bind-mounted at "PATH",
+ * held by fd N of process "NAME (PID)", held by socket of process
+ * "NAME (PID)", task "NAME (TID)" of process "NAME (PID)", for children of
+ * process "NAME (PID)"; and process (none) when nothing holds it.
+ */
+void tc_fmt_holder(struct tc_buf *b, const struct tc_style *st,
+		   const struct nsrel_ns *ns);
+/* "\"root\" (0)", "(4242)" without a passwd entry, "(unknown)" if the uid
+ * of the user namespace's creator is not known. */
+void tc_fmt_owner_uid(struct tc_buf *b, const struct tc_style *st,
+		      const struct nsrel_ns *userns);
+
+/* The tree lines of the tools:
+ *   user:[INO] HOLDER namespace-owning user OWNER
+ *   pid:[INO] HOLDER owner user:[INO] OWNER     (owner (unknown) if unseen)
+ *   ⟜ TYPE:[INO] HOLDER                         (an owned namespace) */
+void tc_fmt_userns_line(struct tc_buf *b, const struct tc_style *st,
+			const struct nsrel_ns *userns);
+void tc_fmt_pidns_line(struct tc_buf *b, const struct tc_style *st,
+		       const struct nsrel_ns *pidns);
+void tc_fmt_owned_line(struct tc_buf *b, const struct tc_style *st,
+		       const struct nsrel_ns *ns);
+
+/* The user name of uid, or NULL (no passwd entry). Caller frees. */
+char *tc_user_name(uid_t uid);
+
+/* Comparators for qsort over arrays of const struct nsrel_ns *. */
+int tc_cmp_ns_ino(const void *a, const void *b);
+int tc_cmp_ns_type_name_ino(const void *a, const void *b);
+
+/* ---- The tree printer -------------------------------------------------- */
+
+/*
+ * A node with a label (one line, already escaped) and children. A node
+ * with a NULL label is a forest: its children are printed as roots.
+ * Children print in the order added; the box drawing is the original's.
+ */
+struct tc_tree;
+
+struct tc_tree *tc_tree_new(char *label);		/* takes label */
+struct tc_tree *tc_tree_add(struct tc_tree *parent, char *label);
+void tc_tree_adopt(struct tc_tree *parent, struct tc_tree *child);
+size_t tc_tree_child_count(const struct tc_tree *t);
+void tc_tree_print(FILE *f, const struct tc_tree *t);
+void tc_tree_free(struct tc_tree *t);
+
+/* ---- JSON (json-c) ----------------------------------------------------- */
+
+/* A JSON string from raw bytes; invalid UTF-8 becomes U+FFFD, since JSON
+ * must be UTF-8. */
+struct json_object *tc_json_string(const char *raw);
+/* {"via": "proc"|"task"|..., "pid", "name", "tid", "fd", "path", "mntns"}:
+ * the fields the reference kind has. */
+struct json_object *tc_json_ref(const struct nsrel_ref *r);
+/* The fields of a namespace that every tool shows the same way:
+ * type, dev, ino, nsid, parent, owner, owner_uid (user only), user (the
+ * owner's name, user only) and refs. dumpns adds children, processes and
+ * leader; the tree tools add their nested children. */
+struct json_object *tc_json_ns(const struct nsrel_ns *ns);
+/* {"pid": N, "name": "..."} or JSON null. */
+struct json_object *tc_json_proc_brief(const struct nsrel_proc *p);
+/* json-c flags: pretty (two-space indent) or compact. */
+int tc_json_flags(bool pretty);
+/* Prints obj and a newline; takes obj. */
+void tc_json_print(FILE *f, struct json_object *obj, bool pretty);
+
+#endif /* NSREL_TOOLS_COMMON_H */

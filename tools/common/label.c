@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The words of a tree line: namespaces, processes, holders, owners. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+void tc_fmt_ns(struct tc_buf *b, const struct tc_style *st,
+	       const struct nsrel_ns *ns)
+{
+	const char *name = nsrel_nstype_str(nsrel_ns_type(ns));
+	char text[64];
+
+	snprintf(text, sizeof(text), "%s:[%ju]", name ? name : "?",
+		 (uintmax_t)nsrel_ns_ino(ns));
+	tc_buf_colored(b, st, tc_color_nstype(nsrel_ns_type(ns)), text);
+}
+
+static void fmt_name_id(struct tc_buf *b, const struct tc_style *st,
+			const char *raw_name, pid_t id)
+{
+	struct tc_buf t = { 0 };
+
+	tc_buf_escape(&t, raw_name);
+	tc_buf_printf(&t, " (%d)", (int)id);
+	tc_buf_colored(b, st, TC_COLOR_PROC, tc_buf_str(&t));
+	tc_buf_free(&t);
+}
+
+void tc_fmt_proc(struct tc_buf *b, const struct tc_style *st,
+		 const struct nsrel_proc *p)
+{
+	fmt_name_id(b, st, nsrel_proc_name(p), nsrel_proc_pid(p));
+}
+
+static void fmt_of_process(struct tc_buf *b, const struct tc_style *st,
+			   const struct nsrel_proc *p)
+{
+	if (!p) {
+		tc_buf_puts(b, "process (none)");
+		return;
+	}
+	tc_buf_puts(b, "process \"");
+	tc_fmt_proc(b, st, p);
+	tc_buf_putc(b, '"');
+}
+
+void tc_fmt_holder(struct tc_buf *b, const struct tc_style *st,
+		   const struct nsrel_ns *ns)
+{
+	const struct nsrel_proc *leader = nsrel_ns_leader(ns);
+	const struct nsrel_ref *r = NULL;
+
+	if (leader) {
+		fmt_of_process(b, st, leader);
+		return;
+	}
+	/* Without member processes, the first reference says why the
+	 * namespace is alive. */
+	for (size_t i = 0; i < nsrel_ns_ref_count(ns) && !r; i++) {
+		const struct nsrel_ref *c = nsrel_ns_ref(ns, i);
+
+		if (nsrel_ref_kind(c) != NSREL_REF_HIDDEN)
+			r = c;
+	}
+	if (!r) {
+		tc_buf_puts(b, "process (none)");
+		return;
+	}
+	switch (nsrel_ref_kind(r)) {
+	case NSREL_REF_PROC:
+		fmt_of_process(b, st, nsrel_ref_proc(r));
+		break;
+	case NSREL_REF_TASK:
+		/* The model keeps no per-thread name: threads share the
+		 * process's cmdline, which is where our names come from. */
+		tc_buf_puts(b, "task \"");
+		if (nsrel_ref_proc(r))
+			fmt_name_id(b, st, nsrel_proc_name(nsrel_ref_proc(r)),
+				    nsrel_ref_tid(r));
+		else
+			tc_buf_printf(b, "(%d)", (int)nsrel_ref_tid(r));
+		tc_buf_puts(b, "\" of ");
+		fmt_of_process(b, st, nsrel_ref_proc(r));
+		break;
+	case NSREL_REF_FOR_CHILDREN:
+		tc_buf_puts(b, "for children of ");
+		fmt_of_process(b, st, nsrel_ref_proc(r));
+		break;
+	case NSREL_REF_FD:
+		tc_buf_printf(b, "held by fd %d of ", nsrel_ref_fd(r));
+		fmt_of_process(b, st, nsrel_ref_proc(r));
+		break;
+	case NSREL_REF_SOCKET:
+		tc_buf_puts(b, "held by socket of ");
+		fmt_of_process(b, st, nsrel_ref_proc(r));
+		break;
+	case NSREL_REF_BINDMOUNT:
+		tc_buf_puts(b, "bind-mounted at \"");
+		tc_buf_escape(b, nsrel_ref_path(r));
+		tc_buf_putc(b, '"');
+		break;
+	case NSREL_REF_HIDDEN:
+	default:
+		tc_buf_puts(b, "process (none)");
+		break;
+	}
+}
+
+void tc_fmt_owner_uid(struct tc_buf *b, const struct tc_style *st,
+		      const struct nsrel_ns *userns)
+{
+	uid_t uid;
+	char *name;
+	char num[32];
+
+	if (!userns || nsrel_ns_owner_uid(userns, &uid) < 0) {
+		tc_buf_puts(b, "(unknown)");
+		return;
+	}
+	name = tc_user_name(uid);
+	if (name) {
+		struct tc_buf t = { 0 };
+
+		tc_buf_putc(b, '"');
+		tc_buf_escape(&t, name);
+		tc_buf_colored(b, st, TC_COLOR_USER, tc_buf_str(&t));
+		tc_buf_puts(b, "\" ");
+		tc_buf_free(&t);
+		free(name);
+	}
+	snprintf(num, sizeof(num), "(%ju)", (uintmax_t)uid);
+	tc_buf_colored(b, st, TC_COLOR_USER, num);
+}
+
+void tc_fmt_userns_line(struct tc_buf *b, const struct tc_style *st,
+			const struct nsrel_ns *userns)
+{
+	tc_fmt_ns(b, st, userns);
+	tc_buf_putc(b, ' ');
+	tc_fmt_holder(b, st, userns);
+	tc_buf_puts(b, " namespace-owning user ");
+	tc_fmt_owner_uid(b, st, userns);
+}
+
+void tc_fmt_pidns_line(struct tc_buf *b, const struct tc_style *st,
+		       const struct nsrel_ns *pidns)
+{
+	const struct nsrel_ns *owner = nsrel_ns_owner(pidns);
+
+	tc_fmt_ns(b, st, pidns);
+	tc_buf_putc(b, ' ');
+	tc_fmt_holder(b, st, pidns);
+	if (!owner) {
+		tc_buf_puts(b, " owner (unknown)");
+		return;
+	}
+	tc_buf_puts(b, " owner ");
+	tc_fmt_ns(b, st, owner);
+	tc_buf_putc(b, ' ');
+	tc_fmt_owner_uid(b, st, owner);
+}
+
+void tc_fmt_owned_line(struct tc_buf *b, const struct tc_style *st,
+		       const struct nsrel_ns *ns)
+{
+	tc_buf_puts(b, "⟜ ");
+	tc_fmt_ns(b, st, ns);
+	tc_buf_putc(b, ' ');
+	tc_fmt_holder(b, st, ns);
+}
+
+static int cmp_ino(const struct nsrel_ns *x, const struct nsrel_ns *y)
+{
+	ino_t a = nsrel_ns_ino(x), c = nsrel_ns_ino(y);
+
+	return a < c ? -1 : a > c;
+}
+
+int tc_cmp_ns_ino(const void *a, const void *b)
+{
+	return cmp_ino(*(const struct nsrel_ns *const *)a,
+		       *(const struct nsrel_ns *const *)b);
+}
+
+int tc_cmp_ns_type_name_ino(const void *a, const void *b)
+{
+	const struct nsrel_ns *x = *(const struct nsrel_ns *const *)a;
+	const struct nsrel_ns *y = *(const struct nsrel_ns *const *)b;
+	const char *tx = nsrel_nstype_str(nsrel_ns_type(x));
+	const char *ty = nsrel_nstype_str(nsrel_ns_type(y));
+	int r = strcmp(tx ? tx : "", ty ? ty : "");
+
+	return r ? r : cmp_ino(x, y);
+}

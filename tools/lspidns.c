@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lspidns: the PID namespace hierarchy as a tree. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "common.h"
+
+struct ctx {
+	struct tc_style st;
+	bool user; /* -u: interleave the owning user namespaces */
+	bool json;
+};
+
+/* A node being built: text or JSON, whichever the output is. */
+struct node {
+	struct tc_tree *t;
+	struct json_object *j;
+};
+
+static void usage(void)
+{
+	printf("Usage: %s [OPTION]...\n"
+	       "Show the PID namespaces of this host as a tree, with the user\n"
+	       "namespace that owns each.\n"
+	       "\n"
+	       "  -u, --user            interleave the owning user namespaces:\n"
+	       "                        a PID namespace owned by another user\n"
+	       "                        namespace than its parent is shown\n"
+	       "                        under that user namespace\n"
+	       "  -c                    same as --color=always\n"
+	       "      --color[=WHEN]    colour the output: auto (default),\n"
+	       "                        always or never; auto colours only on a\n"
+	       "                        terminal and without NO_COLOR\n"
+	       "  -J, --json            print the tree as JSON\n"
+	       "  -h, --help            show this help and exit\n"
+	       "  -V, --version         show the version and exit\n"
+	       "\n"
+	       "Exit status: 0 success, 1 failure, 2 usage error.\n",
+	       tc_prog());
+}
+
+static void jadd(struct json_object *o, const char *k, struct json_object *v)
+{
+	if (json_object_object_add(o, k, v) < 0)
+		tc_die_oom();
+}
+
+static void jpush(struct json_object *a, struct json_object *v)
+{
+	if (json_object_array_add(a, v) < 0)
+		tc_die_oom();
+}
+
+static struct json_object *jarray(void)
+{
+	struct json_object *a = json_object_new_array();
+
+	if (!a)
+		tc_die_oom();
+	return a;
+}
+
+static void node_adopt(struct node *parent, struct node child)
+{
+	if (parent->t)
+		tc_tree_adopt(parent->t, child.t);
+	else
+		jpush(json_object_object_get(parent->j, "children"), child.j);
+}
+
+static struct node user_node(const struct ctx *c, const struct nsrel_ns *ns)
+{
+	struct node n = { 0 };
+
+	if (c->json) {
+		n.j = tc_json_ns(ns);
+		jadd(n.j, "leader", tc_json_proc_brief(nsrel_ns_leader(ns)));
+		jadd(n.j, "children", jarray());
+	} else {
+		struct tc_buf b = { 0 };
+
+		tc_fmt_userns_line(&b, &c->st, ns);
+		n.t = tc_tree_new(tc_buf_steal(&b));
+	}
+	return n;
+}
+
+static struct json_object *owner_user_json(const struct nsrel_ns *owner)
+{
+	struct json_object *o;
+	uid_t uid;
+
+	if (!owner)
+		return NULL;
+	o = json_object_new_object();
+	if (!o)
+		tc_die_oom();
+	jadd(o, "ino", json_object_new_uint64(nsrel_ns_ino(owner)));
+	if (nsrel_ns_owner_uid(owner, &uid) == 0) {
+		char *name = tc_user_name(uid);
+
+		jadd(o, "owner_uid", json_object_new_uint64(uid));
+		jadd(o, "user", name ? tc_json_string(name) : NULL);
+		free(name);
+	} else {
+		jadd(o, "owner_uid", NULL);
+		jadd(o, "user", NULL);
+	}
+	return o;
+}
+
+static void add_pid_children(const struct ctx *c, struct node *parent,
+			     const struct nsrel_ns *const *v, size_t n,
+			     const struct nsrel_ns *context_owner);
+
+static struct node pid_node(const struct ctx *c, const struct nsrel_ns *ns)
+{
+	size_t n = nsrel_ns_child_count(ns);
+	const struct nsrel_ns **v = tc_xmalloc(n * sizeof(*v));
+	struct node node = { 0 };
+
+	if (c->json) {
+		node.j = tc_json_ns(ns);
+		jadd(node.j, "leader",
+		     tc_json_proc_brief(nsrel_ns_leader(ns)));
+		jadd(node.j, "owner_user",
+		     owner_user_json(nsrel_ns_owner(ns)));
+		jadd(node.j, "children", jarray());
+	} else {
+		struct tc_buf b = { 0 };
+
+		tc_fmt_pidns_line(&b, &c->st, ns);
+		node.t = tc_tree_new(tc_buf_steal(&b));
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = nsrel_ns_child(ns, i);
+	add_pid_children(c, &node, v, n, nsrel_ns_owner(ns));
+	free(v);
+	return node;
+}
+
+/* An entry under a parent: a PID namespace, or (with -u) an owning user
+ * namespace that groups PID namespaces; sorted together by inode. */
+struct entry {
+	const struct nsrel_ns *ns;
+	size_t first, count; /* user group: its range in the sorted pids */
+};
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return tc_cmp_ns_ino(&((const struct entry *)a)->ns,
+			     &((const struct entry *)b)->ns);
+}
+
+static int cmp_by_owner(const void *a, const void *b)
+{
+	const struct nsrel_ns *x = *(const struct nsrel_ns *const *)a;
+	const struct nsrel_ns *y = *(const struct nsrel_ns *const *)b;
+	const struct nsrel_ns *ox = nsrel_ns_owner(x), *oy = nsrel_ns_owner(y);
+	ino_t ix = ox ? nsrel_ns_ino(ox) : 0, iy = oy ? nsrel_ns_ino(oy) : 0;
+
+	if (ix != iy)
+		return ix < iy ? -1 : 1;
+	return tc_cmp_ns_ino(a, b);
+}
+
+/*
+ * Without -u, the PID namespaces go straight under their parent, by inode.
+ * With -u, those whose owner differs from the context's (the parent's
+ * owner; nothing for roots) go under a node for their owner, one per owner.
+ */
+static void add_pid_children(const struct ctx *c, struct node *parent,
+			     const struct nsrel_ns *const *pids, size_t n,
+			     const struct nsrel_ns *context_owner)
+{
+	const struct nsrel_ns **v = tc_xmalloc(n * sizeof(*v));
+	struct entry *e = tc_xmalloc(n * sizeof(*e));
+	size_t ne = 0;
+
+	memcpy(v, pids, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), c->user ? cmp_by_owner : tc_cmp_ns_ino);
+	for (size_t i = 0; i < n;) {
+		const struct nsrel_ns *owner = nsrel_ns_owner(v[i]);
+		size_t j = i + 1;
+
+		if (!c->user || !owner || owner == context_owner) {
+			e[ne++] = (struct entry){ v[i], i, 0 };
+			i++;
+			continue;
+		}
+		while (j < n && nsrel_ns_owner(v[j]) == owner)
+			j++;
+		e[ne++] = (struct entry){ owner, i, j - i };
+		i = j;
+	}
+	qsort(e, ne, sizeof(*e), cmp_entry);
+	for (size_t i = 0; i < ne; i++) {
+		if (!e[i].count) {
+			node_adopt(parent, pid_node(c, e[i].ns));
+			continue;
+		}
+		struct node un = user_node(c, e[i].ns);
+
+		for (size_t k = e[i].first; k < e[i].first + e[i].count; k++)
+			node_adopt(&un, pid_node(c, v[k]));
+		node_adopt(parent, un);
+	}
+	free(e);
+	free(v);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "user", no_argument, NULL, 'u' },
+		{ "color", optional_argument, NULL, 'C' },
+		{ "colour", optional_argument, NULL, 'C' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	enum tc_color_mode color = TC_COLOR_AUTO;
+	struct ctx c = { 0 };
+	struct nsrel_model *m;
+	const struct nsrel_ns **roots;
+	size_t nroots = 0;
+	struct node top = { 0 };
+	int opt;
+
+	tc_init("lspidns");
+	while ((opt = getopt_long(argc, argv, "ucJhV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'u':
+			c.user = true;
+			break;
+		case 'c':
+			color = TC_COLOR_ALWAYS;
+			break;
+		case 'C':
+			if (tc_parse_color(optarg, &color) < 0) {
+				char *e = tc_escape(optarg);
+
+				tc_usage_error("invalid --color argument \"%s\" "
+					       "(auto, always or never)", e);
+			}
+			break;
+		case 'J':
+			c.json = true;
+			break;
+		case 'h':
+			usage();
+			tc_close_stdout();
+			return 0;
+		case 'V':
+			tc_print_version();
+			tc_close_stdout();
+			return 0;
+		default:
+			tc_usage_error(NULL);
+		}
+	}
+	if (optind < argc) {
+		char *e = tc_escape(argv[optind]);
+
+		tc_usage_error("unexpected argument \"%s\"", e);
+	}
+
+	c.st.color = !c.json && tc_color_enabled(color, STDOUT_FILENO);
+	/* User namespaces too: the owner and its uid are on every line. */
+	m = tc_scan(CLONE_NEWPID | CLONE_NEWUSER, 0);
+
+	roots = tc_xmalloc(nsrel_model_ns_count(m) * sizeof(*roots));
+	for (size_t i = 0; i < nsrel_model_ns_count(m); i++) {
+		const struct nsrel_ns *ns = nsrel_model_ns(m, i);
+
+		if (nsrel_ns_type(ns) == CLONE_NEWPID && !nsrel_ns_parent(ns))
+			roots[nroots++] = ns;
+	}
+	if (c.json) {
+		top.j = json_object_new_object();
+		if (!top.j)
+			tc_die_oom();
+		jadd(top.j, "children", jarray());
+	} else {
+		top.t = tc_tree_new(NULL);
+	}
+	add_pid_children(&c, &top, roots, nroots, NULL);
+	free(roots);
+
+	if (c.json) {
+		struct json_object *list = json_object_get(
+			json_object_object_get(top.j, "children"));
+
+		json_object_object_del(top.j, "children");
+		jadd(top.j, "namespaces", list);
+		jadd(top.j, "unreadable_processes",
+		     json_object_new_uint64(nsrel_model_unreadable(m)));
+		tc_json_print(stdout, top.j, true);
+	} else {
+		tc_tree_print(stdout, top.t);
+		tc_tree_free(top.t);
+	}
+	tc_close_stdout();
+	tc_report_unreadable(m);
+	nsrel_model_free(m);
+	return 0;
+}

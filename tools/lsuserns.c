@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* lsuserns: the user namespace hierarchy as a tree. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "common.h"
+
+struct ctx {
+	const struct nsrel_model *m;
+	struct tc_style st;
+	bool details;
+	unsigned owned_types; /* with details: which owned types to show */
+};
+
+static void usage(void)
+{
+	printf("Usage: %s [OPTION]...\n"
+	       "Show the user namespaces of this host as a tree, from every\n"
+	       "place they are held: processes, threads, fds, bind mounts, and\n"
+	       "hidden parents.\n"
+	       "\n"
+	       "  -d, --details         also show the namespaces each user\n"
+	       "                        namespace owns\n"
+	       "  -t, --type=TYPE       with -d: show only owned namespaces of\n"
+	       "                        TYPE (mnt, cgroup, uts, ipc, pid, net,\n"
+	       "                        time); repeatable, implies -d\n"
+	       "  -c                    same as --color=always\n"
+	       "      --color[=WHEN]    colour the output: auto (default),\n"
+	       "                        always or never; auto colours only on a\n"
+	       "                        terminal and without NO_COLOR\n"
+	       "  -J, --json            print the tree as JSON\n"
+	       "  -h, --help            show this help and exit\n"
+	       "  -V, --version         show the version and exit\n"
+	       "\n"
+	       "Exit status: 0 success, 1 failure, 2 usage error.\n",
+	       tc_prog());
+}
+
+/* The non-user namespaces ns owns that -t lets through, sorted by type
+ * name and inode; caller frees. */
+static const struct nsrel_ns **owned_list(const struct ctx *c,
+					  const struct nsrel_ns *ns,
+					  size_t *ret_n)
+{
+	size_t n = nsrel_ns_owned_count(ns), k = 0;
+	const struct nsrel_ns **v = tc_xmalloc(n * sizeof(*v));
+
+	for (size_t i = 0; i < n; i++) {
+		const struct nsrel_ns *o = nsrel_ns_owned(ns, i);
+		int t = nsrel_ns_type(o);
+
+		if (t != CLONE_NEWUSER && (c->owned_types & (unsigned)t))
+			v[k++] = o;
+	}
+	qsort(v, k, sizeof(*v), tc_cmp_ns_type_name_ino);
+	*ret_n = k;
+	return v;
+}
+
+static const struct nsrel_ns **child_list(const struct nsrel_ns *ns,
+					  size_t *ret_n)
+{
+	size_t n = nsrel_ns_child_count(ns);
+	const struct nsrel_ns **v = tc_xmalloc(n * sizeof(*v));
+
+	for (size_t i = 0; i < n; i++)
+		v[i] = nsrel_ns_child(ns, i);
+	qsort(v, n, sizeof(*v), tc_cmp_ns_ino);
+	*ret_n = n;
+	return v;
+}
+
+static struct tc_tree *text_node(const struct ctx *c,
+				 const struct nsrel_ns *ns)
+{
+	struct tc_buf b = { 0 };
+	struct tc_tree *t;
+	const struct nsrel_ns **v;
+	size_t n;
+
+	tc_fmt_userns_line(&b, &c->st, ns);
+	t = tc_tree_new(tc_buf_steal(&b));
+	if (c->details) {
+		v = owned_list(c, ns, &n);
+		for (size_t i = 0; i < n; i++) {
+			tc_fmt_owned_line(&b, &c->st, v[i]);
+			tc_tree_add(t, tc_buf_steal(&b));
+		}
+		free(v);
+	}
+	v = child_list(ns, &n);
+	for (size_t i = 0; i < n; i++)
+		tc_tree_adopt(t, text_node(c, v[i]));
+	free(v);
+	return t;
+}
+
+static void jadd(struct json_object *o, const char *k, struct json_object *v)
+{
+	if (json_object_object_add(o, k, v) < 0)
+		tc_die_oom();
+}
+
+static void jpush(struct json_object *a, struct json_object *v)
+{
+	if (json_object_array_add(a, v) < 0)
+		tc_die_oom();
+}
+
+static struct json_object *json_node(const struct ctx *c,
+				     const struct nsrel_ns *ns)
+{
+	struct json_object *o = tc_json_ns(ns);
+	struct json_object *kids = json_object_new_array();
+	const struct nsrel_ns **v;
+	size_t n;
+
+	if (!kids)
+		tc_die_oom();
+	jadd(o, "leader", tc_json_proc_brief(nsrel_ns_leader(ns)));
+	if (c->details) {
+		struct json_object *owned = json_object_new_array();
+
+		if (!owned)
+			tc_die_oom();
+		v = owned_list(c, ns, &n);
+		for (size_t i = 0; i < n; i++) {
+			struct json_object *e = tc_json_ns(v[i]);
+
+			jadd(e, "leader",
+			     tc_json_proc_brief(nsrel_ns_leader(v[i])));
+			jpush(owned, e);
+		}
+		free(v);
+		jadd(o, "owned", owned);
+	}
+	v = child_list(ns, &n);
+	for (size_t i = 0; i < n; i++)
+		jpush(kids, json_node(c, v[i]));
+	free(v);
+	jadd(o, "children", kids);
+	return o;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "details", no_argument, NULL, 'd' },
+		{ "type", required_argument, NULL, 't' },
+		{ "color", optional_argument, NULL, 'C' },
+		{ "colour", optional_argument, NULL, 'C' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	enum tc_color_mode color = TC_COLOR_AUTO;
+	struct ctx c = { 0 };
+	bool json = false;
+	unsigned types = 0;
+	struct nsrel_model *m;
+	int opt;
+
+	tc_init("lsuserns");
+	while ((opt = getopt_long(argc, argv, "dt:cJhV", longopts, NULL)) !=
+	       -1) {
+		switch (opt) {
+		case 'd':
+			c.details = true;
+			break;
+		case 't': {
+			char *dup = tc_xstrdup(optarg), *save = NULL;
+
+			for (char *tok = strtok_r(dup, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save)) {
+				int t = tc_parse_type_arg(tok);
+
+				if (t == CLONE_NEWUSER)
+					tc_usage_error("-t user: user namespaces"
+						       " are always shown");
+				types |= (unsigned)t;
+			}
+			free(dup);
+			c.details = true;
+			break;
+		}
+		case 'c':
+			color = TC_COLOR_ALWAYS;
+			break;
+		case 'C':
+			if (tc_parse_color(optarg, &color) < 0) {
+				char *e = tc_escape(optarg);
+
+				tc_usage_error("invalid --color argument \"%s\" "
+					       "(auto, always or never)", e);
+			}
+			break;
+		case 'J':
+			json = true;
+			break;
+		case 'h':
+			usage();
+			tc_close_stdout();
+			return 0;
+		case 'V':
+			tc_print_version();
+			tc_close_stdout();
+			return 0;
+		default:
+			tc_usage_error(NULL);
+		}
+	}
+	if (optind < argc) {
+		char *e = tc_escape(argv[optind]);
+
+		tc_usage_error("unexpected argument \"%s\"", e);
+	}
+
+	c.owned_types = types ? types : NSREL_ALL_TYPES & ~CLONE_NEWUSER;
+	c.st.color = !json && tc_color_enabled(color, STDOUT_FILENO);
+	m = tc_scan(CLONE_NEWUSER | (c.details ? c.owned_types : 0), 0);
+	c.m = m;
+
+	if (json) {
+		struct json_object *root = json_object_new_object();
+		struct json_object *list = json_object_new_array();
+
+		if (!root || !list)
+			tc_die_oom();
+		for (size_t i = 0; i < nsrel_model_ns_count(m); i++) {
+			const struct nsrel_ns *ns = nsrel_model_ns(m, i);
+
+			if (nsrel_ns_type(ns) == CLONE_NEWUSER &&
+			    !nsrel_ns_parent(ns))
+				jpush(list, json_node(&c, ns));
+		}
+		jadd(root, "namespaces", list);
+		jadd(root, "unreadable_processes",
+		     json_object_new_uint64(nsrel_model_unreadable(m)));
+		tc_json_print(stdout, root, true);
+	} else {
+		struct tc_tree *forest = tc_tree_new(NULL);
+
+		/* Model order is by inode: the roots come out sorted. */
+		for (size_t i = 0; i < nsrel_model_ns_count(m); i++) {
+			const struct nsrel_ns *ns = nsrel_model_ns(m, i);
+
+			if (nsrel_ns_type(ns) == CLONE_NEWUSER &&
+			    !nsrel_ns_parent(ns))
+				tc_tree_adopt(forest, text_node(&c, ns));
+		}
+		tc_tree_print(stdout, forest);
+		tc_tree_free(forest);
+	}
+	tc_close_stdout();
+	tc_report_unreadable(m);
+	nsrel_model_free(m);
+	return 0;
+}
