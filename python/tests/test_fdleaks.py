@@ -1,0 +1,87 @@
+"""No fd leaks: on success, on every error path, many times over."""
+import gc
+import os
+import subprocess
+
+import pytest
+
+import linuxns_rel
+import nshelp
+
+ROUNDS = 200
+
+
+def exercise():
+    linuxns_rel.get_nstype('/proc/self/ns/net')
+    linuxns_rel.get_owner_uid('/proc/self/ns/user')
+    with linuxns_rel.get_userns('/proc/self/ns/net') as f:
+        linuxns_rel.get_nstype(f)
+        linuxns_rel.get_owner_uid(f)
+    with open('/proc/self/ns/pid') as f:
+        linuxns_rel.get_nstype(f)
+        linuxns_rel.get_nstype(f.fileno())
+        with linuxns_rel.get_userns(f) as g:
+            linuxns_rel.get_nstype(g)
+    for func, arg, exc in [
+            (linuxns_rel.get_parentns, '/proc/self/ns/user',
+             PermissionError),
+            (linuxns_rel.get_parentns, '/proc/self/ns/uts', OSError),
+            (linuxns_rel.get_userns, '/proc/self/ns/user', PermissionError),
+            (linuxns_rel.get_owner_uid, '/proc/self/ns/net', OSError),
+            (linuxns_rel.get_nstype, '/proc/self/ns/nonexistent',
+             FileNotFoundError),
+            (linuxns_rel.get_nstype, '/proc/self/ns', IsADirectoryError),
+            (linuxns_rel.get_userns, '/dev/null', OSError),
+            (linuxns_rel.get_nstype, b'x', TypeError),
+            (linuxns_rel.nstype_str, 0, ValueError)]:
+        with pytest.raises(exc):
+            func(arg)
+
+
+def test_no_fd_leaks():
+    exercise()  # warm up: imports, caches
+    gc.collect()
+    before = nshelp.fd_count()
+    for _ in range(ROUNDS):
+        exercise()
+    gc.collect()
+    assert nshelp.fd_count() == before
+
+
+def test_returned_files_own_their_fd():
+    """Dropping a returned file object closes its fd, as a file does."""
+    gc.collect()
+    before = nshelp.fd_count()
+    files = [linuxns_rel.get_userns('/proc/self/ns/net') for _ in range(50)]
+    assert nshelp.fd_count() == before + 50
+    for f in files:
+        f.close()
+    assert nshelp.fd_count() == before
+    with pytest.warns(ResourceWarning):
+        linuxns_rel.get_userns('/proc/self/ns/net')
+        gc.collect()
+    assert nshelp.fd_count() == before
+
+
+def test_no_fd_leaks_in_sandbox_relations():
+    with nshelp.Sandbox([nshelp.TYPES['user'] | nshelp.TYPES['net']]) as sb:
+        before = nshelp.fd_count()
+        for _ in range(ROUNDS):
+            with linuxns_rel.get_userns(sb.ns('net')) as f, \
+                    linuxns_rel.get_parentns(f) as p:
+                linuxns_rel.get_owner_uid(p)
+            with pytest.raises(OSError):
+                linuxns_rel.get_parentns(sb.ns('net'))
+        assert nshelp.fd_count() == before
+
+
+def test_no_fd_leak_across_exec():
+    """Returned fds are O_CLOEXEC: a child program does not inherit them."""
+    with linuxns_rel.get_userns('/proc/self/ns/net') as f:
+        fd = f.fileno()
+        # close_fds=False: only O_CLOEXEC may keep it from the child
+        r = subprocess.call(['test', '-e', f'/proc/self/fd/{fd}'],
+                            close_fds=False)
+        assert r != 0
+        assert subprocess.call(['test', '-e', '/proc/self/fd/0'],
+                               close_fds=False) == 0
