@@ -1,0 +1,583 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * nsrel_scan() against the namespace zoo (tests/zoo): every case must be
+ * found with the right type, parent, owner, owner uid and holder; sources
+ * and types switch off what they should; no fd, process or mount is left
+ * behind; scans survive churn; and a scan works unprivileged.
+ *
+ * Usage: test-scan [ZOO]  (without ZOO, or not root: only the tests that
+ * need no zoo run; the others skip with the reason)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "fixture.h"
+#include "nsrel.h"
+
+static const char *zoo_path;
+static pid_t zoo_pid;
+static int zoo_in = -1;
+static json_object *zoo;
+
+static void skip_because(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	printf("# SKIP reason: ");
+	vprintf(fmt, ap);
+	printf("\n");
+	fflush(stdout);
+	va_end(ap);
+	skip();
+}
+
+static int zoo_start(void **state)
+{
+	(void)state;
+	if (!zoo_path || geteuid() != 0)
+		return 0;
+	int in[2], out[2];
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0)
+		return -1;
+	zoo_pid = fork();
+	if (zoo_pid < 0)
+		return -1;
+	if (zoo_pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		execl(zoo_path, zoo_path, (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	zoo_in = in[1];
+	FILE *f = fdopen(out[0], "r");
+	char *line = NULL;
+	size_t cap = 0;
+	if (getline(&line, &cap, f) > 0)
+		zoo = json_tokener_parse(line);
+	free(line);
+	fclose(f);
+	if (!zoo) {
+		fprintf(stderr, "# the zoo did not start\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int zoo_stop(void **state)
+{
+	(void)state;
+	if (zoo_in >= 0)
+		close(zoo_in);
+	zoo_in = -1;
+	if (zoo_pid > 0)
+		waitpid(zoo_pid, NULL, 0);
+	zoo_pid = 0;
+	json_object_put(zoo);
+	zoo = NULL;
+	return 0;
+}
+
+static bool need_zoo(void)
+{
+	if (geteuid() != 0) {
+		skip_because("the zoo needs root");
+		return false;
+	}
+	if (!zoo_path) {
+		skip_because("no zoo program given");
+		return false;
+	}
+	return true;
+}
+
+static int64_t jint(json_object *o, const char *key)
+{
+	json_object *v;
+	if (!json_object_object_get_ex(o, key, &v) || !v)
+		return -1;
+	return json_object_get_int64(v);
+}
+
+static const char *jstr(json_object *o, const char *key)
+{
+	json_object *v;
+	if (!json_object_object_get_ex(o, key, &v) || !v)
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static json_object *zoo_ns(const char *name)
+{
+	json_object *arr;
+	assert_true(json_object_object_get_ex(zoo, "namespaces", &arr));
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *o = json_object_array_get_idx(arr, i);
+		if (strcmp(jstr(o, "name"), name) == 0)
+			return o;
+	}
+	fail_msg("zoo has no case %s", name);
+	return NULL;
+}
+
+static struct nsrel_model *scan(unsigned types, unsigned sources)
+{
+	struct nsrel_scan_opts o = { .sz = sizeof(o), .types = types,
+				     .sources = sources };
+	struct nsrel_model *m = NULL;
+	assert_int_equal(nsrel_scan(&o, &m), 0);
+	assert_non_null(m);
+	return m;
+}
+
+/* The ref of ns matching the manifest's "held", or NULL. */
+static const struct nsrel_ref *find_held(const struct nsrel_model *m,
+					 const struct nsrel_ns *ns,
+					 json_object *c)
+{
+	const char *held = jstr(c, "held");
+	for (size_t i = 0; i < nsrel_ns_ref_count(ns); i++) {
+		const struct nsrel_ref *r = nsrel_ns_ref(ns, i);
+		if (strcmp(nsrel_ref_kind_str(nsrel_ref_kind(r)), held) != 0)
+			continue;
+		const struct nsrel_proc *p = nsrel_ref_proc(r);
+		switch (nsrel_ref_kind(r)) {
+		case NSREL_REF_HIDDEN:
+			return r;
+		case NSREL_REF_BINDMOUNT: {
+			const struct nsrel_ns *mnt = nsrel_ref_mntns(r);
+			if (strcmp(nsrel_ref_path(r), jstr(c, "path")) == 0 &&
+			    mnt && (int64_t)nsrel_ns_ino(mnt) == jint(c, "mntns"))
+				return r;
+			break;
+		}
+		case NSREL_REF_TASK:
+			if (p && nsrel_proc_pid(p) == jint(c, "pid") &&
+			    nsrel_ref_tid(r) == jint(c, "tid"))
+				return r;
+			break;
+		case NSREL_REF_FD:
+		case NSREL_REF_SOCKET:
+			if (p && nsrel_proc_pid(p) == jint(c, "pid") &&
+			    nsrel_ref_fd(r) == jint(c, "fd"))
+				return r;
+			break;
+		default:
+			if (p && nsrel_proc_pid(p) == jint(c, "pid"))
+				return r;
+		}
+	}
+	(void)m;
+	return NULL;
+}
+
+/* Every zoo case, inode by inode. */
+static void test_zoo_found(void **state)
+{
+	(void)state;
+	if (!need_zoo())
+		return;
+	struct nsrel_model *m = scan(0, 0);
+	json_object *arr;
+	assert_true(json_object_object_get_ex(zoo, "namespaces", &arr));
+	assert_true(json_object_array_length(arr) >= 15);
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *c = json_object_array_get_idx(arr, i);
+		const char *name = jstr(c, "name");
+		int type = nsrel_nstype_from_str(jstr(c, "type"));
+		assert_true(type > 0);
+		const struct nsrel_ns *ns =
+			nsrel_model_find(m, type, (ino_t)jint(c, "ino"));
+		if (!ns)
+			fail_msg("case %s (%s:[%lld]) not found", name,
+				 jstr(c, "type"), (long long)jint(c, "ino"));
+		printf("# %s %s:[%lld] found\n", name, jstr(c, "type"),
+		       (long long)jint(c, "ino"));
+
+		const struct nsrel_ns *owner = nsrel_ns_owner(ns);
+		if (jint(c, "owner") > 0) {
+			if (!owner || (int64_t)nsrel_ns_ino(owner) !=
+					      jint(c, "owner"))
+				fail_msg("case %s: owner %lld, want %lld",
+					 name,
+					 owner ? (long long)nsrel_ns_ino(owner)
+					       : 0LL,
+					 (long long)jint(c, "owner"));
+		}
+		const struct nsrel_ns *parent = nsrel_ns_parent(ns);
+		if (jint(c, "parent") > 0) {
+			assert_non_null(parent);
+			assert_int_equal(nsrel_ns_ino(parent),
+					 jint(c, "parent"));
+			/* and the parent lists it as its child */
+			bool listed = false;
+			for (size_t k = 0; k < nsrel_ns_child_count(parent);
+			     k++)
+				listed |= nsrel_ns_child(parent, k) == ns;
+			assert_true(listed);
+		}
+		if (type == CLONE_NEWUSER && jint(c, "owner_uid") >= 0) {
+			uid_t uid;
+			assert_int_equal(nsrel_ns_owner_uid(ns, &uid), 0);
+			assert_int_equal(uid, jint(c, "owner_uid"));
+		}
+		if (!find_held(m, ns, c))
+			fail_msg("case %s: no '%s' reference as in the zoo",
+				 name, jstr(c, "held"));
+		/* Hidden means nothing else holds it. */
+		if (strcmp(jstr(c, "held"), "hidden") == 0) {
+			assert_int_equal(nsrel_ns_ref_count(ns), 1);
+			assert_null(nsrel_ns_leader(ns));
+		}
+		if (owner) {
+			bool listed = false;
+			for (size_t k = 0; k < nsrel_ns_owned_count(owner); k++)
+				listed |= nsrel_ns_owned(owner, k) == ns;
+			assert_true(listed);
+		}
+	}
+	nsrel_model_free(m);
+}
+
+/* Processes: pid, name (basename of argv[0]), cmdline, namespaces. */
+static void test_zoo_processes(void **state)
+{
+	(void)state;
+	if (!need_zoo())
+		return;
+	struct nsrel_model *m = scan(0, 0);
+	json_object *arr;
+	assert_true(json_object_object_get_ex(zoo, "processes", &arr));
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *c = json_object_array_get_idx(arr, i);
+		const struct nsrel_proc *p =
+			nsrel_model_find_proc(m, (pid_t)jint(c, "pid"));
+		assert_non_null(p);
+		const char *argv0 = jstr(c, "argv0");
+		const char *base = strrchr(argv0, '/');
+		base = base && base[1] ? base + 1 : argv0;
+		if (base[0] == '-' && base[1])
+			base++;
+		assert_string_equal(nsrel_proc_name(p), base);
+		assert_true(nsrel_proc_argc(p) >= 1);
+		assert_string_equal(nsrel_proc_arg(p, 0), argv0);
+		assert_true(nsrel_proc_starttime(p) > 0);
+	}
+	/* The hostile process leads its own user namespace. */
+	json_object *h = zoo_ns("hostile");
+	const struct nsrel_ns *ns = nsrel_model_find(
+		m, CLONE_NEWUSER, (ino_t)jint(h, "ino"));
+	assert_non_null(ns);
+	const struct nsrel_proc *l = nsrel_ns_leader(ns);
+	assert_non_null(l);
+	assert_int_equal(nsrel_proc_pid(l), jint(h, "pid"));
+	assert_non_null(strchr(nsrel_proc_name(l), '\x1b'));
+	/* Every member of a namespace names it as its own. */
+	for (size_t i = 0; i < nsrel_model_ns_count(m); i++) {
+		const struct nsrel_ns *n = nsrel_model_ns(m, i);
+		for (size_t k = 0; k < nsrel_ns_proc_count(n); k++)
+			assert_ptr_equal(nsrel_proc_ns(nsrel_ns_proc(n, k),
+						       nsrel_ns_type(n)),
+					 n);
+	}
+	nsrel_model_free(m);
+}
+
+/* The representative process starts earliest among members whose parent
+ * is not a member, checked against our own reading of /proc. */
+static void test_leader_rule(void **state)
+{
+	(void)state;
+	struct nsrel_model *m = scan(0, 0);
+	for (size_t i = 0; i < nsrel_model_ns_count(m); i++) {
+		const struct nsrel_ns *ns = nsrel_model_ns(m, i);
+		const struct nsrel_proc *l = nsrel_ns_leader(ns);
+		if (!nsrel_ns_proc_count(ns)) {
+			assert_null(l);
+			continue;
+		}
+		assert_non_null(l);
+		for (size_t k = 0; k < nsrel_ns_proc_count(ns); k++) {
+			const struct nsrel_proc *p = nsrel_ns_proc(ns, k);
+			const struct nsrel_proc *pp =
+				nsrel_model_find_proc(m, nsrel_proc_ppid(p));
+			if (pp && nsrel_proc_ns(pp, nsrel_ns_type(ns)) == ns)
+				continue;
+			assert_true(nsrel_proc_starttime(l) <=
+				    nsrel_proc_starttime(p));
+			if (nsrel_proc_starttime(l) == nsrel_proc_starttime(p))
+				assert_true(nsrel_proc_pid(l) <=
+					    nsrel_proc_pid(p));
+		}
+	}
+	nsrel_model_free(m);
+}
+
+static bool has_ns(const struct nsrel_model *m, json_object *c)
+{
+	return nsrel_model_find(m, nsrel_nstype_from_str(jstr(c, "type")),
+				(ino_t)jint(c, "ino")) != NULL;
+}
+
+/* Each source switched off loses exactly what only it finds. */
+static void test_sources_off(void **state)
+{
+	(void)state;
+	if (!need_zoo())
+		return;
+	static const struct {
+		unsigned off;
+		const char *lost[3];
+	} cases[] = {
+		{ NSREL_SRC_MOUNTS, { "bindnet", "bindmnt", "inneruts" } },
+		{ NSREL_SRC_FDS, { "fdipc", "socknet", NULL } },
+		{ NSREL_SRC_TASKS, { "threadnet", NULL, NULL } },
+		{ NSREL_SRC_HIERARCHY, { "userchain1", "userchain2", NULL } },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct nsrel_model *m = scan(0, NSREL_SRC_ALL & ~cases[i].off);
+		for (size_t k = 0; k < 3 && cases[i].lost[k]; k++) {
+			if (has_ns(m, zoo_ns(cases[i].lost[k])))
+				fail_msg("%s found with source %#x off",
+					 cases[i].lost[k], cases[i].off);
+		}
+		/* what a process holds stays */
+		assert_true(has_ns(m, zoo_ns("userchain3")));
+		assert_true(has_ns(m, zoo_ns("ownnet")));
+		nsrel_model_free(m);
+	}
+}
+
+/* A types mask keeps only those types, relations to others dropped. */
+static void test_types_filter(void **state)
+{
+	(void)state;
+	struct nsrel_model *m = scan(CLONE_NEWNET | CLONE_NEWTIME, 0);
+	assert_true(nsrel_model_ns_count(m) >= 2);
+	for (size_t i = 0; i < nsrel_model_ns_count(m); i++) {
+		int t = nsrel_ns_type(nsrel_model_ns(m, i));
+		assert_true(t == CLONE_NEWNET || t == CLONE_NEWTIME);
+		assert_null(nsrel_ns_owner(nsrel_model_ns(m, i)));
+	}
+	nsrel_model_free(m);
+}
+
+/* The model's order: type in nsrel_nstype_at() order, then inode; and
+ * lookups agree with it. */
+static void test_order_and_lookup(void **state)
+{
+	(void)state;
+	struct nsrel_model *m = scan(0, 0);
+	for (size_t i = 1; i < nsrel_model_ns_count(m); i++) {
+		const struct nsrel_ns *a = nsrel_model_ns(m, i - 1);
+		const struct nsrel_ns *b = nsrel_model_ns(m, i);
+		int ta = nsrel_nstype_index(nsrel_ns_type(a));
+		int tb = nsrel_nstype_index(nsrel_ns_type(b));
+		assert_true(ta < tb ||
+			    (ta == tb && nsrel_ns_ino(a) < nsrel_ns_ino(b)));
+	}
+	for (size_t i = 0; i < nsrel_model_ns_count(m); i++) {
+		const struct nsrel_ns *a = nsrel_model_ns(m, i);
+		assert_ptr_equal(nsrel_model_find(m, nsrel_ns_type(a),
+						  nsrel_ns_ino(a)),
+				 a);
+	}
+	for (size_t i = 1; i < nsrel_model_proc_count(m); i++)
+		assert_true(nsrel_proc_pid(nsrel_model_proc(m, i - 1)) <
+			    nsrel_proc_pid(nsrel_model_proc(m, i)));
+	/* Our own namespaces are there, with us as a member. */
+	const struct nsrel_proc *self = nsrel_model_find_proc(m, getpid());
+	assert_non_null(self);
+	for (unsigned t = 0; t < NSREL_NSTYPE_COUNT; t++) {
+		char path[64];
+		struct stat st;
+		snprintf(path, sizeof(path), "/proc/self/ns/%s",
+			 nsrel_nstype_str(nsrel_nstype_at(t)));
+		assert_int_equal(stat(path, &st), 0);
+		const struct nsrel_ns *ns =
+			nsrel_proc_ns(self, nsrel_nstype_at(t));
+		assert_non_null(ns);
+		assert_int_equal(nsrel_ns_ino(ns), st.st_ino);
+		assert_int_equal(nsrel_ns_id(ns).dev, st.st_dev);
+	}
+	assert_null(nsrel_model_find(m, CLONE_NEWNET, 1));
+	nsrel_model_free(m);
+}
+
+static void test_bad_args(void **state)
+{
+	(void)state;
+	struct nsrel_model *m = (void *)0x1;
+	assert_int_equal(nsrel_scan(NULL, NULL), -EINVAL);
+	struct nsrel_scan_opts o = { .sz = sizeof(o), .types = 1 };
+	assert_int_equal(nsrel_scan(&o, &m), -EINVAL);
+	assert_ptr_equal(m, (void *)0x1); /* untouched on failure */
+	o = (struct nsrel_scan_opts){ .sz = sizeof(o), .sources = 1u << 30 };
+	assert_int_equal(nsrel_scan(&o, &m), -EINVAL);
+	/* A newer caller's larger struct: fine if the rest is zero. */
+	struct {
+		struct nsrel_scan_opts o;
+		unsigned long future;
+	} big = { .o = { .sz = sizeof(big) } };
+	assert_int_equal(nsrel_scan(&big.o, &m), 0);
+	nsrel_model_free(m);
+	big.future = 1;
+	assert_int_equal(nsrel_scan(&big.o, &m), -E2BIG);
+	/* An older caller's smaller struct. */
+	struct nsrel_scan_opts small = { .sz = sizeof(size_t) };
+	assert_int_equal(nsrel_scan(&small, &m), 0);
+	nsrel_model_free(m);
+	nsrel_model_free(NULL);
+}
+
+static int count_mounts(void)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	int n = 0, c;
+	assert_non_null(f);
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+/* No fd, child process or mount is left after scans. */
+static void test_nothing_left(void **state)
+{
+	(void)state;
+	int fds = fixture_fd_count();
+	int mounts = count_mounts();
+	for (int i = 0; i < 5; i++) {
+		struct nsrel_model *m = scan(0, 0);
+		nsrel_model_free(m);
+	}
+	assert_int_equal(fixture_fd_count(), fds);
+	assert_int_equal(count_mounts(), mounts);
+	/* only the zoo may be our child */
+	pid_t w;
+	while ((w = waitpid(-1, NULL, WNOHANG)) > 0)
+		assert_int_equal(w, zoo_pid);
+}
+
+/* The older way to read mounts (mountinfo) finds our own bind mounts. */
+static void test_mountinfo_fallback(void **state)
+{
+	(void)state;
+	if (!need_zoo())
+		return;
+	setenv("NSREL_NO_LISTMOUNT", "1", 1);
+	struct nsrel_model *m = scan(0, 0);
+	unsetenv("NSREL_NO_LISTMOUNT");
+	json_object *c = zoo_ns("bindnet");
+	const struct nsrel_ns *ns = nsrel_model_find(
+		m, CLONE_NEWNET, (ino_t)jint(c, "ino"));
+	assert_non_null(ns);
+	assert_non_null(find_held(m, ns, c));
+	assert_true(has_ns(m, zoo_ns("bindmnt")));
+	nsrel_model_free(m);
+}
+
+/* A churn of short-lived processes and namespaces while we scan: every
+ * scan succeeds, and what lives through it is found. */
+static void test_churn(void **state)
+{
+	(void)state;
+	if (!need_zoo())
+		return;
+	pid_t churn = fork();
+	assert_true(churn >= 0);
+	if (churn == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (;;) {
+			pid_t c = fork();
+			if (c == 0) {
+				if (unshare(CLONE_NEWNET | CLONE_NEWUTS |
+					    CLONE_NEWIPC) == 0 &&
+				    fork() == 0)
+					_exit(0);
+				_exit(0);
+			}
+			if (c > 0)
+				while (waitpid(-1, NULL, WNOHANG) > 0)
+					;
+			usleep(1000);
+		}
+	}
+	int fds = fixture_fd_count();
+	json_object *stable = zoo_ns("inneruts");
+	int rounds = getenv("NSREL_SANITIZED") || getenv("NSREL_SLOW") ? 100 : 300;
+	for (int i = 0; i < rounds; i++) {
+		struct nsrel_model *m = scan(0, 0);
+		assert_true(has_ns(m, stable));
+		assert_true(has_ns(m, zoo_ns("socknet")));
+		assert_true(has_ns(m, zoo_ns("userchain1")));
+		nsrel_model_free(m);
+	}
+	kill(churn, SIGKILL);
+	waitpid(churn, NULL, 0);
+	assert_int_equal(fixture_fd_count(), fds);
+	printf("# %d scans under churn\n", rounds);
+}
+
+/* Unprivileged (this binary run as nobody by run-unpriv): no error, our
+ * own namespaces, and the processes we may not read counted. */
+static void test_unprivileged(void **state)
+{
+	(void)state;
+	if (geteuid() == 0) {
+		skip_because("runs as nobody in the -unpriv variant");
+		return;
+	}
+	int fds = fixture_fd_count();
+	struct nsrel_model *m = scan(0, 0);
+	assert_true(nsrel_model_unreadable(m) > 0);
+	const struct nsrel_proc *self = nsrel_model_find_proc(m, getpid());
+	assert_non_null(self);
+	struct stat st;
+	assert_int_equal(stat("/proc/self/ns/user", &st), 0);
+	const struct nsrel_ns *u = nsrel_proc_ns(self, CLONE_NEWUSER);
+	assert_non_null(u);
+	assert_int_equal(nsrel_ns_ino(u), st.st_ino);
+	printf("# unprivileged: %zu namespaces, %zu processes, %zu unreadable\n",
+	       nsrel_model_ns_count(m), nsrel_model_proc_count(m),
+	       nsrel_model_unreadable(m));
+	nsrel_model_free(m);
+	assert_int_equal(fixture_fd_count(), fds);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		zoo_path = argv[1];
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_args),
+		cmocka_unit_test(test_order_and_lookup),
+		cmocka_unit_test(test_leader_rule),
+		cmocka_unit_test(test_types_filter),
+		cmocka_unit_test(test_unprivileged),
+		cmocka_unit_test(test_zoo_found),
+		cmocka_unit_test(test_zoo_processes),
+		cmocka_unit_test(test_sources_off),
+		cmocka_unit_test(test_mountinfo_fallback),
+		cmocka_unit_test(test_nothing_left),
+		cmocka_unit_test(test_churn),
+	};
+	return cmocka_run_group_tests(tests, zoo_start, zoo_stop);
+}
