@@ -449,11 +449,23 @@ static PyMemberDef ref_members[] = {
 static PyObject *ref_repr(PyObject *o)
 {
 	PyObject *p = obj_get(o, REF_PROCESS);
-	PyObject *pid = p != Py_None ? obj_get(p, PROC_PID) : Py_None;
-	return PyUnicode_FromFormat(
-		"<linuxns_rel.Ref %S pid=%S tid=%S fd=%S path=%R>",
-		obj_get(o, REF_KIND), pid, obj_get(o, REF_TID),
-		obj_get(o, REF_FD), obj_get(o, REF_PATH));
+	PyObject *kind = obj_get(o, REF_KIND);
+	PyObject *tid = obj_get(o, REF_TID), *fd = obj_get(o, REF_FD);
+	PyObject *path = obj_get(o, REF_PATH);
+	/* Show what identifies the holder of this kind, nothing more. */
+	if (tid != Py_None && p != Py_None)
+		return PyUnicode_FromFormat("<linuxns_rel.Ref %S pid=%S tid=%S>",
+					    kind, obj_get(p, PROC_PID), tid);
+	if (fd != Py_None && p != Py_None)
+		return PyUnicode_FromFormat("<linuxns_rel.Ref %S pid=%S fd=%S>",
+					    kind, obj_get(p, PROC_PID), fd);
+	if (p != Py_None)
+		return PyUnicode_FromFormat("<linuxns_rel.Ref %S pid=%S>", kind,
+					    obj_get(p, PROC_PID));
+	if (path != Py_None)
+		return PyUnicode_FromFormat("<linuxns_rel.Ref %S path=%R>",
+					    kind, path);
+	return PyUnicode_FromFormat("<linuxns_rel.Ref %S>", kind);
 }
 
 enum {

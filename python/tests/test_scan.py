@@ -1,0 +1,278 @@
+"""scan(): the discovery model as Python objects, checked against this
+process (as root and as nobody) and against the namespace zoo
+(tests/zoo/nsrel-zoo, root only), whose manifest says what must be found."""
+import gc
+import json
+import os
+import subprocess
+
+import pytest
+
+import linuxns_rel
+import nshelp
+from nshelp import NS_ENTRIES, TYPES, ino
+
+if not hasattr(linuxns_rel, 'scan'):
+    pytest.skip('libnsrel was built without discovery (no nsrel_scan)',
+                allow_module_level=True)
+
+USER, PID, NET = TYPES['user'], TYPES['pid'], TYPES['net']
+KINDS = {'proc', 'task', 'for_children', 'fd', 'socket', 'bindmount',
+         'hidden'}
+
+
+@pytest.fixture(scope='module')
+def model():
+    return linuxns_rel.scan()
+
+
+def test_model_shape(model):
+    assert isinstance(model, linuxns_rel.Model)
+    assert isinstance(model.namespaces, tuple)
+    assert isinstance(model.processes, tuple)
+    assert model.namespaces and model.processes
+    assert isinstance(model.unreadable, int)
+    order = list(TYPES.values())
+    order = [TYPES[t] for t in
+             ('mnt', 'cgroup', 'uts', 'ipc', 'user', 'pid', 'net', 'time')]
+    keys = [(order.index(n.type), n.ino) for n in model.namespaces]
+    assert keys == sorted(keys), 'namespaces by type, then inode'
+    pids = [p.pid for p in model.processes]
+    assert pids == sorted(pids), 'processes by pid'
+    for n in model.namespaces:
+        assert model.find(n.type, n.ino) is n
+        assert all(isinstance(r, linuxns_rel.Ref) and r.kind in KINDS
+                   for r in n.refs)
+    for p in model.processes:
+        assert model.find_process(p.pid) is p
+    assert model.find(NET, 1) is None
+    assert model.find_process(-1) is None
+
+
+def test_reprs(model):
+    me = model.find_process(os.getpid())
+    net = me.namespaces[NET]
+    assert repr(net) == f'<linuxns_rel.Namespace net:[{net.ino}]>'
+    assert repr(me) == f'<linuxns_rel.Process {me.pid} {me.name!r}>'
+    ref = [r for r in net.refs if r.process is me][0]
+    assert repr(ref) == f'<linuxns_rel.Ref proc pid={me.pid}>'
+    assert repr(model).startswith('<linuxns_rel.Model: ')
+    # cycles do not make repr recurse
+    for n in model.namespaces:
+        repr(n), [repr(r) for r in n.refs]
+
+
+def test_objects_are_read_only(model):
+    with pytest.raises(AttributeError):
+        model.namespaces[0].ino = 1
+    with pytest.raises(TypeError):
+        linuxns_rel.Namespace()
+
+
+def test_self_process(model):
+    me = model.find_process(os.getpid())
+    assert me is not None
+    assert me.ppid == os.getppid()
+    assert me.uid == os.getuid()
+    assert me.name == 'python3' or me.name.startswith('python')
+    assert me.cmdline[0] == os.fsdecode(
+        open('/proc/self/cmdline', 'rb').read().split(b'\0')[0])
+    for entry, t in NS_ENTRIES.items():
+        if entry.endswith('_for_children'):
+            continue
+        ns = me.namespaces[t]
+        assert ns.type == t
+        assert ns.ino == ino(f'/proc/self/ns/{entry}'), entry
+        assert me in ns.processes
+        assert any(r.kind == 'proc' and r.process is me for r in ns.refs)
+
+
+def test_own_net_owned_by_own_userns(model):
+    me = model.find_process(os.getpid())
+    net, user = me.namespaces[NET], me.namespaces[USER]
+    assert net.owner is user
+    assert net in user.owned
+    with nshelp.oracle_open('/proc/self/ns/user') as fd:
+        assert user.owner_uid == nshelp.oracle_owner_uid(fd)
+
+
+def test_relations_consistent(model):
+    for n in model.namespaces:
+        if n.parent is not None:
+            assert n in n.parent.children
+            assert n.parent.type == n.type
+        for c in n.children:
+            assert c.parent is n
+        if n.type == USER:
+            assert n.owner is n.parent
+        else:
+            assert n.owner_uid is None
+        if n.owner is not None:
+            assert n.owner.type == USER
+            assert n in n.owner.owned
+        for p in n.processes:
+            assert p.namespaces.get(n.type) is n
+        if n.leader is not None:
+            assert n.leader in n.processes
+
+
+def test_scan_types_filter():
+    m = linuxns_rel.scan(types=NET)
+    assert {n.type for n in m.namespaces} <= {NET, USER}
+    assert any(n.type == NET for n in m.namespaces)
+    with pytest.raises(TypeError):
+        linuxns_rel.scan(NET)  # keyword only
+
+
+def test_scan_sandbox():
+    """A sandboxed child's namespaces appear, related as the kernel says."""
+    with nshelp.Sandbox([USER | NET]) as sb:
+        m = linuxns_rel.scan()
+        child = m.find_process(sb.pid)
+        assert child is not None
+        user = m.find(USER, ino(sb.ns('user')))
+        net = m.find(NET, ino(sb.ns('net')))
+        assert child.namespaces[USER] is user
+        assert child.namespaces[NET] is net
+        assert net.owner is user
+        assert user.parent is m.find(USER, ino('/proc/self/ns/user'))
+        assert user.owner_uid == os.geteuid()
+        assert [p.pid for p in net.processes] == [sb.pid]
+        assert net.leader is child
+
+
+def test_models_are_garbage_collected():
+    """The objects refer to each other in cycles: the collector frees
+    them."""
+    def count():
+        return sum(type(o) in (linuxns_rel.Namespace, linuxns_rel.Process,
+                               linuxns_rel.Model) for o in gc.get_objects())
+    gc.collect()
+    before = count()
+    for _ in range(5):
+        m = linuxns_rel.scan()
+        assert m.namespaces[0].processes
+    del m
+    gc.collect()
+    assert count() == before
+
+
+def test_scan_no_fd_leak():
+    linuxns_rel.scan()
+    gc.collect()
+    before = nshelp.fd_count()
+    for _ in range(10):
+        linuxns_rel.scan()
+    gc.collect()
+    assert nshelp.fd_count() == before
+
+
+# ---- the zoo ---------------------------------------------------------------
+
+ZOO_CASES = ['userchain1', 'userchain2', 'userchain3', 'pid1', 'pid2',
+             'ownuser', 'ownpid', 'ownnet', 'nopwuser', 'bindnet', 'fdipc',
+             'socknet', 'bindmnt', 'inneruts', 'threadnet', 'childtime',
+             'childpid', 'hostile']
+HOSTILE_ARGV0 = '\x1b[31mevil\n"quoted" \\ name'
+
+
+@pytest.fixture(scope='module')
+def zoo():
+    exe = os.environ.get('NSREL_ZOO')
+    if not exe or not os.path.isfile(exe):
+        pytest.skip('the zoo (tests/zoo/nsrel-zoo) is not built')
+    if nshelp.UNPRIV or os.geteuid() != 0:
+        pytest.skip('the zoo needs root')
+    proc = subprocess.Popen([exe], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE)
+    try:
+        line = proc.stdout.readline()
+        if proc.poll() == 77 or line.startswith(b'# SKIP'):
+            pytest.skip(f'zoo: {line.decode(errors="replace").strip()}')
+        if not line:
+            proc.stdin.close()
+            raise AssertionError(f'zoo exited {proc.wait()} without a '
+                                 'manifest')
+        manifest = json.loads(line)
+        model = linuxns_rel.scan()
+        yield manifest, model
+    finally:
+        proc.stdin.close()
+        rc = proc.wait(timeout=60)
+    assert rc == 0, f'zoo exited {rc}'
+
+
+def zoo_ns(zoo, name):
+    manifest, model = zoo
+    cases = [c for c in manifest['namespaces'] if c['name'] == name]
+    if not cases:
+        pytest.skip(f'the zoo has no case {name!r}')
+    c = cases[0]
+    t = TYPES[c['type']]
+    ns = model.find(t, c['ino'])
+    assert ns is not None, f'{name}: {c["type"]}:[{c["ino"]}] not found'
+    return c, ns
+
+
+@pytest.mark.parametrize('name', ZOO_CASES)
+def test_zoo_namespace(zoo, name):
+    c, ns = zoo_ns(zoo, name)
+    manifest, model = zoo
+    if c.get('parent') is not None:
+        assert ns.parent is not None and ns.parent.ino == c['parent']
+        assert ns in ns.parent.children
+    if c.get('owner') is not None:
+        assert ns.owner is not None and ns.owner.ino == c['owner']
+        assert ns in ns.owner.owned
+    if c['type'] == 'user':
+        assert ns.owner_uid == c.get('owner_uid')
+    held = c['held']
+    refs = [r for r in ns.refs if r.kind == held]
+    assert refs, f'{name}: no {held} ref among {ns.refs}'
+    if held in ('proc', 'task', 'for_children', 'fd', 'socket'):
+        refs = [r for r in refs
+                if r.process is not None and r.process.pid == c['pid']]
+        assert refs, f'{name}: no {held} ref of pid {c["pid"]}'
+        assert refs[0].process is model.find_process(c['pid'])
+    if held == 'task':
+        assert any(r.tid == c['tid'] for r in refs)
+    if held in ('fd', 'socket'):
+        assert any(r.fd == c['fd'] for r in refs)
+    if held == 'bindmount':
+        r = [r for r in refs if r.path == c['path']]
+        assert r, f'{name}: no bind mount at {c["path"]!r}: {refs}'
+        if c.get('mntns') is not None:
+            assert r[0].mntns is not None and r[0].mntns.ino == c['mntns']
+    if held == 'hidden':
+        assert not ns.processes
+    if held == 'proc':
+        p = model.find_process(c['pid'])
+        assert p in ns.processes
+        assert p.namespaces[ns.type] is ns
+    if held in ('for_children', 'fd', 'socket', 'bindmount', 'hidden'):
+        # nobody is a member: only held
+        assert not ns.processes
+
+
+def test_zoo_hostile_process(zoo):
+    manifest, model = zoo
+    procs = [p for p in manifest['processes'] if p['name'] == 'hostile']
+    if not procs:
+        pytest.skip('the zoo has no hostile process')
+    p = model.find_process(procs[0]['pid'])
+    assert p is not None
+    assert p.cmdline == (HOSTILE_ARGV0, 'x')
+    assert p.name == HOSTILE_ARGV0
+    c, ns = zoo_ns(zoo, 'hostile')
+    assert p.namespaces[USER] is ns
+
+
+def test_zoo_processes(zoo):
+    manifest, model = zoo
+    assert manifest['processes']
+    for mp in manifest['processes']:
+        p = model.find_process(mp['pid'])
+        assert p is not None, mp
+        assert p.cmdline and p.cmdline[0] == mp['argv0']
+        base = mp['argv0'].rsplit('/', 1)[-1].lstrip('-')
+        assert p.name == base
