@@ -1,7 +1,9 @@
-"""No fd leaks: on success, on every error path, many times over."""
+"""No fd leaks and no reference leaks: on success, on every error path,
+many times over."""
 import gc
 import os
 import subprocess
+import tracemalloc
 
 import pytest
 
@@ -85,3 +87,33 @@ def test_no_fd_leak_across_exec():
         assert r != 0
         assert subprocess.call(['test', '-e', '/proc/self/fd/0'],
                                close_fds=False) == 0
+
+
+def _growth(func, rounds):
+    """Bytes the Python allocator still holds after rounds calls, beyond
+    what one warm-up call left."""
+    func()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        func()
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(rounds):
+            func()
+        gc.collect()
+        return tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+
+
+def test_no_reference_leaks():
+    """A missed Py_DECREF on any path (success or error) would keep an
+    object per call alive: hundreds of kilobytes over these rounds."""
+    assert _growth(exercise, ROUNDS) < 16384
+
+
+def test_no_reference_leaks_scan():
+    if not hasattr(linuxns_rel, 'scan'):
+        pytest.skip('libnsrel was built without discovery (no nsrel_scan)')
+    assert _growth(linuxns_rel.scan, 20) < 16384
