@@ -290,7 +290,8 @@ struct obj {
 
 static Py_ssize_t obj_nslots(PyObject *o)
 {
-	return (Py_TYPE(o)->tp_basicsize - SLOT(0)) / (Py_ssize_t)sizeof(PyObject *);
+	return (Py_TYPE(o)->tp_basicsize - SLOT(0)) /
+	       (Py_ssize_t)sizeof(PyObject *);
 }
 
 static int obj_traverse(PyObject *o, visitproc visit, void *arg)
@@ -454,8 +455,9 @@ static PyObject *ref_repr(PyObject *o)
 	PyObject *path = obj_get(o, REF_PATH);
 	/* Show what identifies the holder of this kind, nothing more. */
 	if (tid != Py_None && p != Py_None)
-		return PyUnicode_FromFormat("<linuxns_rel.Ref %S pid=%S tid=%S>",
-					    kind, obj_get(p, PROC_PID), tid);
+		return PyUnicode_FromFormat(
+			"<linuxns_rel.Ref %S pid=%S tid=%S>", kind,
+			obj_get(p, PROC_PID), tid);
 	if (fd != Py_None && p != Py_None)
 		return PyUnicode_FromFormat("<linuxns_rel.Ref %S pid=%S fd=%S>",
 					    kind, obj_get(p, PROC_PID), fd);
