@@ -1,1 +1,901 @@
-print('1..0 # SKIP not written yet')
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Golden-output tests of lsuserns, lspidns and dumpns on the namespace zoo.
+
+Starts tests/zoo/nsrel-zoo, reads its manifest, runs the tools and compares
+the whole subtree of each zoo namespace with what the manifest says it must
+be, inode numbers filled in. Other namespaces on the host (other tests may be
+running) are left alone. Speaks TAP; Python standard library only.
+"""
+
+import argparse
+import json
+import os
+import pty
+import pwd
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import traceback
+
+BRANCH = " ├── "
+LAST = " └── "
+PIPE = " │  "
+SPACE = "    "
+SGR = re.compile(rb"\x1b\[[0-9;]*m")
+
+# ---------------------------------------------------------------- TAP ----
+
+results = []
+
+
+def run_test(name, fn, *args):
+    """Runs one check; an AssertionError or any exception fails it."""
+    try:
+        skip = fn(*args)
+    except Exception as e:  # noqa: BLE001 - a test failure of any kind
+        results.append(False)
+        print("not ok %d - %s" % (len(results), name))
+        for line in ("%s: %s" % (type(e).__name__, e)).splitlines():
+            print("#   " + line)
+        if not isinstance(e, AssertionError):
+            for line in traceback.format_exc().splitlines():
+                print("#   " + line)
+    else:
+        results.append(True)
+        if skip:
+            print("ok %d - %s # SKIP %s" % (len(results), name, skip))
+        else:
+            print("ok %d - %s" % (len(results), name))
+    sys.stdout.flush()
+
+
+def check(cond, msg):
+    if not cond:
+        raise AssertionError(msg)
+
+
+def check_eq(got, want, what):
+    if got != want:
+        raise AssertionError("%s:\n--- want\n%s\n--- got\n%s" % (
+            what, fmt(want), fmt(got)))
+
+
+def fmt(x):
+    if isinstance(x, (list, tuple)) and x and isinstance(x[0], str):
+        return "\n".join(x)
+    if isinstance(x, Node):
+        return "\n".join(render_tree([x]))
+    return repr(x)
+
+# ---------------------------------------------------- the expectation ----
+
+
+def escape(raw: bytes) -> str:
+    """The tools' text escaper, written again independently."""
+    out = []
+    i = 0
+    while i < len(raw):
+        c = raw[i]
+        named = {0x5c: "\\\\", 0x22: '\\"', 0x1b: "\\e", 0x0a: "\\n",
+                 0x09: "\\t"}
+        if c in named:
+            out.append(named[c])
+            i += 1
+            continue
+        if c < 0x20 or c == 0x7f:
+            out.append("\\x%02x" % c)
+            i += 1
+            continue
+        if c < 0x80:
+            out.append(chr(c))
+            i += 1
+            continue
+        n = 2 if c < 0xe0 else 3 if c < 0xf0 else 4
+        try:
+            ch = raw[i:i + n].decode("utf-8")
+            ok = len(ch) == 1 and c >= 0xc2
+        except UnicodeDecodeError:
+            ok = False
+        if not ok:
+            out.append("\\x%02x" % c)
+            i += 1
+        elif 0x80 <= ord(ch) < 0xa0:
+            out.append("".join("\\x%02x" % b for b in raw[i:i + n]))
+            i += n
+        else:
+            out.append(ch)
+            i += n
+    return "".join(out)
+
+
+def proc_name(pid: int) -> bytes:
+    """basename of argv[0] without a leading '-', or [comm]."""
+    with open("/proc/%d/cmdline" % pid, "rb") as f:
+        cmdline = f.read()
+    if not cmdline:
+        with open("/proc/%d/comm" % pid, "rb") as f:
+            return b"[" + f.read().rstrip(b"\n") + b"]"
+    argv0 = cmdline.split(b"\0")[0]
+    name = argv0.rsplit(b"/", 1)[-1]
+    if name.startswith(b"-"):
+        name = name[1:]
+    return name
+
+
+def proc_label(pid, id_=None):
+    return "%s (%d)" % (escape(proc_name(pid)), pid if id_ is None else id_)
+
+
+def holder(ns):
+    held = ns["held"]
+    if held == "proc":
+        return 'process "%s"' % proc_label(ns["pid"])
+    if held == "hidden":
+        return "process (none)"
+    if held == "bindmount":
+        return 'bind-mounted at "%s"' % escape(ns["path"].encode())
+    if held == "fd":
+        return 'held by fd %d of process "%s"' % (ns["fd"],
+                                                  proc_label(ns["pid"]))
+    if held == "socket":
+        return 'held by socket of process "%s"' % proc_label(ns["pid"])
+    if held == "task":
+        return 'task "%s" of process "%s"' % (
+            proc_label(ns["pid"], ns["tid"]), proc_label(ns["pid"]))
+    if held == "for_children":
+        return 'for children of process "%s"' % proc_label(ns["pid"])
+    raise AssertionError("manifest: unknown held %r" % held)
+
+
+def user_name(uid):
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return None
+
+
+def owner_text(uid):
+    if uid is None:
+        return "(unknown)"
+    name = user_name(uid)
+    if name is None:
+        return "(%d)" % uid
+    return '"%s" (%d)' % (escape(name.encode()), uid)
+
+
+class Zoo:
+    def __init__(self, manifest):
+        self.m = manifest
+        self.ns = {n["name"]: n for n in manifest["namespaces"]}
+        self.by_ino = {(n["type"], n["ino"]): n for n in
+                       manifest["namespaces"]}
+        self.host_user = self.ns["userchain1"]["parent"]
+        self.host_pid = self.ns["pid1"]["parent"]
+
+    def get(self, type_, ino):
+        return self.by_ino.get((type_, ino))
+
+    def user_line(self, ns):
+        return "user:[%d] %s namespace-owning user %s" % (
+            ns["ino"], holder(ns), owner_text(ns["owner_uid"]))
+
+    def pid_line(self, ns):
+        owner = self.get("user", ns["owner"])
+        if owner is not None:
+            uid = owner["owner_uid"]
+        elif ns["owner"] == self.host_user:
+            uid = 0
+        else:
+            raise AssertionError("manifest: owner of %s unknown" % ns["name"])
+        return "pid:[%d] %s owner user:[%d] %s" % (
+            ns["ino"], holder(ns), ns["owner"], owner_text(uid))
+
+    @staticmethod
+    def owned_line(ns):
+        return "⟜ %s:[%d] %s" % (ns["type"], ns["ino"], holder(ns))
+
+    def children(self, ns):
+        return sorted((n for n in self.m["namespaces"]
+                       if n["type"] == ns["type"] and
+                       n["parent"] == ns["ino"]), key=lambda n: n["ino"])
+
+    def owned(self, ino, types=None):
+        return sorted((n for n in self.m["namespaces"]
+                       if n["type"] != "user" and n["owner"] == ino and
+                       (types is None or n["type"] in types)),
+                      key=lambda n: (n["type"], n["ino"]))
+
+    def user_tree(self, ns, details=False, types=None):
+        kids = []
+        if details:
+            kids += [Node(self.owned_line(o)) for o in
+                     self.owned(ns["ino"], types)]
+        kids += [self.user_tree(c, details, types) for c in self.children(ns)]
+        return Node(self.user_line(ns), kids)
+
+    def pid_tree(self, ns, interleave=False):
+        kids = []
+        groups = {}
+        for c in self.children(ns):
+            if interleave and c["owner"] != ns["owner"]:
+                groups.setdefault(c["owner"], []).append(c)
+            else:
+                kids.append((c["ino"], self.pid_tree(c, interleave)))
+        for owner, pids in groups.items():
+            u = self.get("user", owner)
+            check(u is not None, "manifest: owner %d is no zoo case" % owner)
+            kids.append((owner, Node(self.user_line(u), [
+                self.pid_tree(p, interleave) for p in pids])))
+        return Node(self.pid_line(ns), [k for _, k in sorted(
+            kids, key=lambda k: k[0])])
+
+# ------------------------------------------------------ tree parsing ----
+
+
+class Node:
+    def __init__(self, label, kids=None):
+        self.label = label
+        self.kids = kids or []
+
+    def __eq__(self, other):
+        return (isinstance(other, Node) and self.label == other.label and
+                self.kids == other.kids)
+
+    def __repr__(self):
+        return "Node(%r, %r)" % (self.label, self.kids)
+
+
+def parse_tree(text):
+    """The lines of a tree back into Nodes; strict about the drawing."""
+    roots = []
+    stack = []
+    for lineno, line in enumerate(text.split("\n")[:-1], 1):
+        depth = 0
+        rest = line
+        while rest.startswith(PIPE) or rest.startswith(SPACE):
+            if rest.startswith(BRANCH) or rest.startswith(LAST):
+                break
+            rest = rest[4:]
+            depth += 1
+        if rest.startswith(BRANCH) or rest.startswith(LAST):
+            rest = rest[5:]
+            depth += 1
+        elif depth:
+            raise AssertionError("line %d: bad tree prefix: %r" % (
+                lineno, line))
+        node = Node(rest)
+        if depth == 0:
+            roots.append(node)
+            stack = [node]
+            continue
+        check(depth <= len(stack), "line %d: too deep: %r" % (lineno, line))
+        stack = stack[:depth]
+        stack[-1].kids.append(node)
+        stack.append(node)
+    return roots
+
+
+def render_tree(roots):
+    lines = []
+
+    def kids(node, pre):
+        for i, k in enumerate(node.kids):
+            last = i == len(node.kids) - 1
+            lines.append(pre + (LAST if last else BRANCH) + k.label)
+            kids(k, pre + (SPACE if last else PIPE))
+    for r in roots:
+        lines.append(r.label)
+        kids(r, "")
+    return lines
+
+
+def find(roots, pred):
+    """All nodes (depth first) whose label satisfies pred."""
+    out = []
+
+    def walk(n):
+        if pred(n.label):
+            out.append(n)
+        for k in n.kids:
+            walk(k)
+    for r in roots:
+        walk(r)
+    return out
+
+
+def find_one(roots, prefix):
+    got = find(roots, lambda s: s.startswith(prefix))
+    check(len(got) == 1, "%d lines start with %r, want 1" % (len(got),
+                                                             prefix))
+    return got[0]
+
+# ------------------------------------------------------------ running ----
+
+
+class Tools:
+    def __init__(self, args):
+        self.path = {"lsuserns": args.lsuserns, "lspidns": args.lspidns,
+                     "dumpns": args.dumpns}
+
+    def run(self, tool, *argv, env=None, exe=None, pre=None, stdin=None):
+        cmd = (pre or []) + [exe or self.path[tool]] + list(argv)
+        e = dict(os.environ)
+        e.pop("NO_COLOR", None)
+        if env:
+            e.update(env)
+        p = subprocess.run(cmd, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, env=e, timeout=120,
+                           stdin=subprocess.DEVNULL)
+        return p.returncode, p.stdout, p.stderr
+
+    def ok(self, tool, *argv, **kw):
+        rc, out, err = self.run(tool, *argv, **kw)
+        check(rc == 0, "%s %s: exit %d, stderr: %r" % (tool, " ".join(argv),
+                                                        rc, err))
+        return out, err
+
+
+def no_raw_controls(out, what, colour=False):
+    """No byte that could move the cursor or start a line from a name."""
+    if colour:
+        bad = [m.group(0) for m in SGR.finditer(out)
+               if m.group(0) == b"\x1b[31m"]
+        check(not bad, "%s: the hostile \\e[31m reached the output" % what)
+        out = SGR.sub(b"", out)
+    for i, line in enumerate(out.split(b"\n"), 1):
+        for b in line:
+            check(b >= 0x20 and b != 0x7f,
+                  "%s: line %d has raw control byte 0x%02x: %r" % (
+                      what, i, b, line[:200]))
+    try:
+        out.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise AssertionError("%s: output is not UTF-8: %s" % (what, e))
+    check(b"\x1b[31mevil" not in out, "%s: hostile name unescaped" % what)
+
+
+def text_tree(out, what):
+    no_raw_controls(out, what)
+    text = out.decode("utf-8")
+    roots = parse_tree(text)
+    check_eq(render_tree(roots), text.split("\n")[:-1],
+             "%s: drawing re-rendered" % what)
+    return roots
+
+
+def child_of_root(roots, root_prefix, zoo_node, what):
+    """The subtree of zoo_node under the root line starting root_prefix."""
+    root = find_one(roots, root_prefix)
+    got = [k for k in root.kids if k.label.split(" ", 1)[0] ==
+           zoo_node.label.split(" ", 1)[0]]
+    check(len(got) == 1, "%s: %s appears %d times under %s" % (
+        what, zoo_node.label.split(" ", 1)[0], len(got), root_prefix))
+    check_eq(got[0], zoo_node, "%s: subtree" % what)
+
+# -------------------------------------------------------------- tests ----
+
+
+TOP_USERS = ["userchain1", "ownuser", "nopwuser", "hostile"]
+
+
+def t_lsuserns(tools, zoo):
+    out, _ = tools.ok("lsuserns")
+    roots = text_tree(out, "lsuserns")
+    host = "user:[%d] " % zoo.host_user
+    for name in TOP_USERS:
+        child_of_root(roots, host, zoo.user_tree(zoo.ns[name]),
+                      "lsuserns " + name)
+    # Every user namespace of the zoo, exactly once.
+    for n in zoo.m["namespaces"]:
+        if n["type"] == "user":
+            find_one(roots, "user:[%d] " % n["ino"])
+
+
+def t_lsuserns_hostile_line(tools, zoo):
+    out, _ = tools.ok("lsuserns")
+    h = zoo.ns["hostile"]
+    want = ('user:[%d] process "\\e[31mevil\\n\\"quoted\\" \\\\ name (%d)"'
+            ' namespace-owning user "root" (0)' % (h["ino"], h["pid"]))
+    lines = [ln for ln in out.decode().split("\n")
+             if "user:[%d]" % h["ino"] in ln]
+    check(len(lines) == 1, "hostile: %d lines" % len(lines))
+    check_eq(lines[0].split("── ", 1)[-1], want, "hostile line")
+
+
+def t_lsuserns_nopw(tools, zoo):
+    n = zoo.ns["nopwuser"]
+    check(n["owner_uid"] == 4242, "manifest: nopwuser uid %r" %
+          n["owner_uid"])
+    if user_name(4242) is not None:
+        return "uid 4242 has a passwd entry here"
+    out, _ = tools.ok("lsuserns")
+    line = find_one(text_tree(out, "lsuserns"), "user:[%d] " % n["ino"])
+    check(line.label.endswith(" namespace-owning user (4242)"),
+          "nopwuser: %r" % line.label)
+    return None
+
+
+def host_owned(zoo):
+    return [n for n in zoo.m["namespaces"]
+            if n["type"] != "user" and n["owner"] == zoo.host_user]
+
+
+def t_lsuserns_details(tools, zoo, types=None):
+    argv = ["-d"] + sum((["-t", t] for t in types or []), [])
+    out, _ = tools.ok("lsuserns", *argv)
+    roots = text_tree(out, "lsuserns " + " ".join(argv))
+    host = "user:[%d] " % zoo.host_user
+    for name in TOP_USERS:
+        child_of_root(roots, host,
+                      zoo.user_tree(zoo.ns[name], True, types),
+                      "lsuserns -d " + name)
+    root = find_one(roots, host)
+    labels = [k.label for k in root.kids]
+    for n in host_owned(zoo):
+        want = zoo.owned_line(n)
+        if types is None or n["type"] in types:
+            check(labels.count(want) == 1, "host owns %s: want line %r" % (
+                n["name"], want))
+        else:
+            check(not any(s.startswith("⟜ %s:" % n["type"])
+                          for s in labels),
+                  "-t: %s lines shown" % n["type"])
+    # Owned first, sorted by type name then inode; then user namespaces.
+    owned = [s for s in labels if s.startswith("⟜ ")]
+    check(labels[:len(owned)] == owned, "owned lines not first")
+    key = [(s.split(":", 1)[0], int(s.split("[", 1)[1].split("]")[0]))
+           for s in owned]
+    check(key == sorted(key), "owned lines not sorted: %r" % key)
+    users = [int(s.split("[", 1)[1].split("]")[0]) for s in labels
+             if s.startswith("user:")]
+    check(users == sorted(users), "children not sorted by inode")
+
+
+def t_lspidns(tools, zoo, interleave=False):
+    argv = ["-u"] if interleave else []
+    out, _ = tools.ok("lspidns", *argv)
+    roots = text_tree(out, "lspidns " + " ".join(argv))
+    hostpid = "pid:[%d] " % zoo.host_pid
+    if interleave:
+        uroot = find_one(roots, "user:[%d] " % zoo.host_user)
+        check(uroot in roots, "-u: host user namespace is not a root")
+        check(any(k.label.startswith(hostpid) for k in uroot.kids),
+              "-u: host pid namespace not under the host user namespace")
+    else:
+        check(any(r.label.startswith(hostpid) for r in roots),
+              "host pid namespace is not a root")
+    host = find_one(roots, hostpid)
+    tops = [n for n in zoo.m["namespaces"]
+            if n["type"] == "pid" and n["parent"] == zoo.host_pid]
+    check(len(tops) >= 3, "manifest: %d top pid namespaces" % len(tops))
+    for n in tops:
+        want = zoo.pid_tree(n, interleave)
+        if interleave and n["owner"] != zoo.host_user:
+            u = zoo.get("user", n["owner"])
+            want = Node(zoo.user_line(u), [want])
+        first = want.label.split(" ", 1)[0]
+        got = [k for k in host.kids if k.label.split(" ", 1)[0] == first]
+        check(len(got) == 1, "%s: %d times" % (first, len(got)))
+        check_eq(got[0], want, "lspidns %s %s" % (" ".join(argv), n["name"]))
+    for n in zoo.m["namespaces"]:
+        if n["type"] == "pid":
+            find_one(roots, "pid:[%d] " % n["ino"])
+
+
+def json_nodes(doc):
+    out = []
+
+    def walk(n, parent):
+        out.append((n, parent))
+        for k in n.get("children", []):
+            walk(k, n)
+    for r in doc["namespaces"]:
+        walk(r, None)
+    return out
+
+
+def check_leader_json(n, zn, what):
+    if zn["held"] == "proc":
+        check_eq(n["leader"], {"pid": zn["pid"],
+                               "name": proc_name(zn["pid"]).decode()},
+                 what + " leader")
+    else:
+        check(n["leader"] is None, what + ": leader %r" % n["leader"])
+
+
+def check_refs_json(n, zn, what):
+    refs = n["refs"]
+    held = zn["held"]
+    if held == "hidden":
+        check(all(r["via"] == "hidden" for r in refs),
+              "%s: refs %r" % (what, refs))
+        return
+    want = {"via": held}
+    if zn.get("pid") is not None:
+        want["pid"] = zn["pid"]
+    if held == "task":
+        want["tid"] = zn["tid"]
+    if held in ("fd", "socket"):
+        want["fd"] = zn["fd"]
+    if held == "bindmount":
+        want["path"] = zn["path"]
+        want["mntns"] = zn["mntns"]
+    got = [{k: r.get(k) for k in want} for r in refs]
+    check(want in got, "%s: no ref %r in %r" % (what, want, refs))
+
+
+def t_lsuserns_json(tools, zoo):
+    out, _ = tools.ok("lsuserns", "-J", "-d")
+    doc = json.loads(out)
+    check(isinstance(doc.get("unreadable_processes"), int),
+          "unreadable_processes")
+    nodes = {n["ino"]: (n, p) for n, p in json_nodes(doc)}
+    for zn in zoo.m["namespaces"]:
+        if zn["type"] != "user":
+            continue
+        what = "-J %s" % zn["name"]
+        check(zn["ino"] in nodes, what + ": missing")
+        n, parent = nodes[zn["ino"]]
+        check_eq(n["type"], "user", what + " type")
+        check_eq(parent["ino"] if parent else None, zn["parent"],
+                 what + " parent (nesting)")
+        check_eq(n["parent"], zn["parent"], what + " parent field")
+        check_eq(n["owner_uid"], zn["owner_uid"], what + " owner_uid")
+        check_eq(n["user"], user_name(zn["owner_uid"]), what + " user")
+        check_leader_json(n, zn, what)
+        check_refs_json(n, zn, what)
+        owned = sorted((o["type"], o["ino"]) for o in n["owned"])
+        check_eq(owned, sorted((o["type"], o["ino"])
+                               for o in zoo.owned(zn["ino"])),
+                 what + " owned")
+        kids = [k["ino"] for k in n["children"]]
+        check_eq(kids, [c["ino"] for c in zoo.children(zn)],
+                 what + " children")
+    host, _ = nodes[zoo.host_user]
+    hown = {(o["type"], o["ino"]): o for o in host["owned"]}
+    for zn in host_owned(zoo):
+        o = hown.get((zn["type"], zn["ino"]))
+        check(o is not None, "-J host owned %s missing" % zn["name"])
+        check_leader_json(o, zn, "-J owned " + zn["name"])
+        check_refs_json(o, zn, "-J owned " + zn["name"])
+
+
+def t_lspidns_json(tools, zoo, interleave=False):
+    argv = ["-J"] + (["-u"] if interleave else [])
+    out, _ = tools.ok("lspidns", *argv)
+    doc = json.loads(out)
+    nodes = {(n["type"], n["ino"]): (n, p) for n, p in json_nodes(doc)}
+    for zn in zoo.m["namespaces"]:
+        if zn["type"] != "pid":
+            continue
+        what = "lspidns %s %s" % (" ".join(argv), zn["name"])
+        n, parent = nodes[("pid", zn["ino"])]
+        check_eq(n["parent"], zn["parent"], what + " parent")
+        check_eq(n["owner"], zn["owner"], what + " owner")
+        check_eq(n["owner_user"]["ino"], zn["owner"], what + " owner_user")
+        check_leader_json(n, zn, what)
+        check_refs_json(n, zn, what)
+        if interleave and zn["owner"] != zoo.host_user:
+            check_eq((parent["type"], parent["ino"]), ("user", zn["owner"]),
+                     what + " under its owner")
+        else:
+            check_eq(parent["ino"] if parent else None, zn["parent"],
+                     what + " nesting")
+
+
+def t_color(tools, zoo, tool):
+    h = zoo.ns["hostile"]
+    for argv, env in ((["--color=always"], None), (["-c"], None),
+                      (["--color"], None),
+                      (["--color=always"], {"NO_COLOR": "1"})):
+        out, _ = tools.ok(tool, *argv, env=env)
+        check(b"\x1b[" in out, "%s %s: no colour" % (tool, argv))
+        no_raw_controls(out, "%s %s" % (tool, argv), colour=True)
+        plain = SGR.sub(b"", out).decode()
+        text_tree(SGR.sub(b"", out), "%s %s decoloured" % (tool, argv))
+        if tool == "lsuserns":
+            check("user:[%d]" % h["ino"] in plain, "hostile line missing")
+    for argv, env in ((["--color=never"], None), ([], None),
+                      (["--color=auto"], {"NO_COLOR": "1"}),
+                      (["-c", "--color=never"], None)):
+        out, _ = tools.ok(tool, *argv, env=env)
+        check(b"\x1b" not in out, "%s %s %s: colour" % (tool, argv, env))
+
+
+def run_pty(cmd, env):
+    master, slave = pty.openpty()
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=slave,
+                         stderr=subprocess.DEVNULL, env=env)
+    os.close(slave)
+    data = b""
+    while True:
+        r, _, _ = select.select([master], [], [], 60)
+        if not r:
+            p.kill()
+            break
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        data += chunk
+    os.close(master)
+    p.wait(timeout=60)
+    return p.returncode, data
+
+
+def t_color_tty(tools, zoo, tool):
+    env = dict(os.environ)
+    env.pop("NO_COLOR", None)
+    rc, out = run_pty([tools.path[tool]], env)
+    check(rc == 0, "pty: exit %d" % rc)
+    check(b"\x1b[" in out, "auto on a terminal: no colour")
+    env["NO_COLOR"] = "1"
+    rc, out = run_pty([tools.path[tool]], env)
+    check(rc == 0 and b"\x1b" not in out, "NO_COLOR on a terminal: colour")
+    env["NO_COLOR"] = ""
+    rc, out = run_pty([tools.path[tool]], env)
+    check(rc == 0 and b"\x1b[" in out, "empty NO_COLOR: no colour")
+
+
+BAD = {
+    "lsuserns": [["--bogus"], ["-Z"], ["--color=sometimes"], ["-t", "nope"],
+                 ["-t"], ["-t", "user"], ["extra"], ["--details=1"]],
+    "lspidns": [["--bogus"], ["-Z"], ["--color=sometimes"], ["extra"],
+                ["-t", "net"], ["--user=1"]],
+    "dumpns": [["--bogus"], ["-Z"], ["-t", "nope"], ["-t"], ["extra"],
+               ["--compact=1"]],
+}
+
+
+def t_usage(tools, zoo, tool):
+    for argv in BAD[tool]:
+        rc, out, err = tools.run(tool, *argv)
+        check(rc == 2, "%s %s: exit %d, want 2" % (tool, argv, rc))
+        check(out == b"", "%s %s: wrote to stdout" % (tool, argv))
+        check(("Try '%s --help'" % tool).encode() in err,
+              "%s %s: stderr %r" % (tool, argv, err))
+        check(len(err.splitlines()) <= 2, "%s %s: stderr %r" % (
+            tool, argv, err))
+    for argv in (["--help"], ["-h"]):
+        rc, out, err = tools.run(tool, *argv)
+        check(rc == 0 and out.startswith(b"Usage: " + tool.encode()) and
+              not err, "%s %s: %d %r" % (tool, argv, rc, err))
+    for argv in (["--version"], ["-V"]):
+        rc, out, err = tools.run(tool, *argv)
+        check(rc == 0 and out.startswith(tool.encode() + b" (nsrel) ") and
+              not err, "%s %s: %d %r" % (tool, argv, rc, out))
+
+
+def t_unreadable_line(tools, zoo, tool):
+    _, err = tools.ok(tool)
+    # PID 1 is unreadable on these machines even for root; elsewhere root
+    # may read everything and then there is no line at all.
+    lines = err.decode().splitlines()
+    check(len(lines) <= 1, "stderr: %r" % lines)
+    if lines:
+        check(re.fullmatch(r"%s: \d+ process(es)? could not be read.*"
+                           % tool, lines[0]), "stderr: %r" % lines)
+
+
+def t_unprivileged(tools, zoo, tool, argv=()):
+    if not shutil.which("setpriv"):
+        return "setpriv(1) missing"
+    d = tempfile.mkdtemp(prefix="nsrel-tools.")
+    try:
+        os.chmod(d, 0o755)
+        exe = os.path.join(d, tool)
+        shutil.copy(tools.path[tool], exe)
+        os.chmod(exe, 0o755)
+        rc, out, err = tools.run(tool, *argv, exe=exe, pre=[
+            "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+            "--inh-caps=-all", "--"])
+    finally:
+        shutil.rmtree(d)
+    check(rc == 0, "as nobody: exit %d, stderr %r" % (rc, err))
+    check(re.search(rb"^%s: \d+ process(es)? could not be read; run as root"
+                    % tool.encode(), err, re.M),
+          "as nobody: stderr %r" % err)
+    if tool == "dumpns":
+        doc = json.loads(out)
+        check(doc["unreadable_processes"] > 0, "unreadable_processes 0")
+    else:
+        text_tree(out, tool + " as nobody")
+    return None
+
+
+def dump(tools, *argv):
+    out, _ = tools.ok("dumpns", *argv)
+    no_raw_controls(out, "dumpns " + " ".join(argv))
+    return json.loads(out), out
+
+
+def t_dumpns(tools, zoo):
+    doc, out = dump(tools)
+    check(out.count(b"\n") > 10, "not pretty")
+    check(set(doc) >= {"namespaces", "processes", "unreadable_processes"},
+          "top-level keys %r" % list(doc))
+    ns = {(n["type"], n["ino"]): n for n in doc["namespaces"]}
+    procs = {p["pid"]: p for p in doc["processes"]}
+    for zn in zoo.m["namespaces"]:
+        what = "dumpns %s" % zn["name"]
+        n = ns.get((zn["type"], zn["ino"]))
+        check(n is not None, what + ": missing")
+        for k in ("dev", "nsid", "owner", "refs", "processes", "leader"):
+            check(k in n, "%s: no %s" % (what, k))
+        check_eq(n["owner"], zn["owner"], what + " owner")
+        if zn["type"] in ("user", "pid"):
+            check_eq(n["parent"], zn["parent"], what + " parent")
+            check_eq(sorted(n["children"]),
+                     [c["ino"] for c in zoo.children(zn)], what + " children")
+        if zn["type"] == "user":
+            check_eq(n["owner_uid"], zn["owner_uid"], what + " owner_uid")
+        check_refs_json(n, zn, what)
+        if zn["held"] == "proc":
+            check_eq(n["leader"], zn["pid"], what + " leader")
+            check(zn["pid"] in n["processes"], what + " processes")
+        elif zn["held"] in ("hidden", "bindmount", "fd", "socket"):
+            check_eq(n["leader"], None, what + " leader")
+            check_eq(n["processes"], [], what + " processes")
+    for zp in zoo.m["processes"]:
+        p = procs.get(zp["pid"])
+        check(p is not None, "process %s missing" % zp["name"])
+        check_eq(p["name"], proc_name(zp["pid"]).decode(), "name")
+        check_eq(p["cmdline"][0], zp["argv0"], "argv0")
+        for k in ("ppid", "uid", "starttime", "namespaces"):
+            check(k in p, "process: no %s" % k)
+    for zn in zoo.m["namespaces"]:
+        if zn["held"] == "proc":
+            p = procs[zn["pid"]]
+            check_eq(p["namespaces"].get(zn["type"]), zn["ino"],
+                     "process %d %s namespace" % (zn["pid"], zn["type"]))
+    h = procs[zoo.ns["hostile"]["pid"]]
+    check_eq(h["cmdline"], ["\x1b[31mevil\n\"quoted\" \\ name", "x"],
+             "hostile cmdline through JSON")
+
+
+def t_dumpns_options(tools, zoo):
+    doc, out = dump(tools, "-c")
+    check(out.count(b"\n") == 1 and out.endswith(b"\n"), "-c: not one line")
+    doc, _ = dump(tools, "--compact", "-t", "user", "-t", "pid")
+    types = {n["type"] for n in doc["namespaces"]}
+    check(types == {"user", "pid"}, "-t user -t pid: %r" % types)
+    doc, _ = dump(tools, "-t", "net,ipc")
+    check({n["type"] for n in doc["namespaces"]} == {"net", "ipc"}, "-t a,b")
+    for opt, gone in (("--no-mounts", {"bindmount"}),
+                      ("--no-fds", {"fd", "socket"}),
+                      ("--no-tasks", {"task"})):
+        doc, _ = dump(tools, "-c", opt)
+        vias = {r["via"] for n in doc["namespaces"] for r in n["refs"]}
+        check(not vias & gone, "%s: refs via %r" % (opt, vias & gone))
+        inos = {n["ino"] for n in doc["namespaces"]}
+        for zn in zoo.m["namespaces"]:
+            if zn["held"] not in gone:
+                check(zn["ino"] in inos, "%s lost %s" % (opt, zn["name"]))
+    # All sources on: every way of holding is seen.
+    doc, _ = dump(tools, "-c")
+    vias = {r["via"] for n in doc["namespaces"] for r in n["refs"]}
+    check(vias >= {"proc", "task", "for_children", "fd", "socket",
+                   "bindmount", "hidden"}, "all sources: %r" % vias)
+
+
+def t_tree_matches_dumpns(tools, zoo):
+    """Both tree tools show every namespace of their kind dumpns finds."""
+    doc, _ = dump(tools, "-c", "-t", "user,pid")
+    for tool, type_ in (("lsuserns", "user"), ("lspidns", "pid")):
+        out, _ = tools.ok(tool)
+        roots = text_tree(out, tool)
+        shown = {int(n.label.split("]", 1)[0].split("[", 1)[1])
+                 for n in find(roots, lambda s: s.startswith(type_ + ":"))}
+        # Namespaces of other tests may come and go in between: only
+        # those of the zoo must match exactly; the rest mostly.
+        want = {n["ino"] for n in doc["namespaces"] if n["type"] == type_}
+        zoo_inos = {n["ino"] for n in zoo.m["namespaces"]
+                    if n["type"] == type_}
+        check(zoo_inos <= shown, "%s misses zoo namespaces" % tool)
+        check(len(want - shown) <= 3, "%s misses %r of dumpns" % (
+            tool, sorted(want - shown)))
+
+# --------------------------------------------------------------- main ----
+
+
+def start_zoo(path):
+    p = subprocess.Popen([path], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE)
+    line = p.stdout.readline()
+    if not line:
+        rc = p.wait(timeout=60)
+        return p, None, rc
+    if line.startswith(b"1..0") or line.startswith(b"# SKIP"):
+        p.stdin.close()
+        p.wait(timeout=60)
+        return p, None, line.decode().strip()
+    return p, json.loads(line), None
+
+
+def stop_zoo(p):
+    try:
+        p.stdin.close()
+    except OSError:
+        pass
+    try:
+        p.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=30)
+    return p.returncode
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--zoo", default="")
+    ap.add_argument("--lsuserns", required=True)
+    ap.add_argument("--lspidns", required=True)
+    ap.add_argument("--dumpns", required=True)
+    args = ap.parse_args()
+    tools = Tools(args)
+
+    if not args.zoo or not os.path.exists(args.zoo):
+        print("1..0 # SKIP the namespace zoo (tests/zoo) is not built")
+        return 0
+    if os.geteuid() != 0:
+        print("1..0 # SKIP not root: the zoo needs root")
+        return 0
+    proc, manifest, why = start_zoo(args.zoo)
+    if manifest is None:
+        if isinstance(why, str):
+            print("1..0 # SKIP zoo: %s" % why.lstrip("1..0 #").strip())
+            return 0
+        print("1..1\nnot ok 1 - start the zoo (exit %r)" % why)
+        return 1
+    try:
+        zoo = Zoo(manifest)
+        run_test("lsuserns: zoo subtrees", t_lsuserns, tools, zoo)
+        run_test("lsuserns: hostile name escaped", t_lsuserns_hostile_line,
+                 tools, zoo)
+        run_test("lsuserns: uid without passwd entry", t_lsuserns_nopw,
+                 tools, zoo)
+        run_test("lsuserns -d: zoo subtrees and host-owned lines",
+                 t_lsuserns_details, tools, zoo)
+        run_test("lsuserns -t net -t pid", t_lsuserns_details, tools, zoo,
+                 ["net", "pid"])
+        run_test("lsuserns -J -d: parsed back", t_lsuserns_json, tools, zoo)
+        run_test("lspidns: zoo subtrees", t_lspidns, tools, zoo)
+        run_test("lspidns -u: owners interleaved", t_lspidns, tools, zoo,
+                 True)
+        run_test("lspidns -J: parsed back", t_lspidns_json, tools, zoo)
+        run_test("lspidns -J -u: parsed back", t_lspidns_json, tools, zoo,
+                 True)
+        for tool in ("lsuserns", "lspidns"):
+            run_test("%s: --color=always/-c colour, never/NO_COLOR not"
+                     % tool, t_color, tools, zoo, tool)
+            run_test("%s: --color=auto on a terminal" % tool, t_color_tty,
+                     tools, zoo, tool)
+        for tool in ("lsuserns", "lspidns", "dumpns"):
+            run_test("%s: usage errors exit 2, --help, --version" % tool,
+                     t_usage, tools, zoo, tool)
+            run_test("%s: 'could not be read' line" % tool,
+                     t_unreadable_line, tools, zoo, tool)
+            run_test("%s: as nobody" % tool, t_unprivileged, tools, zoo,
+                     tool)
+        run_test("lsuserns -d as nobody", t_unprivileged, tools, zoo,
+                 "lsuserns", ["-d"])
+        run_test("dumpns: schema and every zoo case", t_dumpns, tools, zoo)
+        run_test("dumpns: -c, -t, --no-*", t_dumpns_options, tools, zoo)
+        run_test("tree tools show what dumpns finds", t_tree_matches_dumpns,
+                 tools, zoo)
+    finally:
+        rc = stop_zoo(proc)
+    run_test("zoo exits 0", lambda: check(rc == 0, "zoo exit %r" % rc))
+    print("1..%d" % len(results))
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
