@@ -1,7 +1,6 @@
 """No fd leaks and no reference leaks: on success, on every error path,
 many times over."""
 import gc
-import os
 import subprocess
 import tracemalloc
 

@@ -32,7 +32,6 @@ def test_model_shape(model):
     assert isinstance(model.processes, tuple)
     assert model.namespaces and model.processes
     assert isinstance(model.unreadable, int)
-    order = list(TYPES.values())
     order = [TYPES[t] for t in
              ('mnt', 'cgroup', 'uts', 'ipc', 'user', 'pid', 'net', 'time')]
     keys = [(order.index(n.type), n.ino) for n in model.namespaces]
