@@ -21,8 +21,9 @@ check:
 demo: deps all
 	scripts/demo $(BUILD)
 
-install: all
+install: $(BUILD)/build.ninja
 	meson configure $(BUILD) -Dprefix=$(PREFIX)
+	ninja -C $(BUILD)
 	DESTDIR=$(DESTDIR) meson install -C $(BUILD) --no-rebuild
 
 bench: deps all

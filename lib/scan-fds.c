@@ -17,25 +17,42 @@
 #include "uapi.h"
 #include "util.h"
 
+/* An open-addressing table, at most half full; slot ns NONE is empty. */
+static size_t sock_slot(const struct scan *s, ino_t ino)
+{
+	size_t mask = s->socks_cap - 1;
+	size_t i = (size_t)(((uint64_t)ino * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+	while (s->socks[i].ns != NONE && s->socks[i].ino != ino)
+		i = (i + 1) & mask;
+	return i;
+}
+
 static uint32_t sock_lookup(const struct scan *s, ino_t ino)
 {
-	for (size_t i = 0; i < s->socks_n; i++)
-		if (s->socks[i].ino == ino)
-			return s->socks[i].ns;
-	return NONE;
+	return s->socks_cap ? s->socks[sock_slot(s, ino)].ns : NONE;
 }
 
 static int sock_remember(struct scan *s, ino_t ino, uint32_t ns)
 {
-	if (s->socks_n == s->socks_cap) {
-		size_t n = s->socks_cap ? s->socks_cap * 2 : 64;
-		struct sock_entry *e = reallocarray(s->socks, n, sizeof(*e));
-		if (!e)
+	if ((s->socks_n + 1) * 2 > s->socks_cap) {
+		struct scan old = *s;
+		size_t cap = s->socks_cap ? s->socks_cap * 2 : 64;
+		s->socks = malloc(cap * sizeof(*s->socks));
+		if (!s->socks) {
+			s->socks = old.socks;
 			return -ENOMEM;
-		s->socks = e;
-		s->socks_cap = n;
+		}
+		s->socks_cap = cap;
+		for (size_t i = 0; i < cap; i++)
+			s->socks[i].ns = NONE;
+		for (size_t i = 0; i < old.socks_cap; i++)
+			if (old.socks[i].ns != NONE)
+				s->socks[sock_slot(s, old.socks[i].ino)] =
+					old.socks[i];
+		free(old.socks);
 	}
-	s->socks[s->socks_n++] = (struct sock_entry){ .ino = ino, .ns = ns };
+	s->socks[sock_slot(s, ino)] = (struct sock_entry){ .ino = ino, .ns = ns };
+	s->socks_n++;
 	return 0;
 }
 
