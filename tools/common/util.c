@@ -162,14 +162,20 @@ void tc_buf_putc(struct tc_buf *b, char c)
 
 void tc_buf_printf(struct tc_buf *b, const char *fmt, ...)
 {
+	char small[256];
 	va_list ap;
 	int n;
 
+	/* Most pieces are short: one pass into a stack buffer. */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		tc_die_oom();
+	if ((size_t)n < sizeof(small)) {
+		tc_buf_putn(b, small, (size_t)n);
+		return;
+	}
 	buf_reserve(b, (size_t)n);
 	va_start(ap, fmt);
 	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
