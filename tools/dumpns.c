@@ -36,12 +36,6 @@ static void usage(void)
 	       tc_prog());
 }
 
-static void jadd(struct json_object *o, const char *k, struct json_object *v)
-{
-	if (json_object_object_add(o, k, v) < 0)
-		tc_die_oom();
-}
-
 static struct json_object *jnew(struct json_object *o)
 {
 	if (!o)
@@ -49,118 +43,60 @@ static struct json_object *jnew(struct json_object *o)
 	return o;
 }
 
-static void jpush(struct json_object *a, struct json_object *v)
+static void write_ns(struct tc_jw *w, const struct nsrel_ns *ns)
 {
-	if (json_object_array_add(a, v) < 0)
-		tc_die_oom();
-}
-
-static struct json_object *ns_json(const struct nsrel_ns *ns)
-{
-	struct json_object *o = tc_json_ns(ns);
-	struct json_object *procs = jnew(json_object_new_array());
 	const struct nsrel_proc *leader = nsrel_ns_leader(ns);
 	int type = nsrel_ns_type(ns);
 
+	tc_jw_begin_object(w, NULL);
+	tc_jw_ns(w, ns);
 	if (type == CLONE_NEWUSER || type == CLONE_NEWPID) {
-		struct json_object *kids = jnew(json_object_new_array());
-
+		tc_jw_begin_array(w, "children");
 		for (size_t i = 0; i < nsrel_ns_child_count(ns); i++)
-			jpush(kids, jnew(json_object_new_uint64(nsrel_ns_ino(
+			tc_jw_value(w, NULL,
+				    jnew(json_object_new_uint64(nsrel_ns_ino(
 					    nsrel_ns_child(ns, i)))));
-		jadd(o, "children", kids);
+		tc_jw_end_array(w);
 	}
+	tc_jw_begin_array(w, "processes");
 	for (size_t i = 0; i < nsrel_ns_proc_count(ns); i++)
-		jpush(procs, jnew(json_object_new_int64(
-				     nsrel_proc_pid(nsrel_ns_proc(ns, i)))));
-	jadd(o, "processes", procs);
-	jadd(o, "leader",
-	     leader ? jnew(json_object_new_int64(nsrel_proc_pid(leader)))
-		    : NULL);
-	return o;
+		tc_jw_value(w, NULL,
+			    jnew(json_object_new_int64(
+				    nsrel_proc_pid(nsrel_ns_proc(ns, i)))));
+	tc_jw_end_array(w);
+	tc_jw_value(w, "leader",
+		    leader ? jnew(json_object_new_int64(nsrel_proc_pid(leader)))
+			   : NULL);
+	tc_jw_end_object(w);
 }
 
-static struct json_object *proc_json(const struct nsrel_proc *p)
+static void write_proc(struct tc_jw *w, const struct nsrel_proc *p,
+		       unsigned types)
 {
-	struct json_object *o = jnew(json_object_new_object());
-	struct json_object *args = jnew(json_object_new_array());
-	struct json_object *nss = jnew(json_object_new_object());
-
-	jadd(o, "pid", jnew(json_object_new_int64(nsrel_proc_pid(p))));
-	jadd(o, "ppid", jnew(json_object_new_int64(nsrel_proc_ppid(p))));
-	jadd(o, "name", tc_json_string(nsrel_proc_name(p)));
+	tc_jw_begin_object(w, NULL);
+	tc_jw_value(w, "pid", jnew(json_object_new_int64(nsrel_proc_pid(p))));
+	tc_jw_value(w, "ppid",
+		    jnew(json_object_new_int64(nsrel_proc_ppid(p))));
+	tc_jw_value(w, "name", tc_json_string(nsrel_proc_name(p)));
+	tc_jw_begin_array(w, "cmdline");
 	for (size_t i = 0; i < nsrel_proc_argc(p); i++)
-		jpush(args, tc_json_string(nsrel_proc_arg(p, i)));
-	jadd(o, "cmdline", args);
-	jadd(o, "uid", jnew(json_object_new_uint64(nsrel_proc_uid(p))));
-	jadd(o, "starttime",
-	     jnew(json_object_new_uint64(nsrel_proc_starttime(p))));
+		tc_jw_value(w, NULL, tc_json_string(nsrel_proc_arg(p, i)));
+	tc_jw_end_array(w);
+	tc_jw_value(w, "uid", jnew(json_object_new_uint64(nsrel_proc_uid(p))));
+	tc_jw_value(w, "starttime",
+		    jnew(json_object_new_uint64(nsrel_proc_starttime(p))));
+	tc_jw_begin_object(w, "namespaces");
 	for (unsigned i = 0; i < NSREL_NSTYPE_COUNT; i++) {
 		int t = nsrel_nstype_at(i);
 		const struct nsrel_ns *ns = nsrel_proc_ns(p, t);
 
-		if (ns)
-			jadd(nss, nsrel_nstype_str(t),
-			     jnew(json_object_new_uint64(nsrel_ns_ino(ns))));
+		if (ns && (types & (unsigned)t))
+			tc_jw_value(w, nsrel_nstype_str(t),
+				    jnew(json_object_new_uint64(
+					    nsrel_ns_ino(ns))));
 	}
-	jadd(o, "namespaces", nss);
-	return o;
-}
-
-/*
- * The document is written one element at a time, so that memory stays the
- * model's plus one element's however many processes there are. Pretty
- * output indents each element's own pretty text to its depth.
- */
-struct out {
-	bool pretty;
-	bool first;
-};
-
-static void put_indented(const char *s, const char *indent)
-{
-	fputs(indent, stdout);
-	for (; *s; s++) {
-		fputc(*s, stdout);
-		if (*s == '\n')
-			fputs(indent, stdout);
-	}
-}
-
-static void begin_list(struct out *o, const char *key, bool first_key)
-{
-	if (o->pretty)
-		printf("%s\n  \"%s\": [", first_key ? "{" : ",", key);
-	else
-		printf("%s\"%s\":[", first_key ? "{" : ",", key);
-	o->first = true;
-}
-
-static void put_elem(struct out *o, struct json_object *obj)
-{
-	const char *s = json_object_to_json_string_ext(obj,
-						       tc_json_flags(o->pretty));
-
-	if (!s)
-		tc_die_oom();
-	if (o->pretty) {
-		fputs(o->first ? "\n" : ",\n", stdout);
-		put_indented(s, "    ");
-	} else {
-		if (!o->first)
-			fputc(',', stdout);
-		fputs(s, stdout);
-	}
-	o->first = false;
-	json_object_put(obj);
-}
-
-static void end_list(struct out *o)
-{
-	if (o->pretty && !o->first)
-		fputs("\n  ]", stdout);
-	else
-		fputc(']', stdout);
+	tc_jw_end_object(w);
+	tc_jw_end_object(w);
 }
 
 int main(int argc, char **argv)
@@ -176,7 +112,8 @@ int main(int argc, char **argv)
 		{ 0 },
 	};
 	unsigned types = 0, sources = NSREL_SRC_ALL;
-	struct out out = { .pretty = true };
+	bool pretty = true;
+	struct tc_jw w;
 	struct nsrel_model *m;
 	int opt;
 
@@ -193,7 +130,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'c':
-			out.pretty = false;
+			pretty = false;
 			break;
 		case OPT_NO_TASKS:
 			sources &= ~(unsigned)NSREL_SRC_TASKS;
@@ -222,22 +159,31 @@ int main(int argc, char **argv)
 		tc_usage_error("unexpected argument \"%s\"", e);
 	}
 
-	m = tc_scan(types, sources);
+	if (!types)
+		types = NSREL_ALL_TYPES;
+	/* Owners are user namespaces: scan those too, so that "owner" is
+	 * known whatever -t says, and print only what was asked for. */
+	m = tc_scan(types | CLONE_NEWUSER, sources);
 
-	begin_list(&out, "namespaces", true);
-	for (size_t i = 0; i < nsrel_model_ns_count(m); i++)
-		put_elem(&out, ns_json(nsrel_model_ns(m, i)));
-	end_list(&out);
-	begin_list(&out, "processes", false);
+	/* Written as we go: memory stays the model's, however many
+	 * processes and references there are. */
+	tc_jw_init(&w, stdout, pretty);
+	tc_jw_begin_object(&w, NULL);
+	tc_jw_begin_array(&w, "namespaces");
+	for (size_t i = 0; i < nsrel_model_ns_count(m); i++) {
+		const struct nsrel_ns *ns = nsrel_model_ns(m, i);
+
+		if (types & (unsigned)nsrel_ns_type(ns))
+			write_ns(&w, ns);
+	}
+	tc_jw_end_array(&w);
+	tc_jw_begin_array(&w, "processes");
 	for (size_t i = 0; i < nsrel_model_proc_count(m); i++)
-		put_elem(&out, proc_json(nsrel_model_proc(m, i)));
-	end_list(&out);
-	if (out.pretty)
-		printf(",\n  \"unreadable_processes\": %zu\n}\n",
-		       nsrel_model_unreadable(m));
-	else
-		printf(",\"unreadable_processes\":%zu}\n",
-		       nsrel_model_unreadable(m));
+		write_proc(&w, nsrel_model_proc(m, i), types);
+	tc_jw_end_array(&w);
+	tc_jw_value(&w, "unreadable_processes",
+		    jnew(json_object_new_uint64(nsrel_model_unreadable(m))));
+	tc_jw_end_object(&w);
 	tc_close_stdout();
 	tc_report_unreadable(m);
 	nsrel_model_free(m);

@@ -13,13 +13,7 @@
 struct ctx {
 	struct tc_style st;
 	bool user; /* -u: interleave the owning user namespaces */
-	bool json;
-};
-
-/* A node being built: text or JSON, whichever the output is. */
-struct node {
-	struct tc_tree *t;
-	struct json_object *j;
+	struct tc_jw *jw; /* JSON is written as the tree is walked */
 };
 
 static void usage(void)
@@ -44,52 +38,6 @@ static void usage(void)
 	       tc_prog());
 }
 
-static void jadd(struct json_object *o, const char *k, struct json_object *v)
-{
-	if (json_object_object_add(o, k, v) < 0)
-		tc_die_oom();
-}
-
-static void jpush(struct json_object *a, struct json_object *v)
-{
-	if (json_object_array_add(a, v) < 0)
-		tc_die_oom();
-}
-
-static struct json_object *jarray(void)
-{
-	struct json_object *a = json_object_new_array();
-
-	if (!a)
-		tc_die_oom();
-	return a;
-}
-
-static void node_adopt(struct node *parent, struct node child)
-{
-	if (parent->t)
-		tc_tree_adopt(parent->t, child.t);
-	else
-		jpush(json_object_object_get(parent->j, "children"), child.j);
-}
-
-static struct node user_node(const struct ctx *c, const struct nsrel_ns *ns)
-{
-	struct node n = { 0 };
-
-	if (c->json) {
-		n.j = tc_json_ns(ns);
-		jadd(n.j, "leader", tc_json_proc_brief(nsrel_ns_leader(ns)));
-		jadd(n.j, "children", jarray());
-	} else {
-		struct tc_buf b = { 0 };
-
-		tc_fmt_userns_line(&b, &c->st, ns);
-		n.t = tc_tree_new(tc_buf_steal(&b));
-	}
-	return n;
-}
-
 static struct json_object *owner_user_json(const struct nsrel_ns *owner)
 {
 	struct json_object *o;
@@ -100,48 +48,84 @@ static struct json_object *owner_user_json(const struct nsrel_ns *owner)
 	o = json_object_new_object();
 	if (!o)
 		tc_die_oom();
-	jadd(o, "ino", json_object_new_uint64(nsrel_ns_ino(owner)));
+	json_object_object_add(o, "ino",
+			       json_object_new_uint64(nsrel_ns_ino(owner)));
 	if (nsrel_ns_owner_uid(owner, &uid) == 0) {
 		char *name = tc_user_name(uid);
 
-		jadd(o, "owner_uid", json_object_new_uint64(uid));
-		jadd(o, "user", name ? tc_json_string(name) : NULL);
+		json_object_object_add(o, "owner_uid",
+				       json_object_new_uint64(uid));
+		json_object_object_add(o, "user",
+				       name ? tc_json_string(name) : NULL);
 		free(name);
 	} else {
-		jadd(o, "owner_uid", NULL);
-		jadd(o, "user", NULL);
+		json_object_object_add(o, "owner_uid", NULL);
+		json_object_object_add(o, "user", NULL);
 	}
 	return o;
 }
 
-static void add_pid_children(const struct ctx *c, struct node *parent,
+static void add_pid_children(const struct ctx *c, struct tc_tree *parent,
 			     const struct nsrel_ns *const *v, size_t n,
 			     const struct nsrel_ns *context_owner);
 
-static struct node pid_node(const struct ctx *c, const struct nsrel_ns *ns)
+/* A PID namespace and its subtree: under parent (text), or written. */
+static void pid_node(const struct ctx *c, struct tc_tree *parent,
+		     const struct nsrel_ns *ns)
 {
 	size_t n = nsrel_ns_child_count(ns);
 	const struct nsrel_ns **v = tc_xmalloc(n * sizeof(*v));
-	struct node node = { 0 };
+	struct tc_tree *t = NULL;
 
-	if (c->json) {
-		node.j = tc_json_ns(ns);
-		jadd(node.j, "leader",
-		     tc_json_proc_brief(nsrel_ns_leader(ns)));
-		jadd(node.j, "owner_user",
-		     owner_user_json(nsrel_ns_owner(ns)));
-		jadd(node.j, "children", jarray());
+	for (size_t i = 0; i < n; i++)
+		v[i] = nsrel_ns_child(ns, i);
+	if (c->jw) {
+		tc_jw_begin_object(c->jw, NULL);
+		tc_jw_ns(c->jw, ns);
+		tc_jw_value(c->jw, "leader",
+			    tc_json_proc_brief(nsrel_ns_leader(ns)));
+		tc_jw_value(c->jw, "owner_user",
+			    owner_user_json(nsrel_ns_owner(ns)));
+		tc_jw_begin_array(c->jw, "children");
 	} else {
 		struct tc_buf b = { 0 };
 
 		tc_fmt_pidns_line(&b, &c->st, ns);
-		node.t = tc_tree_new(tc_buf_steal(&b));
+		t = tc_tree_add(parent, tc_buf_steal(&b));
+	}
+	add_pid_children(c, t, v, n, nsrel_ns_owner(ns));
+	if (c->jw) {
+		tc_jw_end_array(c->jw);
+		tc_jw_end_object(c->jw);
+	}
+	free(v);
+}
+
+/* With -u: a user namespace over the PID namespaces v[0..n) it owns. */
+static void user_node(const struct ctx *c, struct tc_tree *parent,
+		      const struct nsrel_ns *userns,
+		      const struct nsrel_ns *const *v, size_t n)
+{
+	struct tc_tree *t = NULL;
+
+	if (c->jw) {
+		tc_jw_begin_object(c->jw, NULL);
+		tc_jw_ns(c->jw, userns);
+		tc_jw_value(c->jw, "leader",
+			    tc_json_proc_brief(nsrel_ns_leader(userns)));
+		tc_jw_begin_array(c->jw, "children");
+	} else {
+		struct tc_buf b = { 0 };
+
+		tc_fmt_userns_line(&b, &c->st, userns);
+		t = tc_tree_add(parent, tc_buf_steal(&b));
 	}
 	for (size_t i = 0; i < n; i++)
-		v[i] = nsrel_ns_child(ns, i);
-	add_pid_children(c, &node, v, n, nsrel_ns_owner(ns));
-	free(v);
-	return node;
+		pid_node(c, t, v[i]);
+	if (c->jw) {
+		tc_jw_end_array(c->jw);
+		tc_jw_end_object(c->jw);
+	}
 }
 
 /* An entry under a parent: a PID namespace, or (with -u) an owning user
@@ -174,7 +158,7 @@ static int cmp_by_owner(const void *a, const void *b)
  * With -u, those whose owner differs from the context's (the parent's
  * owner; nothing for roots) go under a node for their owner, one per owner.
  */
-static void add_pid_children(const struct ctx *c, struct node *parent,
+static void add_pid_children(const struct ctx *c, struct tc_tree *parent,
 			     const struct nsrel_ns *const *pids, size_t n,
 			     const struct nsrel_ns *context_owner)
 {
@@ -182,7 +166,8 @@ static void add_pid_children(const struct ctx *c, struct node *parent,
 	struct entry *e = tc_xmalloc(n * sizeof(*e));
 	size_t ne = 0;
 
-	memcpy(v, pids, n * sizeof(*v));
+	if (n)
+		memcpy(v, pids, n * sizeof(*v));
 	qsort(v, n, sizeof(*v), c->user ? cmp_by_owner : tc_cmp_ns_ino);
 	for (size_t i = 0; i < n;) {
 		const struct nsrel_ns *owner = nsrel_ns_owner(v[i]);
@@ -200,15 +185,11 @@ static void add_pid_children(const struct ctx *c, struct node *parent,
 	}
 	qsort(e, ne, sizeof(*e), cmp_entry);
 	for (size_t i = 0; i < ne; i++) {
-		if (!e[i].count) {
-			node_adopt(parent, pid_node(c, e[i].ns));
-			continue;
-		}
-		struct node un = user_node(c, e[i].ns);
-
-		for (size_t k = e[i].first; k < e[i].first + e[i].count; k++)
-			node_adopt(&un, pid_node(c, v[k]));
-		node_adopt(parent, un);
+		if (e[i].count)
+			user_node(c, parent, e[i].ns, v + e[i].first,
+				  e[i].count);
+		else
+			pid_node(c, parent, e[i].ns);
 	}
 	free(e);
 	free(v);
@@ -230,7 +211,9 @@ int main(int argc, char **argv)
 	struct nsrel_model *m;
 	const struct nsrel_ns **roots;
 	size_t nroots = 0;
-	struct node top = { 0 };
+	struct tc_tree *forest = NULL;
+	struct tc_jw w;
+	bool json = false;
 	int opt;
 
 	tc_init("lspidns");
@@ -251,7 +234,7 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'J':
-			c.json = true;
+			json = true;
 			break;
 		case 'h':
 			usage();
@@ -271,7 +254,7 @@ int main(int argc, char **argv)
 		tc_usage_error("unexpected argument \"%s\"", e);
 	}
 
-	c.st.color = !c.json && tc_color_enabled(color, STDOUT_FILENO);
+	c.st.color = !json && tc_color_enabled(color, STDOUT_FILENO);
 	/* User namespaces too: the owner and its uid are on every line. */
 	m = tc_scan(CLONE_NEWPID | CLONE_NEWUSER, 0);
 
@@ -282,29 +265,24 @@ int main(int argc, char **argv)
 		if (nsrel_ns_type(ns) == CLONE_NEWPID && !nsrel_ns_parent(ns))
 			roots[nroots++] = ns;
 	}
-	if (c.json) {
-		top.j = json_object_new_object();
-		if (!top.j)
-			tc_die_oom();
-		jadd(top.j, "children", jarray());
+	if (json) {
+		tc_jw_init(&w, stdout, true);
+		c.jw = &w;
+		tc_jw_begin_object(&w, NULL);
+		tc_jw_begin_array(&w, "namespaces");
 	} else {
-		top.t = tc_tree_new(NULL);
+		forest = tc_tree_new(NULL);
 	}
-	add_pid_children(&c, &top, roots, nroots, NULL);
+	add_pid_children(&c, forest, roots, nroots, NULL);
 	free(roots);
-
-	if (c.json) {
-		struct json_object *list = json_object_get(
-			json_object_object_get(top.j, "children"));
-
-		json_object_object_del(top.j, "children");
-		jadd(top.j, "namespaces", list);
-		jadd(top.j, "unreadable_processes",
-		     json_object_new_uint64(nsrel_model_unreadable(m)));
-		tc_json_print(stdout, top.j, true);
+	if (json) {
+		tc_jw_end_array(&w);
+		tc_jw_value(&w, "unreadable_processes",
+			    json_object_new_uint64(nsrel_model_unreadable(m)));
+		tc_jw_end_object(&w);
 	} else {
-		tc_tree_print(stdout, top.t);
-		tc_tree_free(top.t);
+		tc_tree_print(stdout, forest);
+		tc_tree_free(forest);
 	}
 	tc_close_stdout();
 	tc_report_unreadable(m);

@@ -100,51 +100,35 @@ static struct tc_tree *text_node(const struct ctx *c,
 	return t;
 }
 
-static void jadd(struct json_object *o, const char *k, struct json_object *v)
+static void write_node(struct tc_jw *w, const struct ctx *c,
+		       const struct nsrel_ns *ns)
 {
-	if (json_object_object_add(o, k, v) < 0)
-		tc_die_oom();
-}
-
-static void jpush(struct json_object *a, struct json_object *v)
-{
-	if (json_object_array_add(a, v) < 0)
-		tc_die_oom();
-}
-
-static struct json_object *json_node(const struct ctx *c,
-				     const struct nsrel_ns *ns)
-{
-	struct json_object *o = tc_json_ns(ns);
-	struct json_object *kids = json_object_new_array();
 	const struct nsrel_ns **v;
 	size_t n;
 
-	if (!kids)
-		tc_die_oom();
-	jadd(o, "leader", tc_json_proc_brief(nsrel_ns_leader(ns)));
+	tc_jw_begin_object(w, NULL);
+	tc_jw_ns(w, ns);
+	tc_jw_value(w, "leader", tc_json_proc_brief(nsrel_ns_leader(ns)));
 	if (c->details) {
-		struct json_object *owned = json_object_new_array();
-
-		if (!owned)
-			tc_die_oom();
+		tc_jw_begin_array(w, "owned");
 		v = owned_list(c, ns, &n);
 		for (size_t i = 0; i < n; i++) {
-			struct json_object *e = tc_json_ns(v[i]);
-
-			jadd(e, "leader",
-			     tc_json_proc_brief(nsrel_ns_leader(v[i])));
-			jpush(owned, e);
+			tc_jw_begin_object(w, NULL);
+			tc_jw_ns(w, v[i]);
+			tc_jw_value(w, "leader",
+				    tc_json_proc_brief(nsrel_ns_leader(v[i])));
+			tc_jw_end_object(w);
 		}
 		free(v);
-		jadd(o, "owned", owned);
+		tc_jw_end_array(w);
 	}
+	tc_jw_begin_array(w, "children");
 	v = child_list(ns, &n);
 	for (size_t i = 0; i < n; i++)
-		jpush(kids, json_node(c, v[i]));
+		write_node(w, c, v[i]);
 	free(v);
-	jadd(o, "children", kids);
-	return o;
+	tc_jw_end_array(w);
+	tc_jw_end_object(w);
 }
 
 int main(int argc, char **argv)
@@ -227,22 +211,22 @@ int main(int argc, char **argv)
 	c.m = m;
 
 	if (json) {
-		struct json_object *root = json_object_new_object();
-		struct json_object *list = json_object_new_array();
+		struct tc_jw w;
 
-		if (!root || !list)
-			tc_die_oom();
+		tc_jw_init(&w, stdout, true);
+		tc_jw_begin_object(&w, NULL);
+		tc_jw_begin_array(&w, "namespaces");
 		for (size_t i = 0; i < nsrel_model_ns_count(m); i++) {
 			const struct nsrel_ns *ns = nsrel_model_ns(m, i);
 
 			if (nsrel_ns_type(ns) == CLONE_NEWUSER &&
 			    !nsrel_ns_parent(ns))
-				jpush(list, json_node(&c, ns));
+				write_node(&w, &c, ns);
 		}
-		jadd(root, "namespaces", list);
-		jadd(root, "unreadable_processes",
-		     json_object_new_uint64(nsrel_model_unreadable(m)));
-		tc_json_print(stdout, root, true);
+		tc_jw_end_array(&w);
+		tc_jw_value(&w, "unreadable_processes",
+			    json_object_new_uint64(nsrel_model_unreadable(m)));
+		tc_jw_end_object(&w);
 	} else {
 		struct tc_tree *forest = tc_tree_new(NULL);
 

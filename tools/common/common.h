@@ -176,9 +176,11 @@ struct json_object *tc_json_string(const char *raw);
  * the fields the reference kind has. */
 struct json_object *tc_json_ref(const struct nsrel_ref *r);
 /* The fields of a namespace that every tool shows the same way:
- * type, dev, ino, nsid, parent, owner, owner_uid (user only), user (the
- * owner's name, user only) and refs. dumpns adds children, processes and
- * leader; the tree tools add their nested children. */
+ * type, dev, ino, nsid, parent (user and pid), owner, owner_uid and user
+ * (the owner's name; user namespaces only) -- everything but "refs". */
+struct json_object *tc_json_ns_head(const struct nsrel_ns *ns);
+/* The same with "refs", as one object (fine for a few namespaces; for a
+ * whole host, stream with tc_jw_ns()). */
 struct json_object *tc_json_ns(const struct nsrel_ns *ns);
 /* {"pid": N, "name": "..."} or JSON null. */
 struct json_object *tc_json_proc_brief(const struct nsrel_proc *p);
@@ -186,5 +188,32 @@ struct json_object *tc_json_proc_brief(const struct nsrel_proc *p);
 int tc_json_flags(bool pretty);
 /* Prints obj and a newline; takes obj. */
 void tc_json_print(FILE *f, struct json_object *obj, bool pretty);
+
+/*
+ * A streaming writer, so that memory does not grow with the document:
+ * begin/end containers as you walk, leaves as json-c objects. key is NULL
+ * for array elements and the top level, else one of our own constants.
+ * Output matches json-c's pretty (two spaces) or compact form; a newline
+ * follows the top-level value.
+ */
+struct tc_jw {
+	FILE *f;
+	bool pretty;
+	bool first;	/* nothing written yet in the open container */
+	unsigned depth;
+};
+
+void tc_jw_init(struct tc_jw *w, FILE *f, bool pretty);
+void tc_jw_begin_object(struct tc_jw *w, const char *key);
+void tc_jw_end_object(struct tc_jw *w);
+void tc_jw_begin_array(struct tc_jw *w, const char *key);
+void tc_jw_end_array(struct tc_jw *w);
+/* Writes v (NULL is null) and drops the reference. */
+void tc_jw_value(struct tc_jw *w, const char *key, struct json_object *v);
+/* Writes every member of obj into the open object; drops obj. */
+void tc_jw_members(struct tc_jw *w, struct json_object *obj);
+/* The fields of tc_json_ns_head(), then "refs" one by one. Call inside an
+ * open object. */
+void tc_jw_ns(struct tc_jw *w, const struct nsrel_ns *ns);
 
 #endif /* NSREL_TOOLS_COMMON_H */

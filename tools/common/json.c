@@ -107,10 +107,9 @@ struct json_object *tc_json_ref(const struct nsrel_ref *r)
 	return o;
 }
 
-struct json_object *tc_json_ns(const struct nsrel_ns *ns)
+struct json_object *tc_json_ns_head(const struct nsrel_ns *ns)
 {
 	struct json_object *o = xobj(json_object_new_object());
-	struct json_object *refs = xobj(json_object_new_array());
 	struct nsrel_id id = nsrel_ns_id(ns);
 	int type = nsrel_ns_type(ns);
 	const char *tname = nsrel_nstype_str(type);
@@ -136,11 +135,28 @@ struct json_object *tc_json_ns(const struct nsrel_ns *ns)
 			add(o, "user", NULL);
 		}
 	}
+	return o;
+}
+
+struct json_object *tc_json_ns(const struct nsrel_ns *ns)
+{
+	struct json_object *o = tc_json_ns_head(ns);
+	struct json_object *refs = xobj(json_object_new_array());
+
 	for (size_t i = 0; i < nsrel_ns_ref_count(ns); i++)
 		if (json_object_array_add(refs, tc_json_ref(nsrel_ns_ref(ns, i))))
 			tc_die_oom();
 	add(o, "refs", refs);
 	return o;
+}
+
+void tc_jw_ns(struct tc_jw *w, const struct nsrel_ns *ns)
+{
+	tc_jw_members(w, tc_json_ns_head(ns));
+	tc_jw_begin_array(w, "refs");
+	for (size_t i = 0; i < nsrel_ns_ref_count(ns); i++)
+		tc_jw_value(w, NULL, tc_json_ref(nsrel_ns_ref(ns, i)));
+	tc_jw_end_array(w);
 }
 
 int tc_json_flags(bool pretty)
