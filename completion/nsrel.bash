@@ -13,7 +13,14 @@ _nsrel()
 		cur=${COMP_WORDS[COMP_CWORD]}
 		prev=${COMP_WORDS[COMP_CWORD-1]}
 		split=false
-		if [[ $cur == --*=* ]]; then
+		# COMP_WORDBREAKS splits "--color=al" into "--color" "=" "al".
+		if [[ $cur == = ]]; then
+			cur=
+			split=true
+		elif [[ $prev == = && $COMP_CWORD -ge 2 ]]; then
+			prev=${COMP_WORDS[COMP_CWORD-2]}
+			split=true
+		elif [[ $cur == --*=* ]]; then
 			prev=${cur%%=*}
 			cur=${cur#*=}
 			split=true

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <json-c/json.h>
 
 #include "common.h"
 
@@ -294,6 +295,95 @@ static void test_user_name(void **state)
 	free(n);
 }
 
+static char *write_doc(bool pretty)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	struct tc_jw w;
+
+	assert_non_null(f);
+	tc_jw_init(&w, f, pretty);
+	tc_jw_begin_object(&w, NULL);
+	tc_jw_begin_array(&w, "a");
+	tc_jw_value(&w, NULL, json_object_new_int(1));
+	tc_jw_value(&w, NULL, NULL);
+	tc_jw_begin_object(&w, NULL);
+	tc_jw_value(&w, "s", tc_json_string("x\x1b\"/"));
+	tc_jw_end_object(&w);
+	tc_jw_end_array(&w);
+	tc_jw_begin_array(&w, "e");
+	tc_jw_end_array(&w);
+	tc_jw_begin_object(&w, "o");
+	tc_jw_end_object(&w);
+	tc_jw_value(&w, "n", json_object_new_uint64(18446744073709551615ull));
+	tc_jw_end_object(&w);
+	assert_int_equal(fclose(f), 0);
+	return out;
+}
+
+static void test_jw(void **state)
+{
+	char *out = write_doc(false);
+
+	assert_string_equal(out, "{\"a\":[1,null,{\"s\":\"x\\u001b\\\"/\"}],"
+				 "\"e\":[],\"o\":{},"
+				 "\"n\":18446744073709551615}\n");
+	free(out);
+	out = write_doc(true);
+	assert_string_equal(out, "{\n"
+				 "  \"a\": [\n"
+				 "    1,\n"
+				 "    null,\n"
+				 "    {\n"
+				 "      \"s\": \"x\\u001b\\\"/\"\n"
+				 "    }\n"
+				 "  ],\n"
+				 "  \"e\": [],\n"
+				 "  \"o\": {},\n"
+				 "  \"n\": 18446744073709551615\n"
+				 "}\n");
+	free(out);
+}
+
+static void test_json_members(void **state)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	struct json_object *o = json_object_new_object();
+	struct tc_jw w;
+
+	json_object_object_add(o, "k", json_object_new_string("v"));
+	json_object_object_add(o, "z", NULL);
+	tc_jw_init(&w, f, false);
+	tc_jw_begin_object(&w, NULL);
+	tc_jw_members(&w, o);
+	tc_jw_end_object(&w);
+	fclose(f);
+	assert_string_equal(out, "{\"k\":\"v\",\"z\":null}\n");
+	free(out);
+}
+
+static void check_json_string(const char *raw, const char *want)
+{
+	struct json_object *o = tc_json_string(raw);
+
+	assert_string_equal(json_object_get_string(o), want);
+	json_object_put(o);
+}
+
+static void test_json_string(void **state)
+{
+	check_json_string("plain", "plain");
+	check_json_string("caf\xc3\xa9", "caf\xc3\xa9");
+	check_json_string("\033[31m\n", "\033[31m\n"); /* JSON escapes it */
+	check_json_string("a\xff" "b", "a\xef\xbf\xbd" "b");
+	check_json_string("\xc3", "\xef\xbf\xbd");
+	check_json_string("\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	check_json_string(NULL, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +404,9 @@ int main(void)
 		cmocka_unit_test(test_color_types),
 		cmocka_unit_test(test_colored),
 		cmocka_unit_test(test_user_name),
+		cmocka_unit_test(test_jw),
+		cmocka_unit_test(test_json_members),
+		cmocka_unit_test(test_json_string),
 	};
 
 	tc_init("test-common");
