@@ -673,6 +673,15 @@ def t_usage(tools, zoo, tool):
               not err, "%s %s: %d %r" % (tool, argv, rc, out))
 
 
+def t_write_error(tools, zoo, tool):
+    """A full disk is a runtime failure: exit 1 and say so."""
+    with open("/dev/full", "wb") as full:
+        p = subprocess.run([tools.path[tool]], stdout=full,
+                           stderr=subprocess.PIPE, timeout=120)
+    check(p.returncode == 1, "exit %d, want 1" % p.returncode)
+    check(b"write error" in p.stderr, "stderr %r" % p.stderr)
+
+
 def t_unreadable_line(tools, zoo, tool):
     _, err = tools.ok(tool)
     # PID 1 is unreadable on these machines even for root; elsewhere root
@@ -880,6 +889,8 @@ def main():
         for tool in ("lsuserns", "lspidns", "dumpns"):
             run_test("%s: usage errors exit 2, --help, --version" % tool,
                      t_usage, tools, zoo, tool)
+            run_test("%s: > /dev/full exits 1" % tool, t_write_error,
+                     tools, zoo, tool)
             run_test("%s: 'could not be read' line" % tool,
                      t_unreadable_line, tools, zoo, tool)
             run_test("%s: as nobody" % tool, t_unprivileged, tools, zoo,
