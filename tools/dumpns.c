@@ -75,8 +75,7 @@ static void write_proc(struct tc_jw *w, const struct nsrel_proc *p,
 {
 	tc_jw_begin_object(w, NULL);
 	tc_jw_value(w, "pid", jnew(json_object_new_int64(nsrel_proc_pid(p))));
-	tc_jw_value(w, "ppid",
-		    jnew(json_object_new_int64(nsrel_proc_ppid(p))));
+	tc_jw_value(w, "ppid", jnew(json_object_new_int64(nsrel_proc_ppid(p))));
 	tc_jw_value(w, "name", tc_json_string(nsrel_proc_name(p)));
 	tc_jw_begin_array(w, "cmdline");
 	for (size_t i = 0; i < nsrel_proc_argc(p); i++)
@@ -91,9 +90,9 @@ static void write_proc(struct tc_jw *w, const struct nsrel_proc *p,
 		const struct nsrel_ns *ns = nsrel_proc_ns(p, t);
 
 		if (ns && (types & (unsigned)t))
-			tc_jw_value(w, nsrel_nstype_str(t),
-				    jnew(json_object_new_uint64(
-					    nsrel_ns_ino(ns))));
+			tc_jw_value(
+				w, nsrel_nstype_str(t),
+				jnew(json_object_new_uint64(nsrel_ns_ino(ns))));
 	}
 	tc_jw_end_object(w);
 	tc_jw_end_object(w);
@@ -102,14 +101,14 @@ static void write_proc(struct tc_jw *w, const struct nsrel_proc *p,
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "type", required_argument, NULL, 't' },
-		{ "compact", no_argument, NULL, 'c' },
-		{ "no-tasks", no_argument, NULL, OPT_NO_TASKS },
-		{ "no-fds", no_argument, NULL, OPT_NO_FDS },
-		{ "no-mounts", no_argument, NULL, OPT_NO_MOUNTS },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 },
+		{"type", required_argument, NULL, 't'},
+		{"compact", no_argument, NULL, 'c'},
+		{"no-tasks", no_argument, NULL, OPT_NO_TASKS},
+		{"no-fds", no_argument, NULL, OPT_NO_FDS},
+		{"no-mounts", no_argument, NULL, OPT_NO_MOUNTS},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{0},
 	};
 	unsigned types = 0, sources = NSREL_SRC_ALL;
 	bool pretty = true;

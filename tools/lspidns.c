@@ -12,27 +12,27 @@
 
 struct ctx {
 	struct tc_style st;
-	bool user; /* -u: interleave the owning user namespaces */
+	bool user;	  /* -u: interleave the owning user namespaces */
 	struct tc_jw *jw; /* JSON is written as the tree is walked */
 };
 
 static void usage(void)
 {
 	printf("Usage: %s [OPTION]...\n"
-	       "Show the PID namespaces of this host as a tree, with the user\n"
-	       "namespace that owns each.\n"
+	       "Show the PID namespaces of this host as a tree, with\n"
+	       "the user namespace that owns each.\n"
 	       "\n"
-	       "  -u, --user            interleave the owning user namespaces:\n"
-	       "                        a PID namespace owned by another user\n"
-	       "                        namespace than its parent is shown\n"
-	       "                        under that user namespace\n"
-	       "  -c                    same as --color=always\n"
-	       "      --color[=WHEN]    colour the output: auto (default),\n"
-	       "                        always or never; auto colours only on a\n"
-	       "                        terminal and without NO_COLOR\n"
-	       "  -J, --json            print the tree as JSON\n"
-	       "  -h, --help            show this help and exit\n"
-	       "  -V, --version         show the version and exit\n"
+	       "  -u, --user          interleave the owning user\n"
+	       "                      namespaces: a PID namespace owned\n"
+	       "                      by another user namespace than its\n"
+	       "                      parent is shown under that one\n"
+	       "  -c                  same as --color=always\n"
+	       "      --color[=WHEN]  colour: auto (default), always or\n"
+	       "                      never; auto colours only on a\n"
+	       "                      terminal and without NO_COLOR\n"
+	       "  -J, --json          print the tree as JSON\n"
+	       "  -h, --help          show this help and exit\n"
+	       "  -V, --version       show the version and exit\n"
 	       "\n"
 	       "Exit status: 0 success, 1 failure, 2 usage error.\n",
 	       tc_prog());
@@ -88,7 +88,7 @@ static void pid_node(const struct ctx *c, struct tc_tree *parent,
 			    owner_user_json(nsrel_ns_owner(ns)));
 		tc_jw_begin_array(c->jw, "children");
 	} else {
-		struct tc_buf b = { 0 };
+		struct tc_buf b = {0};
 
 		tc_fmt_pidns_line(&b, &c->st, ns);
 		t = tc_tree_add(parent, tc_buf_steal(&b));
@@ -115,7 +115,7 @@ static void user_node(const struct ctx *c, struct tc_tree *parent,
 			    tc_json_proc_brief(nsrel_ns_leader(userns)));
 		tc_jw_begin_array(c->jw, "children");
 	} else {
-		struct tc_buf b = { 0 };
+		struct tc_buf b = {0};
 
 		tc_fmt_userns_line(&b, &c->st, userns);
 		t = tc_tree_add(parent, tc_buf_steal(&b));
@@ -174,13 +174,13 @@ static void add_pid_children(const struct ctx *c, struct tc_tree *parent,
 		size_t j = i + 1;
 
 		if (!c->user || !owner || owner == context_owner) {
-			e[ne++] = (struct entry){ v[i], i, 0 };
+			e[ne++] = (struct entry){v[i], i, 0};
 			i++;
 			continue;
 		}
 		while (j < n && nsrel_ns_owner(v[j]) == owner)
 			j++;
-		e[ne++] = (struct entry){ owner, i, j - i };
+		e[ne++] = (struct entry){owner, i, j - i};
 		i = j;
 	}
 	qsort(e, ne, sizeof(*e), cmp_entry);
@@ -198,16 +198,16 @@ static void add_pid_children(const struct ctx *c, struct tc_tree *parent,
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "user", no_argument, NULL, 'u' },
-		{ "color", optional_argument, NULL, 'C' },
-		{ "colour", optional_argument, NULL, 'C' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 },
+		{"user", no_argument, NULL, 'u'},
+		{"color", optional_argument, NULL, 'C'},
+		{"colour", optional_argument, NULL, 'C'},
+		{"json", no_argument, NULL, 'J'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{0},
 	};
 	enum tc_color_mode color = TC_COLOR_AUTO;
-	struct ctx c = { 0 };
+	struct ctx c = {0};
 	struct nsrel_model *m;
 	const struct nsrel_ns **roots;
 	size_t nroots = 0;
@@ -229,8 +229,10 @@ int main(int argc, char **argv)
 			if (tc_parse_color(optarg, &color) < 0) {
 				char *e = tc_escape(optarg);
 
-				tc_usage_error("invalid --color argument \"%s\" "
-					       "(auto, always or never)", e);
+				tc_usage_error(
+					"invalid --color argument \"%s\" "
+					"(auto, always or never)",
+					e);
 			}
 			break;
 		case 'J':

@@ -20,22 +20,22 @@ struct ctx {
 static void usage(void)
 {
 	printf("Usage: %s [OPTION]...\n"
-	       "Show the user namespaces of this host as a tree, from every\n"
-	       "place they are held: processes, threads, fds, bind mounts, and\n"
-	       "hidden parents.\n"
+	       "Show the user namespaces of this host as a tree, from\n"
+	       "every place they are held: processes, threads, fds,\n"
+	       "bind mounts, and hidden parents.\n"
 	       "\n"
-	       "  -d, --details         also show the namespaces each user\n"
-	       "                        namespace owns\n"
-	       "  -t, --type=TYPE       with -d: show only owned namespaces of\n"
-	       "                        TYPE (mnt, cgroup, uts, ipc, pid, net,\n"
-	       "                        time); repeatable, implies -d\n"
-	       "  -c                    same as --color=always\n"
-	       "      --color[=WHEN]    colour the output: auto (default),\n"
-	       "                        always or never; auto colours only on a\n"
-	       "                        terminal and without NO_COLOR\n"
-	       "  -J, --json            print the tree as JSON\n"
-	       "  -h, --help            show this help and exit\n"
-	       "  -V, --version         show the version and exit\n"
+	       "  -d, --details       also show the namespaces each\n"
+	       "                      user namespace owns\n"
+	       "  -t, --type=TYPE     with -d: only owned namespaces of\n"
+	       "                      TYPE (mnt, cgroup, uts, ipc, pid,\n"
+	       "                      net, time); repeatable; implies -d\n"
+	       "  -c                  same as --color=always\n"
+	       "      --color[=WHEN]  colour: auto (default), always or\n"
+	       "                      never; auto colours only on a\n"
+	       "                      terminal and without NO_COLOR\n"
+	       "  -J, --json          print the tree as JSON\n"
+	       "  -h, --help          show this help and exit\n"
+	       "  -V, --version       show the version and exit\n"
 	       "\n"
 	       "Exit status: 0 success, 1 failure, 2 usage error.\n",
 	       tc_prog());
@@ -43,9 +43,8 @@ static void usage(void)
 
 /* The non-user namespaces ns owns that -t lets through, sorted by type
  * name and inode; caller frees. */
-static const struct nsrel_ns **owned_list(const struct ctx *c,
-					  const struct nsrel_ns *ns,
-					  size_t *ret_n)
+static const struct nsrel_ns **
+owned_list(const struct ctx *c, const struct nsrel_ns *ns, size_t *ret_n)
 {
 	size_t n = nsrel_ns_owned_count(ns), k = 0;
 	const struct nsrel_ns **v = tc_xmalloc(n * sizeof(*v));
@@ -75,10 +74,9 @@ static const struct nsrel_ns **child_list(const struct nsrel_ns *ns,
 	return v;
 }
 
-static struct tc_tree *text_node(const struct ctx *c,
-				 const struct nsrel_ns *ns)
+static struct tc_tree *text_node(const struct ctx *c, const struct nsrel_ns *ns)
 {
-	struct tc_buf b = { 0 };
+	struct tc_buf b = {0};
 	struct tc_tree *t;
 	const struct nsrel_ns **v;
 	size_t n;
@@ -134,17 +132,17 @@ static void write_node(struct tc_jw *w, const struct ctx *c,
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "details", no_argument, NULL, 'd' },
-		{ "type", required_argument, NULL, 't' },
-		{ "color", optional_argument, NULL, 'C' },
-		{ "colour", optional_argument, NULL, 'C' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 },
+		{"details", no_argument, NULL, 'd'},
+		{"type", required_argument, NULL, 't'},
+		{"color", optional_argument, NULL, 'C'},
+		{"colour", optional_argument, NULL, 'C'},
+		{"json", no_argument, NULL, 'J'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{0},
 	};
 	enum tc_color_mode color = TC_COLOR_AUTO;
-	struct ctx c = { 0 };
+	struct ctx c = {0};
 	bool json = false;
 	unsigned types = 0;
 	struct nsrel_model *m;
@@ -165,8 +163,9 @@ int main(int argc, char **argv)
 				int t = tc_parse_type_arg(tok);
 
 				if (t == CLONE_NEWUSER)
-					tc_usage_error("-t user: user namespaces"
-						       " are always shown");
+					tc_usage_error(
+						"-t user: user namespaces"
+						" are always shown");
 				types |= (unsigned)t;
 			}
 			free(dup);
@@ -180,8 +179,10 @@ int main(int argc, char **argv)
 			if (tc_parse_color(optarg, &color) < 0) {
 				char *e = tc_escape(optarg);
 
-				tc_usage_error("invalid --color argument \"%s\" "
-					       "(auto, always or never)", e);
+				tc_usage_error(
+					"invalid --color argument \"%s\" "
+					"(auto, always or never)",
+					e);
 			}
 			break;
 		case 'J':

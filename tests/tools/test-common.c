@@ -42,12 +42,13 @@ static void test_escape_named(void **state)
 static void test_escape_controls(void **state)
 {
 	check_escape("\r", "\\x0d");
-	check_escape("\x01\x02\x07\x08\x0b\x0c", "\\x01\\x02\\x07\\x08\\x0b\\x0c");
+	check_escape("\x01\x02\x07\x08\x0b\x0c",
+		     "\\x01\\x02\\x07\\x08\\x0b\\x0c");
 	check_escape("\x1f", "\\x1f");
 	check_escape("\x7f", "\\x7f");
 	/* Every C0 control and DEL leaves no raw control byte. */
 	for (int c = 1; c < 0x20; c++) {
-		char in[2] = { (char)c, 0 };
+		char in[2] = {(char)c, 0};
 		char *got = tc_escape(in);
 
 		assert_true(got[0] == '\\');
@@ -68,8 +69,8 @@ static void test_escape_hostile(void **state)
 
 static void test_escape_utf8_valid(void **state)
 {
-	check_escape("caf\xc3\xa9", "caf\xc3\xa9");		 /* é */
-	check_escape("\xe2\x9f\x9c", "\xe2\x9f\x9c");		 /* ⟜ */
+	check_escape("caf\xc3\xa9", "caf\xc3\xa9");   /* é */
+	check_escape("\xe2\x9f\x9c", "\xe2\x9f\x9c"); /* ⟜ */
 	check_escape("\xe2\x94\x9c\xe2\x94\x80", "\xe2\x94\x9c\xe2\x94\x80");
 	check_escape("\xf0\x9f\x90\xa7 tux", "\xf0\x9f\x90\xa7 tux"); /* 🐧 */
 	check_escape("\xc2\xa0", "\xc2\xa0"); /* NBSP: printable */
@@ -80,7 +81,9 @@ static void test_escape_utf8_valid(void **state)
 static void test_escape_utf8_c1(void **state)
 {
 	/* U+009B is CSI, a one-character ESC [ on some terminals. */
-	check_escape("\xc2\x9b" "31m", "\\xc2\\x9b31m");
+	check_escape("\xc2\x9b"
+		     "31m",
+		     "\\xc2\\x9b31m");
 	check_escape("\xc2\x80", "\\xc2\\x80");
 	check_escape("\xc2\x9f", "\\xc2\\x9f");
 }
@@ -89,15 +92,15 @@ static void test_escape_utf8_invalid(void **state)
 {
 	check_escape("\xff", "\\xff");
 	check_escape("\xfe\xfe", "\\xfe\\xfe");
-	check_escape("\x80", "\\x80");		   /* lone continuation */
-	check_escape("a\xc3", "a\\xc3");	   /* truncated at the end */
-	check_escape("\xc3(", "\\xc3(");	   /* bad continuation */
-	check_escape("\xc0\xaf", "\\xc0\\xaf");	   /* overlong '/' */
+	check_escape("\x80", "\\x80");		/* lone continuation */
+	check_escape("a\xc3", "a\\xc3");	/* truncated at the end */
+	check_escape("\xc3(", "\\xc3(");	/* bad continuation */
+	check_escape("\xc0\xaf", "\\xc0\\xaf"); /* overlong '/' */
 	check_escape("\xe0\x80\xaf", "\\xe0\\x80\\xaf"); /* overlong */
 	check_escape("\xed\xa0\x80", "\\xed\\xa0\\x80"); /* surrogate */
 	check_escape("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80"); /* >10FFFF */
 	check_escape("\xf5\x80\x80\x80", "\\xf5\\x80\\x80\\x80");
-	check_escape("\xe2\x9f", "\\xe2\\x9f");	   /* truncated ⟜ */
+	check_escape("\xe2\x9f", "\\xe2\\x9f"); /* truncated ⟜ */
 	/* After an invalid byte, valid text resumes at once. */
 	check_escape("\xff\xc3\xa9", "\\xff\xc3\xa9");
 }
@@ -109,7 +112,7 @@ static void test_escape_null(void **state)
 
 static void test_buf(void **state)
 {
-	struct tc_buf b = { 0 };
+	struct tc_buf b = {0};
 	char *s;
 
 	assert_string_equal(tc_buf_str(&b), "");
@@ -265,8 +268,8 @@ static void test_color_types(void **state)
 
 static void test_colored(void **state)
 {
-	struct tc_style on = { .color = true }, off = { .color = false };
-	struct tc_buf b = { 0 };
+	struct tc_style on = {.color = true}, off = {.color = false};
+	struct tc_buf b = {0};
 
 	tc_buf_colored(&b, &off, TC_COLOR_PROC, "x");
 	assert_string_equal(tc_buf_str(&b), "x");
@@ -378,9 +381,13 @@ static void test_json_string(void **state)
 	check_json_string("plain", "plain");
 	check_json_string("caf\xc3\xa9", "caf\xc3\xa9");
 	check_json_string("\033[31m\n", "\033[31m\n"); /* JSON escapes it */
-	check_json_string("a\xff" "b", "a\xef\xbf\xbd" "b");
+	check_json_string("a\xff"
+			  "b",
+			  "a\xef\xbf\xbd"
+			  "b");
 	check_json_string("\xc3", "\xef\xbf\xbd");
-	check_json_string("\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	check_json_string("\xed\xa0\x80",
+			  "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
 	check_json_string(NULL, "");
 }
 

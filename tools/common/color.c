@@ -13,10 +13,10 @@ int tc_parse_color(const char *arg, enum tc_color_mode *ret_mode)
 		const char *name;
 		enum tc_color_mode mode;
 	} modes[] = {
-		{ "auto", TC_COLOR_AUTO },	{ "always", TC_COLOR_ALWAYS },
-		{ "never", TC_COLOR_NEVER },	{ "yes", TC_COLOR_ALWAYS },
-		{ "no", TC_COLOR_NEVER },	{ "force", TC_COLOR_ALWAYS },
-		{ "none", TC_COLOR_NEVER },
+		{"auto", TC_COLOR_AUTO},   {"always", TC_COLOR_ALWAYS},
+		{"never", TC_COLOR_NEVER}, {"yes", TC_COLOR_ALWAYS},
+		{"no", TC_COLOR_NEVER},	   {"force", TC_COLOR_ALWAYS},
+		{"none", TC_COLOR_NEVER},
 	};
 
 	if (!arg) {

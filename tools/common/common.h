@@ -160,7 +160,7 @@ int tc_cmp_ns_type_name_ino(const void *a, const void *b);
  */
 struct tc_tree;
 
-struct tc_tree *tc_tree_new(char *label);		/* takes label */
+struct tc_tree *tc_tree_new(char *label); /* takes label */
 struct tc_tree *tc_tree_add(struct tc_tree *parent, char *label);
 void tc_tree_adopt(struct tc_tree *parent, struct tc_tree *child);
 size_t tc_tree_child_count(const struct tc_tree *t);
@@ -199,7 +199,7 @@ void tc_json_print(FILE *f, struct json_object *obj, bool pretty);
 struct tc_jw {
 	FILE *f;
 	bool pretty;
-	bool first;	/* nothing written yet in the open container */
+	bool first; /* nothing written yet in the open container */
 	unsigned depth;
 };
 

@@ -42,7 +42,7 @@ size_t tc_utf8_len(const char *s)
 static void put_hex(struct tc_buf *b, unsigned char c)
 {
 	static const char hex[] = "0123456789abcdef";
-	char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 0xf] };
+	char e[4] = {'\\', 'x', hex[c >> 4], hex[c & 0xf]};
 
 	tc_buf_putn(b, e, sizeof(e));
 }
@@ -110,7 +110,7 @@ void tc_buf_escape(struct tc_buf *b, const char *raw)
 
 char *tc_escape(const char *raw)
 {
-	struct tc_buf b = { 0 };
+	struct tc_buf b = {0};
 
 	tc_buf_escape(&b, raw);
 	return tc_buf_steal(&b);

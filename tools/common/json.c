@@ -25,7 +25,7 @@ static void add(struct json_object *obj, const char *key,
 struct json_object *tc_json_string(const char *raw)
 {
 	const char *p = raw ? raw : "";
-	struct tc_buf b = { 0 };
+	struct tc_buf b = {0};
 	struct json_object *o;
 
 	for (const char *q = p; *q; q++) {
@@ -144,7 +144,8 @@ struct json_object *tc_json_ns(const struct nsrel_ns *ns)
 	struct json_object *refs = xobj(json_object_new_array());
 
 	for (size_t i = 0; i < nsrel_ns_ref_count(ns); i++)
-		if (json_object_array_add(refs, tc_json_ref(nsrel_ns_ref(ns, i))))
+		if (json_object_array_add(refs,
+					  tc_json_ref(nsrel_ns_ref(ns, i))))
 			tc_die_oom();
 	add(o, "refs", refs);
 	return o;
@@ -169,9 +170,8 @@ int tc_json_flags(bool pretty)
 void tc_json_print(FILE *f, struct json_object *obj, bool pretty)
 {
 	size_t len;
-	const char *s =
-		json_object_to_json_string_length(obj, tc_json_flags(pretty),
-						  &len);
+	const char *s = json_object_to_json_string_length(
+		obj, tc_json_flags(pretty), &len);
 
 	if (!s)
 		tc_die_oom();

@@ -12,7 +12,7 @@
 
 void tc_jw_init(struct tc_jw *w, FILE *f, bool pretty)
 {
-	*w = (struct tc_jw){ .f = f, .pretty = pretty, .first = true };
+	*w = (struct tc_jw){.f = f, .pretty = pretty, .first = true};
 }
 
 static void indent(struct tc_jw *w, unsigned depth)

@@ -20,7 +20,7 @@ void tc_fmt_ns(struct tc_buf *b, const struct tc_style *st,
 static void fmt_name_id(struct tc_buf *b, const struct tc_style *st,
 			const char *raw_name, pid_t id)
 {
-	struct tc_buf t = { 0 };
+	struct tc_buf t = {0};
 
 	tc_buf_escape(&t, raw_name);
 	tc_buf_printf(&t, " (%d)", (int)id);
@@ -121,7 +121,7 @@ void tc_fmt_owner_uid(struct tc_buf *b, const struct tc_style *st,
 	}
 	name = tc_user_name(uid);
 	if (name) {
-		struct tc_buf t = { 0 };
+		struct tc_buf t = {0};
 
 		tc_buf_putc(b, '"');
 		tc_buf_escape(&t, name);

@@ -14,7 +14,7 @@ struct tc_tree *tc_tree_new(char *label)
 {
 	struct tc_tree *t = tc_xmalloc(sizeof(*t));
 
-	*t = (struct tc_tree){ .label = label };
+	*t = (struct tc_tree){.label = label};
 	return t;
 }
 
@@ -70,7 +70,7 @@ static void print_root(FILE *f, const struct tc_tree *t, struct tc_buf *pre)
 
 void tc_tree_print(FILE *f, const struct tc_tree *t)
 {
-	struct tc_buf pre = { 0 };
+	struct tc_buf pre = {0};
 
 	if (!t)
 		return;

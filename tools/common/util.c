@@ -80,7 +80,7 @@ int tc_parse_type_arg(const char *arg)
 	int t = nsrel_nstype_from_str(arg);
 
 	if (t < 0) {
-		struct tc_buf b = { 0 };
+		struct tc_buf b = {0};
 
 		tc_buf_escape(&b, arg);
 		tc_usage_error("unknown namespace type \"%s\" (one of mnt, "
@@ -200,14 +200,14 @@ char *tc_buf_steal(struct tc_buf *b)
 {
 	char *s = b->s ? b->s : tc_xstrdup("");
 
-	*b = (struct tc_buf){ 0 };
+	*b = (struct tc_buf){0};
 	return s;
 }
 
 void tc_buf_free(struct tc_buf *b)
 {
 	free(b->s);
-	*b = (struct tc_buf){ 0 };
+	*b = (struct tc_buf){0};
 }
 
 char *tc_user_name(uid_t uid)
