@@ -18,192 +18,34 @@
 
 #include <graphviz/gvc.h>
 
+#include "common.h"
 #include "graph.h"
 
-/* ---- Text ---------------------------------------------------------------- */
-
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-static void sb_putn(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		char *p;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		p = realloc(b->s, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void sb_puts(struct sbuf *b, const char *s)
-{
-	sb_putn(b, s, strlen(s));
-}
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
-		b->oom = true;
-		return;
-	}
-	sb_putn(b, tmp, (size_t)n);
-}
-
-/* The string, now the caller's; NULL when out of memory. */
-static char *sb_steal(struct sbuf *b)
-{
-	char *s;
-
-	if (b->oom) {
-		free(b->s);
-		*b = (struct sbuf){0};
-		return NULL;
-	}
-	s = b->s ? b->s : strdup("");
-	*b = (struct sbuf){0};
-	return s;
-}
-
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and beyond U+10FFFF are not text. */
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	/* C1 controls move terminals as much as C0 ones do. */
-	if (cp >= 0x80 && cp <= 0x9f)
-		return 0;
-	return len;
-}
+/* ---- Labels ---------------------------------------------------------- */
 
 /*
- * The text tools' escaping of hostile names. For a label (graphviz), each
- * backslash it produces is written twice: Graphviz turns "\\" back into one
- * backslash and would take a single one as the start of \N, \G, \l or \n.
+ * Label text is the text tools' wording, escaped by their one escaper, so
+ * no control character reaches Graphviz. Then every backslash is doubled:
+ * Graphviz turns "\\" back into one and would take a single one as the
+ * start of \N, \G, \l or \n. Only after that come our own "\n" line breaks.
  */
-static void sb_put_escaped(struct sbuf *b, const char *raw, bool graphviz)
+static void put_gv(struct tc_buf *b, const char *escaped)
 {
-	const unsigned char *s = (const unsigned char *)raw;
-	size_t n = strlen(raw);
-	const char *bs = graphviz ? "\\\\" : "\\";
-
-	while (n > 0) {
-		size_t len = utf8_len(s, n);
-
-		switch (*s) {
-		case '\033':
-			sb_puts(b, bs);
-			sb_puts(b, "e");
-			break;
-		case '\n':
-			sb_puts(b, bs);
-			sb_puts(b, "n");
-			break;
-		case '\t':
-			sb_puts(b, bs);
-			sb_puts(b, "t");
-			break;
-		case '"':
-			sb_puts(b, bs);
-			sb_puts(b, "\"");
-			break;
-		case '\\':
-			sb_puts(b, bs);
-			sb_puts(b, bs);
-			break;
-		default:
-			if (len == 0 || *s < 0x20 || *s == 0x7f) {
-				sb_puts(b, bs);
-				sb_printf(b, "x%02x", *s);
-				len = 1;
-			} else {
-				sb_putn(b, (const char *)s, len);
-			}
-			s += len;
-			n -= len;
-			continue;
-		}
-		s++;
-		n--;
+	for (; *escaped; escaped++) {
+		if (*escaped == '\\')
+			tc_buf_putc(b, '\\');
+		tc_buf_putc(b, *escaped);
 	}
-}
-
-static void sb_put_label(struct sbuf *b, const char *raw)
-{
-	sb_put_escaped(b, raw, true);
 }
 
 char *graph_label_text(const char *raw)
 {
-	struct sbuf b = {0};
+	struct tc_buf e = {0}, b = {0};
 
-	sb_put_label(&b, raw);
-	return sb_steal(&b);
-}
-
-char *graph_escape_text(const char *raw)
-{
-	struct sbuf b = {0};
-
-	sb_put_escaped(&b, raw, false);
-	return sb_steal(&b);
-}
-
-/* "NAME (PID)", the name escaped for a label. */
-static void sb_put_proc(struct sbuf *b, const struct nsrel_proc *p)
-{
-	sb_put_label(b, nsrel_proc_name(p));
-	sb_printf(b, " (%d)", (int)nsrel_proc_pid(p));
+	tc_buf_escape(&e, raw);
+	put_gv(&b, tc_buf_str(&e));
+	tc_buf_free(&e);
+	return tc_buf_steal(&b);
 }
 
 static bool ns_hidden(const struct nsrel_ns *ns)
@@ -217,94 +59,30 @@ static bool ns_hidden(const struct nsrel_ns *ns)
 }
 
 /*
- * How the namespace is held, in lsuserns' words: its representative
- * process, else its first reference, else "process (none)". The quotes are
- * Graphviz's own quote character, escaped when cgraph writes DOT.
+ * Two lines: how the namespace is held, over "TYPE:[INO]". The holder is
+ * lsuserns' wording, except that the representative process is only
+ * "NAME (PID)", quoted, as in the original's graph.
  */
-static void sb_put_holder(struct sbuf *b, const struct nsrel_ns *ns,
-			  const struct nsrel_ns *own_mntns)
+static char *ns_label(const struct nsrel_ns *ns)
 {
+	struct tc_style st = {.color = false};
 	const struct nsrel_proc *leader = nsrel_ns_leader(ns);
-	size_t i, n = nsrel_ns_ref_count(ns);
+	struct tc_buf t = {0}, b = {0};
 
 	if (leader) {
-		sb_puts(b, "\"");
-		sb_put_proc(b, leader);
-		sb_puts(b, "\"");
-		return;
+		tc_buf_putc(&t, '"');
+		tc_fmt_proc(&t, &st, leader);
+		tc_buf_putc(&t, '"');
+	} else {
+		tc_fmt_holder(&t, &st, ns);
 	}
-	for (i = 0; i < n; i++) {
-		const struct nsrel_ref *r = nsrel_ns_ref(ns, i);
-		const struct nsrel_proc *p = nsrel_ref_proc(r);
-		const struct nsrel_ns *mntns;
-
-		switch (nsrel_ref_kind(r)) {
-		case NSREL_REF_BINDMOUNT:
-			sb_puts(b, "bind-mounted at \"");
-			sb_put_label(b, nsrel_ref_path(r) ? nsrel_ref_path(r)
-							  : "?");
-			sb_puts(b, "\"");
-			mntns = nsrel_ref_mntns(r);
-			if (mntns && mntns != own_mntns)
-				sb_printf(b, " in mnt:[%ju]",
-					  (uintmax_t)nsrel_ns_ino(mntns));
-			return;
-		case NSREL_REF_FD:
-			if (!p)
-				break;
-			sb_printf(b, "held by fd %d of process \"",
-				  nsrel_ref_fd(r));
-			sb_put_proc(b, p);
-			sb_puts(b, "\"");
-			return;
-		case NSREL_REF_SOCKET:
-			if (!p)
-				break;
-			sb_puts(b, "held by socket of process \"");
-			sb_put_proc(b, p);
-			sb_puts(b, "\"");
-			return;
-		case NSREL_REF_TASK:
-			if (!p)
-				break;
-			sb_puts(b, "task \"");
-			sb_put_label(b, nsrel_proc_name(p));
-			sb_printf(b, " (%d)\" of process \"",
-				  (int)nsrel_ref_tid(r));
-			sb_put_proc(b, p);
-			sb_puts(b, "\"");
-			return;
-		case NSREL_REF_FOR_CHILDREN:
-			if (!p)
-				break;
-			sb_puts(b, "for children of process \"");
-			sb_put_proc(b, p);
-			sb_puts(b, "\"");
-			return;
-		case NSREL_REF_PROC:
-			if (!p)
-				break;
-			sb_puts(b, "\"");
-			sb_put_proc(b, p);
-			sb_puts(b, "\"");
-			return;
-		case NSREL_REF_HIDDEN:
-			break;
-		}
-	}
-	sb_puts(b, "process (none)");
-}
-
-/* The two-line node label: holder over "TYPE:[INO]". */
-static char *ns_label(const struct nsrel_ns *ns,
-		      const struct nsrel_ns *own_mntns)
-{
-	struct sbuf b = {0};
-
-	sb_put_holder(&b, ns, own_mntns);
-	sb_printf(&b, "\\n%s:[%ju]", nsrel_nstype_str(nsrel_ns_type(ns)),
-		  (uintmax_t)nsrel_ns_ino(ns));
-	return sb_steal(&b);
+	put_gv(&b, tc_buf_str(&t));
+	tc_buf_truncate(&t, 0);
+	tc_fmt_ns(&t, &st, ns);
+	tc_buf_puts(&b, "\\n");
+	put_gv(&b, tc_buf_str(&t));
+	tc_buf_free(&t);
+	return tc_buf_steal(&b);
 }
 
 static void ns_name(char *buf, size_t n, const struct nsrel_ns *ns)
@@ -317,7 +95,6 @@ static void ns_name(char *buf, size_t n, const struct nsrel_ns *ns)
 
 struct builder {
 	Agraph_t *g, *user, *pid, *roots;
-	const struct nsrel_ns *own_mntns;
 	bool oom;
 };
 
@@ -347,7 +124,7 @@ static Agnode_t *add_ns_node(struct builder *bd, Agraph_t *sub,
 
 	ns_name(name, sizeof(name), ns);
 	n = agnode(sub, name, 1);
-	label = ns_label(ns, bd->own_mntns);
+	label = ns_label(ns);
 	if (!n || !label) {
 		free(label);
 		bd->oom = true;
@@ -377,14 +154,6 @@ static Agedge_t *add_edge(struct builder *bd, Agraph_t *sub, Agnode_t *from,
 	if (!e)
 		bd->oom = true;
 	return e;
-}
-
-static int cmp_ns_ino(const void *a, const void *b)
-{
-	ino_t x = nsrel_ns_ino(*(const struct nsrel_ns *const *)a);
-	ino_t y = nsrel_ns_ino(*(const struct nsrel_ns *const *)b);
-
-	return x < y ? -1 : x > y;
 }
 
 /* -d: what user namespace u owns, besides user and PID namespaces (those
@@ -418,7 +187,7 @@ static size_t add_owned(struct builder *bd, const struct nsrel_ns *u,
 		}
 		if (k == 0)
 			continue;
-		qsort(list, k, sizeof(*list), cmp_ns_ino);
+		qsort(list, k, sizeof(*list), tc_cmp_ns_ino);
 		if (k > 1) {
 			char name[96];
 			Agnode_t *folder;
@@ -463,14 +232,11 @@ Agraph_t *graph_build(const struct nsrel_model *m,
 {
 	struct graph_stats st = {0};
 	struct builder bd = {0};
-	const struct nsrel_proc *self;
 	size_t i, n = nsrel_model_ns_count(m);
 
 	bd.g = agopen("namespaces", Agdirected, NULL);
 	if (!bd.g)
 		return NULL;
-	self = nsrel_model_find_proc(m, getpid());
-	bd.own_mntns = self ? nsrel_proc_ns(self, CLONE_NEWNS) : NULL;
 
 	set(bd.g, "rankdir", "BT");
 	/* Ranks across clusters, so that rank=same can line up the roots of

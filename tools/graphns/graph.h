@@ -43,10 +43,8 @@ void graph_free_data(char *data);
  * The label text of raw bytes from the system (caller frees): escaped as
  * the text tools escape it, then with every backslash doubled, so that
  * Graphviz neither interprets \N, \G, \l nor receives a control
- * character. NULL only when out of memory.
+ * character.
  */
 char *graph_label_text(const char *raw);
-/* The same escaping for plain text (a window title), backslashes single. */
-char *graph_escape_text(const char *raw);
 
 #endif /* GRAPHNS_GRAPH_H */

@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "config.h"
 #include "graph.h"
 #include "nsrel.h"
@@ -57,23 +58,6 @@ static void usage(void)
 	       "Viewer: drag to move, wheel to zoom, + and - to zoom, 1 for\n"
 	       "1x, s to save as SVG, h for help, q to close.\n",
 	       prog);
-}
-
-static _Noreturn void usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-static _Noreturn void usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (fmt) {
-		fprintf(stderr, "%s: ", prog);
-		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
-		va_end(ap);
-		fputc('\n', stderr);
-	}
-	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
-	exit(2);
 }
 
 static const char *format_of(const char *name)
@@ -348,13 +332,13 @@ static char *make_title(const struct graph_stats *st, bool details)
 	char *esc, *title;
 
 	gethostname(host, sizeof(host) - 1);
-	esc = graph_escape_text(host);
+	esc = tc_escape(host);
 	if (asprintf(&title,
 		     "graphns: %zu user and %zu PID namespace%s%s on %s "
 		     "(h: help)",
 		     st->userns, st->pidns, st->pidns == 1 ? "" : "s",
 		     details ? ", with owned namespaces" : "",
-		     esc ? esc : "?") < 0)
+		     esc) < 0)
 		title = NULL;
 	free(esc);
 	return title;
@@ -375,7 +359,6 @@ int main(int argc, char **argv)
 		{0},
 	};
 	struct graph_opts gopts = {0};
-	struct nsrel_scan_opts sopts = {.sz = sizeof(sopts)};
 	struct graph_stats stats;
 	const char *output = NULL, *format = NULL, *title_arg = NULL;
 	unsigned long sudo_uid = 0, sudo_gid = 0;
@@ -383,10 +366,11 @@ int main(int argc, char **argv)
 	bool drop = false;
 	int viewer_fd = -1;
 	char *data = NULL, *title;
-	size_t len, unreadable;
+	size_t len;
 	Agraph_t *g;
 	int c, r;
 
+	tc_init(prog);
 	while ((c = getopt_long(argc, argv, "do:T:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -398,7 +382,7 @@ int main(int argc, char **argv)
 		case 'T':
 			format = format_of(optarg);
 			if (!format)
-				usage_error("unknown format '%s' (svg, png, "
+				tc_usage_error("unknown format '%s' (svg, png, "
 					    "pdf or dot)",
 					    optarg);
 			break;
@@ -406,13 +390,13 @@ int main(int argc, char **argv)
 			usage();
 			return 0;
 		case 'V':
-			printf("%s (nsrel) %s\n", prog, NSREL_VERSION);
+			tc_print_version();
 			return 0;
 		case OPT_VIEWER_FD: {
 			unsigned long v;
 
 			if (parse_id(optarg, &v) < 0 || v > INT_MAX)
-				usage_error("bad --viewer-fd '%s'", optarg);
+				tc_usage_error("bad --viewer-fd '%s'", optarg);
 			viewer_fd = (int)v;
 			break;
 		}
@@ -420,11 +404,11 @@ int main(int argc, char **argv)
 			title_arg = optarg;
 			break;
 		default:
-			usage_error(NULL);
+			tc_usage_error(NULL);
 		}
 	}
 	if (optind < argc)
-		usage_error("unexpected argument '%s'", argv[optind]);
+		tc_usage_error("unexpected argument '%s'", argv[optind]);
 	if (viewer_fd >= 0)
 		return view_fd(viewer_fd, title_arg);
 
@@ -432,7 +416,7 @@ int main(int argc, char **argv)
 		format = strcmp(output, "-") == 0 ? NULL
 						  : format_of_file(output);
 		if (!format)
-			usage_error("cannot tell the format of '%s'; use -T "
+			tc_usage_error("cannot tell the format of '%s'; use -T "
 				    "svg, png, pdf or dot",
 				    output);
 	}
@@ -474,20 +458,8 @@ int main(int argc, char **argv)
 		drop = sudo_uid != 0;
 	}
 
-	if (!gopts.details)
-		sopts.types = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS;
-	r = nsrel_scan(&sopts, &m);
-	if (r < 0) {
-		fprintf(stderr, "%s: cannot discover namespaces: %s\n", prog,
-			strerror(-r));
-		return 1;
-	}
-	unreadable = nsrel_model_unreadable(m);
-	if (unreadable > 0)
-		fprintf(stderr,
-			"%s: %zu process%s could not be read; root sees "
-			"all\n",
-			prog, unreadable, unreadable == 1 ? "" : "es");
+	m = tc_scan(gopts.details ? 0 : CLONE_NEWUSER | CLONE_NEWPID, 0);
+	tc_report_unreadable(m);
 
 	g = graph_build(m, &gopts, &stats);
 	nsrel_model_free(m);

@@ -238,6 +238,9 @@ static void help_destroyed(GtkWidget *w, gpointer data)
 	struct viewer *v = data;
 
 	v->help = NULL;
+	/* Without a window manager nobody else gives the focus back. */
+	if (!v->done)
+		gtk_window_present(GTK_WINDOW(v->window));
 }
 
 static void help_close(GtkButton *b, gpointer data)
