@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -53,12 +54,18 @@ int main(int argc, char **argv)
 
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		perror("measure: fork");
 		return 1;
 	}
 	if (pid == 0) {
+		/* bench/run kills us when it is interrupted: take the
+		 * command along. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
 		dup2(null, 0);
 		dup2(null, 1);
 		execvp(argv[i], argv + i);
