@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const types[] = { "mnt", "cgroup", "uts", "ipc",
-				     "user", "pid", "net", "time" };
+static const char *const types[] = {"mnt",  "cgroup", "uts", "ipc",
+				    "user", "pid",    "net", "time"};
 
 int main(void)
 {

@@ -49,7 +49,7 @@ int main(int argc, char **argv)
 		perror("measure: /dev/null");
 		return 1;
 	}
-	struct sigaction sa = { .sa_handler = on_alarm };
+	struct sigaction sa = {.sa_handler = on_alarm};
 	sigaction(SIGALRM, &sa, NULL);
 
 	struct timespec t0, t1;
@@ -84,8 +84,8 @@ int main(int argc, char **argv)
 	alarm(0);
 	double wall = (double)(t1.tv_sec - t0.tv_sec) +
 		      (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	int st = WIFEXITED(status) ? WEXITSTATUS(status) :
-				     128 + WTERMSIG(status);
+	int st = WIFEXITED(status) ? WEXITSTATUS(status)
+				   : 128 + WTERMSIG(status);
 	printf("%.6f %ld %d\n", wall, ru.ru_maxrss, st);
 	return 0;
 }

@@ -46,24 +46,24 @@
 static const struct {
 	const char *name, *type, *held;
 } cases[] = {
-	{ "userchain1", "user", "hidden" },
-	{ "userchain2", "user", "hidden" },
-	{ "userchain3", "user", "proc" },
-	{ "pid1", "pid", "proc" },
-	{ "pid2", "pid", "proc" },
-	{ "ownuser", "user", "proc" },
-	{ "ownpid", "pid", "proc" },
-	{ "ownnet", "net", "proc" },
-	{ "nopwuser", "user", "proc" },
-	{ "bindnet", "net", "bindmount" },
-	{ "fdipc", "ipc", "fd" },
-	{ "socknet", "net", "socket" },
-	{ "bindmnt", "mnt", "bindmount" },
-	{ "inneruts", "uts", "bindmount" },
-	{ "threadnet", "net", "task" },
-	{ "childtime", "time", "for_children" },
-	{ "childpid", "pid", "for_children" },
-	{ "hostile", "user", "proc" },
+	{"userchain1", "user", "hidden"},
+	{"userchain2", "user", "hidden"},
+	{"userchain3", "user", "proc"},
+	{"pid1", "pid", "proc"},
+	{"pid2", "pid", "proc"},
+	{"ownuser", "user", "proc"},
+	{"ownpid", "pid", "proc"},
+	{"ownnet", "net", "proc"},
+	{"nopwuser", "user", "proc"},
+	{"bindnet", "net", "bindmount"},
+	{"fdipc", "ipc", "fd"},
+	{"socknet", "net", "socket"},
+	{"bindmnt", "mnt", "bindmount"},
+	{"inneruts", "uts", "bindmount"},
+	{"threadnet", "net", "task"},
+	{"childtime", "time", "for_children"},
+	{"childpid", "pid", "for_children"},
+	{"hostile", "user", "proc"},
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
@@ -75,7 +75,7 @@ struct zoo_run {
 };
 
 static const char *zoo_path;
-static struct zoo_run zoo = { .pid = -1, .in = -1 };
+static struct zoo_run zoo = {.pid = -1, .in = -1};
 static const char *skip_reason;
 
 /* Start the zoo and read its manifest. 0, 77 (skip: reason in *why),
@@ -115,7 +115,7 @@ static int zoo_start(struct zoo_run *z, const char **why)
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		long ms = (t.tv_sec - t0.tv_sec) * 1000 +
 			  (t.tv_nsec - t0.tv_nsec) / 1000000;
-		struct pollfd p = { .fd = out[0], .events = POLLIN };
+		struct pollfd p = {.fd = out[0], .events = POLLIN};
 		if (ms > 60000 || poll(&p, 1, (int)(60000 - ms)) == 0) {
 			snprintf(msg, sizeof(msg), "no manifest in 60 s");
 			break;
@@ -209,17 +209,17 @@ static json_object *get(json_object *o, const char *key)
 static int64_t get_int(json_object *o, const char *key)
 {
 	json_object *v = get(o, key);
-	return v && json_object_is_type(v, json_type_int) ?
-		       json_object_get_int64(v) :
-		       -1;
+	return v && json_object_is_type(v, json_type_int)
+		       ? json_object_get_int64(v)
+		       : -1;
 }
 
 static const char *get_str(json_object *o, const char *key)
 {
 	json_object *v = get(o, key);
-	return v && json_object_is_type(v, json_type_string) ?
-		       json_object_get_string(v) :
-		       NULL;
+	return v && json_object_is_type(v, json_type_string)
+		       ? json_object_get_string(v)
+		       : NULL;
 }
 
 static json_object *find_case(json_object *m, const char *name)
@@ -265,10 +265,10 @@ static bool skip_if_needed(void)
 	return true;
 }
 
-#define SKIP_IF_NEEDED()                                                       \
-	do {                                                                   \
-		if (skip_if_needed())                                          \
-			skip();                                                \
+#define SKIP_IF_NEEDED()              \
+	do {                          \
+		if (skip_if_needed()) \
+			skip();       \
 	} while (0)
 
 static int group_setup(void **state)
@@ -361,8 +361,8 @@ static int open_case(json_object *o)
 	if (!strcmp(held, "proc")) {
 		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, type);
 	} else if (!strcmp(held, "task")) {
-		snprintf(path, sizeof(path), "/proc/%d/task/%d/ns/%s",
-			 (int)pid, (int)get_int(o, "tid"), type);
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/ns/%s", (int)pid,
+			 (int)get_int(o, "tid"), type);
 	} else if (!strcmp(held, "for_children")) {
 		snprintf(path, sizeof(path), "/proc/%d/ns/%s_for_children",
 			 (int)pid, type);
@@ -430,9 +430,9 @@ static struct facts facts_of(int fd)
 	f.ino = fstat(fd, &st) < 0 ? -1 : (int64_t)st.st_ino;
 	f.type = nsrel_get_nstype(fd);
 	f.owner = rel_ino(nsrel_get_userns(fd));
-	f.parent = (f.type == CLONE_NEWUSER || f.type == CLONE_NEWPID) ?
-			   rel_ino(nsrel_get_parentns(fd)) :
-			   -1;
+	f.parent = (f.type == CLONE_NEWUSER || f.type == CLONE_NEWPID)
+			   ? rel_ino(nsrel_get_parentns(fd))
+			   : -1;
 	f.owner_uid = nsrel_get_owner_uid(fd, &uid) < 0 ? -1 : (int64_t)uid;
 	return f;
 }
@@ -457,7 +457,7 @@ static struct facts facts_inside(json_object *o)
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		struct facts f = { -1, -1, -1, -1, -1 };
+		struct facts f = {-1, -1, -1, -1, -1};
 		if (setns(mfd, CLONE_NEWNS) == 0) {
 			int fd = nsrel_open(get_str(o, "path"));
 			if (fd >= 0)
@@ -607,14 +607,14 @@ static int mounts_under(const char *dir, bool report)
 static int processes_left(json_object *m)
 {
 	int n = 0;
-	const char *lists[] = { "namespaces", "processes" };
+	const char *lists[] = {"namespaces", "processes"};
 	for (size_t l = 0; l < 2; l++) {
 		json_object *a = get(m, lists[l]);
 		for (size_t i = 0; i < json_object_array_length(a); i++) {
-			int64_t pid = get_int(json_object_array_get_idx(a, i),
-					      "pid");
-			if (pid > 0 && (kill((pid_t)pid, 0) == 0 ||
-					errno != ESRCH)) {
+			int64_t pid =
+				get_int(json_object_array_get_idx(a, i), "pid");
+			if (pid > 0 &&
+			    (kill((pid_t)pid, 0) == 0 || errno != ESRCH)) {
 				printf("# left running: %jd\n", (intmax_t)pid);
 				n++;
 			}
@@ -649,7 +649,7 @@ static void test_stop_on_sigterm(void **state)
 {
 	(void)state;
 	SKIP_IF_NEEDED();
-	struct zoo_run z = { .pid = -1, .in = -1 };
+	struct zoo_run z = {.pid = -1, .in = -1};
 	const char *why;
 	if (zoo_start(&z, &why) != 0)
 		fail_msg("second zoo: %s", why);

@@ -59,7 +59,7 @@
 /* argv[0] of the "hostile" process: a terminal escape, a newline, quotes,
  * a backslash and spaces, everything a tool must escape. */
 #define HOSTILE_ARGV0 "\x1b[31mevil\n\"quoted\" \\ name"
-#define NOPW_UID 4242
+#define NOPW_UID      4242
 /* Environment of a re-executed zoo that only reports and sleeps. */
 #define PAUSE_ENV "NSREL_ZOO_PAUSE"
 /* In every child, the socket it reports on. */
@@ -97,7 +97,7 @@ static struct {
 	ino_t host_user, host_pid, host_net, host_ipc, host_mnt, host_uts,
 		host_time;
 	json_object *namespaces, *processes;
-} zoo = { .sigfd = -1 };
+} zoo = {.sigfd = -1};
 
 static void teardown(void);
 
@@ -186,14 +186,14 @@ static void child_send(const struct report *r)
 
 static void ready(int role, pid_t tid, int fd0, int fd1, uint64_t ino)
 {
-	struct report r = { .role = role, .tid = tid, .fd = { fd0, fd1 },
-			    .ino = ino };
+	struct report r = {
+		.role = role, .tid = tid, .fd = {fd0, fd1}, .ino = ino};
 	child_send(&r);
 }
 
 static void __attribute__((noreturn)) child_fail(const char *what)
 {
-	struct report r = { .err = errno ? errno : EIO };
+	struct report r = {.err = errno ? errno : EIO};
 	snprintf(r.what, sizeof(r.what), "%s", what);
 	child_send(&r);
 	_exit(1);
@@ -425,8 +425,8 @@ static pid_t await(int sock, const char *name, struct report *r)
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		struct pollfd p[2] = { { .fd = sock, .events = POLLIN },
-				       { .fd = zoo.sigfd, .events = POLLIN } };
+		struct pollfd p[2] = {{.fd = sock, .events = POLLIN},
+				      {.fd = zoo.sigfd, .events = POLLIN}};
 		struct timespec t;
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		long ms = (t.tv_sec - t0.tv_sec) * 1000 +
@@ -445,10 +445,11 @@ static pid_t await(int sock, const char *name, struct report *r)
 		char buf[CMSG_SPACE(sizeof(struct ucred))];
 		struct cmsghdr align;
 	} c;
-	struct iovec iov = { .iov_base = r, .iov_len = sizeof(*r) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = c.buf,
-			     .msg_controllen = sizeof(c.buf) };
+	struct iovec iov = {.iov_base = r, .iov_len = sizeof(*r)};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = c.buf,
+			    .msg_controllen = sizeof(c.buf)};
 	memset(r, 0, sizeof(*r));
 	ssize_t n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	if (n < 0)
@@ -556,15 +557,14 @@ static ino_t add_ns(const char *name, int want_type, int nsfd,
 	json_add_opt(o, "tid", h->tid > 0, h->tid);
 	bool has_fd = !strcmp(h->how, "fd") || !strcmp(h->how, "socket");
 	json_add_opt(o, "fd", has_fd, h->fd);
-	json_object_object_add(o, "path",
-			       h->path ? json_object_new_string(h->path) :
-					 NULL);
+	json_object_object_add(
+		o, "path", h->path ? json_object_new_string(h->path) : NULL);
 	json_add_opt(o, "mntns", h->mntns > 0, (int64_t)h->mntns);
 	json_object_array_add(zoo.namespaces, o);
 	return ino;
 }
 
-#define HELD(...) (&(const struct held){ __VA_ARGS__ })
+#define HELD(...) (&(const struct held){__VA_ARGS__})
 
 /* The manifest must not tell what the kernel does not: a wrong relation
  * here would make every test built on it wrong. */
@@ -654,7 +654,7 @@ static void case_pid(void)
 		sleep_forever();
 	}
 	close(sv[1]);
-	pid_t got[3] = { 0 };
+	pid_t got[3] = {0};
 	for (int i = 0; i < 2; i++) {
 		pid_t p = await(sv[0], "pid1/pid2", &r);
 		if (r.role < 1 || r.role > 2)
@@ -829,9 +829,9 @@ static void case_bindmnt(void)
 	ino_t mnt = add_ns("bindmnt", CLONE_NEWNS, mfd,
 			   HELD(.how = "bindmount", .path = mntpath,
 				.mntns = zoo.host_mnt));
-	ino_t uts = add_ns("inneruts", CLONE_NEWUTS, ufd,
-			   HELD(.how = "bindmount", .path = utspath,
-				.mntns = mnt));
+	ino_t uts =
+		add_ns("inneruts", CLONE_NEWUTS, ufd,
+		       HELD(.how = "bindmount", .path = utspath, .mntns = mnt));
 	close(ufd);
 
 	/* Look through the mount, from inside bindmnt, now that no process
@@ -884,9 +884,9 @@ static void case_bindnet(void)
 	close(sv[0]);
 	reap(e);
 	int fd = open_ns(path);
-	ino_t ino = add_ns("bindnet", CLONE_NEWNET, fd,
-			   HELD(.how = "bindmount", .path = path,
-				.mntns = zoo.host_mnt));
+	ino_t ino = add_ns(
+		"bindnet", CLONE_NEWNET, fd,
+		HELD(.how = "bindmount", .path = path, .mntns = zoo.host_mnt));
 	if (ino == zoo.host_net)
 		fail("bindnet: is the host's net namespace");
 	close(fd);
@@ -955,8 +955,8 @@ static void case_holder(void)
 	if (h < 0)
 		fail("holder: fork: %m");
 	if (h == 0) {
-		struct holder_arg ipc = { .type = CLONE_NEWIPC };
-		struct holder_arg net = { .type = CLONE_NEWNET };
+		struct holder_arg ipc = {.type = CLONE_NEWIPC};
+		struct holder_arg net = {.type = CLONE_NEWNET};
 		run_holder_thread(&ipc);
 		run_holder_thread(&net);
 		ready(0, 0, ipc.fd, net.fd, 0);
@@ -1079,8 +1079,8 @@ static void case_for_children(const char *name, int type, const char *own,
 	char what[64];
 	snprintf(what, sizeof(what), "ns/%s", link);
 	int fd = open_proc_ns(p, what);
-	ino_t ino = add_ns(name, type, fd,
-			   HELD(.how = "for_children", .pid = p));
+	ino_t ino =
+		add_ns(name, type, fd, HELD(.how = "for_children", .pid = p));
 	close(fd);
 	if (ino == host)
 		fail("%s: is the host's namespace", name);
@@ -1108,8 +1108,8 @@ static void case_hostile(void)
 			child_fail(what);
 		char env[64];
 		snprintf(env, sizeof(env), PAUSE_ENV "=%d", (int)zoo.self);
-		char *argv[] = { HOSTILE_ARGV0, "x", NULL };
-		char *envp[] = { env, NULL };
+		char *argv[] = {HOSTILE_ARGV0, "x", NULL};
+		char *envp[] = {env, NULL};
 		fexecve(exe, argv, envp);
 		child_fail("execve");
 	}
@@ -1165,8 +1165,8 @@ static void extras(long n)
 	char buf[4096];
 	long got = 0;
 	while (got < n) {
-		struct pollfd pf[2] = { { .fd = p[0], .events = POLLIN },
-					{ .fd = zoo.sigfd, .events = POLLIN } };
+		struct pollfd pf[2] = {{.fd = p[0], .events = POLLIN},
+				       {.fd = zoo.sigfd, .events = POLLIN}};
 		int r = poll(pf, 2, REPORT_TIMEOUT_MS);
 		if (r == 0)
 			fail("--procs: %ld processes did not start", n - got);
@@ -1271,8 +1271,8 @@ static void wait_for_stop(void)
 {
 	char buf[512];
 	for (;;) {
-		struct pollfd p[2] = { { .fd = 0, .events = POLLIN },
-				       { .fd = zoo.sigfd, .events = POLLIN } };
+		struct pollfd p[2] = {{.fd = 0, .events = POLLIN},
+				      {.fd = zoo.sigfd, .events = POLLIN}};
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -1284,8 +1284,8 @@ static void wait_for_stop(void)
 			return;
 		if (p[0].revents) {
 			ssize_t n = read(0, buf, sizeof(buf));
-			if (n == 0 || (n < 0 && errno != EINTR &&
-				       errno != EAGAIN))
+			if (n == 0 ||
+			    (n < 0 && errno != EINTR && errno != EAGAIN))
 				return;
 		}
 	}
@@ -1312,9 +1312,9 @@ int main(int argc, char **argv)
 		return pause_mode(pause_parent);
 
 	static const struct option opts[] = {
-		{ "procs", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"procs", required_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	long nprocs = 0;
 	int c;
@@ -1345,8 +1345,7 @@ int main(int argc, char **argv)
 	if (optind < argc) {
 		fprintf(stderr, "nsrel-zoo: unexpected argument: %s\n",
 			argv[optind]);
-		fputs("Try 'nsrel-zoo --help' for more information.\n",
-		      stderr);
+		fputs("Try 'nsrel-zoo --help' for more information.\n", stderr);
 		return 2;
 	}
 	if (geteuid() != 0) {
