@@ -11,6 +11,11 @@
  * a private bind mount of our own directory, so none propagates to other
  * mount namespaces and one MNT_DETACH takes it all away.
  *
+ * The manifest's "processes" names each process by the case it holds
+ * ("holder" holds fdipc and socknet); with --procs N, N more follow, named
+ * "extra", or "extra-ns" for every fifth, which has its own uts, ipc and
+ * net namespaces. The case names and fields are the contract tests rely on.
+ *
  * Exit status: 0 after a clean teardown, 1 if a case cannot be built (the
  * reason on stderr, everything built so far torn down), 2 for bad usage,
  * 77 with "# SKIP ..." on stdout when not root.
