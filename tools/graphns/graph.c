@@ -108,7 +108,9 @@ static void style_held(Agnode_t *n, const struct nsrel_ns *ns)
 {
 	if (ns_hidden(ns)) {
 		set(n, "style", "filled,dotted");
-		set(n, "color", "#808080");
+		set(n, "penwidth", "1.5");
+		set(n, "color", "#606060");
+		set(n, "fillcolor", "#eeeeee");
 		set(n, "fontcolor", "#505050");
 	} else if (nsrel_ns_proc_count(ns) == 0) {
 		set(n, "style", "filled,dashed");

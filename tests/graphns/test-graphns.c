@@ -1,0 +1,1194 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * graphns on a zoo of real namespaces: the graph read back from -T dot with
+ * libcgraph holds every user and PID namespace of the model as a node and
+ * every parent and owner relation as an edge; a hostile process name is a
+ * label and nothing more; -o writes valid SVG, PNG, PDF and DOT; and the
+ * viewer, under Xvfb, draws the graph, zooms on '+', closes on 'q' and,
+ * under sudo, runs as the invoking user.
+ *
+ * Usage: test-graphns PATH-TO-graphns [PATH-TO-nsrel-zoo]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <cairo.h>
+#include <graphviz/cgraph.h>
+#include <json-c/json.h>
+#include <librsvg/rsvg.h>
+
+#include "nsrel.h"
+
+#define HOSTILE_ARGV0 "\x1b[31mevil\n\"quoted\" \\ name"
+/* HOSTILE_ARGV0 as lsuserns escapes it, each backslash then doubled for
+ * Graphviz: written out by hand, not computed by the code under test. */
+#define HOSTILE_LABEL_NAME "\\\\e[31mevil\\\\n\\\\\"quoted\\\\\" \\\\\\\\ name"
+
+static const char *graphns;
+static const char *zoo_path;
+static char tmpdir[] = "/tmp/test-graphns.XXXXXX";
+
+static struct {
+	pid_t pid;
+	int in;
+	json_object *m;
+	const char *skip;
+} zoo = {.pid = -1, .in = -1};
+
+/* ---- Running programs ---------------------------------------------------- */
+
+extern char **environ;
+
+/* environ without the variables named in unset, with set ("K=V") added. */
+static char **make_env(const char *const *unset, const char *const *set)
+{
+	size_t n = 0, k = 0, i, j;
+	char **env;
+
+	while (environ[n])
+		n++;
+	for (j = 0; set && set[j]; j++)
+		;
+	env = calloc(n + j + 1, sizeof(*env));
+	assert_non_null(env);
+	for (i = 0; i < n; i++) {
+		bool drop = false;
+
+		for (j = 0; unset && unset[j]; j++) {
+			size_t l = strlen(unset[j]);
+
+			if (strncmp(environ[i], unset[j], l) == 0 &&
+			    environ[i][l] == '=')
+				drop = true;
+		}
+		for (j = 0; set && set[j]; j++) {
+			size_t l = strcspn(set[j], "=") + 1;
+
+			if (strncmp(environ[i], set[j], l) == 0)
+				drop = true;
+		}
+		if (!drop)
+			env[k++] = environ[i];
+	}
+	for (j = 0; set && set[j]; j++)
+		env[k++] = (char *)set[j];
+	env[k] = NULL;
+	return env;
+}
+
+static pid_t spawn(char *const argv[], char **env, int in, int out, int err)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+
+		dup2(in >= 0 ? in : devnull, 0);
+		dup2(out >= 0 ? out : devnull, 1);
+		dup2(err >= 0 ? err : devnull, 2);
+		execve(argv[0], argv, env ? env : environ);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Waits up to ms for pid; its exit status, or -1 on timeout (then it is
+ * killed), 128+N when killed by signal N. */
+static int wait_for(pid_t pid, int ms)
+{
+	int status;
+
+	for (int t = 0; t < ms; t += 20) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status)
+						 : 128 + WTERMSIG(status);
+		usleep(20000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return -1;
+}
+
+struct output {
+	char *out, *err;
+	size_t out_len, err_len;
+};
+
+static void output_free(struct output *o)
+{
+	free(o->out);
+	free(o->err);
+	memset(o, 0, sizeof(*o));
+}
+
+static void slurp(int fd, char **buf, size_t *len, size_t *cap)
+{
+	char tmp[65536];
+	ssize_t n = read(fd, tmp, sizeof(tmp));
+
+	if (n <= 0)
+		return;
+	if (*len + (size_t)n + 1 > *cap) {
+		*cap = (*len + (size_t)n + 1) * 2;
+		*buf = realloc(*buf, *cap);
+		assert_non_null(*buf);
+	}
+	memcpy(*buf + *len, tmp, (size_t)n);
+	*len += (size_t)n;
+	(*buf)[*len] = '\0';
+}
+
+/* Runs argv to completion (30 s at most); its exit status. */
+static int run(char *const argv[], char **env, struct output *o)
+{
+	int po[2], pe[2], status = -1;
+	size_t co = 0, ce = 0;
+	struct pollfd p[2];
+	pid_t pid;
+
+	memset(o, 0, sizeof(*o));
+	o->out = calloc(1, 1);
+	o->err = calloc(1, 1);
+	assert_int_equal(pipe2(po, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(pe, O_CLOEXEC), 0);
+	pid = spawn(argv, env, -1, po[1], pe[1]);
+	close(po[1]);
+	close(pe[1]);
+	p[0] = (struct pollfd){.fd = po[0], .events = POLLIN};
+	p[1] = (struct pollfd){.fd = pe[0], .events = POLLIN};
+	while (p[0].fd >= 0 || p[1].fd >= 0) {
+		if (poll(p, 2, 30000) <= 0)
+			break;
+		for (int i = 0; i < 2; i++) {
+			if (p[i].fd < 0 || !p[i].revents)
+				continue;
+			size_t before = i ? o->err_len : o->out_len;
+
+			if (i)
+				slurp(p[i].fd, &o->err, &o->err_len, &ce);
+			else
+				slurp(p[i].fd, &o->out, &o->out_len, &co);
+			if ((i ? o->err_len : o->out_len) == before) {
+				close(p[i].fd);
+				p[i].fd = -1;
+			}
+		}
+	}
+	if (p[0].fd >= 0)
+		close(p[0].fd);
+	if (p[1].fd >= 0)
+		close(p[1].fd);
+	status = wait_for(pid, 30000);
+	return status;
+}
+
+static bool have_program(const char *name, char *path, size_t n)
+{
+	const char *dirs[] = {"/usr/bin", "/bin", "/usr/local/bin"};
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, n, "%s/%s", dirs[i], name);
+		if (access(path, X_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* ---- The zoo ------------------------------------------------------------- */
+
+static int zoo_start(void **state)
+{
+	char line[1 << 16];
+	int in[2], out[2];
+	size_t len = 0;
+	FILE *f;
+
+	if (!zoo_path || !*zoo_path) {
+		zoo.skip = "the zoo (tests/zoo/nsrel-zoo) is not built";
+		return 0;
+	}
+	if (geteuid() != 0) {
+		zoo.skip = "not root: the zoo needs root";
+		return 0;
+	}
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0)
+		return -1;
+	{
+		char *argv[] = {(char *)zoo_path, NULL};
+
+		zoo.pid = spawn(argv, NULL, in[0], out[1], 2);
+	}
+	close(in[0]);
+	close(out[1]);
+	zoo.in = in[1];
+	f = fdopen(out[0], "r");
+	if (!f || !fgets(line, sizeof(line), f)) {
+		zoo.skip = "the zoo printed no manifest";
+		if (f)
+			fclose(f);
+		return 0;
+	}
+	fclose(f);
+	len = strlen(line);
+	if (strncmp(line, "# SKIP", 6) == 0 || len == 0) {
+		zoo.skip = "the zoo cannot run here";
+		return 0;
+	}
+	zoo.m = json_tokener_parse(line);
+	if (!zoo.m) {
+		fprintf(stderr, "# the zoo's manifest is no JSON: %s", line);
+		return -1;
+	}
+	return 0;
+}
+
+static int zoo_stop(void **state)
+{
+	if (zoo.in >= 0)
+		close(zoo.in);
+	if (zoo.pid > 0 && wait_for(zoo.pid, 20000) < 0)
+		fprintf(stderr, "# the zoo did not stop; killed\n");
+	if (zoo.m)
+		json_object_put(zoo.m);
+	return 0;
+}
+
+static void need_zoo(void)
+{
+	if (zoo.skip || !zoo.m) {
+		printf("# %s\n", zoo.skip ? zoo.skip : "no zoo");
+		skip();
+	}
+}
+
+static json_object *zoo_case(const char *name)
+{
+	json_object *list = json_object_object_get(zoo.m, "namespaces");
+
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		json_object *c = json_object_array_get_idx(list, i);
+
+		if (strcmp(json_object_get_string(
+				   json_object_object_get(c, "name")),
+			   name) == 0)
+			return c;
+	}
+	fail_msg("the zoo has no case '%s'", name);
+	return NULL;
+}
+
+static uint64_t case_u64(const char *name, const char *key)
+{
+	json_object *v = json_object_object_get(zoo_case(name), key);
+
+	assert_non_null(v);
+	return (uint64_t)json_object_get_int64(v);
+}
+
+/* ---- The graph, read back ------------------------------------------------ */
+
+/* graphns ARGS... -T dot -o -, parsed by libcgraph. */
+static Agraph_t *dot_of(const char *extra)
+{
+	char *argv[] = {(char *)graphns, "-T", "dot", "-o", "-", NULL, NULL};
+	struct output o;
+	Agraph_t *g;
+	int r;
+
+	argv[5] = (char *)extra;
+	r = run(argv, NULL, &o);
+	if (r != 0)
+		fprintf(stderr, "# graphns: %s", o.err);
+	assert_int_equal(r, 0);
+	g = agmemread(o.out);
+	assert_non_null(g);
+	output_free(&o);
+	return g;
+}
+
+static Agnode_t *ns_node(Agraph_t *g, const char *type, uint64_t ino)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s-%ju", type, (uintmax_t)ino);
+	return agnode(g, name, 0);
+}
+
+static Agedge_t *edge(Agraph_t *g, Agnode_t *t, Agnode_t *h)
+{
+	Agedge_t *e;
+
+	if (!t || !h)
+		return NULL;
+	for (e = agfstout(g, t); e; e = agnxtout(g, e))
+		if (aghead(e) == h)
+			return e;
+	return NULL;
+}
+
+static const char *attr(void *obj, const char *name)
+{
+	const char *v = agget(obj, (char *)name);
+
+	return v ? v : "";
+}
+
+static bool is_owner_edge(Agedge_t *e)
+{
+	return strcmp(attr(e, "style"), "dashed") == 0 &&
+	       strcmp(attr(e, "constraint"), "false") == 0;
+}
+
+static struct nsrel_model *scan(void)
+{
+	struct nsrel_scan_opts o = {.sz = sizeof(o),
+				    .types = CLONE_NEWUSER | CLONE_NEWPID};
+	struct nsrel_model *m = NULL;
+
+	assert_int_equal(nsrel_scan(&o, &m), 0);
+	return m;
+}
+
+static const char *type_name(const struct nsrel_ns *ns)
+{
+	return nsrel_nstype_str(nsrel_ns_type(ns));
+}
+
+static bool is_hier(const struct nsrel_ns *ns)
+{
+	int t = nsrel_ns_type(ns);
+
+	return t == CLONE_NEWUSER || t == CLONE_NEWPID;
+}
+
+/*
+ * Every user and PID namespace of the model is a node of its cluster, every
+ * parent relation a solid edge, every owner of a PID namespace a dashed
+ * edge that does not constrain the layout; and nothing else. Other tests
+ * on this machine may make and drop namespaces meanwhile, so the model is
+ * taken before and after: what both scans saw must be in the graph, and
+ * what the graph shows must be in one of them.
+ */
+static void test_model_graph(void **state)
+{
+	struct nsrel_model *before, *after;
+	Agraph_t *g, *cu, *cp, *roots;
+	size_t i, nodes = 0, checked = 0;
+
+	need_zoo();
+	before = scan();
+	g = dot_of(NULL);
+	after = scan();
+	cu = agsubg(g, "cluster_user", 0);
+	cp = agsubg(g, "cluster_pid", 0);
+	roots = agsubg(g, "roots", 0);
+	assert_non_null(cu);
+	assert_non_null(cp);
+	assert_non_null(roots);
+	assert_string_equal(attr(roots, "rank"), "same");
+
+	for (i = 0; i < nsrel_model_ns_count(after); i++) {
+		const struct nsrel_ns *ns = nsrel_model_ns(after, i);
+		const struct nsrel_ns *p = nsrel_ns_parent(ns);
+		const struct nsrel_ns *o = nsrel_ns_owner(ns);
+		bool user = nsrel_ns_type(ns) == CLONE_NEWUSER;
+		Agnode_t *n, *pn, *on;
+		Agedge_t *e;
+
+		if (!is_hier(ns) ||
+		    !nsrel_model_find(before, nsrel_ns_type(ns),
+				      nsrel_ns_ino(ns)))
+			continue;
+		n = ns_node(user ? cu : cp, type_name(ns), nsrel_ns_ino(ns));
+		if (!n)
+			fail_msg("%s:[%ju] of the model is no node of its "
+				 "cluster",
+				 type_name(ns), (uintmax_t)nsrel_ns_ino(ns));
+		checked++;
+		if (!p) {
+			if (!agsubnode(roots, n, 0))
+				fail_msg("root %s is not in the top row",
+					 agnameof(n));
+			continue;
+		}
+		pn = ns_node(g, type_name(p), nsrel_ns_ino(p));
+		e = edge(g, n, pn);
+		if (!e || is_owner_edge(e))
+			fail_msg("no edge from %s to its parent %s:[%ju]",
+				 agnameof(n), type_name(p),
+				 (uintmax_t)nsrel_ns_ino(p));
+		if (!user && o) {
+			on = ns_node(g, "user", nsrel_ns_ino(o));
+			e = edge(g, n, on);
+			if (!e || !is_owner_edge(e))
+				fail_msg("no dashed edge from %s to its owner "
+					 "user:[%ju]",
+					 agnameof(n),
+					 (uintmax_t)nsrel_ns_ino(o));
+		}
+	}
+	assert_true(checked >= 2);
+
+	/* Nothing the models do not know. */
+	for (Agnode_t *n = agfstnode(g); n; n = agnxtnode(g, n)) {
+		char type[16];
+		uintmax_t ino;
+		int t;
+
+		nodes++;
+		if (sscanf(agnameof(n), "%15[a-z]-%ju", type, &ino) != 2)
+			fail_msg("unexpected node '%s'", agnameof(n));
+		t = nsrel_nstype_from_str(type);
+		if (!nsrel_model_find(before, t, (ino_t)ino) &&
+		    !nsrel_model_find(after, t, (ino_t)ino))
+			fail_msg("node %s is in no model", agnameof(n));
+		for (Agedge_t *e = agfstout(g, n); e; e = agnxtout(g, e)) {
+			char ht[16];
+			uintmax_t hino;
+			bool ok = false;
+
+			assert_int_equal(sscanf(agnameof(aghead(e)),
+						"%15[a-z]-%ju", ht, &hino),
+					 2);
+			for (int k = 0; k < 2 && !ok; k++) {
+				const struct nsrel_ns *ns = nsrel_model_find(
+					k ? after : before, t, (ino_t)ino);
+				const struct nsrel_ns *to =
+					!ns ? NULL
+					: is_owner_edge(e) ? nsrel_ns_owner(ns)
+							   : nsrel_ns_parent(ns);
+
+				ok = to && nsrel_ns_ino(to) == (ino_t)hino &&
+				     strcmp(type_name(to), ht) == 0;
+			}
+			if (!ok)
+				fail_msg("edge %s -> %s is no relation",
+					 agnameof(n), agnameof(aghead(e)));
+		}
+	}
+	printf("# %zu nodes, %zu namespaces checked\n", nodes, checked);
+	agclose(g);
+	nsrel_model_free(before);
+	nsrel_model_free(after);
+}
+
+/* The zoo's own cases, by name: the shape the issue asks for. */
+static void test_zoo_cases(void **state)
+{
+	Agraph_t *g, *cu, *cp;
+	Agnode_t *c1, *c2, *c3, *host;
+	uint64_t host_user;
+
+	need_zoo();
+	g = dot_of(NULL);
+	cu = agsubg(g, "cluster_user", 0);
+	cp = agsubg(g, "cluster_pid", 0);
+	host_user = case_u64("userchain1", "parent");
+
+	host = ns_node(cu, "user", host_user);
+	c1 = ns_node(cu, "user", case_u64("userchain1", "ino"));
+	c2 = ns_node(cu, "user", case_u64("userchain2", "ino"));
+	c3 = ns_node(cu, "user", case_u64("userchain3", "ino"));
+	assert_non_null(host);
+	assert_non_null(c1);
+	assert_non_null(c2);
+	assert_non_null(c3);
+	assert_non_null(edge(g, c1, host));
+	assert_non_null(edge(g, c2, c1));
+	assert_non_null(edge(g, c3, c2));
+	assert_null(edge(g, host, c1));
+	/* Hidden intermediates: dotted, and say nothing holds them. */
+	assert_non_null(strstr(attr(c1, "style"), "dotted"));
+	assert_non_null(strstr(attr(c2, "style"), "dotted"));
+	assert_null(strstr(attr(c3, "style"), "dotted"));
+	assert_null(strstr(attr(c3, "style"), "dashed"));
+	assert_true(strncmp(attr(c1, "label"), "process (none)\\n", 16) == 0);
+
+	{
+		Agnode_t *p1 = ns_node(cp, "pid", case_u64("pid1", "ino"));
+		Agnode_t *p2 = ns_node(cp, "pid", case_u64("pid2", "ino"));
+		Agnode_t *op = ns_node(cp, "pid", case_u64("ownpid", "ino"));
+		Agnode_t *ou = ns_node(cu, "user", case_u64("ownuser", "ino"));
+		Agnode_t *cpd = ns_node(cp, "pid", case_u64("childpid", "ino"));
+		Agnode_t *np = ns_node(cu, "user", case_u64("nopwuser", "ino"));
+
+		assert_non_null(p1);
+		assert_non_null(p2);
+		assert_non_null(edge(g, p2, p1));
+		assert_true(is_owner_edge(edge(g, p1, host)));
+		assert_true(is_owner_edge(edge(g, op, ou)));
+		assert_non_null(cpd);
+		/* Held only for children: no process of its own. */
+		assert_non_null(strstr(attr(cpd, "style"), "dashed"));
+		assert_true(strncmp(attr(cpd, "label"),
+				    "for children of process \"", 25) == 0);
+		assert_non_null(np);
+	}
+	agclose(g);
+}
+
+static pid_t zoo_process(const char *name, const char **ret_argv0)
+{
+	json_object *list = json_object_object_get(zoo.m, "processes");
+
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		json_object *p = json_object_array_get_idx(list, i);
+
+		if (strcmp(json_object_get_string(
+				   json_object_object_get(p, "name")),
+			   name) == 0) {
+			if (ret_argv0)
+				*ret_argv0 = json_object_get_string(
+					json_object_object_get(p, "argv0"));
+			return (pid_t)json_object_get_int(
+				json_object_object_get(p, "pid"));
+		}
+	}
+	fail_msg("the zoo has no process '%s'", name);
+	return -1;
+}
+
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+/* The hostile name is one label, escaped, on its own node; the graph
+ * around it is whole, in DOT and in SVG. */
+static void test_hostile(void **state)
+{
+	char expected[512], path[4200];
+	const char *argv0 = NULL;
+	uint64_t ino;
+	Agraph_t *g;
+	Agnode_t *n;
+	pid_t pid;
+
+	need_zoo();
+	ino = case_u64("hostile", "ino");
+	pid = zoo_process("hostile", &argv0);
+	/* The label below is written out for exactly this name. */
+	assert_string_equal(argv0, HOSTILE_ARGV0);
+	g = dot_of(NULL);
+	n = ns_node(agsubg(g, "cluster_user", 0), "user", ino);
+	assert_non_null(n);
+	snprintf(expected, sizeof(expected),
+		 "\"" HOSTILE_LABEL_NAME " (%d)\"\\nuser:[%ju]", (int)pid,
+		 (uintmax_t)ino);
+	assert_string_equal(attr(n, "label"), expected);
+	for (Agnode_t *k = agfstnode(g); k; k = agnxtnode(g, k))
+		if (has_control(attr(k, "label")))
+			fail_msg("a control character in the label of %s",
+				 agnameof(k));
+	agclose(g);
+
+	/* The SVG: no ESC anywhere, readable by librsvg, the text there. */
+	{
+		char *argv[] = {(char *)graphns, "-o", path, NULL};
+		struct output o;
+		GError *err = NULL;
+		RsvgHandle *h;
+		gchar *svg;
+		gsize len;
+
+		snprintf(path, sizeof(path), "%s/hostile.svg", tmpdir);
+		assert_int_equal(run(argv, NULL, &o), 0);
+		output_free(&o);
+		assert_true(g_file_get_contents(path, &svg, &len, NULL));
+		assert_null(memchr(svg, '\x1b', len));
+		assert_non_null(strstr(svg, "\\e[31mevil\\n"));
+		h = rsvg_handle_new_from_data((guint8 *)svg, len, &err);
+		assert_non_null(h);
+		g_object_unref(h);
+		g_free(svg);
+	}
+}
+
+/* -d: what a user namespace owns, as boxes under it, several of a type in
+ * a folder. */
+static void test_details(void **state)
+{
+	Agraph_t *g, *cu;
+	Agnode_t *host, *ou, *on, *folder, *bn, *ct, *fi;
+	char name[96];
+
+	need_zoo();
+	g = dot_of("-d");
+	cu = agsubg(g, "cluster_user", 0);
+	host = ns_node(cu, "user", case_u64("userchain1", "parent"));
+	ou = ns_node(cu, "user", case_u64("ownuser", "ino"));
+	on = ns_node(cu, "net", case_u64("ownnet", "ino"));
+	assert_non_null(on);
+	assert_string_equal(attr(on, "shape"), "box");
+	assert_non_null(edge(g, on, ou));
+
+	/* The host user namespace owns many net namespaces: one folder. */
+	snprintf(name, sizeof(name), "user-%ju-net",
+		 (uintmax_t)case_u64("userchain1", "parent"));
+	folder = agnode(cu, name, 0);
+	assert_non_null(folder);
+	assert_string_equal(attr(folder, "shape"), "folder");
+	assert_string_equal(attr(folder, "label"), "net");
+	assert_non_null(edge(g, folder, host));
+	bn = ns_node(cu, "net", case_u64("bindnet", "ino"));
+	assert_non_null(edge(g, bn, folder));
+	assert_non_null(strstr(attr(bn, "style"), "dashed"));
+	assert_true(strncmp(attr(bn, "label"), "bind-mounted at \"", 17) == 0);
+	fi = ns_node(cu, "ipc", case_u64("fdipc", "ino"));
+	assert_non_null(fi);
+	assert_true(strncmp(attr(fi, "label"), "held by fd ", 11) == 0);
+	ct = ns_node(cu, "time", case_u64("childtime", "ino"));
+	assert_non_null(ct);
+	assert_non_null(ns_node(cu, "uts", case_u64("inneruts", "ino")));
+	/* Without -d, none of that. */
+	agclose(g);
+	g = dot_of(NULL);
+	assert_null(ns_node(g, "net", case_u64("ownnet", "ino")));
+	agclose(g);
+}
+
+/* ---- Files --------------------------------------------------------------- */
+
+static void write_as(const char *name, const char *format, char *path,
+		     size_t n)
+{
+	char *argv[] = {(char *)graphns, "-o", path, NULL, NULL, NULL};
+	struct output o;
+	int r;
+
+	snprintf(path, n, "%s/%s", tmpdir, name);
+	if (format) {
+		argv[3] = "-T";
+		argv[4] = (char *)format;
+	}
+	unlink(path);
+	r = run(argv, NULL, &o);
+	if (r != 0)
+		fprintf(stderr, "# graphns: %s", o.err);
+	assert_int_equal(r, 0);
+	assert_int_equal(o.out_len, 0);
+	output_free(&o);
+}
+
+static void assert_magic(const char *path, const char *magic, size_t n)
+{
+	char buf[64] = {0};
+	int fd = open(path, O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, buf, n), (ssize_t)n);
+	close(fd);
+	if (memcmp(buf, magic, n) != 0)
+		fail_msg("%s does not start with the right magic", path);
+}
+
+static void test_files(void **state)
+{
+	char path[4200];
+	GError *err = NULL;
+	RsvgHandle *h;
+	double w = 0, hh = 0;
+	cairo_surface_t *png;
+	Agraph_t *g;
+	FILE *f;
+
+	write_as("g.svg", NULL, path, sizeof(path));
+	assert_magic(path, "<?xml", 5);
+	h = rsvg_handle_new_from_file(path, &err);
+	if (!h)
+		fail_msg("librsvg cannot read the SVG: %s", err->message);
+	assert_true(rsvg_handle_get_intrinsic_size_in_pixels(h, &w, &hh));
+	assert_true(w > 10 && hh > 10);
+	g_object_unref(h);
+
+	write_as("g.png", NULL, path, sizeof(path));
+	assert_magic(path, "\x89PNG\r\n\x1a\n", 8);
+	png = cairo_image_surface_create_from_png(path);
+	assert_int_equal(cairo_surface_status(png), CAIRO_STATUS_SUCCESS);
+	assert_true(cairo_image_surface_get_width(png) > 10);
+	cairo_surface_destroy(png);
+
+	write_as("g.pdf", NULL, path, sizeof(path));
+	assert_magic(path, "%PDF-", 5);
+
+	write_as("g.dot", NULL, path, sizeof(path));
+	f = fopen(path, "r");
+	assert_non_null(f);
+	g = agread(f, NULL);
+	fclose(f);
+	assert_non_null(g);
+	assert_non_null(agsubg(g, "cluster_user", 0));
+	assert_true(agnnodes(g) >= 2);
+	agclose(g);
+
+	/* -T wins over the name; upper case extensions count. */
+	write_as("graph.out", "png", path, sizeof(path));
+	assert_magic(path, "\x89PNG", 4);
+	write_as("G.SVG", NULL, path, sizeof(path));
+	assert_magic(path, "<?xml", 5);
+}
+
+/* ---- Options and errors -------------------------------------------------- */
+
+static void test_options(void **state)
+{
+	struct output o;
+
+	{
+		char *argv[] = {(char *)graphns, "--help", NULL};
+
+		assert_int_equal(run(argv, NULL, &o), 0);
+		assert_non_null(strstr(o.out, "Usage: graphns"));
+		assert_int_equal(o.err_len, 0);
+		output_free(&o);
+	}
+	{
+		char *argv[] = {(char *)graphns, "-V", NULL};
+
+		assert_int_equal(run(argv, NULL, &o), 0);
+		assert_non_null(strstr(o.out, "graphns (nsrel) "));
+		output_free(&o);
+	}
+	{
+		char *argv[] = {(char *)graphns, "--bogus", NULL};
+
+		assert_int_equal(run(argv, NULL, &o), 2);
+		assert_non_null(strstr(o.err, "Try 'graphns --help'"));
+		assert_int_equal(o.out_len, 0);
+		output_free(&o);
+	}
+	{
+		char *argv[] = {(char *)graphns, "-T", "jpeg", "-o", "x", NULL};
+
+		assert_int_equal(run(argv, NULL, &o), 2);
+		assert_non_null(strstr(o.err, "jpeg"));
+		output_free(&o);
+	}
+	{
+		char *argv[] = {(char *)graphns, "-o", "/nonexistent/x.gif",
+				NULL};
+
+		assert_int_equal(run(argv, NULL, &o), 2);
+		output_free(&o);
+	}
+	{
+		char *argv[] = {(char *)graphns, "-o", "/nonexistent/x.svg",
+				NULL};
+
+		assert_int_equal(run(argv, NULL, &o), 1);
+		assert_non_null(strstr(o.err, "/nonexistent/x.svg"));
+		output_free(&o);
+	}
+}
+
+/* No display and no -o: a clear error that suggests -o, exit 1. */
+static void test_no_display(void **state)
+{
+	const char *const unset[] = {"DISPLAY", "WAYLAND_DISPLAY", NULL};
+	char *argv[] = {(char *)graphns, NULL};
+	char **env = make_env(unset, NULL);
+	struct output o;
+
+	assert_int_equal(run(argv, env, &o), 1);
+	assert_non_null(strstr(o.err, "display"));
+	assert_non_null(strstr(o.err, "-o FILE"));
+	assert_int_equal(o.out_len, 0);
+	output_free(&o);
+	free(env);
+}
+
+/* ---- The viewer under Xvfb ----------------------------------------------- */
+
+static struct {
+	pid_t pid;
+	char display[16];
+	char xdotool[64], import[64];
+	const char *skip;
+} x = {.pid = -1};
+
+static int xvfb_start(void **state)
+{
+	char xvfb[64], buf[32] = "", fdarg[16];
+	int p[2];
+	ssize_t n;
+
+	if (!have_program("Xvfb", xvfb, sizeof(xvfb))) {
+		x.skip = "Xvfb is not installed (package xvfb)";
+		return 0;
+	}
+	if (!have_program("xdotool", x.xdotool, sizeof(x.xdotool))) {
+		x.skip = "xdotool is not installed";
+		return 0;
+	}
+	if (!have_program("import", x.import, sizeof(x.import))) {
+		x.skip = "import is not installed (package imagemagick)";
+		return 0;
+	}
+	if (pipe(p) < 0)
+		return -1;
+	snprintf(fdarg, sizeof(fdarg), "%d", p[1]);
+	{
+		char *argv[] = {xvfb, "-displayfd", fdarg, "-screen", "0",
+				"1280x800x24", "-nolisten", "tcp", NULL};
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			int devnull = open("/dev/null", O_RDWR);
+
+			dup2(devnull, 0);
+			dup2(devnull, 1);
+			dup2(devnull, 2);
+			close(p[0]);
+			execv(xvfb, argv);
+			_exit(127);
+		}
+		x.pid = pid;
+	}
+	close(p[1]);
+	n = read(p[0], buf, sizeof(buf) - 1);
+	close(p[0]);
+	if (n <= 0) {
+		x.skip = "Xvfb did not start";
+		return 0;
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	snprintf(x.display, sizeof(x.display), ":%s", buf);
+	return 0;
+}
+
+static int xvfb_stop(void **state)
+{
+	if (x.pid > 0) {
+		kill(x.pid, SIGTERM);
+		if (wait_for(x.pid, 5000) < 0)
+			fprintf(stderr, "# Xvfb did not stop; killed\n");
+	}
+	return 0;
+}
+
+static char **x_env(const char *const *more)
+{
+	static char display[32];
+	const char *set[8] = {display, "GTK_A11Y=none", "NO_AT_BRIDGE=1"};
+	const char *const unset[] = {"WAYLAND_DISPLAY", "ASAN_OPTIONS",
+				     NULL};
+	char *asan = getenv("ASAN_OPTIONS");
+	static char asan_opts[512];
+	size_t k = 3;
+
+	snprintf(display, sizeof(display), "DISPLAY=%s", x.display);
+	/* GTK, fontconfig and Mesa keep caches for the life of the process;
+	 * LeakSanitizer would call them leaks of ours. */
+	snprintf(asan_opts, sizeof(asan_opts), "ASAN_OPTIONS=%s%sdetect_leaks=0",
+		 asan ? asan : "", asan && *asan ? ":" : "");
+	set[k++] = asan_opts;
+	for (size_t i = 0; more && more[i] && k < 7; i++)
+		set[k++] = more[i];
+	set[k] = NULL;
+	return make_env(unset, set);
+}
+
+/* xdotool ARGS...: its first line of output (caller frees), NULL if it
+ * failed. */
+static char *xdo(const char *a1, const char *a2, const char *a3,
+		 const char *a4)
+{
+	char *argv[] = {x.xdotool, (char *)a1, (char *)a2, (char *)a3,
+			(char *)a4, NULL};
+	char **env = x_env(NULL);
+	struct output o;
+	char *line = NULL;
+	int r = run(argv, env, &o);
+
+	free(env);
+	if (r == 0) {
+		o.out[strcspn(o.out, "\n")] = '\0';
+		line = strdup(o.out);
+	}
+	output_free(&o);
+	return line;
+}
+
+static char *wait_window(int ms)
+{
+	for (int t = 0; t < ms; t += 200) {
+		char *w = xdo("search", "--onlyvisible", "--name",
+			      "^graphns: ");
+
+		if (w && *w)
+			return w;
+		free(w);
+		usleep(200000);
+	}
+	return NULL;
+}
+
+/* The screen as a cairo image surface. */
+static cairo_surface_t *screenshot(const char *name)
+{
+	char path[4200];
+	char *argv[] = {x.import, "-display", x.display, "-window", "root",
+			path, NULL};
+	struct output o;
+	cairo_surface_t *s;
+
+	snprintf(path, sizeof(path), "png:%s/%s", tmpdir, name);
+	assert_int_equal(run(argv, NULL, &o), 0);
+	output_free(&o);
+	s = cairo_image_surface_create_from_png(path + 4);
+	assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+	return s;
+}
+
+/* How many pixels are not the colour of the top left one, and how many
+ * colours there are (up to 64). */
+static void picture_stats(cairo_surface_t *s, size_t *ret_other,
+			  size_t *ret_colors)
+{
+	int w = cairo_image_surface_get_width(s);
+	int h = cairo_image_surface_get_height(s);
+	int stride = cairo_image_surface_get_stride(s);
+	unsigned char *d;
+	uint32_t bg, colors[64];
+	size_t other = 0, nc = 0;
+
+	cairo_surface_flush(s);
+	d = cairo_image_surface_get_data(s);
+	bg = *(uint32_t *)d & 0xffffff;
+	for (int y = 0; y < h; y++) {
+		for (int xx = 0; xx < w; xx++) {
+			uint32_t p = ((uint32_t *)(d + y * stride))[xx] &
+				     0xffffff;
+			size_t k;
+
+			if (p != bg)
+				other++;
+			for (k = 0; k < nc && colors[k] != p; k++)
+				;
+			if (k == nc && nc < 64)
+				colors[nc++] = p;
+		}
+	}
+	*ret_other = other;
+	*ret_colors = nc;
+}
+
+static size_t picture_diff(cairo_surface_t *a, cairo_surface_t *b)
+{
+	int w = cairo_image_surface_get_width(a);
+	int h = cairo_image_surface_get_height(a);
+	int stride = cairo_image_surface_get_stride(a);
+	unsigned char *da = cairo_image_surface_get_data(a);
+	unsigned char *db = cairo_image_surface_get_data(b);
+	size_t diff = 0;
+
+	assert_int_equal(w, cairo_image_surface_get_width(b));
+	assert_int_equal(h, cairo_image_surface_get_height(b));
+	for (int y = 0; y < h; y++)
+		for (int xx = 0; xx < w; xx++)
+			if ((((uint32_t *)(da + y * stride))[xx] ^
+			     ((uint32_t *)(db + y * stride))[xx]) &
+			    0xffffff)
+				diff++;
+	return diff;
+}
+
+static void need_x(void)
+{
+	if (x.skip) {
+		printf("# %s\n", x.skip);
+		skip();
+	}
+}
+
+static uid_t status_id(pid_t pid, const char *key)
+{
+	char path[64], line[256];
+	unsigned long a = (unsigned long)-1, b, c, d;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, strlen(key)) == 0 &&
+		    sscanf(line + strlen(key), "%lu %lu %lu %lu", &a, &b, &c,
+			   &d) == 4) {
+			/* real, effective, saved, fs: all the same or -1 */
+			if (a != b || a != c || a != d)
+				a = (unsigned long)-1;
+			break;
+		}
+	}
+	fclose(f);
+	return (uid_t)a;
+}
+
+/*
+ * The window appears with the graph drawn; '+' zooms (the picture
+ * changes); 'q' closes it and graphns exits 0. With SUDO_UID set (as root),
+ * the window belongs to a process of that user.
+ */
+static void viewer(const char *sudo_uid, const char *shot)
+{
+	const char *more[] = {sudo_uid, sudo_uid ? "SUDO_GID=65534" : NULL,
+			      NULL};
+	char *argv[] = {(char *)graphns, NULL};
+	char **env = x_env(sudo_uid ? more : NULL);
+	cairo_surface_t *s1, *s2;
+	size_t other, colors, diff;
+	char *win, *wpid, *title, name[64];
+	int errp[2], r;
+	pid_t pid;
+
+	need_x();
+	assert_int_equal(pipe2(errp, O_CLOEXEC), 0);
+	pid = spawn(argv, env, -1, -1, errp[1]);
+	close(errp[1]);
+	free(env);
+	win = wait_window(15000);
+	if (!win) {
+		char buf[4096] = "";
+		ssize_t n;
+
+		kill(pid, SIGTERM);
+		wait_for(pid, 5000);
+		n = read(errp[0], buf, sizeof(buf) - 1);
+		(void)n;
+		fail_msg("no graphns window appeared; stderr: %s", buf);
+	}
+	title = xdo("getwindowname", win, NULL, NULL);
+	assert_non_null(title);
+	printf("# window title: %s\n", title);
+	assert_non_null(strstr(title, "user and"));
+	free(title);
+
+	wpid = xdo("getwindowpid", win, NULL, NULL);
+	assert_non_null(wpid);
+	if (sudo_uid) {
+		pid_t vp = (pid_t)atoi(wpid);
+
+		assert_true(vp != pid);
+		assert_int_equal(status_id(vp, "Uid:"), 65534);
+		assert_int_equal(status_id(vp, "Gid:"), 65534);
+		/* and the root parent waits for it */
+		assert_int_equal(status_id(pid, "Uid:"), 0);
+	} else {
+		assert_int_equal(atoi(wpid), pid);
+	}
+	free(wpid);
+
+	usleep(700000);
+	snprintf(name, sizeof(name), "%s-1.png", shot);
+	s1 = screenshot(name);
+	picture_stats(s1, &other, &colors);
+	printf("# %zu pixels not background, %zu colours\n", other, colors);
+	assert_true(other > 10000);
+	assert_true(colors >= 4);
+
+	free(xdo("windowfocus", "--sync", win, NULL));
+	free(xdo("key", "plus", NULL, NULL));
+	usleep(700000);
+	snprintf(name, sizeof(name), "%s-2.png", shot);
+	s2 = screenshot(name);
+	diff = picture_diff(s1, s2);
+	printf("# '+' changed %zu pixels\n", diff);
+	assert_true(diff > 1000);
+	cairo_surface_destroy(s1);
+	cairo_surface_destroy(s2);
+
+	free(xdo("windowfocus", "--sync", win, NULL));
+	free(xdo("key", "q", NULL, NULL));
+	r = wait_for(pid, 10000);
+	if (r != 0) {
+		char buf[4096] = "";
+		ssize_t n = read(errp[0], buf, sizeof(buf) - 1);
+
+		(void)n;
+		fail_msg("graphns exited %d after 'q'; stderr: %s", r, buf);
+	}
+	close(errp[0]);
+	free(win);
+}
+
+static void test_viewer(void **state)
+{
+	viewer(NULL, "viewer");
+}
+
+static void test_viewer_sudo(void **state)
+{
+	if (geteuid() != 0) {
+		printf("# not root: nothing to drop\n");
+		skip();
+	}
+	viewer("SUDO_UID=65534", "viewer-sudo");
+}
+
+static int group_setup(void **state)
+{
+	if (!mkdtemp(tmpdir))
+		return -1;
+	zoo_start(state);
+	xvfb_start(state);
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	char *argv[] = {"/bin/rm", "-rf", tmpdir, NULL};
+	struct output o;
+
+	xvfb_stop(state);
+	zoo_stop(state);
+	if (getenv("NSREL_KEEP_SHOTS"))
+		printf("# screenshots kept in %s\n", tmpdir);
+	else
+		run(argv, NULL, &o), output_free(&o);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_no_display),
+		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_model_graph),
+		cmocka_unit_test(test_zoo_cases),
+		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_details),
+		cmocka_unit_test(test_viewer),
+		cmocka_unit_test(test_viewer_sudo),
+	};
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s GRAPHNS [ZOO]\n", argv[0]);
+		return 2;
+	}
+	graphns = argv[1];
+	zoo_path = argc > 2 ? argv[2] : NULL;
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
