@@ -212,6 +212,39 @@ static bool have_program(const char *name, char *path, size_t n)
 	return false;
 }
 
+/*
+ * Under the sanitizer build, graphns and this test load Graphviz, fontconfig
+ * and librsvg, whose caches live until exit; tests/graphns/lsan.supp names
+ * them. Children get it through LSAN_OPTIONS, this process through the
+ * hook LeakSanitizer asks at start.
+ */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libgvc.so\n"
+	       "leak:libgvplugin_\n"
+	       "leak:libcgraph.so\n"
+	       "leak:libfontconfig.so\n"
+	       "leak:libpango\n"
+	       "leak:libcairo.so\n"
+	       "leak:librsvg-2.so\n"
+	       "leak:libgio-2.0.so\n"
+	       "leak:libgobject-2.0.so\n";
+}
+
+static void lsan_for_children(void)
+{
+	const char *src = getenv("NSREL_SOURCE_ROOT");
+	const char *old = getenv("LSAN_OPTIONS");
+	char opts[4096];
+
+	if (!src)
+		return;
+	snprintf(opts, sizeof(opts), "%s%ssuppressions=%s/tests/graphns/lsan.supp",
+		 old ? old : "", old && *old ? ":" : "", src);
+	setenv("LSAN_OPTIONS", opts, 1);
+}
+
 /* ---- The zoo ------------------------------------------------------------- */
 
 static int zoo_start(void **state)
@@ -824,6 +857,7 @@ static struct {
 	pid_t pid;
 	char display[16];
 	char xdotool[64], import[64];
+	char log[4200];
 	const char *skip;
 } x = {.pid = -1};
 
@@ -847,6 +881,7 @@ static int xvfb_start(void **state)
 	}
 	if (pipe(p) < 0)
 		return -1;
+	snprintf(x.log, sizeof(x.log), "%s/xvfb.log", tmpdir);
 	snprintf(fdarg, sizeof(fdarg), "%d", p[1]);
 	{
 		char *argv[] = {xvfb, "-displayfd", fdarg, "-screen", "0",
@@ -855,10 +890,12 @@ static int xvfb_start(void **state)
 
 		if (pid == 0) {
 			int devnull = open("/dev/null", O_RDWR);
+			int log = open(x.log, O_WRONLY | O_CREAT | O_TRUNC,
+				       0600);
 
 			dup2(devnull, 0);
 			dup2(devnull, 1);
-			dup2(devnull, 2);
+			dup2(log >= 0 ? log : devnull, 2);
 			close(p[0]);
 			execv(xvfb, argv);
 			_exit(127);
@@ -866,9 +903,16 @@ static int xvfb_start(void **state)
 		x.pid = pid;
 	}
 	close(p[1]);
-	n = read(p[0], buf, sizeof(buf) - 1);
+	/* Xvfb writes the number and the newline apart, and dies if the
+	 * pipe is gone in between. */
+	for (size_t len = 0; !strchr(buf, '\n') && len < sizeof(buf) - 1;
+	     len += (size_t)n) {
+		n = read(p[0], buf + len, sizeof(buf) - 1 - len);
+		if (n <= 0)
+			break;
+	}
 	close(p[0]);
-	if (n <= 0) {
+	if (!strchr(buf, '\n')) {
 		x.skip = "Xvfb did not start";
 		return 0;
 	}
@@ -1014,6 +1058,18 @@ static size_t picture_diff(cairo_surface_t *a, cairo_surface_t *b)
 	return diff;
 }
 
+static void print_file(const char *what, const char *path)
+{
+	char line[512];
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		printf("# %s: %s", what, line);
+	fclose(f);
+}
+
 static void need_x(void)
 {
 	if (x.skip) {
@@ -1076,6 +1132,7 @@ static void viewer(const char *sudo_uid, const char *shot)
 		wait_for(pid, 5000);
 		n = read(errp[0], buf, sizeof(buf) - 1);
 		(void)n;
+		print_file("Xvfb", x.log);
 		fail_msg("no graphns window appeared; stderr: %s", buf);
 	}
 	title = xdo("getwindowname", win, NULL, NULL);
@@ -1189,6 +1246,7 @@ int main(int argc, char **argv)
 	}
 	graphns = argv[1];
 	zoo_path = argc > 2 ? argv[2] : NULL;
+	lsan_for_children();
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
