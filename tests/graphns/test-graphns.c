@@ -934,12 +934,13 @@ static int xvfb_stop(void **state)
 static char **x_env(const char *const *more)
 {
 	static char display[32];
-	const char *set[8] = {display, "GTK_A11Y=none", "NO_AT_BRIDGE=1"};
+	const char *set[10] = {display, "GTK_A11Y=none", "NO_AT_BRIDGE=1",
+			       "GSETTINGS_BACKEND=memory"};
 	const char *const unset[] = {"WAYLAND_DISPLAY", "ASAN_OPTIONS",
 				     NULL};
 	char *asan = getenv("ASAN_OPTIONS");
 	static char asan_opts[512];
-	size_t k = 3;
+	size_t k = 4;
 
 	snprintf(display, sizeof(display), "DISPLAY=%s", x.display);
 	/* GTK, fontconfig and Mesa keep caches for the life of the process;
@@ -947,7 +948,7 @@ static char **x_env(const char *const *more)
 	snprintf(asan_opts, sizeof(asan_opts), "ASAN_OPTIONS=%s%sdetect_leaks=0",
 		 asan ? asan : "", asan && *asan ? ":" : "");
 	set[k++] = asan_opts;
-	for (size_t i = 0; more && more[i] && k < 7; i++)
+	for (size_t i = 0; more && more[i] && k < 9; i++)
 		set[k++] = more[i];
 	set[k] = NULL;
 	return make_env(unset, set);
@@ -1078,6 +1079,81 @@ static void need_x(void)
 	}
 }
 
+/* The wheel zooms and a drag moves: both change the picture. */
+static void mouse(const char *win, cairo_surface_t *before, const char *shot)
+{
+	cairo_surface_t *s;
+	char name[64];
+	size_t diff;
+
+	/* Without a window manager the window sits at the screen's top
+	 * left corner. */
+	free(xdo("mousemove", "400", "250", NULL));
+	free(xdo("click", "4", NULL, NULL));
+	usleep(500000);
+	snprintf(name, sizeof(name), "%s-wheel.png", shot);
+	s = screenshot(name);
+	diff = picture_diff(before, s);
+	printf("# the wheel changed %zu pixels\n", diff);
+	assert_true(diff > 1000);
+
+	free(xdo("mousedown", "1", NULL, NULL));
+	free(xdo("mousemove_relative", "--", "120", "80"));
+	free(xdo("mousemove_relative", "--", "120", "80"));
+	free(xdo("mouseup", "1", NULL, NULL));
+	usleep(500000);
+	snprintf(name, sizeof(name), "%s-drag.png", shot);
+	{
+		cairo_surface_t *d = screenshot(name);
+
+		diff = picture_diff(s, d);
+		printf("# the drag changed %zu pixels\n", diff);
+		assert_true(diff > 1000);
+		cairo_surface_destroy(d);
+	}
+	cairo_surface_destroy(s);
+}
+
+/* 's' opens a file dialog; the name typed there gets the SVG. */
+static void save(const char *win)
+{
+	char path[4200], *dialog = NULL;
+	GError *err = NULL;
+	RsvgHandle *h;
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/saved.svg", tmpdir);
+	free(xdo("windowfocus", "--sync", win, NULL));
+	free(xdo("key", "s", NULL, NULL));
+	for (int t = 0; t < 50 && !dialog; t++) {
+		dialog = xdo("search", "--onlyvisible", "--name",
+			     "^Save the graph as SVG");
+		if (dialog && !*dialog) {
+			free(dialog);
+			dialog = NULL;
+		}
+		if (!dialog)
+			usleep(200000);
+	}
+	if (!dialog)
+		fail_msg("'s' opened no save dialog");
+	free(xdo("windowfocus", "--sync", dialog, NULL));
+	free(xdo("key", "ctrl+a", NULL, NULL));
+	free(xdo("type", "--delay", "10", path));
+	free(xdo("key", "Return", NULL, NULL));
+	for (int t = 0; t < 50 && stat(path, &st) < 0; t++)
+		usleep(200000);
+	free(dialog);
+	assert_int_equal(stat(path, &st), 0);
+	usleep(300000);
+	h = rsvg_handle_new_from_file(path, &err);
+	if (!h)
+		fail_msg("the saved SVG does not parse: %s", err->message);
+	g_object_unref(h);
+	printf("# saved %lld bytes of SVG through the dialog\n",
+	       (long long)st.st_size);
+}
+
 static uid_t status_id(pid_t pid, const char *key)
 {
 	char path[64], line[256];
@@ -1173,7 +1249,11 @@ static void viewer(const char *sudo_uid, const char *shot)
 	printf("# '+' changed %zu pixels\n", diff);
 	assert_true(diff > 1000);
 	cairo_surface_destroy(s1);
-	cairo_surface_destroy(s2);
+
+	if (!sudo_uid) {
+		mouse(win, s2, shot);
+		save(win);
+	}
 
 	free(xdo("windowfocus", "--sync", win, NULL));
 	free(xdo("key", "q", NULL, NULL));
@@ -1186,6 +1266,7 @@ static void viewer(const char *sudo_uid, const char *shot)
 		fail_msg("graphns exited %d after 'q'; stderr: %s", r, buf);
 	}
 	close(errp[0]);
+	cairo_surface_destroy(s2);
 	free(win);
 }
 

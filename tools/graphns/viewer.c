@@ -364,6 +364,10 @@ int viewer_run(const char *svg, size_t len, const char *title)
 	GError *err = NULL;
 	int ww, wh;
 
+	/* Named before GTK starts: the file chooser files what it saves
+	 * under the application's name. */
+	g_set_prgname("graphns");
+	g_set_application_name("graphns");
 	if (!gtk_init_check()) {
 		fprintf(stderr,
 			"graphns: cannot open the display; use -o FILE to "
