@@ -240,8 +240,9 @@ static void lsan_for_children(void)
 
 	if (!src)
 		return;
-	snprintf(opts, sizeof(opts), "%s%ssuppressions=%s/tests/graphns/lsan.supp",
-		 old ? old : "", old && *old ? ":" : "", src);
+	snprintf(opts, sizeof(opts),
+		 "%s%ssuppressions=%s/tests/graphns/lsan.supp", old ? old : "",
+		 old && *old ? ":" : "", src);
 	setenv("LSAN_OPTIONS", opts, 1);
 }
 
@@ -446,9 +447,8 @@ static void test_model_graph(void **state)
 		Agnode_t *n, *pn, *on;
 		Agedge_t *e;
 
-		if (!is_hier(ns) ||
-		    !nsrel_model_find(before, nsrel_ns_type(ns),
-				      nsrel_ns_ino(ns)))
+		if (!is_hier(ns) || !nsrel_model_find(before, nsrel_ns_type(ns),
+						      nsrel_ns_ino(ns)))
 			continue;
 		n = ns_node(user ? cu : cp, type_name(ns), nsrel_ns_ino(ns));
 		if (!n)
@@ -506,8 +506,9 @@ static void test_model_graph(void **state)
 					k ? after : before, t, (ino_t)ino);
 				const struct nsrel_ns *to =
 					!ns ? NULL
-					: is_owner_edge(e) ? nsrel_ns_owner(ns)
-							   : nsrel_ns_parent(ns);
+					: is_owner_edge(e)
+						? nsrel_ns_owner(ns)
+						: nsrel_ns_parent(ns);
 
 				ok = to && nsrel_ns_ino(to) == (ino_t)hino &&
 				     strcmp(type_name(to), ht) == 0;
@@ -703,8 +704,7 @@ static void test_details(void **state)
 
 /* ---- Files --------------------------------------------------------------- */
 
-static void write_as(const char *name, const char *format, char *path,
-		     size_t n)
+static void write_as(const char *name, const char *format, char *path, size_t n)
 {
 	char *argv[] = {(char *)graphns, "-o", path, NULL, NULL, NULL};
 	struct output o;
@@ -884,14 +884,15 @@ static int xvfb_start(void **state)
 	snprintf(x.log, sizeof(x.log), "%s/xvfb.log", tmpdir);
 	snprintf(fdarg, sizeof(fdarg), "%d", p[1]);
 	{
-		char *argv[] = {xvfb, "-displayfd", fdarg, "-screen", "0",
-				"1280x800x24", "-nolisten", "tcp", NULL};
+		char *argv[] = {xvfb,	     "-displayfd", fdarg,
+				"-screen",   "0",	   "1280x800x24",
+				"-nolisten", "tcp",	   NULL};
 		pid_t pid = fork();
 
 		if (pid == 0) {
 			int devnull = open("/dev/null", O_RDWR);
-			int log = open(x.log, O_WRONLY | O_CREAT | O_TRUNC,
-				       0600);
+			int log =
+				open(x.log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 
 			dup2(devnull, 0);
 			dup2(devnull, 1);
@@ -936,8 +937,7 @@ static char **x_env(const char *const *more)
 	static char display[32];
 	const char *set[10] = {display, "GTK_A11Y=none", "NO_AT_BRIDGE=1",
 			       "GSETTINGS_BACKEND=memory"};
-	const char *const unset[] = {"WAYLAND_DISPLAY", "ASAN_OPTIONS",
-				     NULL};
+	const char *const unset[] = {"WAYLAND_DISPLAY", "ASAN_OPTIONS", NULL};
 	char *asan = getenv("ASAN_OPTIONS");
 	static char asan_opts[512];
 	size_t k = 4;
@@ -945,8 +945,9 @@ static char **x_env(const char *const *more)
 	snprintf(display, sizeof(display), "DISPLAY=%s", x.display);
 	/* GTK, fontconfig and Mesa keep caches for the life of the process;
 	 * LeakSanitizer would call them leaks of ours. */
-	snprintf(asan_opts, sizeof(asan_opts), "ASAN_OPTIONS=%s%sdetect_leaks=0",
-		 asan ? asan : "", asan && *asan ? ":" : "");
+	snprintf(asan_opts, sizeof(asan_opts),
+		 "ASAN_OPTIONS=%s%sdetect_leaks=0", asan ? asan : "",
+		 asan && *asan ? ":" : "");
 	set[k++] = asan_opts;
 	for (size_t i = 0; more && more[i] && k < 9; i++)
 		set[k++] = more[i];
@@ -956,11 +957,10 @@ static char **x_env(const char *const *more)
 
 /* xdotool ARGS...: its first line of output (caller frees), NULL if it
  * failed. */
-static char *xdo(const char *a1, const char *a2, const char *a3,
-		 const char *a4)
+static char *xdo(const char *a1, const char *a2, const char *a3, const char *a4)
 {
-	char *argv[] = {x.xdotool, (char *)a1, (char *)a2, (char *)a3,
-			(char *)a4, NULL};
+	char *argv[] = {x.xdotool,  (char *)a1, (char *)a2,
+			(char *)a3, (char *)a4, NULL};
 	char **env = x_env(NULL);
 	struct output o;
 	char *line = NULL;
@@ -978,8 +978,8 @@ static char *xdo(const char *a1, const char *a2, const char *a3,
 static char *wait_window(int ms)
 {
 	for (int t = 0; t < ms; t += 200) {
-		char *w = xdo("search", "--onlyvisible", "--name",
-			      "^graphns: ");
+		char *w =
+			xdo("search", "--onlyvisible", "--name", "^graphns: ");
 
 		if (w && *w)
 			return w;
@@ -993,8 +993,8 @@ static char *wait_window(int ms)
 static cairo_surface_t *screenshot(const char *name)
 {
 	char path[4200];
-	char *argv[] = {x.import, "-display", x.display, "-window", "root",
-			path, NULL};
+	char *argv[] = {x.import, "-display", x.display, "-window",
+			"root",	  path,	      NULL};
 	struct output o;
 	cairo_surface_t *s;
 
@@ -1023,8 +1023,8 @@ static void picture_stats(cairo_surface_t *s, size_t *ret_other,
 	bg = *(uint32_t *)d & 0xffffff;
 	for (int y = 0; y < h; y++) {
 		for (int xx = 0; xx < w; xx++) {
-			uint32_t p = ((uint32_t *)(d + y * stride))[xx] &
-				     0xffffff;
+			uint32_t p =
+				((uint32_t *)(d + y * stride))[xx] & 0xffffff;
 			size_t k;
 
 			if (p != bg)

@@ -281,8 +281,9 @@ Agraph_t *graph_build(const struct nsrel_model *m,
 
 		if (type != CLONE_NEWUSER && type != CLONE_NEWPID)
 			continue;
-		node = add_ns_node(&bd, type == CLONE_NEWUSER ? bd.user : bd.pid,
-				   ns, "ellipse");
+		node = add_ns_node(&bd,
+				   type == CLONE_NEWUSER ? bd.user : bd.pid, ns,
+				   "ellipse");
 		if (!node)
 			break;
 		if (type == CLONE_NEWUSER)

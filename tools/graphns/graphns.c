@@ -104,8 +104,8 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-static int write_output(const char *path, const char *format,
-			const char *data, size_t len)
+static int write_output(const char *path, const char *format, const char *data,
+			size_t len)
 {
 	bool binary = strcmp(format, "png") == 0 || strcmp(format, "pdf") == 0;
 	int fd, r;
@@ -337,8 +337,7 @@ static char *make_title(const struct graph_stats *st, bool details)
 		     "graphns: %zu user and %zu PID namespace%s%s on %s "
 		     "(h: help)",
 		     st->userns, st->pidns, st->pidns == 1 ? "" : "s",
-		     details ? ", with owned namespaces" : "",
-		     esc) < 0)
+		     details ? ", with owned namespaces" : "", esc) < 0)
 		title = NULL;
 	free(esc);
 	return title;
@@ -383,8 +382,8 @@ int main(int argc, char **argv)
 			format = format_of(optarg);
 			if (!format)
 				tc_usage_error("unknown format '%s' (svg, png, "
-					    "pdf or dot)",
-					    optarg);
+					       "pdf or dot)",
+					       optarg);
 			break;
 		case 'h':
 			usage();
@@ -417,8 +416,8 @@ int main(int argc, char **argv)
 						  : format_of_file(output);
 		if (!format)
 			tc_usage_error("cannot tell the format of '%s'; use -T "
-				    "svg, png, pdf or dot",
-				    output);
+				       "svg, png, pdf or dot",
+				       output);
 	}
 	if (format && !output)
 		output = "-";
@@ -487,8 +486,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (drop)
-		r = view_as((uid_t)sudo_uid, (gid_t)sudo_gid, data, len,
-			    title);
+		r = view_as((uid_t)sudo_uid, (gid_t)sudo_gid, data, len, title);
 	else
 		r = viewer_run(data, len, title);
 	free(title);

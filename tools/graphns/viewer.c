@@ -55,8 +55,7 @@ static const char help_text[] =
 	"  a dashed outline: held without a process of its own;\n"
 	"  dotted and grey: hidden, known only as a parent or owner.";
 
-static void draw(GtkDrawingArea *area, cairo_t *cr, int w, int h,
-		 gpointer data)
+static void draw(GtkDrawingArea *area, cairo_t *cr, int w, int h, gpointer data)
 {
 	struct viewer *v = data;
 	RsvgRectangle vp;
@@ -115,8 +114,7 @@ static void drag_begin(GtkGestureDrag *g, double x, double y, gpointer data)
 	gtk_widget_set_cursor_from_name(v->area, "grabbing");
 }
 
-static void drag_update(GtkGestureDrag *g, double dx, double dy,
-			gpointer data)
+static void drag_update(GtkGestureDrag *g, double dx, double dy, gpointer data)
 {
 	struct viewer *v = data;
 
@@ -164,8 +162,7 @@ static gboolean scroll(GtkEventControllerScroll *c, double dx, double dy,
 	return TRUE;
 }
 
-static void save_response(GtkNativeDialog *dialog, int response,
-			  gpointer data)
+static void save_response(GtkNativeDialog *dialog, int response, gpointer data)
 {
 	struct viewer *v = data;
 	GError *err = NULL;
@@ -201,10 +198,9 @@ static void save(struct viewer *v)
 	GtkFileChooserNative *dialog;
 	GtkFileFilter *filter;
 
-	dialog = gtk_file_chooser_native_new("Save the graph as SVG",
-					     GTK_WINDOW(v->window),
-					     GTK_FILE_CHOOSER_ACTION_SAVE,
-					     "_Save", "_Cancel");
+	dialog = gtk_file_chooser_native_new(
+		"Save the graph as SVG", GTK_WINDOW(v->window),
+		GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
 	filter = gtk_file_filter_new();
 	gtk_file_filter_set_name(filter, "SVG images");
 	gtk_file_filter_add_pattern(filter, "*.svg");
@@ -217,8 +213,8 @@ static void save(struct viewer *v)
 	gtk_native_dialog_show(GTK_NATIVE_DIALOG(dialog));
 }
 
-static gboolean help_key(GtkEventControllerKey *c, guint keyval,
-			 guint keycode, GdkModifierType state, gpointer data)
+static gboolean help_key(GtkEventControllerKey *c, guint keyval, guint keycode,
+			 GdkModifierType state, gpointer data)
 {
 	struct viewer *v = data;
 
