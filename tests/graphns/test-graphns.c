@@ -427,7 +427,8 @@ static void test_model_graph(void **state)
 	Agraph_t *g, *cu, *cp, *roots;
 	size_t i, nodes = 0, checked = 0;
 
-	need_zoo();
+	/* The zoo adds to the graph; without it (as nobody) the view is
+	 * partial, and must still be the model's. */
 	before = scan();
 	g = dot_of(NULL);
 	after = scan();
@@ -1327,6 +1328,12 @@ int main(int argc, char **argv)
 	}
 	graphns = argv[1];
 	zoo_path = argc > 2 ? argv[2] : NULL;
+	if (access(graphns, X_OK) < 0) {
+		/* run-unpriv: a build directory nobody may not enter */
+		printf("1..0 # SKIP %s cannot be run by uid %d: %s\n",
+		       graphns, (int)getuid(), strerror(errno));
+		return 0;
+	}
 	lsan_for_children();
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
