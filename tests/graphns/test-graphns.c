@@ -1330,8 +1330,8 @@ int main(int argc, char **argv)
 	zoo_path = argc > 2 ? argv[2] : NULL;
 	if (access(graphns, X_OK) < 0) {
 		/* run-unpriv: a build directory nobody may not enter */
-		printf("1..0 # SKIP %s cannot be run by uid %d: %s\n",
-		       graphns, (int)getuid(), strerror(errno));
+		printf("1..0 # SKIP %s cannot be run by uid %d: %s\n", graphns,
+		       (int)getuid(), strerror(errno));
 		return 0;
 	}
 	lsan_for_children();
