@@ -96,7 +96,7 @@ _public_ int nsrel_get_owner_uid(int nsfd, uid_t *ret_uid)
 		return -EINVAL;
 	if (nsfd < 0)
 		return -EBADF;
-	uid_t uid;
+	uid_t uid = (uid_t)-1; /* valgrind does not know this ioctl */
 	if (ioctl(nsfd, NS_GET_OWNER_UID, &uid) < 0)
 		return -errno;
 	*ret_uid = uid;

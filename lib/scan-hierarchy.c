@@ -54,12 +54,14 @@ int scan_learn(struct scan *s, int fd, uint32_t idx)
 		return 0;
 	m->ns[idx].learned = true;
 
-	__u64 id;
+	__u64 id = 0;
 	if (ioctl(fd, NSREL_NS_GET_ID, &id) == 0)
 		m->ns[idx].nsid = id;
 	int type = m->ns[idx].type;
 	if (type == CLONE_NEWUSER) {
-		uid_t uid;
+		/* Set, so that valgrind, which does not know this
+		 * ioctl, sees it written. */
+		uid_t uid = (uid_t)-1;
 		if (ioctl(fd, NS_GET_OWNER_UID, &uid) == 0) {
 			m->ns[idx].owner_uid = uid;
 			m->ns[idx].has_owner_uid = true;
