@@ -5,8 +5,9 @@
  * namespace found is read in turn). On kernels with listmount(2) and
  * statmount(2) (6.8, with mnt_ns_id 6.11) a mount namespace is read by its
  * id: no setns, no fork. Older kernels read /proc/PID/mountinfo of a
- * process in it. A namespace seen on a mount only, in a mount namespace no
- * process is in, is opened by a short-lived child that setns()es there.
+ * process in it. Only where no process is in a mount namespace does a
+ * short-lived child setns() there: to open a namespace seen on a mount
+ * alone, or (older kernels) the namespace's mountinfo.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -232,18 +233,26 @@ static int read_listmount(struct scan *s, uint32_t mnt, struct smbuf *b)
 	}
 }
 
-/* The older way: the mountinfo of a process in that mount namespace. */
+/* The older way: the mountinfo of a process in that mount namespace, or,
+ * where none is, the mountinfo a short-lived child opens there (the open
+ * file keeps showing that namespace after the child is gone). */
 static int read_mountinfo(struct scan *s, uint32_t mnt)
 {
 	const struct nsrel_ns *mns = &s->m->ns[mnt];
 	char path[48];
-	if (mns->ino == s->self_mntns)
-		snprintf(path, sizeof(path), "thread-self/mountinfo");
-	else if (mns->any_pid)
-		snprintf(path, sizeof(path), "%d/mountinfo", mns->any_pid);
-	else
-		return 0; /* needs listmount(2); see the note in the README */
-	int fd = openat(s->proc_fd, path, O_RDONLY | O_CLOEXEC);
+	int fd;
+	if (mns->ino == s->self_mntns || mns->any_pid) {
+		if (mns->ino == s->self_mntns)
+			snprintf(path, sizeof(path), "thread-self/mountinfo");
+		else
+			snprintf(path, sizeof(path), "%d/mountinfo",
+				 mns->any_pid);
+		fd = openat(s->proc_fd, path, O_RDONLY | O_CLOEXEC);
+	} else {
+		int kept = scan_kept_fd(s, mnt);
+		fd = kept < 0 ? -1
+			      : open_in_mntns(kept, "/proc/self/mountinfo");
+	}
 	if (fd < 0)
 		return 0;
 	FILE *f = fdopen(fd, "re");

@@ -21,6 +21,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,6 +33,7 @@
 
 static const char *zoo_path;
 static pid_t zoo_pid;
+static pid_t churn_pid;
 static int zoo_in = -1;
 static json_object *zoo;
 
@@ -84,6 +86,12 @@ static int zoo_start(void **state)
 static int zoo_stop(void **state)
 {
 	(void)state;
+	/* A failed assertion may have left the churn running. */
+	if (churn_pid > 0) {
+		kill(churn_pid, SIGKILL);
+		waitpid(churn_pid, NULL, 0);
+		churn_pid = 0;
+	}
 	if (zoo_in >= 0)
 		close(zoo_in);
 	zoo_in = -1;
@@ -93,6 +101,17 @@ static int zoo_stop(void **state)
 	json_object_put(zoo);
 	zoo = NULL;
 	return 0;
+}
+
+/* Sockets are found through pidfd_getfd(2); valgrind 3.19 does not know
+ * it (ENOSYS), so a socket-held namespace cannot be found under it. */
+static bool sockets_visible(void)
+{
+	int fd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
 }
 
 static bool need_zoo(void)
@@ -198,10 +217,15 @@ static void test_zoo_found(void **state)
 	json_object *arr;
 	assert_true(json_object_object_get_ex(zoo, "namespaces", &arr));
 	assert_true(json_object_array_length(arr) >= 15);
+	bool sockets = sockets_visible();
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
 		json_object *c = json_object_array_get_idx(arr, i);
 		const char *name = jstr(c, "name");
 		int type = nsrel_nstype_from_str(jstr(c, "type"));
+		if (!sockets && strcmp(jstr(c, "held"), "socket") == 0) {
+			printf("# %s not checked: no pidfd_open here\n", name);
+			continue;
+		}
 		assert_true(type > 0);
 		const struct nsrel_ns *ns =
 			nsrel_model_find(m, type, (ino_t)jint(c, "ino"));
@@ -476,7 +500,8 @@ static void test_nothing_left(void **state)
 		assert_int_equal(w, zoo_pid);
 }
 
-/* The older way to read mounts (mountinfo) finds our own bind mounts. */
+/* The older way to read mounts (mountinfo) finds the same bind mounts,
+ * also in a mount namespace that no process is in. */
 static void test_mountinfo_fallback(void **state)
 {
 	(void)state;
@@ -491,6 +516,10 @@ static void test_mountinfo_fallback(void **state)
 	assert_non_null(ns);
 	assert_non_null(find_held(m, ns, c));
 	assert_true(has_ns(m, zoo_ns("bindmnt")));
+	c = zoo_ns("inneruts");
+	ns = nsrel_model_find(m, CLONE_NEWUTS, (ino_t)jint(c, "ino"));
+	assert_non_null(ns);
+	assert_non_null(find_held(m, ns, c));
 	nsrel_model_free(m);
 }
 
@@ -505,6 +534,10 @@ static void test_churn(void **state)
 	assert_true(churn >= 0);
 	if (churn == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* Never hold the test's output open. */
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		dup2(null, 1);
+		dup2(null, 2);
 		for (;;) {
 			pid_t c = fork();
 			if (c == 0) {
@@ -520,18 +553,22 @@ static void test_churn(void **state)
 			usleep(1000);
 		}
 	}
+	churn_pid = churn;
 	int fds = fixture_fd_count();
+	bool sockets = sockets_visible();
 	json_object *stable = zoo_ns("inneruts");
 	int rounds = getenv("NSREL_SLOW") ? 10 : getenv("NSREL_SANITIZED") ? 100 : 300;
 	for (int i = 0; i < rounds; i++) {
 		struct nsrel_model *m = scan(0, 0);
 		assert_true(has_ns(m, stable));
-		assert_true(has_ns(m, zoo_ns("socknet")));
+		if (sockets)
+			assert_true(has_ns(m, zoo_ns("socknet")));
 		assert_true(has_ns(m, zoo_ns("userchain1")));
 		nsrel_model_free(m);
 	}
 	kill(churn, SIGKILL);
 	waitpid(churn, NULL, 0);
+	churn_pid = 0;
 	assert_int_equal(fixture_fd_count(), fds);
 	printf("# %d scans under churn\n", rounds);
 }
