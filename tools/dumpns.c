@@ -140,23 +140,11 @@ int main(int argc, char **argv)
 		case OPT_NO_MOUNTS:
 			sources &= ~(unsigned)NSREL_SRC_MOUNTS;
 			break;
-		case 'h':
-			usage();
-			tc_close_stdout();
-			return 0;
-		case 'V':
-			tc_print_version();
-			tc_close_stdout();
-			return 0;
 		default:
-			tc_usage_error(NULL);
+			tc_common_opt(opt, usage);
 		}
 	}
-	if (optind < argc) {
-		char *e = tc_escape(argv[optind]);
-
-		tc_usage_error("unexpected argument \"%s\"", e);
-	}
+	tc_no_operands(argc, argv);
 
 	if (!types)
 		types = NSREL_ALL_TYPES;

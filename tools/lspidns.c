@@ -226,35 +226,16 @@ int main(int argc, char **argv)
 			color = TC_COLOR_ALWAYS;
 			break;
 		case 'C':
-			if (tc_parse_color(optarg, &color) < 0) {
-				char *e = tc_escape(optarg);
-
-				tc_usage_error(
-					"invalid --color argument \"%s\" "
-					"(auto, always or never)",
-					e);
-			}
+			color = tc_color_arg(optarg);
 			break;
 		case 'J':
 			json = true;
 			break;
-		case 'h':
-			usage();
-			tc_close_stdout();
-			return 0;
-		case 'V':
-			tc_print_version();
-			tc_close_stdout();
-			return 0;
 		default:
-			tc_usage_error(NULL);
+			tc_common_opt(opt, usage);
 		}
 	}
-	if (optind < argc) {
-		char *e = tc_escape(argv[optind]);
-
-		tc_usage_error("unexpected argument \"%s\"", e);
-	}
+	tc_no_operands(argc, argv);
 
 	c.st.color = !json && tc_color_enabled(color, STDOUT_FILENO);
 	/* User namespaces too: the owner and its uid are on every line. */

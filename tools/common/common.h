@@ -36,6 +36,13 @@ _Noreturn void tc_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 /* "PROG (nsrel) VERSION" on stdout. */
 void tc_print_version(void);
+/* The option cases every tool shares: -h prints usage(), -V the version
+ * (both exit 0); anything else is getopt's error (exit 2). */
+_Noreturn void tc_common_opt(int opt, void (*usage)(void));
+/* A usage error unless every argument was an option. */
+void tc_no_operands(int argc, char **argv);
+/* The argument of --color=WHEN, or a usage error. */
+enum tc_color_mode tc_color_arg(const char *arg);
 /* A namespace type name for -t; a usage error if it is none. */
 int tc_parse_type_arg(const char *arg);
 /* Flushes stdout and exits 1 if anything could not be written. */

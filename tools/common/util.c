@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -73,6 +74,44 @@ void tc_usage_error(const char *fmt, ...)
 void tc_print_version(void)
 {
 	printf("%s (nsrel) %s\n", prog, NSREL_VERSION);
+}
+
+void tc_common_opt(int opt, void (*usage)(void))
+{
+	if (opt == 'h') {
+		usage();
+		tc_close_stdout();
+		exit(0);
+	}
+	if (opt == 'V') {
+		tc_print_version();
+		tc_close_stdout();
+		exit(0);
+	}
+	tc_usage_error(NULL);
+}
+
+void tc_no_operands(int argc, char **argv)
+{
+	if (optind < argc) {
+		char *e = tc_escape(argv[optind]);
+
+		tc_usage_error("unexpected argument \"%s\"", e);
+	}
+}
+
+enum tc_color_mode tc_color_arg(const char *arg)
+{
+	enum tc_color_mode mode;
+
+	if (tc_parse_color(arg, &mode) < 0) {
+		char *e = tc_escape(arg);
+
+		tc_usage_error("invalid --color argument \"%s\" "
+			       "(auto, always or never)",
+			       e);
+	}
+	return mode;
 }
 
 int tc_parse_type_arg(const char *arg)

@@ -381,21 +381,16 @@ int main(int argc, char **argv)
 		case 'T':
 			format = format_of(optarg);
 			if (!format)
-				tc_usage_error("unknown format '%s' (svg, png, "
-					       "pdf or dot)",
-					       optarg);
+				tc_usage_error("unknown format \"%s\" (svg, "
+					       "png, pdf or dot)",
+					       tc_escape(optarg));
 			break;
-		case 'h':
-			usage();
-			return 0;
-		case 'V':
-			tc_print_version();
-			return 0;
 		case OPT_VIEWER_FD: {
 			unsigned long v;
 
 			if (parse_id(optarg, &v) < 0 || v > INT_MAX)
-				tc_usage_error("bad --viewer-fd '%s'", optarg);
+				tc_usage_error("bad --viewer-fd \"%s\"",
+					       tc_escape(optarg));
 			viewer_fd = (int)v;
 			break;
 		}
@@ -403,11 +398,10 @@ int main(int argc, char **argv)
 			title_arg = optarg;
 			break;
 		default:
-			tc_usage_error(NULL);
+			tc_common_opt(c, usage);
 		}
 	}
-	if (optind < argc)
-		tc_usage_error("unexpected argument '%s'", argv[optind]);
+	tc_no_operands(argc, argv);
 	if (viewer_fd >= 0)
 		return view_fd(viewer_fd, title_arg);
 
@@ -415,9 +409,9 @@ int main(int argc, char **argv)
 		format = strcmp(output, "-") == 0 ? NULL
 						  : format_of_file(output);
 		if (!format)
-			tc_usage_error("cannot tell the format of '%s'; use -T "
-				       "svg, png, pdf or dot",
-				       output);
+			tc_usage_error("cannot tell the format of \"%s\"; use "
+				       "-T svg, png, pdf or dot",
+				       tc_escape(output));
 	}
 	if (format && !output)
 		output = "-";
