@@ -159,7 +159,8 @@ enum nsrel_ref_kind {
 	NSREL_REF_TASK,         /* /proc/PID/task/TID/ns/TYPE */
 	NSREL_REF_FOR_CHILDREN, /* pid_for_children, time_for_children */
 	NSREL_REF_FD,           /* an open fd of a process */
-	NSREL_REF_SOCKET,       /* a socket of a process (net only) */
+	NSREL_REF_SOCKET,       /* a socket of a process in a net namespace
+				 * other than the process's own */
 	NSREL_REF_BINDMOUNT,    /* an nsfs bind mount */
 	NSREL_REF_HIDDEN,       /* none: found only as a parent or owner */
 };
