@@ -72,14 +72,10 @@ static int socket_netns(struct scan *s, int pidfd, int fd, uint32_t *ret)
 int scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 		uint32_t own_net)
 {
-	int ffd = openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (ffd < 0)
+	DIR *d = opendir_at(piddir, "fd");
+	if (!d)
 		return 0;
-	DIR *d = fdopendir(ffd);
-	if (!d) {
-		close(ffd);
-		return 0;
-	}
+	int ffd = dirfd(d);
 	_cleanup_close_ int pidfd = -1;
 	bool pidfd_failed = false;
 	int r = 0;

@@ -62,14 +62,10 @@ static bool is_pid(const char *s, pid_t *ret)
 static int scan_tasks(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 		      const uint32_t own[NSREL_NSTYPE_COUNT], unsigned types)
 {
-	int tfd = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (tfd < 0)
+	DIR *d = opendir_at(piddir, "task");
+	if (!d)
 		return 0;
-	DIR *d = fdopendir(tfd);
-	if (!d) {
-		close(tfd);
-		return 0;
-	}
+	int tfd = dirfd(d);
 	int r = 0;
 	struct dirent *de;
 	while (r >= 0 && (de = readdir(d))) {
@@ -229,8 +225,11 @@ static int scan_proc(struct scan *s, const char *name, pid_t pid,
 		r = scan_for_children(s, piddir, proc, own);
 		if (r < 0)
 			return r;
-	} else if (own[0] != NONE && !s->m->ns[own[0]].any_pid) {
-		s->m->ns[own[0]].any_pid = pid; /* for reading its mounts */
+	} else {
+		/* Not reported, but its mounts are read through it. */
+		uint32_t mnt = own[nsrel_nstype_index(CLONE_NEWNS)];
+		if (mnt != NONE && !s->m->ns[mnt].any_pid)
+			s->m->ns[mnt].any_pid = pid;
 	}
 	if ((s->sources & NSREL_SRC_TASKS) && ps.num_threads > 1) {
 		r = scan_tasks(s, piddir, pid, proc, own, types);
@@ -258,14 +257,9 @@ int scan_procs(struct scan *s)
 		return 0;
 
 	/* A fresh open: a dup would share the directory offset. */
-	int dfd = openat(s->proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
+	DIR *d = opendir_at(s->proc_fd, ".");
+	if (!d)
 		return -errno;
-	DIR *d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return -ENOMEM;
-	}
 	int r = 0;
 	struct dirent *de;
 	while (r >= 0 && (de = readdir(d))) {

@@ -3,7 +3,9 @@
 #ifndef NSREL_UTIL_H
 #define NSREL_UTIL_H
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -41,6 +43,19 @@ static inline void *take_ptr(void *pp)
 	void *r = *p;
 	*p = NULL;
 	return r;
+}
+
+/* A directory stream for dirfd/path, O_CLOEXEC; NULL with errno set. Its
+ * fd, dirfd(d), serves the *at() calls on the entries. */
+static inline DIR *opendir_at(int dirfd, const char *path)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	DIR *d = fdopendir(fd);
+	if (!d)
+		closep(&fd);
+	return d;
 }
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
