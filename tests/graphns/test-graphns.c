@@ -33,6 +33,7 @@
 #include <librsvg/rsvg.h>
 
 #include "nsrel.h"
+#include "zoorun.h"
 
 #define HOSTILE_ARGV0 "\x1b[31mevil\n\"quoted\" \\ name"
 /* HOSTILE_ARGV0 as lsuserns escapes it, each backslash then doubled for
@@ -43,12 +44,8 @@ static const char *graphns;
 static const char *zoo_path;
 static char tmpdir[] = "/tmp/test-graphns.XXXXXX";
 
-static struct {
-	pid_t pid;
-	int in;
-	json_object *m;
-	const char *skip;
-} zoo = {.pid = -1, .in = -1};
+static struct zoo_run zoo = ZOO_RUN_INIT;
+static const char *zoo_skip;
 
 /* ---- Running programs ---------------------------------------------------- */
 
@@ -250,65 +247,38 @@ static void lsan_for_children(void)
 
 static int zoo_start(void **state)
 {
-	char line[1 << 16];
-	int in[2], out[2];
-	size_t len = 0;
-	FILE *f;
+	static char why[256];
 
 	if (!zoo_path || !*zoo_path) {
-		zoo.skip = "the zoo (tests/zoo/nsrel-zoo) is not built";
+		zoo_skip = "the zoo (tests/zoo/nsrel-zoo) is not built";
 		return 0;
 	}
 	if (geteuid() != 0) {
-		zoo.skip = "not root: the zoo needs root";
+		zoo_skip = "not root: the zoo needs root";
 		return 0;
 	}
-	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0)
-		return -1;
-	{
-		char *argv[] = {(char *)zoo_path, NULL};
-
-		zoo.pid = spawn(argv, NULL, in[0], out[1], 2);
-	}
-	close(in[0]);
-	close(out[1]);
-	zoo.in = in[1];
-	f = fdopen(out[0], "r");
-	if (!f || !fgets(line, sizeof(line), f)) {
-		zoo.skip = "the zoo printed no manifest";
-		if (f)
-			fclose(f);
+	switch (zoo_run_start(&zoo, zoo_path, why, sizeof(why))) {
+	case 0:
 		return 0;
-	}
-	fclose(f);
-	len = strlen(line);
-	if (strncmp(line, "# SKIP", 6) == 0 || len == 0) {
-		zoo.skip = "the zoo cannot run here";
+	case 77:
+		zoo_skip = why;
 		return 0;
-	}
-	zoo.m = json_tokener_parse(line);
-	if (!zoo.m) {
-		fprintf(stderr, "# the zoo's manifest is no JSON: %s", line);
+	default:
+		fprintf(stderr, "# starting the zoo: %s\n", why);
 		return -1;
 	}
-	return 0;
 }
 
 static int zoo_stop(void **state)
 {
-	if (zoo.in >= 0)
-		close(zoo.in);
-	if (zoo.pid > 0 && wait_for(zoo.pid, 20000) < 0)
-		fprintf(stderr, "# the zoo did not stop; killed\n");
-	if (zoo.m)
-		json_object_put(zoo.m);
+	zoo_run_stop(&zoo);
 	return 0;
 }
 
 static void need_zoo(void)
 {
-	if (zoo.skip || !zoo.m) {
-		printf("# %s\n", zoo.skip ? zoo.skip : "no zoo");
+	if (zoo_skip || !zoo.m) {
+		printf("# %s\n", zoo_skip ? zoo_skip : "no zoo");
 		skip();
 	}
 }

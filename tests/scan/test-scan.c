@@ -30,12 +30,11 @@
 
 #include "fixture.h"
 #include "nsrel.h"
+#include "zoorun.h"
 
 static const char *zoo_path;
-static pid_t zoo_pid;
+static struct zoo_run zoo = ZOO_RUN_INIT;
 static pid_t churn_pid;
-static int zoo_in = -1;
-static json_object *zoo;
 
 static void skip_because(const char *fmt, ...)
 {
@@ -54,33 +53,11 @@ static int zoo_start(void **state)
 	(void)state;
 	if (!zoo_path || geteuid() != 0)
 		return 0;
-	int in[2], out[2];
-	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0)
-		return -1;
-	zoo_pid = fork();
-	if (zoo_pid < 0)
-		return -1;
-	if (zoo_pid == 0) {
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		execl(zoo_path, zoo_path, (char *)NULL);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	zoo_in = in[1];
-	FILE *f = fdopen(out[0], "r");
-	char *line = NULL;
-	size_t cap = 0;
-	if (getline(&line, &cap, f) > 0)
-		zoo = json_tokener_parse(line);
-	free(line);
-	fclose(f);
-	if (!zoo) {
-		fprintf(stderr, "# the zoo did not start\n");
-		return -1;
-	}
-	return 0;
+	char why[256];
+	int r = zoo_run_start(&zoo, zoo_path, why, sizeof(why));
+	if (r != 0)
+		fprintf(stderr, "# the zoo did not start: %s\n", why);
+	return r == 0 ? 0 : -1;
 }
 
 static int zoo_stop(void **state)
@@ -92,14 +69,7 @@ static int zoo_stop(void **state)
 		waitpid(churn_pid, NULL, 0);
 		churn_pid = 0;
 	}
-	if (zoo_in >= 0)
-		close(zoo_in);
-	zoo_in = -1;
-	if (zoo_pid > 0)
-		waitpid(zoo_pid, NULL, 0);
-	zoo_pid = 0;
-	json_object_put(zoo);
-	zoo = NULL;
+	zoo_run_stop(&zoo);
 	return 0;
 }
 
@@ -146,7 +116,7 @@ static const char *jstr(json_object *o, const char *key)
 static json_object *zoo_ns(const char *name)
 {
 	json_object *arr;
-	assert_true(json_object_object_get_ex(zoo, "namespaces", &arr));
+	assert_true(json_object_object_get_ex(zoo.m, "namespaces", &arr));
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
 		json_object *o = json_object_array_get_idx(arr, i);
 		if (strcmp(jstr(o, "name"), name) == 0)
@@ -215,7 +185,7 @@ static void test_zoo_found(void **state)
 		return;
 	struct nsrel_model *m = scan(0, 0);
 	json_object *arr;
-	assert_true(json_object_object_get_ex(zoo, "namespaces", &arr));
+	assert_true(json_object_object_get_ex(zoo.m, "namespaces", &arr));
 	assert_true(json_object_array_length(arr) >= 15);
 	bool sockets = sockets_visible();
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
@@ -288,7 +258,7 @@ static void test_zoo_processes(void **state)
 		return;
 	struct nsrel_model *m = scan(0, 0);
 	json_object *arr;
-	assert_true(json_object_object_get_ex(zoo, "processes", &arr));
+	assert_true(json_object_object_get_ex(zoo.m, "processes", &arr));
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
 		json_object *c = json_object_array_get_idx(arr, i);
 		const struct nsrel_proc *p =
@@ -497,7 +467,7 @@ static void test_nothing_left(void **state)
 	/* only the zoo may be our child */
 	pid_t w;
 	while ((w = waitpid(-1, NULL, WNOHANG)) > 0)
-		assert_int_equal(w, zoo_pid);
+		assert_int_equal(w, zoo.pid);
 }
 
 /* The older way to read mounts (mountinfo) finds the same bind mounts,

@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -30,6 +29,7 @@
 #include <linux/sockios.h>
 
 #include "nsrel.h"
+#include "zoorun.h"
 
 #ifndef SIOCGSKNS
 #define SIOCGSKNS 0x894C
@@ -67,137 +67,9 @@ static const struct {
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
-struct zoo_run {
-	pid_t pid;
-	int in;		/* its stdin */
-	json_object *m; /* the manifest */
-	char dir[128];
-};
-
 static const char *zoo_path;
-static struct zoo_run zoo = {.pid = -1, .in = -1};
+static struct zoo_run zoo = ZOO_RUN_INIT;
 static const char *skip_reason;
-
-/* Start the zoo and read its manifest. 0, 77 (skip: reason in *why),
- * or -1 (failure, reason in *why). */
-static int zoo_start(struct zoo_run *z, const char **why)
-{
-	static char msg[256];
-	int in[2], out[2];
-	*why = msg;
-	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0) {
-		snprintf(msg, sizeof(msg), "pipe: %s", strerror(errno));
-		return -1;
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		snprintf(msg, sizeof(msg), "fork: %s", strerror(errno));
-		return -1;
-	}
-	if (pid == 0) {
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		execl(zoo_path, zoo_path, (char *)NULL);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	z->pid = pid;
-	z->in = in[1];
-
-	/* One line; no more than a minute. */
-	size_t len = 0, cap = 65536;
-	char *buf = malloc(cap);
-	assert_non_null(buf);
-	struct timespec t0, t;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		long ms = (t.tv_sec - t0.tv_sec) * 1000 +
-			  (t.tv_nsec - t0.tv_nsec) / 1000000;
-		struct pollfd p = {.fd = out[0], .events = POLLIN};
-		if (ms > 60000 || poll(&p, 1, (int)(60000 - ms)) == 0) {
-			snprintf(msg, sizeof(msg), "no manifest in 60 s");
-			break;
-		}
-		if (len + 1 == cap) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			assert_non_null(buf);
-		}
-		ssize_t n = read(out[0], buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(msg, sizeof(msg),
-				 "the zoo exited without a manifest");
-			break;
-		}
-		len += (size_t)n;
-		if (memchr(buf, '\n', len))
-			break;
-	}
-	buf[len] = '\0';
-	close(out[0]);
-	int rc = -1;
-	if (strncmp(buf, "# SKIP", 6) == 0) {
-		snprintf(msg, sizeof(msg), "%s", buf + 2);
-		msg[strcspn(msg, "\n")] = '\0';
-		rc = 77;
-	} else if (memchr(buf, '\n', len)) {
-		z->m = json_tokener_parse(buf);
-		if (z->m) {
-			rc = 0;
-		} else {
-			snprintf(msg, sizeof(msg), "manifest is no JSON");
-		}
-	}
-	free(buf);
-	if (rc == 0) {
-		json_object *d;
-		if (json_object_object_get_ex(z->m, "dir", &d))
-			snprintf(z->dir, sizeof(z->dir), "%s",
-				 json_object_get_string(d));
-	} else {
-		close(z->in);
-		z->in = -1;
-		kill(z->pid, SIGTERM);
-		waitpid(z->pid, NULL, 0);
-		z->pid = -1;
-	}
-	return rc;
-}
-
-/* Wait for the zoo to exit, at most 60 s; its exit status or -1. */
-static int zoo_wait(struct zoo_run *z)
-{
-	int status;
-	for (int i = 0; i < 6000; i++) {
-		pid_t r = waitpid(z->pid, &status, WNOHANG);
-		if (r == z->pid) {
-			z->pid = -1;
-			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-		}
-		usleep(10000);
-	}
-	kill(z->pid, SIGKILL);
-	waitpid(z->pid, NULL, 0);
-	z->pid = -1;
-	return -1;
-}
-
-static void zoo_kill(struct zoo_run *z)
-{
-	if (z->in >= 0)
-		close(z->in);
-	z->in = -1;
-	if (z->pid > 0) {
-		kill(z->pid, SIGTERM);
-		zoo_wait(z);
-	}
-	json_object_put(z->m);
-	z->m = NULL;
-}
 
 static json_object *get(json_object *o, const char *key)
 {
@@ -278,8 +150,8 @@ static int group_setup(void **state)
 		skip_reason = "not root: the zoo needs root";
 		return 0;
 	}
-	const char *why;
-	int r = zoo_start(&zoo, &why);
+	static char why[256];
+	int r = zoo_run_start(&zoo, zoo_path, why, sizeof(why));
 	if (r == 77) {
 		skip_reason = why;
 		return 0;
@@ -294,7 +166,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
-	zoo_kill(&zoo);
+	zoo_run_stop(&zoo);
 	return 0;
 }
 
@@ -641,7 +513,7 @@ static void test_stop_on_eof(void **state)
 	assert_true(mounts_under(dir, false) >= 3);
 	close(zoo.in);
 	zoo.in = -1;
-	assert_int_equal(zoo_wait(&zoo), 0);
+	assert_int_equal(zoo_run_wait(&zoo), 0);
 	check_gone(zoo.m, dir);
 }
 
@@ -649,15 +521,15 @@ static void test_stop_on_sigterm(void **state)
 {
 	(void)state;
 	SKIP_IF_NEEDED();
-	struct zoo_run z = {.pid = -1, .in = -1};
-	const char *why;
-	if (zoo_start(&z, &why) != 0)
+	struct zoo_run z = ZOO_RUN_INIT;
+	char why[256];
+	if (zoo_run_start(&z, zoo_path, why, sizeof(why)) != 0)
 		fail_msg("second zoo: %s", why);
 	assert_true(mounts_under(z.dir, false) >= 3);
 	assert_int_equal(kill(z.pid, SIGTERM), 0);
-	assert_int_equal(zoo_wait(&z), 0);
+	assert_int_equal(zoo_run_wait(&z), 0);
 	check_gone(z.m, z.dir);
-	zoo_kill(&z);
+	zoo_run_stop(&z);
 }
 
 int main(int argc, char **argv)
