@@ -7,8 +7,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 
 #include "scan.h"
 #include "procfs.h"
@@ -101,8 +104,12 @@ int scan_ns_from_link(struct scan *s, const char *link, size_t len, int dirfd,
 	*ret_idx = idx;
 	if (s->m->ns[idx].learned)
 		return 1;
+	/* An ns link is always a namespace; an fd link is whatever the
+	 * process has put there since we read it. */
 	_cleanup_close_ int fd =
-		openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		in_proc ? openat(dirfd, path, O_RDONLY | O_CLOEXEC)
+			: scan_reopen_ns(s, openat(dirfd, path,
+						   O_PATH | O_CLOEXEC));
 	struct stat st;
 	/* The holder may have moved on between readlink and open: learn
 	 * only from the namespace the link named. */
@@ -114,6 +121,21 @@ int scan_ns_from_link(struct scan *s, const char *link, size_t len, int dirfd,
 	if (type == CLONE_NEWNS && !in_proc && (s->sources & NSREL_SRC_MOUNTS))
 		return scan_keep_fd(s, idx, fd) < 0 ? -ENOMEM : 1;
 	return 1;
+}
+
+int scan_reopen_ns(const struct scan *s, int pathfd)
+{
+	if (pathfd < 0)
+		return -1;
+	struct statfs sfs;
+	int fd = -1;
+	if (fstatfs(pathfd, &sfs) == 0 && sfs.f_type == NSFS_MAGIC) {
+		char path[32];
+		snprintf(path, sizeof(path), "thread-self/fd/%d", pathfd);
+		fd = openat(s->proc_fd, path, O_RDONLY | O_CLOEXEC);
+	}
+	close(pathfd);
+	return fd;
 }
 
 int scan_keep_fd(struct scan *s, uint32_t idx, int fd)

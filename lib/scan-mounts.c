@@ -55,10 +55,33 @@ static int recv_fd(int sock)
 	return fd;
 }
 
-/* In a child: setns into the mount namespace, open path there, send the
- * fd back. Only async-signal-safe calls after fork(): the caller may be
- * multithreaded. */
-static int open_in_mntns(int mntns_fd, const char *path)
+/* An O_PATH fd to path, absolute under dirfd as root (AT_FDCWD: our own
+ * root). The tree belongs to whoever owns that mount namespace: a mount
+ * point as the kernel names it has no symlink in it, so one there now was
+ * put there since and is not followed. */
+static int open_path_in(int dirfd, const char *path)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS |
+			   (dirfd == AT_FDCWD ? 0 : RESOLVE_IN_ROOT),
+	};
+	int fd = (int)syscall(__NR_openat2, dirfd, path, &how, sizeof(how));
+	if (fd >= 0 || errno != ENOSYS)
+		return fd;
+	/* Before 5.6: symlinks may lead elsewhere, but only to a namespace
+	 * with the mount's inode is anything learned (found_mount). */
+	if (dirfd != AT_FDCWD && path[0] == '/')
+		path++;
+	return openat(dirfd, path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* In a child: setns into the mount namespace and open there either path
+ * (O_PATH, for scan_reopen_ns) or, for NULL, the namespace's mountinfo
+ * through our own /proc (its /proc is not ours to trust); send the fd
+ * back. A fork, not a thread: setns(CLONE_NEWNS) refuses a process that
+ * is multithreaded. */
+static int open_in_mntns(const struct scan *s, int mntns_fd, const char *path)
 {
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -73,8 +96,9 @@ static int open_in_mntns(int mntns_fd, const char *path)
 		close(sv[0]);
 		if (setns(mntns_fd, CLONE_NEWNS) < 0 || chdir("/") < 0)
 			_exit(1);
-		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-					    O_NOCTTY);
+		int fd = path ? open_path_in(AT_FDCWD, path)
+			      : openat(s->proc_fd, "thread-self/mountinfo",
+				       O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			_exit(1);
 		char c = 0;
@@ -103,12 +127,13 @@ static int open_in_mntns(int mntns_fd, const char *path)
 	return fd;
 }
 
-/* An fd to the namespace mounted at path in mount namespace mnt. */
+/* An fd to the namespace mounted at path in mount namespace mnt, or -1
+ * if what is there (now) is no namespace. */
 static int open_mounted(struct scan *s, uint32_t mnt, const char *path)
 {
 	const struct nsrel_ns *mns = &s->m->ns[mnt];
 	if (mns->ino == s->self_mntns)
-		return open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+		return scan_reopen_ns(s, open_path_in(AT_FDCWD, path));
 	if (mns->any_pid) {
 		/* Resolve inside that process's root, never out of it. */
 		char root[32];
@@ -117,19 +142,10 @@ static int open_mounted(struct scan *s, uint32_t mnt, const char *path)
 			s->proc_fd, root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (rfd < 0)
 			return -1;
-		struct open_how how = {
-			.flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY,
-			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-		};
-		int fd = (int)syscall(__NR_openat2, rfd, path, &how,
-				      sizeof(how));
-		if (fd >= 0 || errno != ENOSYS)
-			return fd;
-		return openat(rfd, path[0] == '/' ? path + 1 : path,
-			      O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+		return scan_reopen_ns(s, open_path_in(rfd, path));
 	}
 	int kept = scan_kept_fd(s, mnt);
-	return kept < 0 ? -1 : open_in_mntns(kept, path);
+	return kept < 0 ? -1 : scan_reopen_ns(s, open_in_mntns(s, kept, path));
 }
 
 /* One nsfs mount: root names the namespace ("net:[ino]"), point is where
@@ -250,8 +266,7 @@ static int read_mountinfo(struct scan *s, uint32_t mnt)
 		fd = openat(s->proc_fd, path, O_RDONLY | O_CLOEXEC);
 	} else {
 		int kept = scan_kept_fd(s, mnt);
-		fd = kept < 0 ? -1
-			      : open_in_mntns(kept, "/proc/self/mountinfo");
+		fd = kept < 0 ? -1 : open_in_mntns(s, kept, NULL);
 	}
 	if (fd < 0)
 		return 0;

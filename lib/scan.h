@@ -44,6 +44,11 @@ int scan_ns_from_fd(struct scan *s, int nsfd, int type, uint32_t *ret_idx);
  * for reading its mounts later. */
 int scan_ns_from_link(struct scan *s, const char *link, size_t len, int dirfd,
 		      const char *path, bool in_proc, uint32_t *ret_idx);
+/* What another user controls (a process's fd, a mount point in their
+ * tree) is opened O_PATH first: that has no side effects and cannot block
+ * as opening a device or FIFO can. Takes pathfd (-1 passes through) and
+ * gives an fd for the ioctls only if it is a namespace, else -1. */
+int scan_reopen_ns(const struct scan *s, int pathfd);
 int scan_keep_fd(struct scan *s, uint32_t idx, int fd);
 int scan_kept_fd(const struct scan *s, uint32_t idx);
 
