@@ -1140,6 +1140,23 @@ static void case_hostile(void)
 	add_proc("hostile", x, HOSTILE_ARGV0);
 }
 
+/*
+ * Sleep in a fresh image of ourselves (pause_mode). Thousands of forks that
+ * keep our memory share its anonymous pages, and every reverse-map walk of
+ * one of them (reclaim, DAMON) visits all of them under the lock fork
+ * needs: at 50,000 processes the zoo took 12 minutes to build. exec drops
+ * the sharing; the death signal survives it. We have reported already and
+ * closed REPORT_FD, so pause_mode's report goes nowhere; parent 0: our
+ * parent was checked before.
+ */
+static void __attribute__((noreturn)) pause_exec(void)
+{
+	char *argv[] = {(char *)zoo.argv0, NULL};
+	char *envp[] = {PAUSE_ENV "=0", NULL};
+	execve("/proc/self/exe", argv, envp);
+	sleep_forever();
+}
+
 /* --procs N: N more sleeping processes for scale; every fifth in its own
  * uts, ipc and net namespaces. The children unshare themselves, so that
  * namespace creation runs on every CPU, not only in the zoo. */
@@ -1160,7 +1177,7 @@ static void extras(long n)
 			else
 				(void)!write(REPORT_FD, "k", 1);
 			close(REPORT_FD);
-			sleep_forever();
+			pause_exec();
 		}
 		add_proc(own ? "extra-ns" : "extra", pid, zoo.argv0);
 		if (i % 256 == 0)
