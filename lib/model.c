@@ -51,21 +51,26 @@ static int ht_rebuild(struct nsrel_model *m, size_t cap)
 	return 0;
 }
 
-uint32_t model_ns_lookup(const struct nsrel_model *m, ino_t ino)
+/* The type is part of the key: the kernel hands out a dead namespace's
+ * inode number again at once, so within one scan the same number may name
+ * namespaces of two types. */
+uint32_t model_ns_lookup(const struct nsrel_model *m, int type, ino_t ino)
 {
 	if (!m->ht_cap)
 		return NONE;
 	size_t mask = m->ht_cap - 1;
-	for (size_t i = hash_ino(ino) & mask; m->ht[i]; i = (i + 1) & mask)
-		if (m->ns[m->ht[i] - 1].ino == ino)
+	for (size_t i = hash_ino(ino) & mask; m->ht[i]; i = (i + 1) & mask) {
+		const struct nsrel_ns *ns = &m->ns[m->ht[i] - 1];
+		if (ns->ino == ino && (!type || ns->type == type))
 			return m->ht[i] - 1;
+	}
 	return NONE;
 }
 
 uint32_t model_ns_get(struct nsrel_model *m, int type, ino_t ino,
 		      bool *ret_new)
 {
-	uint32_t idx = model_ns_lookup(m, ino);
+	uint32_t idx = model_ns_lookup(m, type, ino);
 	if (ret_new)
 		*ret_new = idx == NONE;
 	if (idx != NONE)
@@ -429,8 +434,8 @@ nsrel_model_find(const struct nsrel_model *m, int nstype, ino_t ino)
 {
 	if (!m)
 		return NULL;
-	uint32_t i = model_ns_lookup(m, ino);
-	if (i == NONE || (nstype && m->ns[i].type != nstype))
+	uint32_t i = model_ns_lookup(m, nstype, ino);
+	if (i == NONE)
 		return NULL;
 	return &m->ns[i];
 }

@@ -77,7 +77,8 @@ struct nsrel_model {
 /* Returns the ns index, adding the namespace if new; NONE on ENOMEM. */
 uint32_t model_ns_get(struct nsrel_model *m, int type, ino_t ino,
 		      bool *ret_new);
-uint32_t model_ns_lookup(const struct nsrel_model *m, ino_t ino);
+/* type 0 matches any type. */
+uint32_t model_ns_lookup(const struct nsrel_model *m, int type, ino_t ino);
 int model_proc_add(struct nsrel_model *m, uint32_t *ret_idx);
 int model_ref_add(struct nsrel_model *m, uint32_t ns, enum nsrel_ref_kind kind,
 		  uint32_t proc, pid_t tid, int fd, uint32_t path,
