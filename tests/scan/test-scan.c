@@ -493,56 +493,6 @@ static void test_mountinfo_fallback(void **state)
 	nsrel_model_free(m);
 }
 
-/* A churn of short-lived processes and namespaces while we scan: every
- * scan succeeds, and what lives through it is found. */
-static void test_churn(void **state)
-{
-	(void)state;
-	if (!need_zoo())
-		return;
-	pid_t churn = fork();
-	assert_true(churn >= 0);
-	if (churn == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		/* Never hold the test's output open. */
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-		dup2(null, 1);
-		dup2(null, 2);
-		for (;;) {
-			pid_t c = fork();
-			if (c == 0) {
-				if (unshare(CLONE_NEWNET | CLONE_NEWUTS |
-					    CLONE_NEWIPC) == 0 &&
-				    fork() == 0)
-					_exit(0);
-				_exit(0);
-			}
-			if (c > 0)
-				while (waitpid(-1, NULL, WNOHANG) > 0)
-					;
-			usleep(1000);
-		}
-	}
-	churn_pid = churn;
-	int fds = fixture_fd_count();
-	bool sockets = sockets_visible();
-	json_object *stable = zoo_ns("inneruts");
-	int rounds = getenv("NSREL_SLOW") ? 10 : getenv("NSREL_SANITIZED") ? 100 : 300;
-	for (int i = 0; i < rounds; i++) {
-		struct nsrel_model *m = scan(0, 0);
-		assert_true(has_ns(m, stable));
-		if (sockets)
-			assert_true(has_ns(m, zoo_ns("socknet")));
-		assert_true(has_ns(m, zoo_ns("userchain1")));
-		nsrel_model_free(m);
-	}
-	kill(churn, SIGKILL);
-	waitpid(churn, NULL, 0);
-	churn_pid = 0;
-	assert_int_equal(fixture_fd_count(), fds);
-	printf("# %d scans under churn\n", rounds);
-}
-
 /* Unprivileged (this binary run as nobody by run-unpriv): no error, our
  * own namespaces, and the processes we may not read counted. */
 static void test_unprivileged(void **state)
@@ -584,7 +534,6 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_sources_off),
 		cmocka_unit_test(test_mountinfo_fallback),
 		cmocka_unit_test(test_nothing_left),
-		cmocka_unit_test(test_churn),
 	};
 	return cmocka_run_group_tests(tests, zoo_start, zoo_stop);
 }
