@@ -47,8 +47,47 @@ enum tc_color_mode tc_color_arg(const char *arg);
 int tc_parse_type_arg(const char *arg);
 /* Flushes stdout and exits 1 if anything could not be written. */
 void tc_close_stdout(void);
-/* The "N processes could not be read" line, when N > 0. */
+/*
+ * What the view may lack, one plain line each on stderr: /proc mounted
+ * hidepid= (when it hides anything from us), a PID namespace or user
+ * namespace other than the initial one, and "N processes could not be
+ * read" when N > 0. Nothing when the view is whole.
+ */
 void tc_report_unreadable(const struct nsrel_model *m);
+
+/* ---- The limits of the view -------------------------------------------- */
+
+enum tc_hidepid {
+	TC_HIDEPID_UNKNOWN = -1, /* /proc's mount not found */
+	TC_HIDEPID_OFF = 0,
+	TC_HIDEPID_NOACCESS = 1,   /* others' /proc/PID listed, unreadable */
+	TC_HIDEPID_INVISIBLE = 2,  /* others' /proc/PID absent */
+	TC_HIDEPID_PTRACEABLE = 4, /* only what we may ptrace is present */
+};
+
+enum tc_proc_pidns {
+	TC_PROC_PIDNS_UNKNOWN,	/* no NSpid line */
+	TC_PROC_PIDNS_OWN,	/* /proc shows our own PID namespace */
+	TC_PROC_PIDNS_ANCESTOR, /* /proc shows an ancestor of it */
+	TC_PROC_PIDNS_OTHER,	/* /proc does not show us at all */
+};
+
+struct tc_limits {
+	size_t unreadable; /* nsrel_model_unreadable() */
+	/* CAP_SYS_PTRACE in the initial user namespace: may read every
+	 * process, and hidepid= hides nothing. */
+	bool privileged;
+	ino_t user_ns, pid_ns; /* our own; 0 if not known */
+	bool user_ns_initial, pid_ns_initial;
+	enum tc_proc_pidns proc_pid_ns;
+	enum tc_hidepid hidepid;
+	bool hidepid_applies; /* hidepid= hides something from us */
+	bool proc_subset_pid;
+};
+
+/* Probed once per run (later calls only refresh the count); m may be
+ * NULL. */
+const struct tc_limits *tc_limits(const struct nsrel_model *m);
 /* nsrel_scan() or die with the reason. */
 struct nsrel_model *tc_scan(unsigned types, unsigned sources);
 
@@ -222,5 +261,13 @@ void tc_jw_members(struct tc_jw *w, struct json_object *obj);
 /* The fields of tc_json_ns_head(), then "refs" one by one. Call inside an
  * open object. */
 void tc_jw_ns(struct tc_jw *w, const struct nsrel_ns *ns);
+/*
+ * "visibility": {"privileged": BOOL, "user_ns": INO, "initial_user_ns":
+ * BOOL, "pid_ns": INO, "initial_pid_ns": BOOL, "proc_pid_ns": "own" |
+ * "ancestor" | "other" | null, "hidepid": "off" | "noaccess" | "invisible"
+ * | "ptraceable" | null, "hidepid_applies": BOOL}, the tc_limits() of the
+ * run, as a member of the open object (next to "unreadable_processes").
+ */
+void tc_jw_visibility(struct tc_jw *w, const struct nsrel_model *m);
 
 #endif /* NSREL_TOOLS_COMMON_H */

@@ -1,20 +1,323 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Running the discovery for a tool, and saying what it could not see. */
+/*
+ * Running the discovery for a tool, and saying what it could not see.
+ *
+ * The limits of a view are properties of the process that runs the tool
+ * and of the /proc it reads, not of the namespaces found, so they are
+ * probed here rather than in the library: a few reads of our own /proc
+ * entries, once per run.
+ */
+#include <errno.h>
+#include <json-c/json.h>
+#include <linux/capability.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "common.h"
 
+/* include/linux/proc_ns.h: the inodes of the initial namespaces are fixed. */
+#define PROC_USER_INIT_INO 0xEFFFFFFDU
+#define PROC_PID_INIT_INO  0xEFFFFFFCU
+
+#ifndef CAP_SYS_PTRACE
+#define CAP_SYS_PTRACE 19
+#endif
+
+static bool have_cap(unsigned cap)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = {0};
+
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return false;
+	return data[cap / 32].effective & (1U << (cap % 32));
+}
+
+static bool in_group(gid_t gid)
+{
+	gid_t *groups;
+	int n;
+	bool found = false;
+
+	if (getegid() == gid)
+		return true;
+	n = getgroups(0, NULL);
+	if (n <= 0)
+		return false;
+	groups = tc_xmalloc((size_t)n * sizeof(*groups));
+	n = getgroups(n, groups);
+	for (int i = 0; i < n && !found; i++)
+		found = groups[i] == gid;
+	free(groups);
+	return found;
+}
+
+static ino_t ns_ino(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) < 0 ? 0 : st.st_ino;
+}
+
+/*
+ * How many levels of PID namespaces /proc/self/status lists in NSpid: one
+ * when /proc belongs to our own PID namespace, more when it belongs to an
+ * ancestor; 0 when not known (no such line, or /proc does not show us).
+ */
+static unsigned nspid_levels(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned n = 0;
+
+	if (!f)
+		return 0;
+	while (getline(&line, &cap, f) > 0) {
+		char *save = NULL;
+
+		if (strncmp(line, "NSpid:", 6))
+			continue;
+		for (char *t = strtok_r(line + 6, " \t\n", &save); t;
+		     t = strtok_r(NULL, " \t\n", &save))
+			n++;
+		break;
+	}
+	free(line);
+	fclose(f);
+	return n;
+}
+
+/* The hidepid= and gid= options of the procfs superblock in superopts. */
+static void parse_proc_opts(char *superopts, struct tc_limits *l, long *ret_gid)
+{
+	static const struct {
+		const char *name;
+		enum tc_hidepid v;
+	} names[] = {
+		{"off", TC_HIDEPID_OFF},
+		{"0", TC_HIDEPID_OFF},
+		{"noaccess", TC_HIDEPID_NOACCESS},
+		{"1", TC_HIDEPID_NOACCESS},
+		{"invisible", TC_HIDEPID_INVISIBLE},
+		{"2", TC_HIDEPID_INVISIBLE},
+		{"ptraceable", TC_HIDEPID_PTRACEABLE},
+		{"4", TC_HIDEPID_PTRACEABLE},
+	};
+	char *save = NULL;
+
+	l->hidepid = TC_HIDEPID_OFF;
+	for (char *o = strtok_r(superopts, ",", &save); o;
+	     o = strtok_r(NULL, ",", &save)) {
+		if (!strncmp(o, "hidepid=", 8)) {
+			for (size_t i = 0; i < sizeof(names) / sizeof(*names);
+			     i++)
+				if (!strcmp(o + 8, names[i].name))
+					l->hidepid = names[i].v;
+		} else if (!strncmp(o, "gid=", 4)) {
+			*ret_gid = strtol(o + 4, NULL, 10);
+		} else if (!strcmp(o, "subset=pid")) {
+			l->proc_subset_pid = true;
+		}
+	}
+}
+
+/*
+ * The options of the mount at /proc, the one the library reads: the last
+ * /proc in mountinfo with the device of what "/proc" resolves to, since
+ * a later mount there covers the earlier ones.
+ */
+static void probe_proc_mount(struct tc_limits *l, long *ret_gid)
+{
+	struct stat st;
+	FILE *f;
+	char *line = NULL, *best = NULL;
+	size_t cap = 0;
+
+	if (stat("/proc", &st) < 0)
+		return;
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return;
+	while (getline(&line, &cap, f) > 0) {
+		unsigned maj, min;
+		char mnt[16], *sep;
+
+		/* ID PARENT MAJ:MIN ROOT MOUNT OPTS [TAGS] - FS SRC SUPER */
+		if (sscanf(line, "%*d %*d %u:%u %*s %15s", &maj, &min, mnt) !=
+			    3 ||
+		    strcmp(mnt, "/proc") || maj != major(st.st_dev) ||
+		    min != minor(st.st_dev))
+			continue;
+		sep = strstr(line, " - proc ");
+		if (!sep)
+			continue;
+		free(best);
+		best = tc_xstrdup(sep + strlen(" - proc "));
+	}
+	free(line);
+	fclose(f);
+	if (best) {
+		char *super = strchr(best, ' ');
+
+		if (super) {
+			super[strcspn(super, "\n")] = '\0';
+			parse_proc_opts(super + 1, l, ret_gid);
+		}
+	}
+	free(best);
+}
+
+const struct tc_limits *tc_limits(const struct nsrel_model *m)
+{
+	static struct tc_limits l;
+	static bool probed;
+	long gid = -1;
+
+	if (probed) {
+		l.unreadable = m ? nsrel_model_unreadable(m) : l.unreadable;
+		return &l;
+	}
+	probed = true;
+	l = (struct tc_limits){.hidepid = TC_HIDEPID_UNKNOWN};
+	l.unreadable = m ? nsrel_model_unreadable(m) : 0;
+
+	l.user_ns = ns_ino("/proc/self/ns/user");
+	l.pid_ns = ns_ino("/proc/self/ns/pid");
+	l.user_ns_initial = l.user_ns == PROC_USER_INIT_INO;
+	l.pid_ns_initial = l.pid_ns == PROC_PID_INIT_INO;
+	l.privileged = l.user_ns_initial && have_cap(CAP_SYS_PTRACE);
+
+	if (access("/proc/self", F_OK) < 0) {
+		l.proc_pid_ns = TC_PROC_PIDNS_OTHER;
+	} else {
+		unsigned levels = nspid_levels();
+
+		l.proc_pid_ns = levels == 1  ? TC_PROC_PIDNS_OWN
+				: levels > 1 ? TC_PROC_PIDNS_ANCESTOR
+					     : TC_PROC_PIDNS_UNKNOWN;
+	}
+
+	probe_proc_mount(&l, &gid);
+	/*
+	 * fs/proc/base.c has_pid_permissions(): members of gid= and those
+	 * who may ptrace every process (CAP_SYS_PTRACE over it) see past
+	 * hidepid; everyone else only what they may ptrace.
+	 */
+	l.hidepid_applies = l.hidepid > TC_HIDEPID_OFF && !l.privileged &&
+			    !(gid >= 0 && in_group((gid_t)gid));
+	return &l;
+}
+
+static const char *hidepid_name(enum tc_hidepid h)
+{
+	switch (h) {
+	case TC_HIDEPID_OFF:
+		return "off";
+	case TC_HIDEPID_NOACCESS:
+		return "noaccess";
+	case TC_HIDEPID_INVISIBLE:
+		return "invisible";
+	case TC_HIDEPID_PTRACEABLE:
+		return "ptraceable";
+	default:
+		return NULL;
+	}
+}
+
 void tc_report_unreadable(const struct nsrel_model *m)
 {
-	size_t n = nsrel_model_unreadable(m);
+	const struct tc_limits *l = tc_limits(m);
+	const char *prog = tc_prog();
+	size_t n = l->unreadable;
 
+	if (l->hidepid_applies) {
+		const char *what =
+			l->hidepid == TC_HIDEPID_NOACCESS
+				? "processes of other users are listed but "
+				  "cannot be read"
+			: l->hidepid == TC_HIDEPID_PTRACEABLE
+				? "processes it may not trace are not listed"
+				: "processes of other users are not listed";
+
+		fprintf(stderr, "%s: /proc is mounted hidepid=%s: %s\n", prog,
+			hidepid_name(l->hidepid), what);
+	}
+	if (l->proc_pid_ns == TC_PROC_PIDNS_OWN && l->pid_ns &&
+	    !l->pid_ns_initial)
+		fprintf(stderr,
+			"%s: running in PID namespace pid:[%ju], not the "
+			"initial one: only its processes are listed\n",
+			prog, (uintmax_t)l->pid_ns);
+	else if (l->proc_pid_ns == TC_PROC_PIDNS_OTHER)
+		fprintf(stderr,
+			"%s: /proc belongs to a PID namespace this process "
+			"is not in: only that namespace's processes are "
+			"listed\n",
+			prog);
+	if (l->user_ns && !l->user_ns_initial)
+		fprintf(stderr,
+			"%s: running in user namespace user:[%ju], not the "
+			"initial one: owners and parents outside it are not "
+			"shown\n",
+			prog, (uintmax_t)l->user_ns);
 	if (!n)
 		return;
-	fprintf(stderr, "%s: %zu process%s could not be read%s\n", tc_prog(), n,
+	fprintf(stderr, "%s: %zu process%s could not be read%s\n", prog, n,
 		n == 1 ? "" : "es",
-		geteuid() ? "; run as root to see all namespaces" : "");
+		l->privileged || (l->user_ns && !l->user_ns_initial) ? ""
+		: geteuid() ? "; run as root to see all namespaces"
+			    : "; CAP_SYS_PTRACE is needed to see all "
+			      "namespaces");
+}
+
+static struct json_object *jv(struct json_object *o)
+{
+	if (!o)
+		tc_die_oom();
+	return o;
+}
+
+static struct json_object *jino(ino_t ino)
+{
+	return ino ? jv(json_object_new_uint64(ino)) : NULL;
+}
+
+void tc_jw_visibility(struct tc_jw *w, const struct nsrel_model *m)
+{
+	static const char *const proc_ns[] = {
+		[TC_PROC_PIDNS_UNKNOWN] = NULL,
+		[TC_PROC_PIDNS_OWN] = "own",
+		[TC_PROC_PIDNS_ANCESTOR] = "ancestor",
+		[TC_PROC_PIDNS_OTHER] = "other",
+	};
+	const struct tc_limits *l = tc_limits(m);
+	const char *h = hidepid_name(l->hidepid);
+
+	tc_jw_begin_object(w, "visibility");
+	tc_jw_value(w, "privileged",
+		    jv(json_object_new_boolean(l->privileged)));
+	tc_jw_value(w, "user_ns", jino(l->user_ns));
+	tc_jw_value(w, "initial_user_ns",
+		    jv(json_object_new_boolean(l->user_ns_initial)));
+	tc_jw_value(w, "pid_ns", jino(l->pid_ns));
+	tc_jw_value(w, "initial_pid_ns",
+		    jv(json_object_new_boolean(l->pid_ns_initial)));
+	tc_jw_value(w, "proc_pid_ns",
+		    proc_ns[l->proc_pid_ns] ? jv(json_object_new_string(
+						      proc_ns[l->proc_pid_ns]))
+					    : NULL);
+	tc_jw_value(w, "hidepid", h ? jv(json_object_new_string(h)) : NULL);
+	tc_jw_value(w, "hidepid_applies",
+		    jv(json_object_new_boolean(l->hidepid_applies)));
+	tc_jw_end_object(w);
 }
 
 struct nsrel_model *tc_scan(unsigned types, unsigned sources)

@@ -1,0 +1,527 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The tools unprivileged and confined: what each may see, and what it says.
+
+Runs lsuserns, lspidns, dumpns (and graphns -T dot, when built) in five
+settings, each set up with util-linux tools and argument lists only, never
+a shell:
+
+  nobody        setpriv --reuid=nobody --regid=nogroup --clear-groups
+  userns-nobody the same, then unshare --user --map-root-user
+  userns-root   unshare --user (as root, no mapping: the tool is overflow uid)
+  pidns         unshare --pid --fork --mount-proc
+  hidepid       unshare --mount, mount -t proc -o hidepid=2 proc /proc, then
+                setpriv as nobody (this script re-executes itself for the
+                mount step, so that no shell is involved)
+
+Two fixtures give each setting something to see or not to see: NOBODY, a
+process of nobody in a user namespace of its own, and ROOT, a process of
+root in a user namespace of its own. Every run must exit 0, show the view
+the setting allows (checked against inode numbers read as root), and say on
+stderr what it could not see. Speaks TAP; Python standard library only.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+INIT_USER = 0xEFFFFFFD  # include/linux/proc_ns.h
+INIT_PID = 0xEFFFFFFC
+TYPES = ("mnt", "cgroup", "uts", "ipc", "user", "pid", "net", "time")
+NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+          "--inh-caps=-all", "--"]
+
+results = []
+
+
+def run_test(name, fn, *args):
+    try:
+        skip = fn(*args)
+    except Exception as e:  # noqa: BLE001 - a failure of any kind
+        results.append(False)
+        print("not ok %d - %s" % (len(results), name))
+        for line in ("%s: %s" % (type(e).__name__, e)).splitlines():
+            print("#   " + line)
+        if not isinstance(e, AssertionError):
+            for line in traceback.format_exc().splitlines():
+                print("#   " + line)
+    else:
+        results.append(True)
+        if skip:
+            print("ok %d - %s # SKIP %s" % (len(results), name, skip))
+        else:
+            print("ok %d - %s" % (len(results), name))
+    sys.stdout.flush()
+
+
+def check(cond, msg):
+    if not cond:
+        raise AssertionError(msg)
+
+
+def ns_ino(pid, t):
+    return os.stat("/proc/%s/ns/%s" % (pid, t)).st_ino
+
+
+# ------------------------------------------------------------ fixtures ----
+
+
+def start_sleeper(pre):
+    """A sleep(1) that has unshared its user namespace; (Popen, user ino)."""
+    mine = ns_ino("self", "user")
+    p = subprocess.Popen(pre + ["unshare", "--user", "--map-root-user",
+                                "--", "sleep", "600"],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with open("/proc/%d/comm" % p.pid) as f:
+                comm = f.read().strip()
+            ino = ns_ino(p.pid, "user")
+        except OSError:
+            comm, ino = "", mine
+        if comm == "sleep" and ino != mine:
+            return p, ino
+        check(p.poll() is None, "fixture exited %r" % p.returncode)
+        time.sleep(0.02)
+    p.kill()
+    p.wait()
+    raise AssertionError("fixture did not start")
+
+
+class Fixtures:
+    def __init__(self):
+        self.nobody, self.nobody_user = start_sleeper(NOBODY)
+        try:
+            self.root, self.root_user = start_sleeper([])
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self):
+        for p in (getattr(self, "nobody", None), getattr(self, "root", None)):
+            if p and p.poll() is None:
+                p.kill()
+                p.wait()
+
+
+# ------------------------------------------------------------ settings ----
+
+SETTINGS = {
+    "root": lambda exe: [exe],
+    "nobody": lambda exe: NOBODY + [exe],
+    "userns-nobody": lambda exe: NOBODY + [
+        "unshare", "--user", "--map-root-user", "--", exe],
+    "userns-root": lambda exe: ["unshare", "--user", "--", exe],
+    "pidns": lambda exe: ["unshare", "--pid", "--fork", "--mount-proc",
+                          "--", exe],
+    "hidepid": lambda exe: [
+        "unshare", "--mount", "--propagation", "private", "--",
+        sys.executable, os.path.abspath(__file__), "--mount-hidepid", "--"]
+    + NOBODY + [exe],
+}
+
+
+class Run:
+    """One tool in one setting: pid (in our PID namespace), rc, out, err."""
+
+    def __init__(self, tools, setting, tool, *argv):
+        cmd = SETTINGS[setting](tools.exe[tool]) + list(argv)
+        env = dict(os.environ)
+        env.pop("NO_COLOR", None)
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env=env, cwd=tools.dir)
+        # Every step but unshare --fork execs the next: p.pid is the tool.
+        self.pid = p.pid
+        self.out, self.err = p.communicate(timeout=300)
+        self.rc = p.returncode
+        self.what = "%s in %s" % (" ".join([tool] + list(argv)), setting)
+        self.lines = self.err.decode(errors="replace").splitlines()
+        check(self.rc == 0, "%s: exit %d, stderr %r" % (self.what, self.rc,
+                                                        self.err))
+
+    def json(self):
+        return json.loads(self.out)
+
+    def says(self, pattern):
+        check(any(re.fullmatch(pattern, ln) for ln in self.lines),
+              "%s: stderr has no line /%s/: %r" % (self.what, pattern,
+                                                   self.lines))
+
+    def never_says(self, pattern):
+        check(not any(re.search(pattern, ln) for ln in self.lines),
+              "%s: stderr has /%s/: %r" % (self.what, pattern, self.lines))
+
+
+def roots(text):
+    """The root lines of a tree, up to the holder."""
+    return [ln for ln in text.decode().splitlines()
+            if ln and ln[0] not in " │├└"]
+
+
+def tree_inos(text, t):
+    return {int(m) for m in re.findall(r"%s:\[(\d+)\]" % t, text.decode())}
+
+
+class Tools:
+    def __init__(self, args):
+        self.dir = tempfile.mkdtemp(prefix="nsrel-confined.")
+        os.chmod(self.dir, 0o755)
+        self.exe = {}
+        for t in ("lsuserns", "lspidns", "dumpns", "graphns"):
+            src = getattr(args, t)
+            if not src:
+                continue
+            # A copy nobody can reach: the build tree may not be.
+            self.exe[t] = os.path.join(self.dir, t)
+            shutil.copy(src, self.exe[t])
+            os.chmod(self.exe[t], 0o755)
+
+    def cleanup(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def unreadable_line(tool, hint):
+    return r"%s: \d+ process(es)? could not be read%s" % (tool, hint)
+
+
+def t_visibility(tools, fx, setting, want, tool="dumpns", *argv):
+    """The "visibility" member of the JSON output, where the tool has it."""
+    r = Run(tools, setting, tool, *(argv or ("-c",)))
+    doc = r.json()
+    v = doc.get("visibility")
+    if v is None:
+        return "%s writes no \"visibility\" member" % r.what
+    check(set(v) == {"privileged", "user_ns", "initial_user_ns", "pid_ns",
+                     "initial_pid_ns", "proc_pid_ns", "hidepid",
+                     "hidepid_applies"}, "%s: keys %r" % (r.what, v))
+    if tool == "dumpns":
+        pid = 1 if setting == "pidns" else r.pid
+        me = own_process(doc, pid, r)["namespaces"]
+        check(v["user_ns"] == me["user"] and v["pid_ns"] == me["pid"],
+              "%s: %r, own namespaces %r" % (r.what, v, me))
+    for k, val in want.items():
+        check(v.get(k) == val, "%s: visibility.%s = %r, want %r (%r)" % (
+            r.what, k, v.get(k), val, v))
+    return None
+
+
+def own_process(doc, pid, r):
+    procs = {p["pid"]: p for p in doc["processes"]}
+    check(pid in procs, "%s: own process %d not listed" % (r.what, pid))
+    return procs[pid]
+
+
+# --------------------------------------------------------------- tests ----
+
+
+def t_nobody(tools, fx):
+    hint = "; run as root to see all namespaces"
+    r = Run(tools, "nobody", "dumpns", "-c")
+    doc = r.json()
+    r.says(unreadable_line("dumpns", hint))
+    r.never_says("hidepid|PID namespace|user namespace")
+    check(doc["unreadable_processes"] > 0, "unreadable_processes 0")
+    me = own_process(doc, r.pid, r)
+    have = {(n["type"], n["ino"]) for n in doc["namespaces"]}
+    for t in TYPES:
+        # setpriv execs the tool in the namespaces of this script.
+        want = ns_ino("self", t)
+        check(me["namespaces"].get(t) == want,
+              "%s: own %s %r, want %d" % (r.what, t, me["namespaces"], want))
+        check((t, want) in have, "%s: %s:[%d] not listed" % (r.what, t, want))
+    check(("user", fx.nobody_user) in have, "nobody's user namespace missing")
+    check(("user", fx.root_user) not in have, "root's user namespace listed")
+    for p in doc["processes"]:
+        check(p["uid"] == 65534, "%s: process %r of another user" % (
+            r.what, p["pid"]))
+    u = {n["ino"]: n for n in doc["namespaces"] if n["type"] == "user"}
+    check(u[fx.nobody_user]["parent"] == INIT_USER and
+          u[fx.nobody_user]["owner_uid"] == 65534,
+          "nobody's user namespace: %r" % u[fx.nobody_user])
+
+
+def t_nobody_trees(tools, fx):
+    hint = "; run as root to see all namespaces"
+    r = Run(tools, "nobody", "lsuserns")
+    r.says(unreadable_line("lsuserns", hint))
+    check(roots(r.out) == ['user:[%d] process "lsuserns (%d)" '
+                           'namespace-owning user "root" (0)'
+                           % (INIT_USER, r.pid)],
+          "%s: roots %r" % (r.what, roots(r.out)))
+    check(re.search(r'user:\[%d\] process "sleep \(%d\)" namespace-owning '
+                    r'user "nobody" \(65534\)' % (fx.nobody_user,
+                                                  fx.nobody.pid),
+                    r.out.decode()), "%s: nobody's user namespace: %r" % (
+                        r.what, r.out))
+    check(fx.root_user not in tree_inos(r.out, "user"),
+          "%s: root's user namespace listed" % r.what)
+    r = Run(tools, "nobody", "lspidns")
+    r.says(unreadable_line("lspidns", hint))
+    check(any(ln.startswith("pid:[%d] " % INIT_PID) for ln in roots(r.out)),
+          "%s: roots %r" % (r.what, roots(r.out)))
+
+
+def t_userns(tools, fx, setting):
+    r = Run(tools, setting, "dumpns", "-c")
+    doc = r.json()
+    me = own_process(doc, r.pid, r)
+    mine = me["namespaces"]["user"]
+    check(mine not in (INIT_USER, ns_ino("self", "user"), fx.nobody_user),
+          "%s: tool in user:[%d]" % (r.what, mine))
+    r.says(r"dumpns: running in user namespace user:\[%d\], not the initial "
+           r"one: owners and parents outside it are not shown" % mine)
+    # No hint to run as root: inside the namespace the tool is root, or
+    # the overflow uid, and neither helps.
+    r.says(unreadable_line("dumpns", ""))
+    check(doc["unreadable_processes"] > 0, "unreadable_processes 0")
+    u = {n["ino"]: n for n in doc["namespaces"] if n["type"] == "user"}
+    check(INIT_USER not in u, "%s: the initial user namespace is listed"
+          % r.what)
+    check(fx.root_user not in u, "%s: root's user namespace listed" % r.what)
+    check(u[mine]["parent"] is None, "%s: parent of its own user "
+          "namespace %r" % (r.what, u[mine]["parent"]))
+    # Namespaces of the host are seen (the tool's own), their owner not.
+    host_net = ns_ino("self", "net")
+    net = [n for n in doc["namespaces"]
+           if n["type"] == "net" and n["ino"] == host_net]
+    check(net and net[0]["owner"] is None,
+          "%s: host net namespace %r" % (r.what, net))
+    r = Run(tools, setting, "lsuserns")
+    # A new user namespace each run: the one it names on stderr.
+    m = re.search(r"user namespace user:\[(\d+)\]", r.err.decode())
+    check(m, "%s: stderr %r" % (r.what, r.err))
+    check(roots(r.out) and roots(r.out)[0].startswith(
+        'user:[%s] process "lsuserns (%d)"' % (m.group(1), r.pid)),
+        "%s: roots %r" % (r.what, roots(r.out)))
+    check(INIT_USER not in tree_inos(r.out, "user"),
+          "%s: initial user namespace shown" % r.what)
+    r.says(r"lsuserns: running in user namespace user:\[\d+\], not the "
+           r"initial one: .*")
+    r = Run(tools, setting, "lspidns")
+    r.says(r"lspidns: running in user namespace user:\[\d+\], not the "
+           r"initial one: .*")
+    check(any(ln.startswith("pid:[%d] " % INIT_PID) for ln in roots(r.out)),
+          "%s: roots %r" % (r.what, roots(r.out)))
+
+
+def t_pidns(tools, fx):
+    r = Run(tools, "pidns", "dumpns", "-c")
+    doc = r.json()
+    pids = [p["pid"] for p in doc["processes"]]
+    check(pids == [1], "%s: processes %r, want only the tool (1)"
+          % (r.what, pids))
+    mine = doc["processes"][0]["namespaces"]["pid"]
+    check(mine != INIT_PID, "%s: in the initial PID namespace" % r.what)
+    r.says(r"dumpns: running in PID namespace pid:\[%d\], not the initial "
+           r"one: only its processes are listed" % mine)
+    r.never_says("user namespace|hidepid|run as root")
+    pidns = {n["ino"]: n for n in doc["namespaces"] if n["type"] == "pid"}
+    check(pidns[mine]["parent"] is None, "%s: parent %r" % (
+        r.what, pidns[mine]["parent"]))
+    check(pidns[mine]["processes"] == [1], "%s: members %r" % (
+        r.what, pidns[mine]["processes"]))
+    u = {n["ino"] for n in doc["namespaces"] if n["type"] == "user"}
+    check(fx.nobody_user not in u and fx.root_user not in u,
+          "%s: a user namespace of a process outside is listed" % r.what)
+    for n in doc["namespaces"]:
+        for ref in n["refs"]:
+            check(ref.get("pid") in (None, 1),
+                  "%s: %s:[%d] held by process %r outside" % (
+                      r.what, n["type"], n["ino"], ref.get("pid")))
+    r = Run(tools, "pidns", "lspidns")
+    check(roots(r.out) == ['pid:[%d] process "lspidns (1)" owner user:[%d] '
+                           '"root" (0)' % (mine_of(r), INIT_USER)],
+          "%s: roots %r" % (r.what, roots(r.out)))
+    r.says(r"lspidns: running in PID namespace pid:\[%d\], not the initial "
+           r"one: only its processes are listed" % mine_of(r))
+    r = Run(tools, "pidns", "lsuserns")
+    check(tree_inos(r.out, "user") == {INIT_USER},
+          "%s: user namespaces %r" % (r.what, tree_inos(r.out, "user")))
+    r.says(r"lsuserns: running in PID namespace pid:\[\d+\], not the "
+           r"initial one: only its processes are listed")
+
+
+def mine_of(r):
+    """The PID namespace an lspidns run in "pidns" named on stderr."""
+    for ln in r.lines:
+        m = re.match(r"lspidns: running in PID namespace pid:\[(\d+)\]", ln)
+        if m:
+            return int(m.group(1))
+    raise AssertionError("%s: no PID namespace line: %r" % (r.what, r.lines))
+
+
+def root_processes():
+    n = 0
+    for d in os.listdir("/proc"):
+        try:
+            if d.isdigit() and os.stat("/proc/" + d).st_uid == 0:
+                n += 1
+        except OSError:
+            pass
+    return n
+
+
+def t_hidepid(tools, fx):
+    others = root_processes()
+    r = Run(tools, "hidepid", "dumpns", "-c")
+    doc = r.json()
+    r.says(r"dumpns: /proc is mounted hidepid=invisible: processes of other "
+           r"users are not listed")
+    r.never_says("PID namespace|user namespace")
+    me = own_process(doc, r.pid, r)
+    check(me["namespaces"]["user"] == INIT_USER, "own user namespace")
+    for p in doc["processes"]:
+        check(p["uid"] == 65534, "%s: process %r of another user" % (
+            r.what, p["pid"]))
+    # Without hidepid each of root's processes would count as unreadable.
+    check(doc["unreadable_processes"] < others,
+          "%s: %d unreadable, root has %d" % (
+              r.what, doc["unreadable_processes"], others))
+    u = {n["ino"] for n in doc["namespaces"] if n["type"] == "user"}
+    check(fx.nobody_user in u, "%s: nobody's user namespace missing" % r.what)
+    check(fx.root_user not in u, "%s: root's user namespace listed" % r.what)
+    for tool in ("lsuserns", "lspidns"):
+        r = Run(tools, "hidepid", tool)
+        r.says(r"%s: /proc is mounted hidepid=invisible: processes of "
+               r"other users are not listed" % tool)
+    r = Run(tools, "hidepid", "lsuserns")
+    check(fx.nobody_user in tree_inos(r.out, "user"),
+          "%s: nobody's user namespace missing" % r.what)
+
+
+def t_root_whole(tools, fx):
+    """As root in the initial namespaces nothing of the above is said."""
+    env = dict(os.environ)
+    p = subprocess.run([tools.exe["lsuserns"]], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, env=env, timeout=300)
+    check(p.returncode == 0, "exit %d" % p.returncode)
+    err = p.stderr.decode()
+    check(not re.search("hidepid|PID namespace|user namespace|run as root",
+                        err), "stderr %r" % err)
+    check({fx.nobody_user, fx.root_user} <= tree_inos(p.stdout, "user"),
+          "fixtures missing as root")
+
+
+def t_graphns(tools, fx, setting, pattern, present, absent):
+    if "graphns" not in tools.exe:
+        return "graphns not built"
+    r = Run(tools, setting, "graphns", "-T", "dot", "-o", "-")
+    r.says(pattern % "graphns")
+    text = r.out.decode()
+    check(text.lstrip().startswith(("digraph", "strict digraph")),
+          "%s: not dot: %r" % (r.what, text[:80]))
+    for ino in present:
+        check(str(ino) in text, "%s: %d missing" % (r.what, ino))
+    for ino in absent:
+        check(str(ino) not in text, "%s: %d shown" % (r.what, ino))
+    return None
+
+
+def mount_hidepid(argv):
+    """Inside unshare --mount: remount /proc hidepid=2, then exec argv."""
+    subprocess.run(["mount", "-t", "proc", "-o", "hidepid=2", "proc",
+                    "/proc"], check=True)
+    os.execvp(argv[0], argv)
+
+
+def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "--mount-hidepid":
+        mount_hidepid(sys.argv[3:] if sys.argv[2] == "--" else sys.argv[2:])
+    ap = argparse.ArgumentParser()
+    for t in ("lsuserns", "lspidns", "dumpns", "graphns"):
+        ap.add_argument("--" + t, default="")
+    args = ap.parse_args()
+    if os.geteuid() != 0:
+        print("1..0 # SKIP not root: cannot set up the settings")
+        return 0
+    for prog in ("setpriv", "unshare", "mount"):
+        if not shutil.which(prog):
+            print("1..0 # SKIP %s(1) missing" % prog)
+            return 0
+    for name in ("nobody", "nogroup"):
+        try:
+            (__import__("pwd").getpwnam if name == "nobody"
+             else __import__("grp").getgrnam)(name)
+        except KeyError:
+            print("1..0 # SKIP no %s entry" % name)
+            return 0
+    if (ns_ino("self", "user") != INIT_USER or
+            ns_ino("self", "pid") != INIT_PID):
+        print("1..0 # SKIP not in the initial user and PID namespaces")
+        return 0
+    tools = Tools(args)
+    fx = None
+    try:
+        fx = Fixtures()
+        tests = [
+            ("as root: the whole view, no limits said", t_root_whole),
+            ("as nobody: dumpns", t_nobody),
+            ("as nobody: lsuserns, lspidns", t_nobody_trees),
+            ("in a user namespace as nobody (--map-root-user)", t_userns,
+             "userns-nobody"),
+            ("in a user namespace as root (unmapped)", t_userns,
+             "userns-root"),
+            ("in a PID namespace with its own /proc", t_pidns),
+            ("with /proc hidepid=2, as nobody", t_hidepid),
+            ("visibility as root", t_visibility, "root", {
+                "privileged": True, "initial_user_ns": True,
+                "initial_pid_ns": True, "proc_pid_ns": "own",
+                "hidepid": "off", "hidepid_applies": False}),
+            ("visibility as nobody", t_visibility, "nobody", {
+                "privileged": False, "initial_user_ns": True,
+                "initial_pid_ns": True, "proc_pid_ns": "own",
+                "hidepid": "off", "hidepid_applies": False}),
+            ("visibility in a user namespace", t_visibility,
+             "userns-nobody", {
+                 "privileged": False, "initial_user_ns": False,
+                 "initial_pid_ns": True, "proc_pid_ns": "own"}),
+            ("visibility in a PID namespace", t_visibility, "pidns", {
+                "privileged": True, "initial_user_ns": True,
+                "initial_pid_ns": False, "proc_pid_ns": "own"}),
+            ("visibility with hidepid=2", t_visibility, "hidepid", {
+                "privileged": False, "initial_user_ns": True,
+                "initial_pid_ns": True, "proc_pid_ns": "own",
+                "hidepid": "invisible", "hidepid_applies": True}),
+            ("visibility of lsuserns -J with hidepid=2", t_visibility,
+             "hidepid", {"hidepid": "invisible", "hidepid_applies": True},
+             "lsuserns", "-J"),
+            ("visibility of lspidns -J in a PID namespace", t_visibility,
+             "pidns", {"initial_pid_ns": False, "proc_pid_ns": "own"},
+             "lspidns", "-J"),
+            ("graphns -T dot as nobody", t_graphns, "nobody",
+             unreadable_line("%s", "; run as root to see all namespaces"),
+             [INIT_USER, fx.nobody_user], [fx.root_user]),
+            ("graphns -T dot in a user namespace", t_graphns,
+             "userns-nobody",
+             r"%s: running in user namespace user:\[\d+\], not the initial "
+             r"one: .*", [], [INIT_USER, fx.root_user]),
+            ("graphns -T dot in a PID namespace", t_graphns, "pidns",
+             r"%s: running in PID namespace pid:\[\d+\], not the initial "
+             r"one: only its processes are listed", [INIT_USER],
+             [fx.nobody_user, fx.root_user]),
+            ("graphns -T dot with hidepid=2", t_graphns, "hidepid",
+             r"%s: /proc is mounted hidepid=invisible: processes of other "
+             r"users are not listed", [INIT_USER, fx.nobody_user],
+             [fx.root_user]),
+        ]
+        print("1..%d" % len(tests))
+        for name, fn, *rest in tests:
+            run_test(name, fn, tools, fx, *rest)
+    finally:
+        if fx:
+            fx.stop()
+        tools.cleanup()
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
