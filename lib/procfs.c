@@ -93,7 +93,9 @@ int procfs_parse_nslink(const char *s, size_t len, int *ret_type,
 			ino_t *ret_ino)
 {
 	const char *colon = memchr(s, ':', len);
-	if (!colon || colon == s || (size_t)(colon - s) > 7)
+	/* A NUL would end the name early: "net\0:[1]" is no net link. */
+	if (!colon || colon == s || (size_t)(colon - s) > 7 ||
+	    memchr(s, '\0', (size_t)(colon - s)))
 		return -EINVAL;
 	char name[8];
 	memcpy(name, s, (size_t)(colon - s));
