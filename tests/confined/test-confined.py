@@ -120,8 +120,9 @@ SETTINGS = {
     "userns-nobody": lambda exe: NOBODY + [
         "unshare", "--user", "--map-root-user", "--", exe],
     "userns-root": lambda exe: ["unshare", "--user", "--", exe],
-    "pidns": lambda exe: ["unshare", "--pid", "--fork", "--mount-proc",
-                          "--", exe],
+    # --kill-child: the tool (PID 1 there) must not outlive a timeout.
+    "pidns": lambda exe: ["unshare", "--pid", "--fork", "--kill-child",
+                          "--mount-proc", "--", exe],
     "hidepid": lambda exe: [
         "unshare", "--mount", "--propagation", "private", "--",
         sys.executable, os.path.abspath(__file__), "--mount-hidepid", "--"]
@@ -134,16 +135,19 @@ class Run:
 
     def __init__(self, tools, setting, tool, *argv):
         cmd = SETTINGS[setting](tools.exe[tool]) + list(argv)
-        env = dict(os.environ)
-        env.pop("NO_COLOR", None)
         p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             env=env, cwd=tools.dir)
+                             env=tools.env, cwd=tools.dir)
         # Every step but unshare --fork execs the next: p.pid is the tool.
         self.pid = p.pid
-        self.out, self.err = p.communicate(timeout=300)
-        self.rc = p.returncode
         self.what = "%s in %s" % (" ".join([tool] + list(argv)), setting)
+        try:
+            self.out, self.err = p.communicate(timeout=300)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.communicate()
+            raise AssertionError("%s: no exit in 300 s" % self.what)
+        self.rc = p.returncode
         self.lines = self.err.decode(errors="replace").splitlines()
         check(self.rc == 0, "%s: exit %d, stderr %r" % (self.what, self.rc,
                                                         self.err))
@@ -184,6 +188,19 @@ class Tools:
             self.exe[t] = os.path.join(self.dir, t)
             shutil.copy(src, self.exe[t])
             os.chmod(self.exe[t], 0o755)
+        self.env = dict(os.environ)
+        self.env.pop("NO_COLOR", None)
+        # Under LeakSanitizer, graphns needs the suppressions of the caches
+        # Graphviz and fontconfig keep until exit; a copy nobody can read.
+        supp = os.path.join(os.environ.get("NSREL_SOURCE_ROOT", ""),
+                            "tests", "graphns", "lsan.supp")
+        if os.path.isfile(supp):
+            shutil.copy(supp, self.dir)
+            os.chmod(os.path.join(self.dir, "lsan.supp"), 0o644)
+            self.env["LSAN_OPTIONS"] = ":".join(
+                filter(None, [os.environ.get("LSAN_OPTIONS"),
+                              "suppressions=" + os.path.join(
+                                  self.dir, "lsan.supp")]))
 
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -400,9 +417,8 @@ def t_hidepid(tools, fx):
 
 def t_root_whole(tools, fx):
     """As root in the initial namespaces nothing of the above is said."""
-    env = dict(os.environ)
     p = subprocess.run([tools.exe["lsuserns"]], stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, env=env, timeout=300)
+                       stderr=subprocess.PIPE, env=tools.env, timeout=300)
     check(p.returncode == 0, "exit %d" % p.returncode)
     err = p.stderr.decode()
     check(not re.search("hidepid|PID namespace|user namespace|run as root",
