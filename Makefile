@@ -2,9 +2,11 @@
 # the common tasks.
 BUILD ?= build
 PREFIX ?= /usr/local
+# Seconds each fuzz target runs for, in make fuzz.
+FUZZ_TIME ?= 60
 DESTDIR ?=
 
-.PHONY: all check demo install bench clean deps
+.PHONY: all check fuzz demo install bench clean deps
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -18,6 +20,10 @@ deps:
 check:
 	scripts/check
 
+# libFuzzer on the /proc parsers and the escaper (clang, build-fuzz).
+fuzz:
+	FUZZ_TIME=$(FUZZ_TIME) scripts/fuzz
+
 demo: deps all
 	scripts/demo $(BUILD)
 
@@ -30,4 +36,4 @@ bench: deps all
 	bench/run $(BUILD)
 
 clean:
-	rm -rf $(BUILD) build-check build-san
+	rm -rf $(BUILD) build-check build-san build-fuzz
