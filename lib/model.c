@@ -211,7 +211,9 @@ static int finish_ns(struct nsrel_model *m, bool keep_hidden)
 	}
 	for (size_t i = 0; i < n; i++)
 		map[i] = NONE;
-	qsort(m->ns, k, sizeof(*m->ns), cmp_ns);
+	/* An empty model has no array: qsort's base must not be NULL. */
+	if (k > 1)
+		qsort(m->ns, k, sizeof(*m->ns), cmp_ns);
 	for (size_t i = 0; i < k; i++)
 		map[m->ns[i].leader] = (uint32_t)i;
 	m->ns_n = k;
@@ -301,7 +303,8 @@ static int finish_refs(struct nsrel_model *m)
 		    model_ref_add(m, (uint32_t)i, NSREL_REF_HIDDEN, NONE, 0, -1,
 				  NONE, NONE) < 0)
 			return -ENOMEM;
-	qsort_r(m->refs, m->refs_n, sizeof(*m->refs), cmp_ref, m);
+	if (m->refs_n > 1)
+		qsort_r(m->refs, m->refs_n, sizeof(*m->refs), cmp_ref, m);
 	for (size_t i = 0; i < m->refs_n; i++) {
 		struct nsrel_ns *ns = &m->ns[m->refs[i].ns];
 		if (!ns->ref_n)
