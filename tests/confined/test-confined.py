@@ -123,10 +123,17 @@ SETTINGS = {
     # --kill-child: the tool (PID 1 there) must not outlive a timeout.
     "pidns": lambda exe: ["unshare", "--pid", "--fork", "--kill-child",
                           "--mount-proc", "--", exe],
+    # A PID namespace of its own, but the /proc of the host's.
+    "pidns-hostproc": lambda exe: ["unshare", "--pid", "--fork",
+                                   "--kill-child", "--", exe],
     "hidepid": lambda exe: [
         "unshare", "--mount", "--propagation", "private", "--",
-        sys.executable, os.path.abspath(__file__), "--mount-hidepid", "--"]
-    + NOBODY + [exe],
+        sys.executable, os.path.abspath(__file__), "--mount-hidepid", "2",
+        "--"] + NOBODY + [exe],
+    "hidepid-noaccess": lambda exe: [
+        "unshare", "--mount", "--propagation", "private", "--",
+        sys.executable, os.path.abspath(__file__), "--mount-hidepid", "1",
+        "--"] + NOBODY + [exe],
 }
 
 
@@ -220,7 +227,7 @@ def t_visibility(tools, fx, setting, want, tool="dumpns", *argv):
     check(set(v) == {"privileged", "user_ns", "initial_user_ns", "pid_ns",
                      "initial_pid_ns", "proc_pid_ns", "hidepid",
                      "hidepid_applies"}, "%s: keys %r" % (r.what, v))
-    if tool == "dumpns":
+    if tool == "dumpns" and setting != "pidns-hostproc":
         pid = 1 if setting == "pidns" else r.pid
         me = own_process(doc, pid, r)["namespaces"]
         check(v["user_ns"] == me["user"] and v["pid_ns"] == me["pid"],
@@ -415,6 +422,35 @@ def t_hidepid(tools, fx):
           "%s: nobody's user namespace missing" % r.what)
 
 
+def t_hidepid_noaccess(tools, fx):
+    """hidepid=1: others' /proc/PID are there, but not their contents."""
+    r = Run(tools, "hidepid-noaccess", "dumpns", "-c")
+    doc = r.json()
+    r.says(r"dumpns: /proc is mounted hidepid=noaccess: processes of other "
+           r"users cannot be read")
+    me = own_process(doc, r.pid, r)
+    check(me["namespaces"]["user"] == INIT_USER, "own user namespace")
+    for p in doc["processes"]:
+        check(p["uid"] == 65534, "%s: process %r of another user" % (
+            r.what, p["pid"]))
+    u = {n["ino"] for n in doc["namespaces"] if n["type"] == "user"}
+    check(fx.nobody_user in u, "%s: nobody's user namespace missing" % r.what)
+    check(fx.root_user not in u, "%s: root's user namespace listed" % r.what)
+
+
+def t_pidns_hostproc(tools, fx):
+    """In a new PID namespace with the host's /proc all is seen: no line."""
+    r = Run(tools, "pidns-hostproc", "dumpns", "-c")
+    doc = r.json()
+    r.never_says("PID namespace|user namespace|hidepid|run as root")
+    u = {n["ino"] for n in doc["namespaces"] if n["type"] == "user"}
+    check({fx.nobody_user, fx.root_user} <= u, "%s: fixtures missing"
+          % r.what)
+    check(INIT_PID in {n["ino"] for n in doc["namespaces"]
+                       if n["type"] == "pid"}, "%s: no initial PID namespace"
+          % r.what)
+
+
 def t_root_whole(tools, fx):
     """As root in the initial namespaces nothing of the above is said."""
     p = subprocess.run([tools.exe["lsuserns"]], stdout=subprocess.PIPE,
@@ -442,16 +478,18 @@ def t_graphns(tools, fx, setting, pattern, present, absent):
     return None
 
 
-def mount_hidepid(argv):
-    """Inside unshare --mount: remount /proc hidepid=2, then exec argv."""
-    subprocess.run(["mount", "-t", "proc", "-o", "hidepid=2", "proc",
+def mount_hidepid(level, argv):
+    """Inside unshare --mount: mount /proc hidepid=LEVEL, then exec argv."""
+    check(level in ("1", "2"), "hidepid=%r" % level)
+    subprocess.run(["mount", "-t", "proc", "-o", "hidepid=" + level, "proc",
                     "/proc"], check=True)
     os.execvp(argv[0], argv)
 
 
 def main():
-    if len(sys.argv) > 2 and sys.argv[1] == "--mount-hidepid":
-        mount_hidepid(sys.argv[3:] if sys.argv[2] == "--" else sys.argv[2:])
+    if len(sys.argv) > 4 and sys.argv[1] == "--mount-hidepid":
+        check(sys.argv[3] == "--", "usage: --mount-hidepid LEVEL -- CMD")
+        mount_hidepid(sys.argv[2], sys.argv[4:])
     ap = argparse.ArgumentParser()
     for t in ("lsuserns", "lspidns", "dumpns", "graphns"):
         ap.add_argument("--" + t, default="")
@@ -488,6 +526,14 @@ def main():
              "userns-root"),
             ("in a PID namespace with its own /proc", t_pidns),
             ("with /proc hidepid=2, as nobody", t_hidepid),
+            ("in a PID namespace with the host's /proc", t_pidns_hostproc),
+            ("visibility in a PID namespace with the host's /proc",
+             t_visibility, "pidns-hostproc", {
+                 "privileged": True, "initial_pid_ns": False,
+                 "proc_pid_ns": "ancestor", "hidepid_applies": False}),
+            ("with /proc hidepid=1, as nobody", t_hidepid_noaccess),
+            ("visibility with hidepid=1", t_visibility, "hidepid-noaccess",
+             {"hidepid": "noaccess", "hidepid_applies": True}),
             ("visibility as root", t_visibility, "root", {
                 "privileged": True, "initial_user_ns": True,
                 "initial_pid_ns": True, "proc_pid_ns": "own",

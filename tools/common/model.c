@@ -241,8 +241,7 @@ void tc_report_unreadable(const struct nsrel_model *m)
 	if (l->hidepid_applies) {
 		const char *what =
 			l->hidepid == TC_HIDEPID_NOACCESS
-				? "processes of other users are listed but "
-				  "cannot be read"
+				? "processes of other users cannot be read"
 			: l->hidepid == TC_HIDEPID_PTRACEABLE
 				? "processes it may not trace are not listed"
 				: "processes of other users are not listed";
