@@ -122,16 +122,19 @@ static uint64_t next_rand(void)
 	return rng;
 }
 
-/* Most holders live shorter than a scan, some through many. */
+/* Most holders live shorter than a scan, some through many, a few
+ * through even the slow scans of a sanitized build or a busy host. */
 static uint64_t lifetime(void)
 {
-	uint64_t r = next_rand() % 100, ms;
-	if (r < 40)
+	uint64_t r = next_rand() % 1000, ms;
+	if (r < 400)
 		ms = 1 + next_rand() % 10;
-	else if (r < 80)
+	else if (r < 800)
 		ms = 10 + next_rand() % 90;
-	else
+	else if (r < 990)
 		ms = 100 + next_rand() % 400;
+	else
+		ms = 1000 + next_rand() % 4000;
 	return ms * 1000000ull;
 }
 
