@@ -73,8 +73,10 @@ int scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 		uint32_t own_net)
 {
 	DIR *d = opendir_at(piddir, "fd");
+	/* Gone, or not ours to read: skipped. Out of memory: fatal, as
+	 * everywhere in a scan, not a silently shorter result. */
 	if (!d)
-		return 0;
+		return errno == ENOMEM ? -ENOMEM : 0;
 	int ffd = dirfd(d);
 	_cleanup_close_ int pidfd = -1;
 	bool pidfd_failed = false;

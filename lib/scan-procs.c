@@ -63,8 +63,10 @@ static int scan_tasks(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 		      const uint32_t own[NSREL_NSTYPE_COUNT], unsigned types)
 {
 	DIR *d = opendir_at(piddir, "task");
+	/* Gone, or not ours to read: skipped. Out of memory: fatal, as
+	 * everywhere in a scan, not a silently shorter result. */
 	if (!d)
-		return 0;
+		return errno == ENOMEM ? -ENOMEM : 0;
 	int tfd = dirfd(d);
 	int r = 0;
 	struct dirent *de;
