@@ -177,13 +177,19 @@ static int scan_proc(struct scan *s, const char *name, pid_t pid,
 {
 	_cleanup_close_ int piddir = openat(
 		s->proc_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (piddir < 0)
-		return 0; /* gone */
+	if (piddir < 0) {
+		if (errno == EACCES || errno == EPERM)
+			s->m->unreadable++;
+		return 0; /* or gone */
+	}
 	struct stat st;
 	if (fstat(piddir, &st) < 0)
 		return 0;
 	char buf[1024];
 	ssize_t n = read_at(piddir, "stat", buf, sizeof(buf));
+	/* hidepid=noaccess: the directory is there, its files are not ours */
+	if (n == -EACCES || n == -EPERM)
+		s->m->unreadable++;
 	struct procfs_stat ps;
 	if (n <= 0 || procfs_parse_stat(buf, (size_t)n, &ps) < 0)
 		return 0;

@@ -170,6 +170,7 @@ int main(int argc, char **argv)
 	tc_jw_end_array(&w);
 	tc_jw_value(&w, "unreadable_processes",
 		    jnew(json_object_new_uint64(nsrel_model_unreadable(m))));
+	tc_jw_visibility(&w, m);
 	tc_jw_end_object(&w);
 	tc_close_stdout();
 	tc_report_unreadable(m);

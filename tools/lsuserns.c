@@ -208,6 +208,7 @@ int main(int argc, char **argv)
 		tc_jw_end_array(&w);
 		tc_jw_value(&w, "unreadable_processes",
 			    json_object_new_uint64(nsrel_model_unreadable(m)));
+		tc_jw_visibility(&w, m);
 		tc_jw_end_object(&w);
 	} else {
 		struct tc_tree *forest = tc_tree_new(NULL);

@@ -436,6 +436,10 @@ def t_hidepid_noaccess(tools, fx):
     u = {n["ino"] for n in doc["namespaces"] if n["type"] == "user"}
     check(fx.nobody_user in u, "%s: nobody's user namespace missing" % r.what)
     check(fx.root_user not in u, "%s: root's user namespace listed" % r.what)
+    # Root's fixture at least is there and unreadable: counted, not dropped.
+    check(doc["unreadable_processes"] > 0,
+          "%s: others' processes not counted as unreadable" % r.what)
+    r.says(r"dumpns: \d+ processes could not be read.*")
 
 
 def t_pidns_hostproc(tools, fx):
