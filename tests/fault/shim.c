@@ -63,38 +63,38 @@ static const struct {
 	const char *name;
 	int err[3];
 } fns[SHIM_FN_COUNT] = {
-	[SHIM_MALLOC] = { "malloc", { ENOMEM } },
-	[SHIM_CALLOC] = { "calloc", { ENOMEM } },
-	[SHIM_REALLOC] = { "realloc", { ENOMEM } },
-	[SHIM_REALLOCARRAY] = { "reallocarray", { ENOMEM } },
-	[SHIM_OPEN] = { "open", { EACCES, ENOENT, EMFILE } },
-	[SHIM_OPENAT] = { "openat", { EACCES, ENOENT, EMFILE } },
-	[SHIM_OPEN_BY_HANDLE_AT] = { "open_by_handle_at", { ESTALE, EPERM } },
-	[SHIM_READ] = { "read", { EIO, EINTR } },
-	[SHIM_READLINKAT] = { "readlinkat", { EACCES, ENOENT } },
-	[SHIM_IOCTL] = { "ioctl", { EPERM, ENOTTY } },
-	[SHIM_FSTAT] = { "fstat", { EIO } },
-	[SHIM_FSTATAT] = { "fstatat", { ENOENT, EACCES } },
-	[SHIM_FSTATFS] = { "fstatfs", { EIO } },
-	[SHIM_FCNTL] = { "fcntl", { EMFILE } },
-	[SHIM_FDOPENDIR] = { "fdopendir", { ENOMEM } },
-	[SHIM_READDIR] = { "readdir", { EIO } },
-	[SHIM_FDOPEN] = { "fdopen", { ENOMEM } },
-	[SHIM_GETDELIM] = { "getdelim", { ENOMEM, EIO } },
-	[SHIM_SOCKETPAIR] = { "socketpair", { EMFILE } },
-	[SHIM_FORK] = { "fork", { EAGAIN } },
-	[SHIM_SETNS] = { "setns", { EPERM } },
-	[SHIM_CHDIR] = { "chdir", { EACCES } },
-	[SHIM_SENDMSG] = { "sendmsg", { EPIPE, ENOBUFS } },
-	[SHIM_RECVMSG] = { "recvmsg", { EINTR, ECONNRESET } },
-	[SHIM_WAITPID] = { "waitpid", { EINTR } },
-	[SHIM_SYS_PIDFD_OPEN] = { "pidfd_open", { ESRCH, EMFILE } },
-	[SHIM_SYS_PIDFD_GETFD] = { "pidfd_getfd", { EPERM, EBADF } },
-	[SHIM_SYS_OPENAT2] = { "openat2", { EACCES, ENOSYS, EAGAIN } },
-	[SHIM_SYS_LISTMOUNT] = { "listmount", { EPERM, ENOSYS, ENOMEM } },
-	[SHIM_SYS_STATMOUNT] = { "statmount", { ENOENT, EOVERFLOW, ENOSYS } },
-	[SHIM_SYS_LISTNS] = { "listns", { ENOSYS, EPERM } },
-	[SHIM_SYS_OTHER] = { "syscall", { ENOSYS } },
+	[SHIM_MALLOC] = {"malloc", {ENOMEM}},
+	[SHIM_CALLOC] = {"calloc", {ENOMEM}},
+	[SHIM_REALLOC] = {"realloc", {ENOMEM}},
+	[SHIM_REALLOCARRAY] = {"reallocarray", {ENOMEM}},
+	[SHIM_OPEN] = {"open", {EACCES, ENOENT, EMFILE}},
+	[SHIM_OPENAT] = {"openat", {EACCES, ENOENT, EMFILE}},
+	[SHIM_OPEN_BY_HANDLE_AT] = {"open_by_handle_at", {ESTALE, EPERM}},
+	[SHIM_READ] = {"read", {EIO, EINTR}},
+	[SHIM_READLINKAT] = {"readlinkat", {EACCES, ENOENT}},
+	[SHIM_IOCTL] = {"ioctl", {EPERM, ENOTTY}},
+	[SHIM_FSTAT] = {"fstat", {EIO}},
+	[SHIM_FSTATAT] = {"fstatat", {ENOENT, EACCES}},
+	[SHIM_FSTATFS] = {"fstatfs", {EIO}},
+	[SHIM_FCNTL] = {"fcntl", {EMFILE}},
+	[SHIM_FDOPENDIR] = {"fdopendir", {ENOMEM}},
+	[SHIM_READDIR] = {"readdir", {EIO}},
+	[SHIM_FDOPEN] = {"fdopen", {ENOMEM}},
+	[SHIM_GETDELIM] = {"getdelim", {ENOMEM, EIO}},
+	[SHIM_SOCKETPAIR] = {"socketpair", {EMFILE}},
+	[SHIM_FORK] = {"fork", {EAGAIN}},
+	[SHIM_SETNS] = {"setns", {EPERM}},
+	[SHIM_CHDIR] = {"chdir", {EACCES}},
+	[SHIM_SENDMSG] = {"sendmsg", {EPIPE, ENOBUFS}},
+	[SHIM_RECVMSG] = {"recvmsg", {EINTR, ECONNRESET}},
+	[SHIM_WAITPID] = {"waitpid", {EINTR}},
+	[SHIM_SYS_PIDFD_OPEN] = {"pidfd_open", {ESRCH, EMFILE}},
+	[SHIM_SYS_PIDFD_GETFD] = {"pidfd_getfd", {EPERM, EBADF}},
+	[SHIM_SYS_OPENAT2] = {"openat2", {EACCES, ENOSYS, EAGAIN}},
+	[SHIM_SYS_LISTMOUNT] = {"listmount", {EPERM, ENOSYS, ENOMEM}},
+	[SHIM_SYS_STATMOUNT] = {"statmount", {ENOENT, EOVERFLOW, ENOSYS}},
+	[SHIM_SYS_LISTNS] = {"listns", {ENOSYS, EPERM}},
+	[SHIM_SYS_OTHER] = {"syscall", {ENOSYS}},
 };
 
 const char *shim_fn_name(int fn)
@@ -164,7 +164,7 @@ void shim_reset(const struct shim_target *t, bool want_sites)
 	if (t)
 		S->target = *t;
 	else
-		S->target = (struct shim_target){ .fn = -1 };
+		S->target = (struct shim_target){.fn = -1};
 }
 
 __attribute__((noinline)) void shim_arm(void)
@@ -275,23 +275,23 @@ static __attribute__((noinline)) int hook(int fn)
 	return err;
 }
 
-#define REAL(ret, name, ...)                                                   \
-	static ret (*real_##name)(__VA_ARGS__);                                \
-	static ret (*get_##name(void))(__VA_ARGS__)                            \
-	{                                                                      \
-		if (!real_##name)                                              \
-			real_##name = (ret(*)(__VA_ARGS__))dlsym(RTLD_NEXT,    \
-								#name);        \
-		return real_##name;                                            \
+#define REAL(ret, name, ...)                                                  \
+	static ret (*real_##name)(__VA_ARGS__);                               \
+	static ret (*get_##name(void))(__VA_ARGS__)                           \
+	{                                                                     \
+		if (!real_##name)                                             \
+			real_##name =                                         \
+				(ret(*)(__VA_ARGS__))dlsym(RTLD_NEXT, #name); \
+		return real_##name;                                           \
 	}
 
-#define FAIL_WITH(fn, value)                                                   \
-	do {                                                                   \
-		int e_ = hook(fn);                                             \
-		if (e_) {                                                      \
-			errno = e_;                                            \
-			return value;                                          \
-		}                                                              \
+#define FAIL_WITH(fn, value)          \
+	do {                          \
+		int e_ = hook(fn);    \
+		if (e_) {             \
+			errno = e_;   \
+			return value; \
+		}                     \
 	} while (0)
 
 /* ---- Allocations, and which of them are live ------------------------- */

@@ -59,28 +59,28 @@ enum shim_fn {
 /* Where a call was made: the test process, or a helper it forked. */
 enum shim_domain { SHIM_DOM_MAIN, SHIM_DOM_HELPER, SHIM_DOM_COUNT };
 
-#define SHIM_MAX_SITES 1024
-#define SHIM_DEPTH 6
+#define SHIM_MAX_SITES	1024
+#define SHIM_DEPTH	6
 #define SHIM_MAX_FRAMES 256
 
 struct shim_site {
 	uint64_t key; /* 0: free slot */
 	uint8_t fn, dom;
-	unsigned long n;		/* calls seen in the counting run */
-	uintptr_t pc[SHIM_DEPTH];	/* return addresses, innermost first */
+	unsigned long n;	  /* calls seen in the counting run */
+	uintptr_t pc[SHIM_DEPTH]; /* return addresses, innermost first */
 };
 
 struct shim_target {
-	int fn;			/* -1: no call fails */
+	int fn; /* -1: no call fails */
 	int dom;
-	unsigned long index;	/* fail the index-th call (1-based) of fn, */
-	uint64_t site;		/* or, if nonzero, the index-th from site */
-	int err;		/* with this errno */
+	unsigned long index; /* fail the index-th call (1-based) of fn, */
+	uint64_t site;	     /* or, if nonzero, the index-th from site */
+	int err;	     /* with this errno */
 };
 
 struct shim_shared {
-	int armed;		/* counting and failing */
-	bool want_sites;	/* record call sites (slow: backtraces) */
+	int armed;	 /* counting and failing */
+	bool want_sites; /* record call sites (slow: backtraces) */
 	struct shim_target target;
 	unsigned long count[SHIM_DOM_COUNT][SHIM_FN_COUNT];
 	unsigned long site_hits; /* calls from target.site so far */

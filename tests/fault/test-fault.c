@@ -69,7 +69,7 @@
 #define POINT_BUDGET 8000
 /* A point that takes longer than this hangs. */
 #define POINT_TIMEOUT_MS 30000
-#define MAX_FD 1024
+#define MAX_FD		 1024
 
 static const char *zoo_path;
 static struct zoo_run zoo = ZOO_RUN_INIT;
@@ -97,19 +97,21 @@ struct mode {
 };
 
 static const struct mode modes[] = {
-	{ "all sources, listmount", false, { 0 } },
-	{ "all sources, NSREL_NO_LISTMOUNT", true, { 0 } },
-	{ "mounts only", false,
-	  { .sz = sizeof(struct nsrel_scan_opts),
-	    .sources = NSREL_SRC_MOUNTS } },
-	{ "processes and tasks, user and pid types, no hierarchy", false,
-	  { .sz = sizeof(struct nsrel_scan_opts),
-	    .types = CLONE_NEWUSER | CLONE_NEWPID,
-	    .sources = NSREL_SRC_PROCS | NSREL_SRC_TASKS } },
-	{ "fds and mounts, net type", true,
-	  { .sz = sizeof(struct nsrel_scan_opts),
-	    .types = CLONE_NEWNET,
-	    .sources = NSREL_SRC_FDS | NSREL_SRC_MOUNTS } },
+	{"all sources, listmount", false, {0}},
+	{"all sources, NSREL_NO_LISTMOUNT", true, {0}},
+	{"mounts only",
+	 false,
+	 {.sz = sizeof(struct nsrel_scan_opts), .sources = NSREL_SRC_MOUNTS}},
+	{"processes and tasks, user and pid types, no hierarchy",
+	 false,
+	 {.sz = sizeof(struct nsrel_scan_opts),
+	  .types = CLONE_NEWUSER | CLONE_NEWPID,
+	  .sources = NSREL_SRC_PROCS | NSREL_SRC_TASKS}},
+	{"fds and mounts, net type",
+	 true,
+	 {.sz = sizeof(struct nsrel_scan_opts),
+	  .types = CLONE_NEWNET,
+	  .sources = NSREL_SRC_FDS | NSREL_SRC_MOUNTS}},
 };
 #define MODE_COUNT (sizeof(modes) / sizeof(modes[0]))
 
@@ -276,15 +278,14 @@ static void check_model(const struct nsrel_model *m)
 			if (!nsrel_ref_kind_str(kind))
 				model_bad("ns %zu: ref kind %d", i, kind);
 			const struct nsrel_proc *rp = nsrel_ref_proc(r);
-			if (rp && nsrel_model_find_proc(m, nsrel_proc_pid(rp)) !=
-					  rp)
+			if (rp &&
+			    nsrel_model_find_proc(m, nsrel_proc_pid(rp)) != rp)
 				model_bad("ns %zu: ref %zu process", i, k);
 			(void)nsrel_ref_tid(r);
 			(void)nsrel_ref_fd(r);
 			const char *path = nsrel_ref_path(r);
 			if (kind == NSREL_REF_BINDMOUNT && (!path || !*path))
-				model_bad("ns %zu: bind mount without path",
-					  i);
+				model_bad("ns %zu: bind mount without path", i);
 			(void)nsrel_ref_mntns(r);
 		}
 	}
@@ -389,22 +390,27 @@ static void child_scan(const struct shim_target *t, const struct mode *mode,
 }
 
 /* The relations API cases: path functions on namespaces of the zoo. */
-enum api_call { API_NSTYPE, API_USERNS, API_PARENTNS, API_OWNER_UID, API_ID,
-		API_COUNT };
+enum api_call {
+	API_NSTYPE,
+	API_USERNS,
+	API_PARENTNS,
+	API_OWNER_UID,
+	API_ID,
+	API_COUNT
+};
 static const char *const api_names[API_COUNT] = {
-	"nsrel_get_nstype_path", "nsrel_get_userns_path",
+	"nsrel_get_nstype_path",   "nsrel_get_userns_path",
 	"nsrel_get_parentns_path", "nsrel_get_owner_uid_path",
 	"nsrel_get_id_path",
 };
 
-static void child_api(const struct shim_target *t, int call,
-		      const char *path)
+static void child_api(const struct shim_target *t, int call, const char *path)
 {
 	bool fds0[MAX_FD];
 	fd_set_of(fds0);
 	R->fds_before = fixture_fd_count();
 	uid_t uid = 12345;
-	struct nsrel_id id = { .dev = 1, .ino = 2, .nsid = 3 };
+	struct nsrel_id id = {.dev = 1, .ino = 2, .nsid = 3};
 	shim_reset(t, false);
 	shim_track_start();
 	shim_arm();
@@ -466,25 +472,25 @@ static unsigned long bad_total;
  * test, unless NSREL_FAULT_STRICT is set. Remove an entry when its fix
  * lands.
  */
-#define GETLINE_LOSS                                                           \
-	"lib/scan-mounts.c read_mountinfo(): a getline() that fails "          \
-	"(ENOMEM) ends the loop as EOF does, and the scan goes on without "    \
+#define GETLINE_LOSS                                                        \
+	"lib/scan-mounts.c read_mountinfo(): a getline() that fails "       \
+	"(ENOMEM) ends the loop as EOF does, and the scan goes on without " \
 	"the rest of that mount namespace's mounts"
 static const struct known {
 	int fn, err, no_listmount;
 	const char *what;
 } known[] = {
-	{ SHIM_RECVMSG, EINTR, -1,
-	  "lib/scan-mounts.c recv_fd(): recvmsg() is not retried on EINTR, "
-	  "so the fd the setns helper sends is dropped and what only that "
-	  "mount namespace holds is not found" },
-	{ SHIM_SYS_LISTMOUNT, ENOMEM, 0,
-	  "lib/scan-mounts.c read_listmount(): every listmount() error but "
-	  "ENOSYS/EINVAL is taken for 'not ours to see', ENOMEM too, so the "
-	  "mount namespace's mounts are silently skipped" },
-	{ SHIM_GETDELIM, ENOMEM, 1, GETLINE_LOSS },
-	{ SHIM_MALLOC, ENOMEM, 1, GETLINE_LOSS " (getline's malloc)" },
-	{ SHIM_REALLOC, ENOMEM, 1, GETLINE_LOSS " (getline's realloc)" },
+	{SHIM_RECVMSG, EINTR, -1,
+	 "lib/scan-mounts.c recv_fd(): recvmsg() is not retried on EINTR, "
+	 "so the fd the setns helper sends is dropped and what only that "
+	 "mount namespace holds is not found"},
+	{SHIM_SYS_LISTMOUNT, ENOMEM, 0,
+	 "lib/scan-mounts.c read_listmount(): every listmount() error but "
+	 "ENOSYS/EINVAL is taken for 'not ours to see', ENOMEM too, so the "
+	 "mount namespace's mounts are silently skipped"},
+	{SHIM_GETDELIM, ENOMEM, 1, GETLINE_LOSS},
+	{SHIM_MALLOC, ENOMEM, 1, GETLINE_LOSS " (getline's malloc)"},
+	{SHIM_REALLOC, ENOMEM, 1, GETLINE_LOSS " (getline's realloc)"},
 };
 /* The way the current points read mounts. */
 static bool cur_no_listmount;
@@ -539,8 +545,8 @@ static int run_child(void (*body)(const void *), const void *arg,
 	if (pid == 0) {
 		/* cmocka's handlers would catch a crash and go on with the
 		 * next test, in this child: a crash must kill it. */
-		static const int crash[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE,
-					     SIGABRT, SIGSYS };
+		static const int crash[] = {SIGSEGV, SIGBUS,  SIGILL,
+					    SIGFPE,  SIGABRT, SIGSYS};
 		for (size_t i = 0; i < sizeof(crash) / sizeof(crash[0]); i++)
 			signal(crash[i], SIG_DFL);
 		body(arg);
@@ -548,7 +554,7 @@ static int run_child(void (*body)(const void *), const void *arg,
 	}
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd >= 0) {
-		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+		struct pollfd p = {.fd = pidfd, .events = POLLIN};
 		int k;
 		while ((k = poll(&p, 1, point_timeout_ms)) < 0 &&
 		       errno == EINTR)
@@ -623,11 +629,13 @@ static enum outcome judge(const char *what, const struct shim_target *t,
 		snprintf(why, sizeof(why), "child exit status %d",
 			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 	else if (!fired && (R->r < 0 ? R->r : 0) != base)
-		snprintf(why, sizeof(why), "returns %d (%s) with no fault, "
-			 "not %d", R->r, strerror(R->r < 0 ? -R->r : 0), base);
+		snprintf(why, sizeof(why),
+			 "returns %d (%s) with no fault, "
+			 "not %d",
+			 R->r, strerror(R->r < 0 ? -R->r : 0), base);
 	else if (R->r < 0 && R->r != expect && R->r != base)
-		snprintf(why, sizeof(why), "returns %d (%s), not %d (%s)",
-			 R->r, strerror(-R->r), expect, strerror(-expect));
+		snprintf(why, sizeof(why), "returns %d (%s), not %d (%s)", R->r,
+			 strerror(-R->r), expect, strerror(-expect));
 	else if (R->r < 0 && (R->ret_touched || R->out_touched))
 		snprintf(why, sizeof(why),
 			 "fails but writes its output parameter");
@@ -636,15 +644,17 @@ static enum outcome judge(const char *what, const struct shim_target *t,
 	else if (R->leaks == (size_t)-1)
 		snprintf(why, sizeof(why), "too many allocations to track");
 	else if (R->leaks && !shim_alloc_hooked())
-		snprintf(why, sizeof(why), "leaks: LeakSanitizer's report is "
+		snprintf(why, sizeof(why),
+			 "leaks: LeakSanitizer's report is "
 			 "on stderr");
 	else if (R->leaks)
 		snprintf(why, sizeof(why),
 			 "leaks %zu allocations (one of %zu bytes)", R->leaks,
 			 R->leak_size);
 	else if (R->fds_after != R->fds_before)
-		snprintf(why, sizeof(why), "leaks fds: %d before, %d after (%s)",
-			 R->fds_before, R->fds_after, R->fd_leak);
+		snprintf(why, sizeof(why),
+			 "leaks fds: %d before, %d after (%s)", R->fds_before,
+			 R->fds_after, R->fd_leak);
 	else if (R->child_left)
 		snprintf(why, sizeof(why), "leaves a child process (%s)",
 			 R->child_left < 0 ? "running" : "zombie");
@@ -668,15 +678,16 @@ static enum outcome judge(const char *what, const struct shim_target *t,
 			 "(%zu of the zoo's namespaces, not %zu, or their "
 			 "relations differ)",
 			 t->err == EINTR ? "EINTR" : "ENOMEM",
-			 t->err == EINTR ? "retried" : "an error, not a "
-						       "silently partial result",
+			 t->err == EINTR ? "retried"
+					 : "an error, not a "
+					   "silently partial result",
 			 R->zoo_found, baseline_found);
 
 	snprintf(last_why, sizeof(last_why), "%s", why);
 	if (why[0] && selfcheck)
 		return OUT_BAD;
-	for (size_t i = 0; loss && !strict && i < sizeof(known) / sizeof(known[0]);
-	     i++) {
+	for (size_t i = 0;
+	     loss && !strict && i < sizeof(known) / sizeof(known[0]); i++) {
 		if (known[i].fn != t->fn || known[i].err != t->err ||
 		    (known[i].no_listmount >= 0 &&
 		     known[i].no_listmount != cur_no_listmount))
@@ -736,8 +747,11 @@ static void plan_add(struct plan *pl, int fn, int dom, unsigned long index,
 		assert_non_null(pl->p);
 	}
 	pl->p[pl->n++] = (struct point){
-		.t = { .fn = fn, .dom = dom, .index = index, .site = site,
-		       .err = shim_fn_errno(fn, variant) },
+		.t = {.fn = fn,
+		      .dom = dom,
+		      .index = index,
+		      .site = site,
+		      .err = shim_fn_errno(fn, variant)},
 		.variant = variant,
 	};
 }
@@ -752,7 +766,7 @@ struct census {
 /* The counting run: no fault, every call and call site counted. */
 static void census_take(struct census *c, const struct mode *mode)
 {
-	struct scan_arg a = { .t = NULL, .mode = mode, .sites = true };
+	struct scan_arg a = {.t = NULL, .mode = mode, .sites = true};
 	int status = 0;
 	baseline_found = 0;
 	int rc = run_child(scan_body, &a, &status);
@@ -802,7 +816,8 @@ static void plan_make(struct plan *pl, const struct census *c)
 		for (int fn = 0; fn < SHIM_FN_COUNT; fn++) {
 			unsigned long n = c->count[dom][fn];
 			int variants = shim_fn_errno_variants(fn);
-			if (!n || (shim_fn_is_alloc(fn) && !shim_alloc_hooked()))
+			if (!n ||
+			    (shim_fn_is_alloc(fn) && !shim_alloc_hooked()))
 				continue;
 			if (all) {
 				for (unsigned long i = 1; i <= n; i++)
@@ -862,25 +877,25 @@ static void print_census(const struct census *c)
 static void run_plan(const char *what, const struct plan *pl,
 		     const struct mode *mode)
 {
-	struct tally t[SHIM_FN_COUNT] = { 0 };
+	struct tally t[SHIM_FN_COUNT] = {0};
 	double t0 = now();
 	cur_no_listmount = mode->no_listmount;
 	for (size_t i = 0; i < pl->n; i++) {
 		const struct point *p = &pl->p[i];
 		/* Verbose: where each fault fired, too (slower). */
-		struct scan_arg a = { .t = &p->t, .mode = mode,
-				      .sites = verbose };
+		struct scan_arg a = {
+			.t = &p->t, .mode = mode, .sites = verbose};
 		int status = 0;
 		int rc = run_child(scan_body, &a, &status);
 		enum outcome o = judge(what, &p->t, 0, rc, status);
 		tally_add(&t[p->t.fn], o, shim_state()->fired > 0);
 	}
 	double dt = now() - t0;
-	printf("# %s: %zu fault points in %.1f s (%.1f ms each)\n", what,
-	       pl->n, dt, pl->n ? dt * 1000 / (double)pl->n : 0.0);
+	printf("# %s: %zu fault points in %.1f s (%.1f ms each)\n", what, pl->n,
+	       dt, pl->n ? dt * 1000 / (double)pl->n : 0.0);
 	printf("#   %-18s %7s %7s %7s %7s %5s %5s\n", "function", "points",
 	       "fired", "error", "partial", "bad", "known");
-	struct tally sum = { 0 };
+	struct tally sum = {0};
 	for (int fn = 0; fn < SHIM_FN_COUNT; fn++) {
 		if (!t[fn].points)
 			continue;
@@ -894,26 +909,37 @@ static void run_plan(const char *what, const struct plan *pl,
 		sum.bad += t[fn].bad;
 		sum.known += t[fn].known;
 	}
-	printf("#   %-18s %7lu %7lu %7lu %7lu %5lu %5lu\n", "total",
-	       sum.points, sum.fired, sum.errors, sum.partial, sum.bad,
-	       sum.known);
+	printf("#   %-18s %7lu %7lu %7lu %7lu %5lu %5lu\n", "total", sum.points,
+	       sum.fired, sum.errors, sum.partial, sum.bad, sum.known);
 	fflush(stdout);
 	assert_int_equal(sum.bad, 0);
 	/* A plan whose faults do not fire tests nothing. */
 	assert_true(sum.fired * 2 >= sum.points);
 }
 
-/* ---- Tests ---------------------------------------------------------------- */
+/* ---- Tests ----------------------------------------------------------------
+ */
 
 static struct census census[MODE_COUNT];
 
 /* The checks must be able to fail: bodies that do what the library must
  * not, each found bad. */
-enum sin { SIN_LEAK, SIN_FD, SIN_CHILD, SIN_CRASH, SIN_HANG, SIN_WRONG,
-	   SIN_COUNT };
+enum sin {
+	SIN_LEAK,
+	SIN_FD,
+	SIN_CHILD,
+	SIN_CRASH,
+	SIN_HANG,
+	SIN_WRONG,
+	SIN_COUNT
+};
 static const char *const sin_names[SIN_COUNT] = {
-	"a leaked allocation", "a leaked fd", "a child left running",
-	"a crash", "a hang", "a wrong errno",
+	"a leaked allocation",
+	"a leaked fd",
+	"a child left running",
+	"a crash",
+	"a hang",
+	"a wrong errno",
 };
 
 /* An allocation nothing points to, not even a stale stack slot. */
@@ -984,7 +1010,7 @@ static void test_selfcheck(void **state)
 		int status = 0;
 		if (sin == SIN_LEAK && !shim_alloc_hooked())
 			fprintf(stderr, "# self-check: LeakSanitizer must "
-				"report a leak of 10 bytes now\n");
+					"report a leak of 10 bytes now\n");
 		/* Whatever the sin, nothing fires: the result must be 0. */
 		int rc = run_child(sin_body, &sin, &status);
 		enum outcome o = judge("selfcheck", NULL, 0, rc, status);
@@ -1015,8 +1041,8 @@ static void test_counting(void **state)
 	/* If the library calls a function under another name, the shim
 	 * does not see it: each of these must have been seen. */
 	static const int seen[] = {
-		SHIM_OPEN,   SHIM_OPENAT,    SHIM_READ,	  SHIM_READLINKAT,
-		SHIM_IOCTL,  SHIM_FSTAT,     SHIM_FSTATAT, SHIM_FDOPENDIR,
+		SHIM_OPEN,    SHIM_OPENAT, SHIM_READ,	 SHIM_READLINKAT,
+		SHIM_IOCTL,   SHIM_FSTAT,  SHIM_FSTATAT, SHIM_FDOPENDIR,
 		SHIM_READDIR, SHIM_FCNTL,
 	};
 	for (size_t i = 0; i < sizeof(seen) / sizeof(seen[0]); i++)
@@ -1048,7 +1074,7 @@ static void run_mode(size_t i)
 		 * the other modes change it). */
 		census_take(&census[0], &modes[0]);
 	}
-	struct plan pl = { 0 };
+	struct plan pl = {0};
 	plan_make(&pl, &census[i]);
 	char what[128];
 	snprintf(what, sizeof(what), "scan faults, %s", modes[i].name);
@@ -1108,19 +1134,19 @@ static void test_relations_api(void **state)
 	snprintf(paths[2], sizeof(paths[2]), "%s", json_object_get_string(v));
 	snprintf(paths[3], sizeof(paths[3]), "/proc/self/ns/net");
 
-	struct tally t[SHIM_FN_COUNT] = { 0 };
+	struct tally t[SHIM_FN_COUNT] = {0};
 	unsigned long points = 0, bad = 0, fired = 0;
 	baseline_found = 0;
 	double t0 = now();
 	for (int call = 0; call < API_COUNT; call++) {
 		for (int pi = 0; pi < 4; pi++) {
-			struct api_arg a = { .t = NULL, .call = call,
-					     .path = paths[pi] };
+			struct api_arg a = {
+				.t = NULL, .call = call, .path = paths[pi]};
 			int status = 0;
 			int rc = run_child(api_body, &a, &status);
 			char what[320];
-			snprintf(what, sizeof(what), "%s(%.200s)", api_names[call],
-				 paths[pi]);
+			snprintf(what, sizeof(what), "%s(%.200s)",
+				 api_names[call], paths[pi]);
 			/* Errors without faults are the kernel's (EINVAL:
 			 * a net namespace has no parent). */
 			int base = R->r < 0 ? R->r : 0;
@@ -1130,7 +1156,8 @@ static void test_relations_api(void **state)
 			unsigned long count[SHIM_DOM_COUNT][SHIM_FN_COUNT];
 			memcpy(count, shim_state()->count, sizeof(count));
 			for (int fn = 0; fn < SHIM_FN_COUNT; fn++) {
-				if (shim_fn_is_alloc(fn) && !shim_alloc_hooked())
+				if (shim_fn_is_alloc(fn) &&
+				    !shim_alloc_hooked())
 					continue;
 				for (unsigned long i = 1; i <= count[0][fn];
 				     i++) {
@@ -1172,7 +1199,8 @@ static void test_relations_api(void **state)
 	assert_int_equal(fired, points);
 }
 
-/* ---- Setup: our own PID and mount namespace, the zoo in it ---------------- */
+/* ---- Setup: our own PID and mount namespace, the zoo in it ----------------
+ */
 
 static int group_setup(void **state)
 {
@@ -1194,9 +1222,8 @@ static int group_setup(void **state)
 	}
 	json_object *arr, *v;
 	if (json_object_object_get_ex(zoo.m, "namespaces", &arr))
-		for (size_t i = 0; i < json_object_array_length(arr) &&
-				   zoo_inos_n < 256;
-		     i++)
+		for (size_t i = 0;
+		     i < json_object_array_length(arr) && zoo_inos_n < 256; i++)
 			if (json_object_object_get_ex(
 				    json_object_array_get_idx(arr, i), "ino",
 				    &v))
