@@ -61,7 +61,7 @@ static int domain = SHIM_DOM_MAIN;
 
 static const struct {
 	const char *name;
-	int err[3];
+	int err[4];
 } fns[SHIM_FN_COUNT] = {
 	[SHIM_MALLOC] = {"malloc", {ENOMEM}},
 	[SHIM_CALLOC] = {"calloc", {ENOMEM}},
@@ -92,7 +92,8 @@ static const struct {
 	[SHIM_SYS_PIDFD_GETFD] = {"pidfd_getfd", {EPERM, EBADF}},
 	[SHIM_SYS_OPENAT2] = {"openat2", {EACCES, ENOSYS, EAGAIN}},
 	[SHIM_SYS_LISTMOUNT] = {"listmount", {EPERM, ENOSYS, ENOMEM}},
-	[SHIM_SYS_STATMOUNT] = {"statmount", {ENOENT, EOVERFLOW, ENOSYS}},
+	[SHIM_SYS_STATMOUNT] = {"statmount",
+				{ENOENT, EOVERFLOW, ENOSYS, ENOMEM}},
 	[SHIM_SYS_LISTNS] = {"listns", {ENOSYS, EPERM}},
 	[SHIM_SYS_OTHER] = {"syscall", {ENOSYS}},
 };
@@ -119,7 +120,7 @@ bool shim_alloc_hooked(void)
 int shim_fn_errno_variants(int fn)
 {
 	int n = 0;
-	while (n < 3 && fns[fn].err[n])
+	while (n < 4 && fns[fn].err[n])
 		n++;
 	return n;
 }

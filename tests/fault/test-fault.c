@@ -488,6 +488,10 @@ static const struct known {
 	 "lib/scan-mounts.c read_listmount(): every listmount() error but "
 	 "ENOSYS/EINVAL is taken for 'not ours to see', ENOMEM too, so the "
 	 "mount namespace's mounts are silently skipped"},
+	{SHIM_SYS_STATMOUNT, ENOMEM, 0,
+	 "lib/scan-mounts.c read_listmount(): the first statmount() of a "
+	 "mount (for its magic) takes every error for 'skip this mount', "
+	 "ENOMEM too (the second statmount() passes ENOMEM on)"},
 	{SHIM_GETDELIM, ENOMEM, 1, GETLINE_LOSS},
 	{SHIM_MALLOC, ENOMEM, 1, GETLINE_LOSS " (getline's malloc)"},
 	{SHIM_REALLOC, ENOMEM, 1, GETLINE_LOSS " (getline's realloc)"},
