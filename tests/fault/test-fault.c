@@ -10,12 +10,19 @@
  *
  * Each fault point runs in a forked child. A counting run first learns how
  * many calls of each function a scan makes and from which call sites (a
- * hash of the return addresses); a function with few calls fails at every
- * call index, the others at every call site's first, second and last call,
- * and every site once with each other errno of the function. Then again
- * with NSREL_NO_LISTMOUNT=1 (the mountinfo way, setns helpers), for the
- * sites only that way reaches. NSREL_FAULT_EXHAUSTIVE=1 fails every call
- * index of every function instead (long).
+ * hash of the return addresses up to the test's own frames). Then every
+ * call index of every function fails, with each errno the function may
+ * plausibly give (shim.c), if that is at most POINT_BUDGET points; if not
+ * (and always under sanitizers, where a point is slower), a function with
+ * few calls fails at every index and the others at each call site's
+ * first, second and last call, and every site once with each other errno.
+ * NSREL_FAULT_EXHAUSTIVE=1 forces every index. This for five ways to scan
+ * (all sources; NSREL_NO_LISTMOUNT=1, the mountinfo way with setns
+ * helpers; and three source and type subsets), then for the relations API,
+ * every call with every errno. Besides the checks above, a fault of EINTR
+ * or ENOMEM that yields success must not have lost any of the zoo's
+ * namespaces or their relations: EINTR is to be retried, ENOMEM reported.
+ * A self-check first shows that each check can fail.
  *
  * The scans run in a PID and mount namespace of our own with its own
  * /proc, where the zoo is started: what a scan sees is then the zoo and
@@ -24,8 +31,12 @@
  * are still walked host-wide: that is the kernel's view for root.)
  *
  * With sanitizers (a -Db_sanitize build) the allocator is the sanitizer's:
- * the allocation points are skipped with the reason, the rest run with
- * LeakSanitizer watching the children.
+ * the allocation points are skipped with the reason, and LeakSanitizer
+ * checks each point for leaks instead of the shim's tracking.
+ *
+ * NSREL_FAULT_VERBOSE=1 prints every point and where it fired (offsets
+ * for addr2line -f -e test-fault); NSREL_FAULT_STRICT=1 fails the known
+ * findings in files this test's authors may not change (known[] below).
  *
  * Usage: test-fault ZOO
  */
