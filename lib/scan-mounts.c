@@ -44,7 +44,11 @@ static int recv_fd(int sock)
 			      .msg_iovlen = 1,
 			      .msg_control = u.buf,
 			      .msg_controllen = sizeof(u.buf) };
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) <= 0)
+	ssize_t n;
+	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 &&
+	       errno == EINTR)
+		;
+	if (n <= 0)
 		return -1;
 	struct cmsghdr *h = CMSG_FIRSTHDR(&msg);
 	if (!h || h->cmsg_type != SCM_RIGHTS ||
@@ -219,17 +223,20 @@ static int read_listmount(struct scan *s, uint32_t mnt, struct smbuf *b)
 	for (;;) {
 		long n = syscall(__NR_listmount, &req, ids, ELEMENTSOF(ids), 0);
 		if (n < 0) {
-			if (errno == ENOSYS || errno == EINVAL)
+			if (errno == ENOSYS || errno == EINVAL ||
+			    errno == ENOMEM)
 				return -errno;
 			return 0; /* EPERM, ENOENT: not ours to see, gone */
 		}
 		for (long i = 0; i < n; i++) {
 			/* The magic first: the strings only for nsfs. */
-			if (do_statmount(b, ids[i], nsid,
-					 NSREL_STATMOUNT_SB_BASIC) < 0 ||
-			    b->sm->sb_magic != NSFS_MAGIC)
-				continue;
 			int r = do_statmount(b, ids[i], nsid,
+					     NSREL_STATMOUNT_SB_BASIC);
+			if (r == -ENOMEM)
+				return r;
+			if (r < 0 || b->sm->sb_magic != NSFS_MAGIC)
+				continue;
+			r = do_statmount(b, ids[i], nsid,
 					     NSREL_STATMOUNT_MNT_ROOT |
 						     NSREL_STATMOUNT_MNT_POINT);
 			if (r == -ENOMEM)
@@ -279,7 +286,8 @@ static int read_mountinfo(struct scan *s, uint32_t mnt)
 	size_t cap = 0;
 	ssize_t n;
 	int r = 0;
-	while (r >= 0 && (n = getline(&line, &cap, f)) > 0) {
+	/* A read error ends the table early; only ENOMEM ends the scan. */
+	while (r >= 0 && (errno = 0, n = getline(&line, &cap, f)) > 0) {
 		if (line[n - 1] == '\n')
 			line[n - 1] = '\0';
 		struct procfs_mount mi;
@@ -287,6 +295,8 @@ static int read_mountinfo(struct scan *s, uint32_t mnt)
 		    strcmp(mi.fstype, "nsfs") == 0)
 			r = found_mount(s, mnt, mi.root, mi.point);
 	}
+	if (r >= 0 && n < 0 && errno == ENOMEM)
+		r = -ENOMEM;
 	free(line);
 	fclose(f);
 	return r;

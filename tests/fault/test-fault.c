@@ -35,8 +35,7 @@
  * checks each point for leaks instead of the shim's tracking.
  *
  * NSREL_FAULT_VERBOSE=1 prints every point and where it fired (offsets
- * for addr2line -f -e test-fault); NSREL_FAULT_STRICT=1 fails the known
- * findings in files this test's authors may not change (known[] below).
+ * for addr2line -f -e test-fault).
  *
  * Usage: test-fault ZOO
  */
@@ -467,50 +466,14 @@ struct point {
 	int variant;
 };
 
-enum outcome { OUT_FULL, OUT_PARTIAL, OUT_ERROR, OUT_BAD, OUT_KNOWN };
+enum outcome { OUT_FULL, OUT_PARTIAL, OUT_ERROR, OUT_BAD };
 
 struct tally {
-	unsigned long points, fired, errors, partial, bad, known;
+	unsigned long points, fired, errors, partial, bad;
 };
 
 static unsigned long bad_total;
 
-/*
- * Failures found in files this test's authors may not change. Only a
- * lost result (not a crash, leak or wrong error) of the function and
- * errno named, and with the mount reading way named (listmount -1: either
- * way), is known: it is reported (a "# KNOWN" line) but does not fail the
- * test, unless NSREL_FAULT_STRICT is set. Remove an entry when its fix
- * lands.
- */
-#define GETLINE_LOSS                                                        \
-	"lib/scan-mounts.c read_mountinfo(): a getline() that fails "       \
-	"(ENOMEM) ends the loop as EOF does, and the scan goes on without " \
-	"the rest of that mount namespace's mounts"
-static const struct known {
-	int fn, err, no_listmount;
-	const char *what;
-} known[] = {
-	{SHIM_RECVMSG, EINTR, -1,
-	 "lib/scan-mounts.c recv_fd(): recvmsg() is not retried on EINTR, "
-	 "so the fd the setns helper sends is dropped and what only that "
-	 "mount namespace holds is not found"},
-	{SHIM_SYS_LISTMOUNT, ENOMEM, 0,
-	 "lib/scan-mounts.c read_listmount(): every listmount() error but "
-	 "ENOSYS/EINVAL is taken for 'not ours to see', ENOMEM too, so the "
-	 "mount namespace's mounts are silently skipped"},
-	{SHIM_SYS_STATMOUNT, ENOMEM, 0,
-	 "lib/scan-mounts.c read_listmount(): the first statmount() of a "
-	 "mount (for its magic) takes every error for 'skip this mount', "
-	 "ENOMEM too (the second statmount() passes ENOMEM on)"},
-	{SHIM_GETDELIM, ENOMEM, 1, GETLINE_LOSS},
-	{SHIM_MALLOC, ENOMEM, 1, GETLINE_LOSS " (getline's malloc)"},
-	{SHIM_REALLOC, ENOMEM, 1, GETLINE_LOSS " (getline's realloc)"},
-};
-/* The way the current points read mounts. */
-static bool cur_no_listmount;
-static bool strict;
-static unsigned long known_seen[sizeof(known) / sizeof(known[0])];
 static char last_why[256];
 /* The zoo as the counting run of the current mode found it. */
 static uint64_t baseline_digest;
@@ -630,7 +593,6 @@ static enum outcome judge(const char *what, const struct shim_target *t,
 	bool fired = S->fired > 0;
 	char why[256] = "";
 	int expect = t ? (shim_fn_is_alloc(t->fn) ? -ENOMEM : -t->err) : 0;
-	bool loss = false;
 
 	if (rc == -1)
 		snprintf(why, sizeof(why), "hangs (killed after %d ms)",
@@ -686,8 +648,7 @@ static enum outcome judge(const char *what, const struct shim_target *t,
 	else if (R->r == 0 && baseline_found && fired &&
 		 (t->err == EINTR || t->err == ENOMEM) &&
 		 (R->zoo_digest != baseline_digest ||
-		  R->zoo_found != baseline_found) &&
-		 (loss = true))
+		  R->zoo_found != baseline_found))
 		snprintf(why, sizeof(why),
 			 "loses what it found on %s, which is to be %s "
 			 "(%zu of the zoo's namespaces, not %zu, or their "
@@ -701,17 +662,6 @@ static enum outcome judge(const char *what, const struct shim_target *t,
 	snprintf(last_why, sizeof(last_why), "%s", why);
 	if (why[0] && selfcheck)
 		return OUT_BAD;
-	for (size_t i = 0;
-	     loss && !strict && i < sizeof(known) / sizeof(known[0]); i++) {
-		if (known[i].fn != t->fn || known[i].err != t->err ||
-		    (known[i].no_listmount >= 0 &&
-		     known[i].no_listmount != cur_no_listmount))
-			continue;
-		if (!known_seen[i]++)
-			printf("# KNOWN %s: %s\n#   (first seen as: %s)\n",
-			       shim_fn_name(t->fn), known[i].what, why);
-		return OUT_KNOWN;
-	}
 	if (why[0]) {
 		bad_total++;
 		if (bad_total <= 60) {
@@ -743,7 +693,6 @@ static void tally_add(struct tally *ta, enum outcome o, bool fired)
 	ta->errors += o == OUT_ERROR;
 	ta->partial += o == OUT_PARTIAL;
 	ta->bad += o == OUT_BAD;
-	ta->known += o == OUT_KNOWN;
 }
 
 /* ---- Plans -------------------------------------------------------------- */
@@ -894,7 +843,6 @@ static void run_plan(const char *what, const struct plan *pl,
 {
 	struct tally t[SHIM_FN_COUNT] = {0};
 	double t0 = now();
-	cur_no_listmount = mode->no_listmount;
 	for (size_t i = 0; i < pl->n; i++) {
 		const struct point *p = &pl->p[i];
 		/* Verbose: where each fault fired, too (slower). */
@@ -908,24 +856,23 @@ static void run_plan(const char *what, const struct plan *pl,
 	double dt = now() - t0;
 	printf("# %s: %zu fault points in %.1f s (%.1f ms each)\n", what, pl->n,
 	       dt, pl->n ? dt * 1000 / (double)pl->n : 0.0);
-	printf("#   %-18s %7s %7s %7s %7s %5s %5s\n", "function", "points",
-	       "fired", "error", "partial", "bad", "known");
+	printf("#   %-18s %7s %7s %7s %7s %5s\n", "function", "points",
+	       "fired", "error", "partial", "bad");
 	struct tally sum = {0};
 	for (int fn = 0; fn < SHIM_FN_COUNT; fn++) {
 		if (!t[fn].points)
 			continue;
-		printf("#   %-18s %7lu %7lu %7lu %7lu %5lu %5lu\n",
+		printf("#   %-18s %7lu %7lu %7lu %7lu %5lu\n",
 		       shim_fn_name(fn), t[fn].points, t[fn].fired,
-		       t[fn].errors, t[fn].partial, t[fn].bad, t[fn].known);
+		       t[fn].errors, t[fn].partial, t[fn].bad);
 		sum.points += t[fn].points;
 		sum.fired += t[fn].fired;
 		sum.errors += t[fn].errors;
 		sum.partial += t[fn].partial;
 		sum.bad += t[fn].bad;
-		sum.known += t[fn].known;
 	}
-	printf("#   %-18s %7lu %7lu %7lu %7lu %5lu %5lu\n", "total", sum.points,
-	       sum.fired, sum.errors, sum.partial, sum.bad, sum.known);
+	printf("#   %-18s %7lu %7lu %7lu %7lu %5lu\n", "total", sum.points,
+	       sum.fired, sum.errors, sum.partial, sum.bad);
 	fflush(stdout);
 	assert_int_equal(sum.bad, 0);
 	/* A plan whose faults do not fire tests nothing. */
@@ -1332,7 +1279,6 @@ int main(int argc, char **argv)
 	zoo_path = argc > 1 ? argv[1] : NULL;
 	exhaustive = getenv("NSREL_FAULT_EXHAUSTIVE") != NULL;
 	verbose = getenv("NSREL_FAULT_VERBOSE") != NULL;
-	strict = getenv("NSREL_FAULT_STRICT") != NULL;
 	if (getenv("NSREL_SANITIZED"))
 		point_budget = 0;
 	if (shim_init() < 0)
