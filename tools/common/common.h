@@ -72,6 +72,23 @@ enum tc_proc_pidns {
 	TC_PROC_PIDNS_OTHER,	/* /proc does not show us at all */
 };
 
+/* Of a procfs mount's super options: hidepid= (OFF when absent), gid=
+ * (-1 when absent or not a number), subset=pid. */
+struct tc_proc_opts {
+	enum tc_hidepid hidepid;
+	long gid;
+	bool subset_pid;
+};
+
+/* procinfo.c, pure parsers of what tc_limits() reads; buf need not be
+ * NUL-terminated. The number of PID namespace levels in the NSpid line of
+ * a /proc/PID/status text, 0 if it has none. */
+unsigned tc_status_nspid_levels(const char *buf, size_t len);
+/* Whether a mountinfo line is a procfs mounted at /proc from device
+ * maj:min; if so, its options in ret (untouched otherwise). */
+bool tc_mountinfo_proc_opts(const char *line, size_t len, unsigned maj,
+			    unsigned min, struct tc_proc_opts *ret);
+
 struct tc_limits {
 	size_t unreadable; /* nsrel_model_unreadable() */
 	/* CAP_SYS_PTRACE in the initial user namespace: may read every

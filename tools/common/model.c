@@ -8,6 +8,7 @@
  * entries, once per run.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <linux/capability.h>
 #include <stdio.h>
@@ -73,60 +74,19 @@ static ino_t ns_ino(const char *path)
  */
 static unsigned nspid_levels(void)
 {
-	FILE *f = fopen("/proc/self/status", "re");
-	char *line = NULL;
-	size_t cap = 0;
-	unsigned n = 0;
+	char buf[8192];
+	size_t n = 0;
+	ssize_t k;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
 
-	if (!f)
+	if (fd < 0)
 		return 0;
-	while (getline(&line, &cap, f) > 0) {
-		char *save = NULL;
-
-		if (strncmp(line, "NSpid:", 6))
-			continue;
-		for (char *t = strtok_r(line + 6, " \t\n", &save); t;
-		     t = strtok_r(NULL, " \t\n", &save))
-			n++;
-		break;
-	}
-	free(line);
-	fclose(f);
-	return n;
-}
-
-/* The hidepid= and gid= options of the procfs superblock in superopts. */
-static void parse_proc_opts(char *superopts, struct tc_limits *l, long *ret_gid)
-{
-	static const struct {
-		const char *name;
-		enum tc_hidepid v;
-	} names[] = {
-		{"off", TC_HIDEPID_OFF},
-		{"0", TC_HIDEPID_OFF},
-		{"noaccess", TC_HIDEPID_NOACCESS},
-		{"1", TC_HIDEPID_NOACCESS},
-		{"invisible", TC_HIDEPID_INVISIBLE},
-		{"2", TC_HIDEPID_INVISIBLE},
-		{"ptraceable", TC_HIDEPID_PTRACEABLE},
-		{"4", TC_HIDEPID_PTRACEABLE},
-	};
-	char *save = NULL;
-
-	l->hidepid = TC_HIDEPID_OFF;
-	for (char *o = strtok_r(superopts, ",", &save); o;
-	     o = strtok_r(NULL, ",", &save)) {
-		if (!strncmp(o, "hidepid=", 8)) {
-			for (size_t i = 0; i < sizeof(names) / sizeof(*names);
-			     i++)
-				if (!strcmp(o + 8, names[i].name))
-					l->hidepid = names[i].v;
-		} else if (!strncmp(o, "gid=", 4)) {
-			*ret_gid = strtol(o + 4, NULL, 10);
-		} else if (!strcmp(o, "subset=pid")) {
-			l->proc_subset_pid = true;
-		}
-	}
+	while (n < sizeof(buf) &&
+	       ((k = read(fd, buf + n, sizeof(buf) - n)) > 0 ||
+		(k < 0 && errno == EINTR)))
+		n += k > 0 ? (size_t)k : 0;
+	close(fd);
+	return tc_status_nspid_levels(buf, n);
 }
 
 /*
@@ -137,42 +97,31 @@ static void parse_proc_opts(char *superopts, struct tc_limits *l, long *ret_gid)
 static void probe_proc_mount(struct tc_limits *l, long *ret_gid)
 {
 	struct stat st;
+	struct tc_proc_opts o, last;
+	bool found = false;
 	FILE *f;
-	char *line = NULL, *best = NULL;
+	char *line = NULL;
 	size_t cap = 0;
+	ssize_t n;
 
 	if (stat("/proc", &st) < 0)
 		return;
 	f = fopen("/proc/self/mountinfo", "re");
 	if (!f)
 		return;
-	while (getline(&line, &cap, f) > 0) {
-		unsigned maj, min;
-		char mnt[16], *sep;
-
-		/* ID PARENT MAJ:MIN ROOT MOUNT OPTS [TAGS] - FS SRC SUPER */
-		if (sscanf(line, "%*d %*d %u:%u %*s %15s", &maj, &min, mnt) !=
-			    3 ||
-		    strcmp(mnt, "/proc") || maj != major(st.st_dev) ||
-		    min != minor(st.st_dev))
-			continue;
-		sep = strstr(line, " - proc ");
-		if (!sep)
-			continue;
-		free(best);
-		best = tc_xstrdup(sep + strlen(" - proc "));
-	}
+	while ((n = getline(&line, &cap, f)) > 0)
+		if (tc_mountinfo_proc_opts(line, (size_t)n, major(st.st_dev),
+					   minor(st.st_dev), &o)) {
+			last = o;
+			found = true;
+		}
 	free(line);
 	fclose(f);
-	if (best) {
-		char *super = strchr(best, ' ');
-
-		if (super) {
-			super[strcspn(super, "\n")] = '\0';
-			parse_proc_opts(super + 1, l, ret_gid);
-		}
+	if (found) {
+		l->hidepid = last.hidepid;
+		l->proc_subset_pid = last.subset_pid;
+		*ret_gid = last.gid;
 	}
-	free(best);
 }
 
 const struct tc_limits *tc_limits(const struct nsrel_model *m)
