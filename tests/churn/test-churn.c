@@ -38,6 +38,7 @@
 
 #include "churn.h"
 #include "fixture.h"
+#include "skip.h"
 #include "nsrel.h"
 
 /* Every tenth scan goes through a tool, these in turn. */
@@ -84,18 +85,6 @@ static struct {
 } st;
 static uint64_t lo; /* log entries below this died before some scan */
 static unsigned reports;
-
-static void skip_because(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	printf("# SKIP reason: ");
-	vprintf(fmt, ap);
-	printf("\n");
-	fflush(stdout);
-	va_end(ap);
-	skip();
-}
 
 static void report(const char *fmt, ...)
 {

@@ -30,40 +30,16 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from tap import check, results, run_test  # noqa: E402
 
 INIT_USER = 0xEFFFFFFD  # include/linux/proc_ns.h
 INIT_PID = 0xEFFFFFFC
 TYPES = ("mnt", "cgroup", "uts", "ipc", "user", "pid", "net", "time")
 NOBODY = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
           "--inh-caps=-all", "--"]
-
-results = []
-
-
-def run_test(name, fn, *args):
-    try:
-        skip = fn(*args)
-    except Exception as e:  # noqa: BLE001 - a failure of any kind
-        results.append(False)
-        print("not ok %d - %s" % (len(results), name))
-        for line in ("%s: %s" % (type(e).__name__, e)).splitlines():
-            print("#   " + line)
-        if not isinstance(e, AssertionError):
-            for line in traceback.format_exc().splitlines():
-                print("#   " + line)
-    else:
-        results.append(True)
-        if skip:
-            print("ok %d - %s # SKIP %s" % (len(results), name, skip))
-        else:
-            print("ok %d - %s" % (len(results), name))
-    sys.stdout.flush()
-
-
-def check(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
 
 
 def ns_ino(pid, t):

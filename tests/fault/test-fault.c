@@ -64,6 +64,7 @@
 #include <json-c/json.h>
 
 #include "fixture.h"
+#include "skip.h"
 #include "nsrel.h"
 #include "shim.h"
 #include "zoorun.h"
@@ -147,18 +148,6 @@ struct result {
 	pid_t sin_pid; /* self-check: the child left running */
 };
 static struct result *R;
-
-static void skip_because(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	printf("# SKIP reason: ");
-	vprintf(fmt, ap);
-	printf("\n");
-	fflush(stdout);
-	va_end(ap);
-	skip();
-}
 
 static bool need_world(void)
 {

@@ -35,6 +35,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "skip.h"
 #include "nsrel.h"
 
 /* Not a namespace anyone has: what the fake mountinfo claims. */
@@ -47,18 +48,6 @@ static pid_t child = -1;
 static ino_t mnt_ino;
 static char holder[] = "/tmp/nsrel-hostile-XXXXXX";
 static bool holder_mounted;
-
-static void skip_because(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	printf("# SKIP reason: ");
-	vprintf(fmt, ap);
-	printf("\n");
-	fflush(stdout);
-	va_end(ap);
-	skip();
-}
 
 static void die(const char *what)
 {
@@ -230,16 +219,25 @@ static void need_root(void)
 		skip_because("building mount namespaces needs root");
 }
 
+/* Scans through listmount and through mountinfo; no fd left over. */
+static void scan_both_ways(const char *holder_is)
+{
+	char how[128];
+	int fds = fixture_fd_count();
+	snprintf(how, sizeof(how), "listmount, %s", holder_is);
+	scan_and_check(how);
+	setenv("NSREL_NO_LISTMOUNT", "1", 1);
+	snprintf(how, sizeof(how), "mountinfo, %s", holder_is);
+	scan_and_check(how);
+	unsetenv("NSREL_NO_LISTMOUNT");
+	assert_int_equal(fixture_fd_count(), fds);
+}
+
 static void test_with_process(void **state)
 {
 	(void)state;
 	need_root();
-	int fds = fixture_fd_count();
-	scan_and_check("listmount, a process in the namespace");
-	setenv("NSREL_NO_LISTMOUNT", "1", 1);
-	scan_and_check("mountinfo, a process in the namespace");
-	unsetenv("NSREL_NO_LISTMOUNT");
-	assert_int_equal(fixture_fd_count(), fds);
+	scan_both_ways("a process in the namespace");
 }
 
 static void test_without_process(void **state)
@@ -257,12 +255,7 @@ static void test_without_process(void **state)
 	waitpid(child, NULL, 0);
 	child = -1;
 
-	int fds = fixture_fd_count();
-	scan_and_check("listmount, only a bind mount holds the namespace");
-	setenv("NSREL_NO_LISTMOUNT", "1", 1);
-	scan_and_check("mountinfo, only a bind mount holds the namespace");
-	unsetenv("NSREL_NO_LISTMOUNT");
-	assert_int_equal(fixture_fd_count(), fds);
+	scan_both_ways("only a bind mount holds the namespace");
 	/* The setns helpers are gone. */
 	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
 	assert_int_equal(errno, ECHILD);

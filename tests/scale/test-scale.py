@@ -41,7 +41,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from tap import check, fail, plan, run_test  # noqa: E402
 
 RSS_MIB_PER_10K = 16.0
 SYSCALL_GROWTH_MAX = 1.25
@@ -53,9 +56,6 @@ ZOO_KIB_PER_PROC = 250
 ZOO_KIB_PER_PROC_SANITIZED = 1500
 TOOL_TIMEOUT = 300
 
-results = []
-
-
 def comment(*lines):
     for text in lines:
         for line in str(text).splitlines() or [""]:
@@ -63,36 +63,9 @@ def comment(*lines):
     sys.stdout.flush()
 
 
-def run_test(name, fn, *args):
-    """One TAP test: an exception fails it; a returned string skips it."""
-    try:
-        skip = fn(*args)
-    except Stop:
-        raise
-    except Exception as e:  # noqa: BLE001 - a test failure of any kind
-        results.append(False)
-        print("not ok %d - %s" % (len(results), name))
-        for line in ("%s: %s" % (type(e).__name__, e)).splitlines():
-            print("#   " + line)
-        if not isinstance(e, AssertionError):
-            for line in traceback.format_exc().splitlines():
-                print("#   " + line)
-    else:
-        results.append(True)
-        if skip:
-            print("ok %d - %s # SKIP %s" % (len(results), name, skip))
-        else:
-            print("ok %d - %s" % (len(results), name))
-    sys.stdout.flush()
-
-
-def check(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
-
-
-class Stop(Exception):
-    """A stop signal: unwind through the cleanups."""
+class Stop(BaseException):
+    """A stop signal: unwind through the cleanups (and through run_test,
+    which fails only Exceptions)."""
 
 
 def on_signal(signum, frame):
@@ -441,15 +414,13 @@ def main():
                 run_test("%s: no quadratic step from %d to %d"
                          % (name, n1, n2), linear)
     except Stop as e:
-        results.append(False)
-        print("not ok %d - stopped by %s" % (len(results), e))
+        fail("stopped by %s" % e, "")
     finally:
         if zoo:
             zoo.stop()
         limits.restore()
         comment("scale test took %.0f s" % (time.monotonic() - t_start))
-        print("1..%d" % len(results))
-        sys.stdout.flush()
+        plan()
     return 0
 
 

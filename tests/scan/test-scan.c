@@ -28,23 +28,12 @@
 #include <json-c/json.h>
 
 #include "fixture.h"
+#include "skip.h"
 #include "nsrel.h"
 #include "zoorun.h"
 
 static const char *zoo_path;
 static struct zoo_run zoo = ZOO_RUN_INIT;
-
-static void skip_because(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	printf("# SKIP reason: ");
-	vprintf(fmt, ap);
-	printf("\n");
-	fflush(stdout);
-	va_end(ap);
-	skip();
-}
 
 static int zoo_start(void **state)
 {

@@ -20,7 +20,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-import traceback
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from tap import check, plan, run_test  # noqa: E402
 
 BRANCH = " ├── "
 LAST = " └── "
@@ -29,35 +32,6 @@ SPACE = "    "
 SGR = re.compile(rb"\x1b\[[0-9;]*m")
 
 # ---------------------------------------------------------------- TAP ----
-
-results = []
-
-
-def run_test(name, fn, *args):
-    """Runs one check; an AssertionError or any exception fails it."""
-    try:
-        skip = fn(*args)
-    except Exception as e:  # noqa: BLE001 - a test failure of any kind
-        results.append(False)
-        print("not ok %d - %s" % (len(results), name))
-        for line in ("%s: %s" % (type(e).__name__, e)).splitlines():
-            print("#   " + line)
-        if not isinstance(e, AssertionError):
-            for line in traceback.format_exc().splitlines():
-                print("#   " + line)
-    else:
-        results.append(True)
-        if skip:
-            print("ok %d - %s # SKIP %s" % (len(results), name, skip))
-        else:
-            print("ok %d - %s" % (len(results), name))
-    sys.stdout.flush()
-
-
-def check(cond, msg):
-    if not cond:
-        raise AssertionError(msg)
-
 
 def check_eq(got, want, what):
     if got != want:
@@ -904,8 +878,7 @@ def main():
     finally:
         rc = stop_zoo(proc)
     run_test("zoo exits 0", lambda: check(rc == 0, "zoo exit %r" % rc))
-    print("1..%d" % len(results))
-    return 0 if all(results) else 1
+    return plan()
 
 
 if __name__ == "__main__":
