@@ -36,13 +36,6 @@ static void usage(void)
 	       tc_prog());
 }
 
-static struct json_object *jnew(struct json_object *o)
-{
-	if (!o)
-		tc_die_oom();
-	return o;
-}
-
 static void write_ns(struct tc_jw *w, const struct nsrel_ns *ns)
 {
 	const struct nsrel_proc *leader = nsrel_ns_leader(ns);
@@ -53,19 +46,21 @@ static void write_ns(struct tc_jw *w, const struct nsrel_ns *ns)
 	if (type == CLONE_NEWUSER || type == CLONE_NEWPID) {
 		tc_jw_begin_array(w, "children");
 		for (size_t i = 0; i < nsrel_ns_child_count(ns); i++)
-			tc_jw_value(w, NULL,
-				    jnew(json_object_new_uint64(nsrel_ns_ino(
-					    nsrel_ns_child(ns, i)))));
+			tc_jw_value(
+				w, NULL,
+				tc_json_new(json_object_new_uint64(
+					nsrel_ns_ino(nsrel_ns_child(ns, i)))));
 		tc_jw_end_array(w);
 	}
 	tc_jw_begin_array(w, "processes");
 	for (size_t i = 0; i < nsrel_ns_proc_count(ns); i++)
 		tc_jw_value(w, NULL,
-			    jnew(json_object_new_int64(
+			    tc_json_new(json_object_new_int64(
 				    nsrel_proc_pid(nsrel_ns_proc(ns, i)))));
 	tc_jw_end_array(w);
 	tc_jw_value(w, "leader",
-		    leader ? jnew(json_object_new_int64(nsrel_proc_pid(leader)))
+		    leader ? tc_json_new(json_object_new_int64(
+				     nsrel_proc_pid(leader)))
 			   : NULL);
 	tc_jw_end_object(w);
 }
@@ -74,25 +69,29 @@ static void write_proc(struct tc_jw *w, const struct nsrel_proc *p,
 		       unsigned types)
 {
 	tc_jw_begin_object(w, NULL);
-	tc_jw_value(w, "pid", jnew(json_object_new_int64(nsrel_proc_pid(p))));
-	tc_jw_value(w, "ppid", jnew(json_object_new_int64(nsrel_proc_ppid(p))));
+	tc_jw_value(w, "pid",
+		    tc_json_new(json_object_new_int64(nsrel_proc_pid(p))));
+	tc_jw_value(w, "ppid",
+		    tc_json_new(json_object_new_int64(nsrel_proc_ppid(p))));
 	tc_jw_value(w, "name", tc_json_string(nsrel_proc_name(p)));
 	tc_jw_begin_array(w, "cmdline");
 	for (size_t i = 0; i < nsrel_proc_argc(p); i++)
 		tc_jw_value(w, NULL, tc_json_string(nsrel_proc_arg(p, i)));
 	tc_jw_end_array(w);
-	tc_jw_value(w, "uid", jnew(json_object_new_uint64(nsrel_proc_uid(p))));
-	tc_jw_value(w, "starttime",
-		    jnew(json_object_new_uint64(nsrel_proc_starttime(p))));
+	tc_jw_value(w, "uid",
+		    tc_json_new(json_object_new_uint64(nsrel_proc_uid(p))));
+	tc_jw_value(
+		w, "starttime",
+		tc_json_new(json_object_new_uint64(nsrel_proc_starttime(p))));
 	tc_jw_begin_object(w, "namespaces");
 	for (unsigned i = 0; i < NSREL_NSTYPE_COUNT; i++) {
 		int t = nsrel_nstype_at(i);
 		const struct nsrel_ns *ns = nsrel_proc_ns(p, t);
 
 		if (ns && (types & (unsigned)t))
-			tc_jw_value(
-				w, nsrel_nstype_str(t),
-				jnew(json_object_new_uint64(nsrel_ns_ino(ns))));
+			tc_jw_value(w, nsrel_nstype_str(t),
+				    tc_json_new(json_object_new_uint64(
+					    nsrel_ns_ino(ns))));
 	}
 	tc_jw_end_object(w);
 	tc_jw_end_object(w);
@@ -168,8 +167,9 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < nsrel_model_proc_count(m); i++)
 		write_proc(&w, nsrel_model_proc(m, i), types);
 	tc_jw_end_array(&w);
-	tc_jw_value(&w, "unreadable_processes",
-		    jnew(json_object_new_uint64(nsrel_model_unreadable(m))));
+	tc_jw_value(
+		&w, "unreadable_processes",
+		tc_json_new(json_object_new_uint64(nsrel_model_unreadable(m))));
 	tc_jw_visibility(&w, m);
 	tc_jw_end_object(&w);
 	tc_close_stdout();

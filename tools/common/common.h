@@ -232,6 +232,9 @@ void tc_tree_free(struct tc_tree *t);
 
 /* ---- JSON (json-c) ----------------------------------------------------- */
 
+/* o, or die of the allocation failure that made it NULL. */
+struct json_object *tc_json_new(struct json_object *o);
+
 /* A JSON string from raw bytes; invalid UTF-8 becomes U+FFFD, since JSON
  * must be UTF-8. */
 struct json_object *tc_json_string(const char *raw);

@@ -7,7 +7,7 @@
 
 #include "common.h"
 
-static struct json_object *xobj(struct json_object *o)
+struct json_object *tc_json_new(struct json_object *o)
 {
 	if (!o)
 		tc_die_oom();
@@ -32,7 +32,7 @@ struct json_object *tc_json_string(const char *raw)
 		if ((unsigned char)*q >= 0x80)
 			goto slow;
 	}
-	return xobj(json_object_new_string(p));
+	return tc_json_new(json_object_new_string(p));
 slow:
 	while (*p) {
 		size_t n = (unsigned char)*p < 0x80 ? 1 : tc_utf8_len(p);
@@ -45,19 +45,19 @@ slow:
 			p++;
 		}
 	}
-	o = xobj(json_object_new_string_len(tc_buf_str(&b), (int)b.len));
+	o = tc_json_new(json_object_new_string_len(tc_buf_str(&b), (int)b.len));
 	tc_buf_free(&b);
 	return o;
 }
 
 static struct json_object *jint(int64_t v)
 {
-	return xobj(json_object_new_int64(v));
+	return tc_json_new(json_object_new_int64(v));
 }
 
 static struct json_object *juint(uint64_t v)
 {
-	return xobj(json_object_new_uint64(v));
+	return tc_json_new(json_object_new_uint64(v));
 }
 
 static struct json_object *jino(const struct nsrel_ns *ns)
@@ -71,7 +71,7 @@ struct json_object *tc_json_proc_brief(const struct nsrel_proc *p)
 
 	if (!p)
 		return NULL;
-	o = xobj(json_object_new_object());
+	o = tc_json_new(json_object_new_object());
 	add(o, "pid", jint(nsrel_proc_pid(p)));
 	add(o, "name", tc_json_string(nsrel_proc_name(p)));
 	return o;
@@ -79,12 +79,13 @@ struct json_object *tc_json_proc_brief(const struct nsrel_proc *p)
 
 struct json_object *tc_json_ref(const struct nsrel_ref *r)
 {
-	struct json_object *o = xobj(json_object_new_object());
+	struct json_object *o = tc_json_new(json_object_new_object());
 	enum nsrel_ref_kind kind = nsrel_ref_kind(r);
 	const struct nsrel_proc *p = nsrel_ref_proc(r);
 	const char *via = nsrel_ref_kind_str(kind);
 
-	add(o, "via", xobj(json_object_new_string(via ? via : "unknown")));
+	add(o, "via",
+	    tc_json_new(json_object_new_string(via ? via : "unknown")));
 	if (p) {
 		add(o, "pid", jint(nsrel_proc_pid(p)));
 		add(o, "name", tc_json_string(nsrel_proc_name(p)));
@@ -109,12 +110,13 @@ struct json_object *tc_json_ref(const struct nsrel_ref *r)
 
 struct json_object *tc_json_ns_head(const struct nsrel_ns *ns)
 {
-	struct json_object *o = xobj(json_object_new_object());
+	struct json_object *o = tc_json_new(json_object_new_object());
 	struct nsrel_id id = nsrel_ns_id(ns);
 	int type = nsrel_ns_type(ns);
 	const char *tname = nsrel_nstype_str(type);
 
-	add(o, "type", xobj(json_object_new_string(tname ? tname : "?")));
+	add(o, "type",
+	    tc_json_new(json_object_new_string(tname ? tname : "?")));
 	add(o, "dev", juint(id.dev));
 	add(o, "ino", juint(nsrel_ns_ino(ns)));
 	add(o, "nsid", id.nsid ? juint(id.nsid) : NULL);
@@ -141,7 +143,7 @@ struct json_object *tc_json_ns_head(const struct nsrel_ns *ns)
 struct json_object *tc_json_ns(const struct nsrel_ns *ns)
 {
 	struct json_object *o = tc_json_ns_head(ns);
-	struct json_object *refs = xobj(json_object_new_array());
+	struct json_object *refs = tc_json_new(json_object_new_array());
 
 	for (size_t i = 0; i < nsrel_ns_ref_count(ns); i++)
 		if (json_object_array_add(refs,

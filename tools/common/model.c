@@ -226,16 +226,9 @@ void tc_report_unreadable(const struct nsrel_model *m)
 			      "namespaces");
 }
 
-static struct json_object *jv(struct json_object *o)
-{
-	if (!o)
-		tc_die_oom();
-	return o;
-}
-
 static struct json_object *jino(ino_t ino)
 {
-	return ino ? jv(json_object_new_uint64(ino)) : NULL;
+	return ino ? tc_json_new(json_object_new_uint64(ino)) : NULL;
 }
 
 void tc_jw_visibility(struct tc_jw *w, const struct nsrel_model *m)
@@ -251,20 +244,22 @@ void tc_jw_visibility(struct tc_jw *w, const struct nsrel_model *m)
 
 	tc_jw_begin_object(w, "visibility");
 	tc_jw_value(w, "privileged",
-		    jv(json_object_new_boolean(l->privileged)));
+		    tc_json_new(json_object_new_boolean(l->privileged)));
 	tc_jw_value(w, "user_ns", jino(l->user_ns));
 	tc_jw_value(w, "initial_user_ns",
-		    jv(json_object_new_boolean(l->user_ns_initial)));
+		    tc_json_new(json_object_new_boolean(l->user_ns_initial)));
 	tc_jw_value(w, "pid_ns", jino(l->pid_ns));
 	tc_jw_value(w, "initial_pid_ns",
-		    jv(json_object_new_boolean(l->pid_ns_initial)));
+		    tc_json_new(json_object_new_boolean(l->pid_ns_initial)));
 	tc_jw_value(w, "proc_pid_ns",
-		    proc_ns[l->proc_pid_ns] ? jv(json_object_new_string(
-						      proc_ns[l->proc_pid_ns]))
-					    : NULL);
-	tc_jw_value(w, "hidepid", h ? jv(json_object_new_string(h)) : NULL);
+		    proc_ns[l->proc_pid_ns]
+			    ? tc_json_new(json_object_new_string(
+				      proc_ns[l->proc_pid_ns]))
+			    : NULL);
+	tc_jw_value(w, "hidepid",
+		    h ? tc_json_new(json_object_new_string(h)) : NULL);
 	tc_jw_value(w, "hidepid_applies",
-		    jv(json_object_new_boolean(l->hidepid_applies)));
+		    tc_json_new(json_object_new_boolean(l->hidepid_applies)));
 	tc_jw_end_object(w);
 }
 
