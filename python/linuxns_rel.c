@@ -271,8 +271,6 @@ static PyObject *py_nstype_str(PyObject *self, PyObject *args,
 
 /* ---- The discovery model ----------------------------------------------- */
 
-#ifdef HAVE_NSREL_SCAN
-
 /*
  * Namespaces, processes, refs and the model are one shape of object: a
  * row of read-only attribute slots. They refer to each other in cycles
@@ -845,8 +843,6 @@ static PyObject *py_scan(PyObject *self, PyObject *args, PyObject *kwargs)
 	return model;
 }
 
-#endif /* HAVE_NSREL_SCAN */
-
 /* ---- The module -------------------------------------------------------- */
 
 #define FUNC(name, fn, doc)                                                  \
@@ -859,9 +855,7 @@ static PyMethodDef methods[] = {
 	FUNC("get_parentns", py_get_parentns, get_parentns_doc),
 	FUNC("get_owner_uid", py_get_owner_uid, get_owner_uid_doc),
 	FUNC("nstype_str", py_nstype_str, nstype_str_doc),
-#ifdef HAVE_NSREL_SCAN
 	FUNC("scan", py_scan, scan_doc),
-#endif
 	{ NULL },
 };
 
@@ -919,7 +913,6 @@ PyMODINIT_FUNC PyInit_linuxns_rel(void)
 	}
 	if (PyModule_AddStringConstant(m, "__version__", NSREL_VERSION) < 0)
 		goto fail;
-#ifdef HAVE_NSREL_SCAN
 	static const struct {
 		const char *name;
 		unsigned bit;
@@ -945,7 +938,6 @@ PyMODINIT_FUNC PyInit_linuxns_rel(void)
 					  (PyObject *)otypes[i]) < 0)
 			goto fail;
 	}
-#endif
 	return m;
 fail:
 	Py_DECREF(m);
