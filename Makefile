@@ -5,6 +5,7 @@ PREFIX ?= /usr/local
 # Seconds each fuzz target runs for, in make fuzz.
 FUZZ_TIME ?= 60
 DESTDIR ?=
+NO_DEPS ?=
 
 .PHONY: all check fuzz demo install bench clean deps
 
@@ -17,14 +18,15 @@ $(BUILD)/build.ninja:
 deps:
 	scripts/install-deps
 
+# make check NO_DEPS=1: do not install missing packages first.
 check:
-	scripts/check
+	NO_DEPS=$(NO_DEPS) scripts/check
 
 # libFuzzer on the /proc parsers and the escaper (clang, build-fuzz).
 fuzz:
 	FUZZ_TIME=$(FUZZ_TIME) scripts/fuzz
 
-demo: deps all
+demo: $(if $(NO_DEPS),,deps) all
 	scripts/demo $(BUILD)
 
 install: $(BUILD)/build.ninja
@@ -32,7 +34,7 @@ install: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 	DESTDIR=$(DESTDIR) meson install -C $(BUILD) --no-rebuild
 
-bench: deps all
+bench: $(if $(NO_DEPS),,deps) all
 	bench/run $(BUILD)
 
 clean:
