@@ -38,6 +38,7 @@
 
 #include "churn.h"
 #include "fixture.h"
+#include "mounts.h"
 #include "skip.h"
 #include "nsrel.h"
 
@@ -80,8 +81,6 @@ static struct {
 	uint64_t events;
 	double seconds, rate;
 	int fds_before, fds_after;
-	char **mounts_before;
-	size_t mounts_before_n;
 } st;
 static uint64_t lo; /* log entries below this died before some scan */
 static unsigned reports;
@@ -100,59 +99,6 @@ static void report(const char *fmt, ...)
 }
 
 /* ---- what this process holds --------------------------------------- */
-
-static char **read_mounts(size_t *ret_n)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char **v = NULL, *line = NULL;
-	size_t n = 0, cap = 0;
-	ssize_t len;
-	if (!f)
-		return NULL;
-	while ((len = getline(&line, &cap, f)) > 0) {
-		v = realloc(v, (n + 1) * sizeof(*v));
-		if (!v)
-			abort();
-		if (line[len - 1] == '\n')
-			line[len - 1] = '\0';
-		v[n++] = strdup(line);
-	}
-	free(line);
-	fclose(f);
-	*ret_n = n;
-	return v;
-}
-
-static void free_mounts(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-/* Mounts of our namespace that were not there before. The library mounts
- * nothing, and the churn mounts in a namespace of its own: one on our
- * directory fails. Others are other tests' on this shared machine (their
- * zoos bind-mount namespaces too), and are only printed. */
-static unsigned new_mounts_of_ours(void)
-{
-	size_t n;
-	char **now = read_mounts(&n);
-	unsigned ours = 0;
-	for (size_t i = 0; i < n; i++) {
-		bool old = false;
-		for (size_t j = 0; j < st.mounts_before_n && !old; j++)
-			old = strcmp(now[i], st.mounts_before[j]) == 0;
-		if (old)
-			continue;
-		bool mine = strstr(now[i], dir) != NULL;
-		printf("# %s mount: %s\n", mine ? "leaked" : "someone else's",
-		       now[i]);
-		ours += mine;
-	}
-	free_mounts(now, n);
-	return ours;
-}
 
 /* Our children other than the generator: a setns helper of the library
  * or a tool that was not reaped. A zombie shows without a /proc walk. */
@@ -581,8 +527,6 @@ static void test_library_scans(void **state)
 	assert_int_equal(nsrel_scan(NULL, &m), 0);
 	nsrel_model_free(m);
 	st.fds_before = fixture_fd_count();
-	st.mounts_before = read_mounts(&st.mounts_before_n);
-	assert_non_null(st.mounts_before);
 
 	unsigned total = st.wanted = scans_wanted();
 	uint64_t e0 = atomic_load(&shm->events), start = churn_now();
@@ -727,8 +671,10 @@ static void test_nothing_left(void **state)
 	assert_int_equal(st.stray_children, 0);
 	assert_int_equal(stray_children(true), 0);
 	assert_int_equal(fixture_fd_count(), st.fds_before);
-	assert_int_equal(new_mounts_of_ours(), 0);
-	/* The generator's mounts are its own, never in our namespace. */
+	/* The library mounts nothing, and the generator mounts in a
+	 * namespace of its own: no mount on our directory, and its tmpfs
+	 * not there either. Others' mounts elsewhere are not ours to count. */
+	assert_int_equal(fixture_mounts_under(dir, true), 0);
 	struct stat a, b;
 	assert_int_equal(stat(dir, &a), 0);
 	assert_int_equal(stat("/tmp", &b), 0);
@@ -793,7 +739,6 @@ static int group_teardown(void **state)
 	gen = -1;
 	if (have_dir)
 		rmdir(dir);
-	free_mounts(st.mounts_before, st.mounts_before_n);
 	churn_shm_free(shm);
 	return 0;
 }

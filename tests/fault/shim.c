@@ -30,26 +30,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "missing.h"
 #include "shim.h"
-
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
-#ifndef SYS_openat2
-#define SYS_openat2 437
-#endif
-#ifndef SYS_statmount
-#define SYS_statmount 457
-#endif
-#ifndef SYS_listmount
-#define SYS_listmount 458
-#endif
-#ifndef SYS_listns
-#define SYS_listns 470
-#endif
 
 static struct shim_shared *S;
 /* Frames outside the armed code: those of shim_arm()'s caller and up. */

@@ -64,14 +64,11 @@
 #include <json-c/json.h>
 
 #include "fixture.h"
+#include "missing.h"
 #include "skip.h"
 #include "nsrel.h"
 #include "shim.h"
 #include "zoorun.h"
-
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
 
 /* Functions with at most this many calls in a scan fail at every one. */
 #define EXHAUSTIVE_MAX 64

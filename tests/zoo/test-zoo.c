@@ -29,17 +29,9 @@
 #include <linux/sockios.h>
 
 #include "nsrel.h"
+#include "missing.h"
+#include "mounts.h"
 #include "zoorun.h"
-
-#ifndef SIOCGSKNS
-#define SIOCGSKNS 0x894C
-#endif
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
 
 #define HOSTILE_ARGV0 "\x1b[31mevil\n\"quoted\" \\ name"
 
@@ -451,31 +443,6 @@ static void test_hostile(void **state)
 	assert_memory_equal(buf, want, sizeof(want));
 }
 
-/* mountinfo's mount point is field 5; our dir has no characters that
- * mountinfo escapes, so a prefix test on the raw field is exact. */
-static int mounts_under(const char *dir, bool report)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	assert_non_null(f);
-	char *line = NULL;
-	size_t cap = 0, len = strlen(dir);
-	int n = 0;
-	while (getline(&line, &cap, f) > 0) {
-		char *save = NULL, *tok = strtok_r(line, " ", &save);
-		for (int i = 0; tok && i < 4; i++)
-			tok = strtok_r(NULL, " ", &save);
-		if (tok && strncmp(tok, dir, len) == 0 &&
-		    (tok[len] == '\0' || tok[len] == '/')) {
-			if (report)
-				printf("# left mounted: %s\n", tok);
-			n++;
-		}
-	}
-	free(line);
-	fclose(f);
-	return n;
-}
-
 static int processes_left(json_object *m)
 {
 	int n = 0;
@@ -498,7 +465,7 @@ static int processes_left(json_object *m)
 static void check_gone(json_object *m, const char *dir)
 {
 	struct stat st;
-	assert_int_equal(mounts_under(dir, true), 0);
+	assert_int_equal(fixture_mounts_under(dir, true), 0);
 	assert_int_equal(processes_left(m), 0);
 	assert_int_equal(stat(dir, &st), -1);
 	assert_int_equal(errno, ENOENT);
@@ -510,7 +477,7 @@ static void test_stop_on_eof(void **state)
 	SKIP_IF_NEEDED();
 	char dir[128];
 	snprintf(dir, sizeof(dir), "%s", zoo.dir);
-	assert_true(mounts_under(dir, false) >= 3);
+	assert_true(fixture_mounts_under(dir, false) >= 3);
 	close(zoo.in);
 	zoo.in = -1;
 	assert_int_equal(zoo_run_wait(&zoo), 0);
@@ -525,7 +492,7 @@ static void test_stop_on_sigterm(void **state)
 	char why[256];
 	if (zoo_run_start(&z, zoo_path, why, sizeof(why)) != 0)
 		fail_msg("second zoo: %s", why);
-	assert_true(mounts_under(z.dir, false) >= 3);
+	assert_true(fixture_mounts_under(z.dir, false) >= 3);
 	assert_int_equal(kill(z.pid, SIGTERM), 0);
 	assert_int_equal(zoo_run_wait(&z), 0);
 	check_gone(z.m, z.dir);

@@ -49,17 +49,9 @@
 #include <json-c/json.h>
 #include <linux/sockios.h>
 
+#include "missing.h"
+#include "mounts.h"
 #include "nsrel.h"
-
-#ifndef SIOCGSKNS
-#define SIOCGSKNS 0x894C
-#endif
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
 
 /* argv[0] of the "hostile" process: a terminal escape, a newline, quotes,
  * a backslash and spaces, everything a tool must escape. */
@@ -305,21 +297,13 @@ static int unshare_user_mapped(const char **what)
 	return 0;
 }
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape_mountinfo(char *s)
+static int umount_nsfs(int id, const char *point, const char *fstype,
+		       void *found)
 {
-	char *w = s;
-	for (char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' &&
-		    r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
-			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 +
-				      (r[3] - '0'));
-			r += 3;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
+	(void)id;
+	if (strcmp(fstype, "nsfs") == 0 && umount2(point, MNT_DETACH) == 0)
+		*(bool *)found = true;
+	return 0;
 }
 
 /* Detach every nsfs mount of this (new, private) mount namespace: they are
@@ -327,30 +311,10 @@ static void unescape_mountinfo(char *s)
  * namespaces inside the one we hand to the tests. */
 static void drop_nsfs_mounts(void)
 {
-	for (int round = 0; round < 16; round++) {
-		FILE *f = fopen("/proc/self/mountinfo", "re");
-		if (!f)
-			return;
-		char *line = NULL;
-		size_t n = 0;
-		bool found = false;
-		while (getline(&line, &n, f) > 0) {
-			char *sep = strstr(line, " - ");
-			if (!sep || strncmp(sep + 3, "nsfs ", 5) != 0)
-				continue;
-			/* id parent maj:min root mountpoint ... */
-			char *save = NULL, *tok = strtok_r(line, " ", &save);
-			for (int i = 0; tok && i < 4; i++)
-				tok = strtok_r(NULL, " ", &save);
-			if (!tok)
-				continue;
-			unescape_mountinfo(tok);
-			if (umount2(tok, MNT_DETACH) == 0)
-				found = true;
-		}
-		free(line);
-		fclose(f);
-		if (!found)
+	bool found = true;
+	for (int round = 0; round < 16 && found; round++) {
+		found = false;
+		if (fixture_mounts_foreach(umount_nsfs, &found) < 0)
 			return;
 	}
 }
