@@ -75,7 +75,9 @@ static void test_escape_utf8_valid(void **state)
 	check_escape("\xf0\x9f\x90\xa7 tux", "\xf0\x9f\x90\xa7 tux"); /* 🐧 */
 	check_escape("\xc2\xa0", "\xc2\xa0"); /* NBSP: printable */
 	check_escape("\xef\xbf\xbd", "\xef\xbf\xbd");
-	check_escape("\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf"); /* U+10FFFF */
+	check_escape("\xf3\xb0\x80\x80", "\xf3\xb0\x80\x80"); /* U+F0000 */
+	check_escape("\xd8\xa7\xd9\x84", "\xd8\xa7\xd9\x84"); /* Arabic */
+	check_escape("\xe2\x80\x90", "\xe2\x80\x90"); /* U+2010 hyphen */
 }
 
 static void test_escape_utf8_c1(void **state)
@@ -83,9 +85,53 @@ static void test_escape_utf8_c1(void **state)
 	/* U+009B is CSI, a one-character ESC [ on some terminals. */
 	check_escape("\xc2\x9b"
 		     "31m",
-		     "\\xc2\\x9b31m");
-	check_escape("\xc2\x80", "\\xc2\\x80");
-	check_escape("\xc2\x9f", "\\xc2\\x9f");
+		     "\\u009b31m");
+	check_escape("\xc2\x80", "\\u0080");
+	check_escape("\xc2\x9f", "\\u009f");
+	/* A raw byte 0x9b is no UTF-8: a byte, not a code point. */
+	check_escape("\x9b"
+		     "31m",
+		     "\\x9b31m");
+}
+
+/* What reorders, breaks or hides text: bidi controls, separators,
+ * zero-width and other invisible characters, noncharacters, unassigned. */
+static void test_escape_unicode_unsafe(void **state)
+{
+	static const struct {
+		const char *raw, *want;
+	} cases[] = {
+		{"invoice\xe2\x80\xae"
+		 "fdp.exe",
+		 "invoice\\u202efdp.exe"},			/* RLO */
+		{"\xe2\x80\xaa", "\\u202a"},			/* LRE */
+		{"\xe2\x80\xac", "\\u202c"},			/* PDF */
+		{"\xe2\x81\xa6", "\\u2066"},			/* LRI */
+		{"\xe2\x81\xa9", "\\u2069"},			/* PDI */
+		{"\xe2\x80\x8e\xe2\x80\x8f", "\\u200e\\u200f"}, /* LRM RLM */
+		{"\xd8\x9c", "\\u061c"},			/* ALM */
+		{"a\xe2\x80\xa8"
+		 "b\xe2\x80\xa9",
+		 "a\\u2028b\\u2029"}, /* LS PS */
+		{"\xe2\x80\x8b\xe2\x80\x8c\xe2\x80\x8d",
+		 "\\u200b\\u200c\\u200d"},	     /* ZWSP ZWNJ ZWJ */
+		{"\xe2\x81\xa0", "\\u2060"},	     /* WJ */
+		{"\xef\xbb\xbf", "\\ufeff"},	     /* BOM */
+		{"\xc2\xad", "\\u00ad"},	     /* soft hyphen */
+		{"\xef\xb8\x8f", "\\ufe0f"},	     /* VS16: ignorable */
+		{"\xe3\x85\xa4", "\\u3164"},	     /* Hangul filler */
+		{"\xf3\xa0\x80\x81", "\\U000e0001"}, /* LANGUAGE TAG */
+		{"\xef\xb7\x90", "\\ufdd0"},	     /* noncharacter */
+		{"\xef\xbf\xbf", "\\uffff"},	     /* noncharacter */
+		{"\xf4\x8f\xbf\xbf", "\\U0010ffff"}, /* noncharacter */
+		{"\xcd\xb8", "\\u0378"},	     /* unassigned */
+		{"\xf0\xb0\x80\x80\xf3\x80\x80\x80",
+		 "\xf0\xb0\x80\x80\\U000c0000"}, /* CJK Ext G; unassigned */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		check_escape(cases[i].raw, cases[i].want);
+	assert_non_null(strchr(tc_unicode_version, '.'));
 }
 
 static void test_escape_utf8_invalid(void **state)
@@ -400,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_escape_hostile),
 		cmocka_unit_test(test_escape_utf8_valid),
 		cmocka_unit_test(test_escape_utf8_c1),
+		cmocka_unit_test(test_escape_unicode_unsafe),
 		cmocka_unit_test(test_escape_utf8_invalid),
 		cmocka_unit_test(test_escape_null),
 		cmocka_unit_test(test_buf),
