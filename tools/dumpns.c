@@ -65,6 +65,11 @@ static void write_ns(struct tc_jw *w, const struct nsrel_ns *ns)
 	tc_jw_end_object(w);
 }
 
+static const char *proc_arg(const void *p, size_t i)
+{
+	return nsrel_proc_arg(p, i);
+}
+
 static void write_proc(struct tc_jw *w, const struct nsrel_proc *p,
 		       unsigned types)
 {
@@ -73,11 +78,8 @@ static void write_proc(struct tc_jw *w, const struct nsrel_proc *p,
 		    tc_json_new(json_object_new_int64(nsrel_proc_pid(p))));
 	tc_jw_value(w, "ppid",
 		    tc_json_new(json_object_new_int64(nsrel_proc_ppid(p))));
-	tc_jw_value(w, "name", tc_json_string(nsrel_proc_name(p)));
-	tc_jw_begin_array(w, "cmdline");
-	for (size_t i = 0; i < nsrel_proc_argc(p); i++)
-		tc_jw_value(w, NULL, tc_json_string(nsrel_proc_arg(p, i)));
-	tc_jw_end_array(w);
+	tc_jw_string(w, "name", nsrel_proc_name(p));
+	tc_jw_strings(w, "cmdline", nsrel_proc_argc(p), proc_arg, p);
 	tc_jw_value(w, "uid",
 		    tc_json_new(json_object_new_uint64(nsrel_proc_uid(p))));
 	tc_jw_value(

@@ -55,8 +55,7 @@ static struct json_object *owner_user_json(const struct nsrel_ns *owner)
 
 		json_object_object_add(o, "owner_uid",
 				       json_object_new_uint64(uid));
-		json_object_object_add(o, "user",
-				       name ? tc_json_string(name) : NULL);
+		tc_json_add_string(o, "user", name);
 		free(name);
 	} else {
 		json_object_object_add(o, "owner_uid", NULL);

@@ -247,9 +247,18 @@ void tc_tree_free(struct tc_tree *t);
 /* o, or die of the allocation failure that made it NULL. */
 struct json_object *tc_json_new(struct json_object *o);
 
-/* A JSON string from raw bytes; invalid UTF-8 becomes U+FFFD, since JSON
- * must be UTF-8. */
+/*
+ * A JSON string from raw bytes; invalid UTF-8 becomes U+FFFD, since JSON
+ * must be UTF-8. Written with DEL and every code point tc_cp_unsafe()
+ * rejects as \uXXXX (a surrogate pair past U+FFFF), which json-c itself
+ * would leave raw: the value is the same, and no byte a terminal acts on
+ * is written raw.
+ */
 struct json_object *tc_json_string(const char *raw);
+/* Adds key: tc_json_string(raw) (null for NULL) to obj and, only where raw
+ * is not valid UTF-8, KEY_bytes: the exact bytes in base64 (RFC 4648). */
+void tc_json_add_string(struct json_object *obj, const char *key,
+			const char *raw);
 /* {"via": "proc"|"task"|..., "pid", "name", "tid", "fd", "path", "mntns"}:
  * the fields the reference kind has. */
 struct json_object *tc_json_ref(const struct nsrel_ref *r);
@@ -290,6 +299,14 @@ void tc_jw_end_array(struct tc_jw *w);
 void tc_jw_value(struct tc_jw *w, const char *key, struct json_object *v);
 /* Writes every member of obj into the open object; drops obj. */
 void tc_jw_members(struct tc_jw *w, struct json_object *obj);
+/* key: tc_json_string(raw) and, where raw is not valid UTF-8, KEY_bytes,
+ * as tc_json_add_string() does. */
+void tc_jw_string(struct tc_jw *w, const char *key, const char *raw);
+/* key: an array of the n strings get(ctx, i); and, where one of them is
+ * not valid UTF-8, KEY_bytes: an array of all n in base64. */
+void tc_jw_strings(struct tc_jw *w, const char *key, size_t n,
+		   const char *(*get)(const void *ctx, size_t i),
+		   const void *ctx);
 /* The fields of tc_json_ns_head(), then "refs" one by one. Call inside an
  * open object. */
 void tc_jw_ns(struct tc_jw *w, const struct nsrel_ns *ns);
