@@ -25,13 +25,21 @@
 
 /*
  * Label text is the text tools' wording, escaped by their one escaper, so
- * no control character reaches Graphviz. Then every backslash is doubled:
- * Graphviz turns "\\" back into one and would take a single one as the
- * start of \N, \G, \l or \n. Only after that come our own "\n" line breaks.
+ * no control or invisible character reaches Graphviz. Then what Graphviz
+ * interprets in a plain label is quoted, so that the label shows exactly
+ * that text: every backslash is doubled (Graphviz turns "\\" back into one
+ * and would take a single one as the start of \N, \G, \E, \H, \T, \L, \l,
+ * \r or \n), and every '&' becomes "&amp;" (Graphviz replaces an HTML
+ * entity such as "&#10;", a line break, by its character). Only after that
+ * come our own "\n" line breaks.
  */
 static void put_gv(struct tc_buf *b, const char *escaped)
 {
 	for (; *escaped; escaped++) {
+		if (*escaped == '&') {
+			tc_buf_puts(b, "&amp;");
+			continue;
+		}
 		if (*escaped == '\\')
 			tc_buf_putc(b, '\\');
 		tc_buf_putc(b, *escaped);

@@ -41,9 +41,9 @@ void graph_free_data(char *data);
 
 /*
  * The label text of raw bytes from the system (caller frees): escaped as
- * the text tools escape it, then with every backslash doubled, so that
- * Graphviz neither interprets \N, \G, \l nor receives a control
- * character.
+ * the text tools escape it, then with every backslash doubled and every
+ * '&' written "&amp;", so that Graphviz interprets neither \N, \G, \l nor
+ * an HTML entity, and shows exactly the escaped text.
  */
 char *graph_label_text(const char *raw);
 
