@@ -32,13 +32,9 @@
 #include <json-c/json.h>
 #include <librsvg/rsvg.h>
 
+#include "hostile.h"
 #include "nsrel.h"
 #include "zoorun.h"
-
-#define HOSTILE_ARGV0 "\x1b[31mevil\n\"quoted\" \\ name"
-/* HOSTILE_ARGV0 as lsuserns escapes it, each backslash then doubled for
- * Graphviz: written out by hand, not computed by the code under test. */
-#define HOSTILE_LABEL_NAME "\\\\e[31mevil\\\\n\\\\\"quoted\\\\\" \\\\\\\\ name"
 
 static const char *graphns;
 static const char *zoo_path;
@@ -579,11 +575,119 @@ static bool has_control(const char *s)
 	return false;
 }
 
-/* The hostile name is one label, escaped, on its own node; the graph
- * around it is whole, in DOT and in SVG. */
+/* Graphviz's quoting of a plain label, as the test knows it: each
+ * backslash doubled, each '&' written "&amp;". */
+static void gv_quote(char *out, size_t n, const char *text)
+{
+	size_t k = 0;
+
+	for (; *text; text++) {
+		const char *q = *text == '&'	? "&amp;"
+				: *text == '\\' ? "\\\\"
+						: NULL;
+		size_t l = q ? strlen(q) : 1;
+
+		assert_true(k + l < n);
+		memcpy(out + k, q ? q : text, l);
+		k += l;
+	}
+	out[k] = '\0';
+}
+
+/* XML character data back to text: the five entities and &#N;. */
+static void xml_unescape(char *s)
+{
+	static const struct {
+		const char *ent, c;
+	} ents[] = {{"&amp;", '&'},
+		    {"&lt;", '<'},
+		    {"&gt;", '>'},
+		    {"&quot;", '"'},
+		    {"&apos;", '\''}};
+	char *w = s;
+
+	while (*s) {
+		size_t i;
+
+		if (*s != '&') {
+			*w++ = *s++;
+			continue;
+		}
+		if (s[1] == '#') {
+			char *end;
+			long c = strtol(s + 2, &end, 10);
+
+			assert_true(*end == ';' && c > 0 && c < 0x80);
+			*w++ = (char)c;
+			s = end + 1;
+			continue;
+		}
+		for (i = 0; i < sizeof(ents) / sizeof(ents[0]); i++)
+			if (!strncmp(s, ents[i].ent, strlen(ents[i].ent)))
+				break;
+		assert_true(i < sizeof(ents) / sizeof(ents[0]));
+		*w++ = ents[i].c;
+		s += strlen(ents[i].ent);
+	}
+	*w = '\0';
+}
+
+/* The text lines of the SVG node titled TYPE-INO, unescaped. */
+static size_t svg_node_text(const char *svg, const char *type, uint64_t ino,
+			    char lines[][512], size_t max)
+{
+	char title[96];
+	const char *p, *end;
+	size_t n = 0;
+
+	snprintf(title, sizeof(title), "<title>%s&#45;%ju</title>", type,
+		 (uintmax_t)ino);
+	p = strstr(svg, title);
+	assert_non_null(p);
+	end = strstr(p, "</g>");
+	assert_non_null(end);
+	while ((p = strstr(p, "<text")) && p < end) {
+		const char *open = strchr(p, '>') + 1;
+		const char *close = strstr(open, "</text>");
+
+		assert_true(n < max);
+		assert_true((size_t)(close - open) < sizeof(lines[0]));
+		memcpy(lines[n], open, (size_t)(close - open));
+		lines[n][close - open] = '\0';
+		xml_unescape(lines[n]);
+		n++;
+		p = close;
+	}
+	return n;
+}
+
+/* Raw pieces of HOSTILE_ARGV0 that must never reach a graph. */
+static const char *const raw_pieces[] = {
+	"\x1b",		"\x7f", "\x01", "\xc2\x9b", /* C1 */
+	"\xe2\x80\xae",				    /* bidi */
+	"\xe2\x80\xa8",				    /* line separator */
+	"\xe2\x80\x8b",				    /* zero width */
+	"\xff",		"\xfe",
+};
+
+static void assert_no_raw(const char *data, size_t len, const char *what)
+{
+	for (size_t i = 0; i < sizeof(raw_pieces) / sizeof(raw_pieces[0]); i++)
+		if (memmem(data, len, raw_pieces[i], strlen(raw_pieces[i])))
+			fail_msg("%s: raw piece %zu of the hostile name", what,
+				 i);
+	if (!g_utf8_validate(data, (gssize)len, NULL))
+		fail_msg("%s: not UTF-8", what);
+	/* A raw 0x9b outside a valid sequence would have failed above. */
+}
+
+/* The hostile name is one label, escaped, on its own node, and shown as
+ * exactly the text tools' escaped name: in DOT, in SVG (what PNG and PDF
+ * are drawn from too: the same label through the same layout), and in the
+ * viewer, which shows that SVG. */
 static void test_hostile(void **state)
 {
-	char expected[512], path[4200];
+	char shown[512], expected[1200], path[4200], lines[4][512];
 	const char *argv0 = NULL;
 	uint64_t ino;
 	Agraph_t *g;
@@ -593,22 +697,38 @@ static void test_hostile(void **state)
 	need_zoo();
 	ino = case_u64("hostile", "ino");
 	pid = zoo_process("hostile", &argv0);
-	/* The label below is written out for exactly this name. */
-	assert_string_equal(argv0, HOSTILE_ARGV0);
-	g = dot_of(NULL);
-	n = ns_node(agsubg(g, "cluster_user", 0), "user", ino);
-	assert_non_null(n);
-	snprintf(expected, sizeof(expected),
-		 "\"" HOSTILE_LABEL_NAME " (%d)\"\\nuser:[%ju]", (int)pid,
+	assert_non_null(argv0);
+	snprintf(shown, sizeof(shown), "\"" HOSTILE_ARGV0_TEXT " (%d)\"",
+		 (int)pid);
+	gv_quote(expected, sizeof(expected) - 64, shown);
+	snprintf(expected + strlen(expected), 64, "\\nuser:[%ju]",
 		 (uintmax_t)ino);
-	assert_string_equal(attr(n, "label"), expected);
-	for (Agnode_t *k = agfstnode(g); k; k = agnxtnode(g, k))
-		if (has_control(attr(k, "label")))
-			fail_msg("a control character in the label of %s",
-				 agnameof(k));
-	agclose(g);
 
-	/* The SVG: no ESC anywhere, readable by librsvg, the text there. */
+	for (int details = 0; details < 2; details++) {
+		g = dot_of(details ? "-d" : NULL);
+		n = ns_node(agsubg(g, "cluster_user", 0), "user", ino);
+		assert_non_null(n);
+		assert_string_equal(attr(n, "label"), expected);
+		for (Agnode_t *k = agfstnode(g); k; k = agnxtnode(g, k))
+			if (has_control(attr(k, "label")))
+				fail_msg("a control character in the label of "
+					 "%s",
+					 agnameof(k));
+		agclose(g);
+		{
+			char *argv[] = {
+				(char *)graphns,       "-T", "dot", "-o", "-",
+				details ? "-d" : NULL, NULL};
+			struct output o;
+
+			assert_int_equal(run(argv, NULL, &o), 0);
+			assert_no_raw(o.out, o.out_len, "DOT");
+			output_free(&o);
+		}
+	}
+
+	/* The SVG: nothing raw, readable by librsvg, and the node's text
+	 * is the escaped name and the namespace, no line more. */
 	{
 		char *argv[] = {(char *)graphns, "-o", path, NULL};
 		struct output o;
@@ -616,13 +736,19 @@ static void test_hostile(void **state)
 		RsvgHandle *h;
 		gchar *svg;
 		gsize len;
+		char ns[64];
 
 		snprintf(path, sizeof(path), "%s/hostile.svg", tmpdir);
 		assert_int_equal(run(argv, NULL, &o), 0);
 		output_free(&o);
 		assert_true(g_file_get_contents(path, &svg, &len, NULL));
-		assert_null(memchr(svg, '\x1b', len));
-		assert_non_null(strstr(svg, "\\e[31mevil\\n"));
+		assert_no_raw(svg, len, "SVG");
+		assert_int_equal(svg_node_text(svg, "user", ino, lines, 4), 2);
+		assert_string_equal(lines[0], shown);
+		snprintf(ns, sizeof(ns), "user:[%ju]", (uintmax_t)ino);
+		assert_string_equal(lines[1], ns);
+		/* No entity of the name became a line of its own. */
+		assert_null(strstr(svg, ">user:[1]<"));
 		h = rsvg_handle_new_from_data((guint8 *)svg, len, &err);
 		assert_non_null(h);
 		g_object_unref(h);

@@ -28,12 +28,11 @@
 #include <json-c/json.h>
 #include <linux/sockios.h>
 
+#include "hostile.h"
 #include "nsrel.h"
 #include "missing.h"
 #include "mounts.h"
 #include "zoorun.h"
-
-#define HOSTILE_ARGV0 "\x1b[31mevil\n\"quoted\" \\ name"
 
 static const struct {
 	const char *name, *type, *held;
@@ -56,6 +55,7 @@ static const struct {
 	{"childtime", "time", "for_children"},
 	{"childpid", "pid", "for_children"},
 	{"hostile", "user", "proc"},
+	{"hostilepid", "pid", "for_children"},
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
@@ -207,7 +207,18 @@ static void test_manifest(void **state)
 		assert_non_null(get_str(p, "argv0"));
 		if (!strcmp(get_str(p, "name"), "hostile")) {
 			hostile = true;
-			assert_string_equal(get_str(p, "argv0"), HOSTILE_ARGV0);
+			const char *hex = get_str(p, "argv0_hex");
+			char raw[sizeof(HOSTILE_ARGV0)] = {0};
+			assert_non_null(hex);
+			assert_int_equal(strlen(hex),
+					 2 * strlen(HOSTILE_ARGV0));
+			for (size_t k = 0; k < strlen(hex) / 2; k++) {
+				unsigned v;
+				assert_int_equal(sscanf(hex + 2 * k, "%2x", &v),
+						 1);
+				raw[k] = (char)v;
+			}
+			assert_string_equal(raw, HOSTILE_ARGV0);
 		}
 	}
 	assert_true(hostile);
@@ -404,11 +415,17 @@ static void test_relations(void **state)
 	assert_string_equal(get_str(o, "path"), path);
 	assert_int_equal(get_int(o, "mntns"), case_ino("bindmnt"));
 
-	/* Everything but the chain and ownuser's is owned by the host. */
+	assert_int_equal(get_int(find_case(m, "hostilepid"), "owner"),
+			 case_ino("hostile"));
+	assert_int_equal(get_int(find_case(m, "hostilepid"), "parent"), pid);
+
+	/* Everything but the chain, ownuser's and hostile's is owned by the
+	 * host. */
 	for (size_t i = 0; i < NCASES; i++) {
 		const char *n = cases[i].name;
 		if (!strcmp(n, "userchain2") || !strcmp(n, "userchain3") ||
-		    !strcmp(n, "ownpid") || !strcmp(n, "ownnet"))
+		    !strcmp(n, "ownpid") || !strcmp(n, "ownnet") ||
+		    !strcmp(n, "hostilepid"))
 			continue;
 		assert_int_equal(get_int(find_case(m, n), "owner"), user);
 		/* No case is one of the host's namespaces. */
@@ -431,16 +448,25 @@ static void test_hostile(void **state)
 {
 	(void)state;
 	SKIP_IF_NEEDED();
-	static const char want[] = HOSTILE_ARGV0 "\0x";
+	static const char want[] = HOSTILE_ARGV0 "\0" HOSTILE_ARG1;
 	char path[64], buf[256];
-	snprintf(path, sizeof(path), "/proc/%d/cmdline",
-		 (int)get_int(find_case(zoo.m, "hostile"), "pid"));
+	int pid = (int)get_int(find_case(zoo.m, "hostile"), "pid");
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	assert_true(fd >= 0);
 	ssize_t n = read(fd, buf, sizeof(buf));
 	close(fd);
 	assert_int_equal(n, sizeof(want));
 	assert_memory_equal(buf, want, sizeof(want));
+	/* comm: the first 15 bytes, hostile already. */
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	assert_int_equal(n, HOSTILE_COMM_LEN + 1);
+	assert_memory_equal(buf, HOSTILE_ARGV0, HOSTILE_COMM_LEN);
+	assert_int_equal(buf[HOSTILE_COMM_LEN], '\n');
 }
 
 static int processes_left(json_object *m)

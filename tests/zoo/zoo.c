@@ -25,6 +25,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <locale.h>
 #include <poll.h>
 #include <pthread.h>
 #include <pwd.h>
@@ -45,17 +46,16 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include <json-c/json.h>
 #include <linux/sockios.h>
 
+#include "hostile.h"
 #include "missing.h"
 #include "mounts.h"
 #include "nsrel.h"
 
-/* argv[0] of the "hostile" process: a terminal escape, a newline, quotes,
- * a backslash and spaces, everything a tool must escape. */
-#define HOSTILE_ARGV0 "\x1b[31mevil\n\"quoted\" \\ name"
 #define NOPW_UID      4242
 /* Environment of a re-executed zoo that only reports and sleeps. */
 #define PAUSE_ENV "NSREL_ZOO_PAUSE"
@@ -321,9 +321,13 @@ static void drop_nsfs_mounts(void)
 
 /* The hidden mode of a re-executed zoo: report, then sleep. The "hostile"
  * process is one, so that its argv can be anything. */
-static int pause_mode(const char *parent)
+static int pause_mode(const char *parent, const char *argv0)
 {
 	die_with_parent((pid_t)strtol(parent, NULL, 10));
+	/* exec named us after the file; the kernel keeps 15 bytes of this. */
+	if (argv0 && strcmp(argv0, HOSTILE_ARGV0) == 0 &&
+	    prctl(PR_SET_NAME, argv0) < 0)
+		child_fail("PR_SET_NAME");
 	ready(0, 0, -1, -1, 0);
 	close(REPORT_FD);
 	sleep_forever();
@@ -453,12 +457,50 @@ static void json_add_opt(json_object *o, const char *k, bool has, int64_t v)
 	json_object_object_add(o, k, has ? json_object_new_int64(v) : NULL);
 }
 
+/* s as a JSON string, which must be UTF-8: each byte that starts no valid
+ * UTF-8 sequence becomes U+FFFD, as the tools write it. */
+static json_object *json_text(const char *s)
+{
+	json_object *o;
+	char *t = xrealloc(NULL, 3 * strlen(s) + 1), *q = t;
+	mbstate_t st = {0};
+	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	locale_t old = uselocale(utf8);
+	while (*s) {
+		size_t n = mbrtowc(NULL, s, strlen(s), &st);
+		if (n == (size_t)-1 || n == (size_t)-2) {
+			memcpy(q, "\xef\xbf\xbd", 3);
+			q += 3;
+			s++;
+			memset(&st, 0, sizeof(st));
+			continue;
+		}
+		memcpy(q, s, n);
+		q += n;
+		s += n;
+	}
+	*q = '\0';
+	uselocale(old);
+	freelocale(utf8);
+	o = json_object_new_string(t);
+	free(t);
+	return o;
+}
+
+/* "argv0" as text, and "argv0_hex": its exact bytes, for the tests that
+ * compare bytes. */
 static void add_proc(const char *name, pid_t pid, const char *argv0)
 {
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "name", json_object_new_string(name));
 	json_add_int(o, "pid", pid);
-	json_object_object_add(o, "argv0", json_object_new_string(argv0));
+	json_object_object_add(o, "argv0", json_text(argv0));
+	char *hex = xrealloc(NULL, 2 * strlen(argv0) + 1);
+	for (size_t i = 0; argv0[i]; i++)
+		sprintf(hex + 2 * i, "%02x", (unsigned char)argv0[i]);
+	hex[2 * strlen(argv0)] = '\0';
+	json_object_object_add(o, "argv0_hex", json_object_new_string(hex));
+	free(hex);
 	json_object_array_add(zoo.processes, o);
 }
 
@@ -1018,6 +1060,19 @@ static void case_threadnet(void)
  * ENOENT), so childpid forks one that exits at once: what remains is a pid
  * namespace whose init is gone, held by pid_for_children only.
  */
+/* In a child after unshare(CLONE_NEWPID): the pid namespace's first
+ * process, which exits at once, so that pid_for_children shows it. */
+static void start_and_end_init(void)
+{
+	pid_t init = fork();
+	if (init < 0)
+		child_fail("fork the first process");
+	if (init == 0)
+		_exit(0);
+	while (waitpid(init, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
 static void case_for_children(const char *name, int type, const char *own,
 			      const char *link, ino_t host)
 {
@@ -1030,15 +1085,8 @@ static void case_for_children(const char *name, int type, const char *own,
 	if (p == 0) {
 		if (unshare(type) < 0)
 			child_fail("unshare");
-		if (type == CLONE_NEWPID) {
-			pid_t init = fork();
-			if (init < 0)
-				child_fail("fork the first process");
-			if (init == 0)
-				_exit(0);
-			while (waitpid(init, NULL, 0) < 0 && errno == EINTR)
-				;
-		}
+		if (type == CLONE_NEWPID)
+			start_and_end_init();
 		ready(0, 0, -1, -1, 0);
 		sleep_forever();
 	}
@@ -1058,8 +1106,10 @@ static void case_for_children(const char *name, int type, const char *own,
 	add_proc(name, p, zoo.argv0);
 }
 
-/* hostile: a process in its own user namespace with an argv[0] built to
- * break naive output; the zoo itself, re-executed in its pause mode. */
+/* hostile: a process in its own user namespace with a command line built
+ * to break naive output (tests/lib/hostile.h); the zoo itself, re-executed
+ * in its pause mode. hostilepid: a pid namespace of its children (an init
+ * came and went, as for childpid), so that the name is in lspidns too. */
 static void case_hostile(void)
 {
 	int sv[2];
@@ -1075,9 +1125,12 @@ static void case_hostile(void)
 			child_fail("open /proc/self/exe");
 		if (unshare_user_mapped(&what) < 0)
 			child_fail(what);
+		if (unshare(CLONE_NEWPID) < 0)
+			child_fail("unshare pid");
+		start_and_end_init();
 		char env[64];
 		snprintf(env, sizeof(env), PAUSE_ENV "=%d", (int)zoo.self);
-		char *argv[] = {HOSTILE_ARGV0, "x", NULL};
+		char *argv[] = {HOSTILE_ARGV0, HOSTILE_ARG1, NULL};
 		char *envp[] = {env, NULL};
 		fexecve(exe, argv, envp);
 		child_fail("execve");
@@ -1086,9 +1139,10 @@ static void case_hostile(void)
 	await(sv[0], "hostile", &r);
 	close(sv[0]);
 
-	/* What the tools will read: argv[0], NUL, "x", NUL. */
-	static const char want[] = HOSTILE_ARGV0 "\0x";
-	char path[64], buf[128];
+	/* What the tools will read: argv[0], NUL, argv[1], NUL; and comm
+	 * between the first '(' and the last ')' of stat. */
+	static const char want[] = HOSTILE_ARGV0 "\0" HOSTILE_ARG1;
+	char path[64], buf[256];
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)x);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
@@ -1096,11 +1150,28 @@ static void case_hostile(void)
 		close(fd);
 	if (n != (ssize_t)sizeof(want) || memcmp(buf, want, sizeof(want)))
 		fail("hostile: unexpected %s", path);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)x);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	const char *lp = strchr(buf, '('), *rp = strrchr(buf, ')');
+	if (!lp || !rp || rp - lp - 1 != HOSTILE_COMM_LEN ||
+	    memcmp(lp + 1, HOSTILE_ARGV0, HOSTILE_COMM_LEN))
+		fail("hostile: comm in %s is not the first %d bytes of argv[0]",
+		     path, HOSTILE_COMM_LEN);
 
 	int u = open_proc_ns(x, "ns/user");
-	add_ns("hostile", CLONE_NEWUSER, u, HELD(.how = "proc", .pid = x));
+	ino_t user = add_ns("hostile", CLONE_NEWUSER, u,
+			    HELD(.how = "proc", .pid = x));
 	expect("hostile", "parent", parent_ino(u), zoo.host_user);
 	close(u);
+	int pid = open_proc_ns(x, "ns/pid_for_children");
+	add_ns("hostilepid", CLONE_NEWPID, pid,
+	       HELD(.how = "for_children", .pid = x));
+	expect("hostilepid", "owner", owner_ino(pid), user);
+	close(pid);
 	add_proc("hostile", x, HOSTILE_ARGV0);
 }
 
@@ -1306,7 +1377,7 @@ int main(int argc, char **argv)
 {
 	const char *pause_parent = getenv(PAUSE_ENV);
 	if (pause_parent)
-		return pause_mode(pause_parent);
+		return pause_mode(pause_parent, argv[0]);
 
 	static const struct option opts[] = {
 		{"procs", required_argument, NULL, 'p'},
