@@ -113,7 +113,9 @@ struct nsrel_ref;
 int nsrel_scan(const struct nsrel_scan_opts *opts, struct nsrel_model **ret);
 void nsrel_model_free(struct nsrel_model *m);
 
-/* Namespaces, sorted by type (in nsrel_nstype_at() order), then inode. */
+/* Namespaces, sorted by type (in nsrel_nstype_at() order), then inode.
+ * Every list below (children, owned, member processes) keeps this order:
+ * namespaces by type, then inode; processes by pid. */
 size_t nsrel_model_ns_count(const struct nsrel_model *m);
 const struct nsrel_ns *nsrel_model_ns(const struct nsrel_model *m, size_t i);
 const struct nsrel_ns *nsrel_model_find(const struct nsrel_model *m,
@@ -128,6 +130,68 @@ const struct nsrel_proc *nsrel_model_find_proc(const struct nsrel_model *m,
 
 /* Processes that exist but whose namespaces we were not allowed to read. */
 size_t nsrel_model_unreadable(const struct nsrel_model *m);
+
+/*
+ * What the scan could see: a property of the thread that scanned and of
+ * the /proc it read, not of the namespaces found. Probed once per
+ * nsrel_scan() from that /proc (our own status and mountinfo entries, our
+ * ns links) and capget(2).
+ */
+enum nsrel_hidepid {
+	NSREL_HIDEPID_UNKNOWN = 0, /* the mount of /proc was not found */
+	NSREL_HIDEPID_OFF,	   /* hidepid=0 or none */
+	NSREL_HIDEPID_NOACCESS,	   /* hidepid=1: others' /proc/PID listed,
+				    * their contents unreadable */
+	NSREL_HIDEPID_INVISIBLE,   /* hidepid=2: others' /proc/PID absent */
+	NSREL_HIDEPID_PTRACEABLE,  /* hidepid=4: only what we may ptrace */
+};
+
+/* Whose PID namespace the /proc we read shows. */
+enum nsrel_proc_pidns {
+	NSREL_PROC_PIDNS_UNKNOWN = 0, /* no NSpid line (Linux < 4.1) */
+	NSREL_PROC_PIDNS_OWN,	      /* ours: its processes only */
+	NSREL_PROC_PIDNS_ANCESTOR,    /* an ancestor's: processes outside
+				       * ours too, with that namespace's
+				       * PID numbers */
+	NSREL_PROC_PIDNS_OTHER,	      /* one we are not in at all */
+};
+
+/*
+ * Fields are only ever added at the end, and a field added later reads 0
+ * ("unknown") where the library that filled it does not know it.
+ */
+struct nsrel_view {
+	size_t sz;	   /* set by the caller: sizeof(struct nsrel_view) */
+	size_t unreadable; /* nsrel_model_unreadable() */
+	/* The scanning thread's own namespaces; 0 if not known. */
+	ino_t user_ns, pid_ns;
+	bool user_ns_initial, pid_ns_initial;
+	/* CAP_SYS_PTRACE in the initial user namespace: every process may
+	 * be read, and hidepid= hides nothing. */
+	bool privileged;
+	enum nsrel_proc_pidns proc_pid_ns;
+	enum nsrel_hidepid hidepid;
+	/* hidepid= hides something from us: we are neither privileged nor
+	 * (hidepid 1 and 2) in the group of the mount's gid= option. */
+	bool hidepid_applies;
+	bool proc_subset_pid; /* /proc mounted subset=pid */
+	/* The scanning thread's effective capabilities: bit N is
+	 * capability N (CAP_SYS_PTRACE, CAP_SYS_ADMIN, ...). */
+	uint64_t cap_effective;
+};
+
+/*
+ * Copies the view of the scan that made m into *ret: min(ret->sz, the
+ * library's sizeof(struct nsrel_view)) bytes, and sets ret->sz to that
+ * count. 0, or -EINVAL if m or ret is NULL or ret->sz is too small for
+ * sz itself.
+ */
+int nsrel_model_view(const struct nsrel_model *m, struct nsrel_view *ret);
+/* "off", "noaccess", "invisible", "ptraceable"; NULL for UNKNOWN or any
+ * other value. Static strings. */
+const char *nsrel_hidepid_str(enum nsrel_hidepid h);
+/* "own", "ancestor", "other"; NULL for UNKNOWN or any other value. */
+const char *nsrel_proc_pidns_str(enum nsrel_proc_pidns p);
 
 /* A namespace. */
 int nsrel_ns_type(const struct nsrel_ns *ns);

@@ -70,6 +70,7 @@ struct nsrel_model {
 	uint32_t *ht;	 /* open addressing: ns index + 1, 0 = empty */
 	size_t ht_cap;
 	size_t unreadable;
+	struct nsrel_view view; /* filled by scan_view(); unreadable aside */
 	dev_t nsfs_dev;
 	unsigned types; /* types asked for */
 };

@@ -4,6 +4,7 @@
 
 #include "nsrel.h"
 #include "procfs.h"
+#include "util.h"
 
 static int parse_u64(const char **p, const char *end, uint64_t *ret)
 {
@@ -166,6 +167,19 @@ size_t procfs_proc_name(const char *cmdline, size_t cmdline_len,
 	return n;
 }
 
+/* "8:1": the device's major and minor, each an unsigned 32-bit number. */
+static int parse_dev(const char *s, unsigned *ret_major, unsigned *ret_minor)
+{
+	const char *end = s + strlen(s), *p = s;
+	uint64_t ma, mi;
+	if (parse_u64(&p, end, &ma) < 0 || ma > UINT32_MAX || *p++ != ':' ||
+	    parse_u64(&p, end, &mi) < 0 || mi > UINT32_MAX || p != end)
+		return -EINVAL;
+	*ret_major = (unsigned)ma;
+	*ret_minor = (unsigned)mi;
+	return 0;
+}
+
 /* mountinfo escapes space, tab, newline and backslash as \ooo. */
 static void unescape_octal(char *s)
 {
@@ -194,9 +208,10 @@ int procfs_parse_mountinfo_line(char *line, struct procfs_mount *ret)
 		if (i < 5)
 			s = strtok_r(NULL, " ", &save);
 	}
-	if (!f[5])
+	unsigned major, minor;
+	if (!f[5] || parse_dev(f[2], &major, &minor) < 0)
 		return -EINVAL;
-	char *fstype = NULL;
+	char *fstype = NULL, *super = NULL;
 	while ((s = strtok_r(NULL, " ", &save))) {
 		if (strcmp(s, "-") == 0) {
 			fstype = strtok_r(NULL, " ", &save);
@@ -205,9 +220,81 @@ int procfs_parse_mountinfo_line(char *line, struct procfs_mount *ret)
 	}
 	if (!fstype)
 		return -EINVAL;
+	if (strtok_r(NULL, " ", &save)) /* the source */
+		super = strtok_r(NULL, " ", &save);
 	unescape_octal(f[3]);
 	unescape_octal(f[4]);
-	*ret = (struct procfs_mount){ .root = f[3], .point = f[4],
-				      .fstype = fstype };
+	*ret = (struct procfs_mount){.major = major,
+				     .minor = minor,
+				     .root = f[3],
+				     .point = f[4],
+				     .fstype = fstype,
+				     .super = super};
+	return 0;
+}
+
+/* "rw,hidepid=invisible,gid=5,subset=pid": one option at a time. */
+static void parse_proc_opt(const char *o, size_t n,
+			   struct procfs_proc_opts *ret)
+{
+	static const struct {
+		const char *name;
+		enum nsrel_hidepid v;
+	} names[] = {
+		{"off", NSREL_HIDEPID_OFF},
+		{"0", NSREL_HIDEPID_OFF},
+		{"noaccess", NSREL_HIDEPID_NOACCESS},
+		{"1", NSREL_HIDEPID_NOACCESS},
+		{"invisible", NSREL_HIDEPID_INVISIBLE},
+		{"2", NSREL_HIDEPID_INVISIBLE},
+		{"ptraceable", NSREL_HIDEPID_PTRACEABLE},
+		{"4", NSREL_HIDEPID_PTRACEABLE},
+	};
+	if (n > 8 && !memcmp(o, "hidepid=", 8)) {
+		for (size_t i = 0; i < ELEMENTSOF(names); i++)
+			if (n - 8 == strlen(names[i].name) &&
+			    !memcmp(o + 8, names[i].name, n - 8))
+				ret->hidepid = names[i].v;
+	} else if (n > 4 && !memcmp(o, "gid=", 4)) {
+		const char *p = o + 4;
+		uint64_t v;
+		ret->gid = parse_u64(&p, o + n, &v) == 0 && p == o + n &&
+					   v <= INT32_MAX
+				   ? (long)v
+				   : -1;
+	} else if (n == 10 && !memcmp(o, "subset=pid", 10)) {
+		ret->subset_pid = true;
+	}
+}
+
+void procfs_parse_proc_opts(const char *super, struct procfs_proc_opts *ret)
+{
+	*ret = (struct procfs_proc_opts){.hidepid = NSREL_HIDEPID_OFF,
+					 .gid = -1};
+	for (const char *o = super; o && *o;) {
+		size_t n = strcspn(o, ",");
+		parse_proc_opt(o, n, ret);
+		o += n + (o[n] == ',');
+	}
+}
+
+unsigned procfs_status_nspid_levels(const char *buf, size_t len)
+{
+	const char *end = buf + len;
+	for (const char *line = buf; line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *eol = nl ? nl : end;
+		if (eol - line >= 6 && !memcmp(line, "NSpid:", 6)) {
+			unsigned levels = 0;
+			bool in = false;
+			for (const char *p = line + 6; p < eol; p++) {
+				bool sep = *p == ' ' || *p == '\t';
+				levels += !sep && !in;
+				in = !sep;
+			}
+			return levels;
+		}
+		line = nl ? nl + 1 : end;
+	}
 	return 0;
 }

@@ -3,9 +3,12 @@
 #ifndef NSREL_PROCFS_H
 #define NSREL_PROCFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include "nsrel.h"
 
 struct procfs_stat {
 	pid_t ppid;
@@ -35,13 +38,32 @@ size_t procfs_proc_name(const char *cmdline, size_t cmdline_len,
 			size_t size);
 
 struct procfs_mount {
-	char *root;  /* unescaped in place */
-	char *point; /* unescaped in place */
+	unsigned major, minor; /* of the device, field 3 */
+	char *root;	       /* unescaped in place */
+	char *point;	       /* unescaped in place */
 	char *fstype;
+	char *super; /* the super options, NULL if the line ends before */
 };
 
 /* One line of /proc/PID/mountinfo, modified in place (NUL-terminated, no
  * newline). 0 or -EINVAL. */
 int procfs_parse_mountinfo_line(char *line, struct procfs_mount *ret);
+
+/* What a procfs mount's super options ("rw,hidepid=invisible,gid=5")
+ * limit: hidepid= (OFF when absent), gid= (-1 when absent or no number),
+ * subset=pid. */
+struct procfs_proc_opts {
+	enum nsrel_hidepid hidepid;
+	long gid;
+	bool subset_pid;
+};
+
+void procfs_parse_proc_opts(const char *super, struct procfs_proc_opts *ret);
+
+/* The number of PID namespace levels in the NSpid line of a
+ * /proc/PID/status text (buf need not be NUL-terminated): 1 when that
+ * /proc is of the process's own PID namespace, more for an ancestor's; 0
+ * without such a line. */
+unsigned procfs_status_nspid_levels(const char *buf, size_t len);
 
 #endif /* NSREL_PROCFS_H */

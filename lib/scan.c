@@ -80,7 +80,9 @@ _public_ int nsrel_scan(const struct nsrel_scan_opts *opts,
 	if (fstatat(s.proc_fd, "thread-self/ns/mnt", &st, 0) == 0)
 		s.self_mntns = st.st_ino;
 
-	r = scan_procs(&s);
+	r = scan_view(&s);
+	if (r >= 0)
+		r = scan_procs(&s);
 	if (r >= 0 && (s.sources & NSREL_SRC_MOUNTS))
 		r = scan_mounts(&s);
 	if (r >= 0 && (s.sources & NSREL_SRC_LISTNS))

@@ -59,5 +59,7 @@ int scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 		uint32_t own_net);
 int scan_mounts(struct scan *s);
 int scan_listns(struct scan *s);
+/* view.c: what this scan can see, into s->m->view; 0 or -ENOMEM. */
+int scan_view(struct scan *s);
 
 #endif /* NSREL_SCAN_H */

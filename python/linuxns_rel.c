@@ -472,6 +472,7 @@ enum {
 	MODEL_NAMESPACES,
 	MODEL_PROCESSES,
 	MODEL_UNREADABLE,
+	MODEL_VIEW,
 	MODEL_NSINDEX,
 	MODEL_PROCINDEX,
 	MODEL_NSLOTS,
@@ -483,7 +484,12 @@ static PyMemberDef model_members[] = {
 	MEMBER("processes", MODEL_PROCESSES, "tuple of Processes, by pid"),
 	MEMBER("unreadable", MODEL_UNREADABLE,
 	       "number of processes whose namespaces we may not read"),
-	{ NULL },
+	MEMBER("view", MODEL_VIEW,
+	       "dict: what the scan could see (nsrel_model_view()): "
+	       "privileged, user_ns, initial_user_ns, pid_ns, initial_pid_ns, "
+	       "proc_pid_ns, hidepid, hidepid_applies, proc_subset_pid, "
+	       "cap_effective, unreadable"),
+	{NULL},
 };
 
 static PyObject *model_find(PyObject *o, PyObject *args, PyObject *kwargs)
@@ -747,6 +753,32 @@ static int index_ptr(PyObject *dict, const void *p, PyObject *o)
 	return r;
 }
 
+static PyObject *ino_or_none(ino_t ino)
+{
+	return ino ? PyLong_FromUnsignedLongLong(ino) : Py_NewRef(Py_None);
+}
+
+/* The view as a dict, keys as in the tools' "visibility" JSON member. */
+static PyObject *build_view(const struct nsrel_model *m)
+{
+	struct nsrel_view v = {.sz = sizeof(v)};
+	if (nsrel_model_view(m, &v) < 0)
+		return set_errno(-EINVAL);
+	return Py_BuildValue(
+		"{s:O,s:N,s:O,s:N,s:O,s:N,s:N,s:O,s:O,s:K,s:n}", "privileged",
+		v.privileged ? Py_True : Py_False, "user_ns",
+		ino_or_none(v.user_ns), "initial_user_ns",
+		v.user_ns_initial ? Py_True : Py_False, "pid_ns",
+		ino_or_none(v.pid_ns), "initial_pid_ns",
+		v.pid_ns_initial ? Py_True : Py_False, "proc_pid_ns",
+		str_or_none(nsrel_proc_pidns_str(v.proc_pid_ns)), "hidepid",
+		str_or_none(nsrel_hidepid_str(v.hidepid)), "hidepid_applies",
+		v.hidepid_applies ? Py_True : Py_False, "proc_subset_pid",
+		v.proc_subset_pid ? Py_True : Py_False, "cap_effective",
+		(unsigned long long)v.cap_effective, "unreadable",
+		(Py_ssize_t)v.unreadable);
+}
+
 static PyObject *build_model(const struct nsrel_model *m)
 {
 	struct builder b = { .m = m };
@@ -760,6 +792,7 @@ static PyObject *build_model(const struct nsrel_model *m)
 	    obj_set(model, MODEL_PROCESSES, procs) ||
 	    obj_set(model, MODEL_UNREADABLE,
 		    PyLong_FromSize_t(nsrel_model_unreadable(m))) ||
+	    obj_set(model, MODEL_VIEW, build_view(m)) ||
 	    obj_set(model, MODEL_NSINDEX, PyDict_New()) ||
 	    obj_set(model, MODEL_PROCINDEX, PyDict_New()))
 		goto fail;

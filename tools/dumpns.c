@@ -120,15 +120,9 @@ int main(int argc, char **argv)
 	tc_init("dumpns");
 	while ((opt = getopt_long(argc, argv, "t:chV", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 't': {
-			char *dup = tc_xstrdup(optarg), *save = NULL;
-
-			for (char *tok = strtok_r(dup, ",", &save); tok;
-			     tok = strtok_r(NULL, ",", &save))
-				types |= (unsigned)tc_parse_type_arg(tok);
-			free(dup);
+		case 't':
+			types |= tc_parse_types_arg(optarg);
 			break;
-		}
 		case 'c':
 			pretty = false;
 			break;
@@ -175,7 +169,7 @@ int main(int argc, char **argv)
 	tc_jw_visibility(&w, m);
 	tc_jw_end_object(&w);
 	tc_close_stdout();
-	tc_report_unreadable(m);
+	tc_report_view(m);
 	nsrel_model_free(m);
 	return 0;
 }

@@ -165,9 +165,12 @@ static void add_pid_children(const struct ctx *c, struct tc_tree *parent,
 	struct entry *e = tc_xmalloc(n * sizeof(*e));
 	size_t ne = 0;
 
+	/* pids are in the model's order, by inode; with -u, grouped by
+	 * owner first. */
 	if (n)
 		memcpy(v, pids, n * sizeof(*v));
-	qsort(v, n, sizeof(*v), c->user ? cmp_by_owner : tc_cmp_ns_ino);
+	if (c->user)
+		qsort(v, n, sizeof(*v), cmp_by_owner);
 	for (size_t i = 0; i < n;) {
 		const struct nsrel_ns *owner = nsrel_ns_owner(v[i]);
 		size_t j = i + 1;
@@ -182,7 +185,8 @@ static void add_pid_children(const struct ctx *c, struct tc_tree *parent,
 		e[ne++] = (struct entry){owner, i, j - i};
 		i = j;
 	}
-	qsort(e, ne, sizeof(*e), cmp_entry);
+	if (c->user)
+		qsort(e, ne, sizeof(*e), cmp_entry);
 	for (size_t i = 0; i < ne; i++) {
 		if (e[i].count)
 			user_node(c, parent, e[i].ns, v + e[i].first,
@@ -268,7 +272,7 @@ int main(int argc, char **argv)
 		tc_tree_free(forest);
 	}
 	tc_close_stdout();
-	tc_report_unreadable(m);
+	tc_report_view(m);
 	nsrel_model_free(m);
 	return 0;
 }

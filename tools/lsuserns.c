@@ -42,7 +42,8 @@ static void usage(void)
 }
 
 /* The non-user namespaces ns owns that -t lets through, sorted by type
- * name and inode; caller frees. */
+ * name (as the original lists them; the model's order of types is
+ * another) and inode; caller frees. */
 static const struct nsrel_ns **
 owned_list(const struct ctx *c, const struct nsrel_ns *ns, size_t *ret_n)
 {
@@ -58,19 +59,6 @@ owned_list(const struct ctx *c, const struct nsrel_ns *ns, size_t *ret_n)
 	}
 	qsort(v, k, sizeof(*v), tc_cmp_ns_type_name_ino);
 	*ret_n = k;
-	return v;
-}
-
-static const struct nsrel_ns **child_list(const struct nsrel_ns *ns,
-					  size_t *ret_n)
-{
-	size_t n = nsrel_ns_child_count(ns);
-	const struct nsrel_ns **v = tc_xmalloc(n * sizeof(*v));
-
-	for (size_t i = 0; i < n; i++)
-		v[i] = nsrel_ns_child(ns, i);
-	qsort(v, n, sizeof(*v), tc_cmp_ns_ino);
-	*ret_n = n;
 	return v;
 }
 
@@ -91,10 +79,9 @@ static struct tc_tree *text_node(const struct ctx *c, const struct nsrel_ns *ns)
 		}
 		free(v);
 	}
-	v = child_list(ns, &n);
-	for (size_t i = 0; i < n; i++)
-		tc_tree_adopt(t, text_node(c, v[i]));
-	free(v);
+	/* Children come in the model's order: by inode. */
+	for (size_t i = 0; i < nsrel_ns_child_count(ns); i++)
+		tc_tree_adopt(t, text_node(c, nsrel_ns_child(ns, i)));
 	return t;
 }
 
@@ -121,10 +108,8 @@ static void write_node(struct tc_jw *w, const struct ctx *c,
 		tc_jw_end_array(w);
 	}
 	tc_jw_begin_array(w, "children");
-	v = child_list(ns, &n);
-	for (size_t i = 0; i < n; i++)
-		write_node(w, c, v[i]);
-	free(v);
+	for (size_t i = 0; i < nsrel_ns_child_count(ns); i++)
+		write_node(w, c, nsrel_ns_child(ns, i));
 	tc_jw_end_array(w);
 	tc_jw_end_object(w);
 }
@@ -156,19 +141,12 @@ int main(int argc, char **argv)
 			c.details = true;
 			break;
 		case 't': {
-			char *dup = tc_xstrdup(optarg), *save = NULL;
+			unsigned t = tc_parse_types_arg(optarg);
 
-			for (char *tok = strtok_r(dup, ",", &save); tok;
-			     tok = strtok_r(NULL, ",", &save)) {
-				int t = tc_parse_type_arg(tok);
-
-				if (t == CLONE_NEWUSER)
-					tc_usage_error(
-						"-t user: user namespaces"
-						" are always shown");
-				types |= (unsigned)t;
-			}
-			free(dup);
+			if (t & CLONE_NEWUSER)
+				tc_usage_error("-t user: user namespaces"
+					       " are always shown");
+			types |= t;
 			c.details = true;
 			break;
 		}
@@ -225,7 +203,7 @@ int main(int argc, char **argv)
 		tc_tree_free(forest);
 	}
 	tc_close_stdout();
-	tc_report_unreadable(m);
+	tc_report_view(m);
 	nsrel_model_free(m);
 	return 0;
 }

@@ -115,6 +115,57 @@ def test_relations_consistent(model):
             assert n.leader in n.processes
 
 
+INIT_USER, INIT_PID = 0xEFFFFFFD, 0xEFFFFFFC  # include/linux/proc_ns.h
+CAP_SYS_PTRACE = 19
+
+
+def status_field(name):
+    with open('/proc/self/status') as f:
+        for line in f:
+            if line.startswith(name + ':'):
+                return line.split(None, 1)[1].strip()
+    return None
+
+
+def test_view(model):
+    """The view is this process's: its namespaces and capabilities, the
+    /proc of its own PID namespace."""
+    v = model.view
+    assert set(v) == {'privileged', 'user_ns', 'initial_user_ns', 'pid_ns',
+                      'initial_pid_ns', 'proc_pid_ns', 'hidepid',
+                      'hidepid_applies', 'proc_subset_pid', 'cap_effective',
+                      'unreadable'}
+    user, pid = ino('/proc/self/ns/user'), ino('/proc/self/ns/pid')
+    assert v['user_ns'] == user and v['pid_ns'] == pid
+    assert v['initial_user_ns'] == (user == INIT_USER)
+    assert v['initial_pid_ns'] == (pid == INIT_PID)
+    caps = int(status_field('CapEff'), 16)
+    assert v['cap_effective'] == caps
+    assert v['privileged'] == (user == INIT_USER and
+                               bool(caps >> CAP_SYS_PTRACE & 1))
+    assert v['proc_pid_ns'] == ('own' if len(status_field('NSpid').split())
+                                == 1 else 'ancestor')
+    assert v['hidepid'] in ('off', 'noaccess', 'invisible', 'ptraceable')
+    assert v['unreadable'] == model.unreadable
+
+
+def test_view_ancestor_proc():
+    """In a PID namespace of its own with the host's /proc, the view says
+    so."""
+    if os.geteuid() != 0:
+        pytest.skip('unshare --pid needs root')
+    code = ('import json, linuxns_rel; '
+            'print(json.dumps(linuxns_rel.scan(types=%d).view))' % PID)
+    out = subprocess.run(['unshare', '--pid', '--fork', '--kill-child',
+                          '--', os.sys.executable, '-c', code],
+                         check=True, stdout=subprocess.PIPE,
+                         env=os.environ, timeout=120).stdout
+    v = json.loads(out)
+    assert v['proc_pid_ns'] == 'ancestor'
+    assert v['initial_pid_ns'] is False
+    assert v['pid_ns'] not in (None, INIT_PID, ino('/proc/self/ns/pid'))
+
+
 def test_scan_types_filter():
     m = linuxns_rel.scan(types=NET)
     assert {n.type for n in m.namespaces} <= {NET, USER}

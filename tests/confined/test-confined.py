@@ -418,17 +418,39 @@ def t_hidepid_noaccess(tools, fx):
     r.says(r"dumpns: \d+ processes could not be read.*")
 
 
+ANCESTOR_LINE = (r"%s: running in PID namespace pid:\[(\d+)\] with the /proc "
+                 r"of an ancestor: processes outside it are listed too, "
+                 r"with that ancestor's PID numbers")
+
+
 def t_pidns_hostproc(tools, fx):
-    """In a new PID namespace with the host's /proc all is seen: no line."""
+    """In a new PID namespace with the host's /proc all is seen, and the
+    tool says whose /proc it read."""
     r = Run(tools, "pidns-hostproc", "dumpns", "-c")
     doc = r.json()
-    r.never_says("PID namespace|user namespace|hidepid|run as root")
+    r.says(ANCESTOR_LINE % "dumpns")
+    m = re.search(ANCESTOR_LINE % "dumpns", r.err.decode())
+    check(int(m.group(1)) == doc["visibility"]["pid_ns"] and
+          int(m.group(1)) != INIT_PID,
+          "%s: names pid:[%s], visibility %r" % (r.what, m.group(1),
+                                                 doc["visibility"]))
+    r.never_says("user namespace|hidepid|run as root|only its processes")
     u = {n["ino"] for n in doc["namespaces"] if n["type"] == "user"}
     check({fx.nobody_user, fx.root_user} <= u, "%s: fixtures missing"
           % r.what)
     check(INIT_PID in {n["ino"] for n in doc["namespaces"]
                        if n["type"] == "pid"}, "%s: no initial PID namespace"
           % r.what)
+
+
+def t_pidns_hostproc_trees(tools, fx):
+    """lsuserns and lspidns say it too, and show the host's processes."""
+    for tool in ("lsuserns", "lspidns"):
+        r = Run(tools, "pidns-hostproc", tool)
+        r.says(ANCESTOR_LINE % tool)
+        r.never_says("user namespace|hidepid|run as root|only its processes")
+    check(INIT_PID in tree_inos(r.out, "pid"),
+          "%s: the initial PID namespace not shown" % r.what)
 
 
 def t_root_whole(tools, fx):
@@ -507,6 +529,8 @@ def main():
             ("in a PID namespace with its own /proc", t_pidns),
             ("with /proc hidepid=2, as nobody", t_hidepid),
             ("in a PID namespace with the host's /proc", t_pidns_hostproc),
+            ("lsuserns, lspidns in a PID namespace with the host's /proc",
+             t_pidns_hostproc_trees),
             ("visibility in a PID namespace with the host's /proc",
              t_visibility, "pidns-hostproc", {
                  "privileged": True, "initial_pid_ns": False,
@@ -550,6 +574,9 @@ def main():
              r"%s: running in PID namespace pid:\[\d+\], not the initial "
              r"one: only its processes are listed", [INIT_USER],
              [fx.nobody_user, fx.root_user]),
+            ("graphns -T dot in a PID namespace with the host's /proc",
+             t_graphns, "pidns-hostproc", ANCESTOR_LINE,
+             [INIT_USER, fx.nobody_user, fx.root_user], []),
             ("graphns -T dot with hidepid=2", t_graphns, "hidepid",
              r"%s: /proc is mounted hidepid=invisible: processes of other "
              r"users are not listed", [INIT_USER, fx.nobody_user],

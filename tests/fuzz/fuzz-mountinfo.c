@@ -2,10 +2,12 @@
 /*
  * procfs_parse_mountinfo_line(): one line of /proc/PID/mountinfo, in
  * place. It stays inside the NUL-terminated line, leaves its output alone
- * on failure, and gives what proc(5) says: root (field 4) and mount point
- * (field 5) with the kernel's \ooo escapes undone exactly once, and the
- * filesystem type, the field after the first lone "-" from field 7 on.
- * Truncated or bad escapes stay as they are.
+ * on failure, and gives what proc(5) says: the device (field 3, MAJOR:MINOR,
+ * each a decimal number up to UINT32_MAX, else the line is refused), root
+ * (field 4) and mount point (field 5) with the kernel's \ooo escapes undone
+ * exactly once, the filesystem type, the field after the first lone "-"
+ * from field 7 on, and the super options two fields after it (NULL when
+ * the line ends before). Truncated or bad escapes stay as they are.
  */
 #include <errno.h>
 
@@ -41,6 +43,19 @@ struct tok {
 	size_t n;
 };
 
+/* MAJOR:MINOR; 0 on success. */
+static int ref_dev(const struct tok *t, uint64_t *ma, uint64_t *mi)
+{
+	const char *colon = memchr(t->s, ':', t->n);
+	if (!colon)
+		return -1;
+	size_t k = (size_t)(colon - t->s);
+	if (fuzz_ref_u64(t->s, k, ma) || *ma > UINT32_MAX ||
+	    fuzz_ref_u64(colon + 1, t->n - k - 1, mi) || *mi > UINT32_MAX)
+		return -1;
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *line = fuzz_dup(data, size, 1);
@@ -69,12 +84,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		t[nt++] = (struct tok){orig + i, e - i};
 		i = e;
 	}
-	const struct tok *fstype = NULL;
+	const struct tok *fstype = NULL, *super = NULL;
 	for (size_t i = 6; nt >= 6 && i + 1 < nt; i++)
 		if (t[i].n == 1 && t[i].s[0] == '-') {
 			fstype = &t[i + 1];
+			super = i + 3 < nt ? &t[i + 3] : NULL;
 			break;
 		}
+	uint64_t ma = 0, mi = 0;
+	if (fstype && ref_dev(&t[2], &ma, &mi) < 0)
+		fstype = NULL;
 
 	if (!fstype) {
 		FUZZ_CHECK(r == -EINVAL);
@@ -97,6 +116,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(strcmp(m.point, want) == 0);
 		FUZZ_CHECK(strlen(m.fstype) == fstype->n &&
 			   memcmp(m.fstype, fstype->s, fstype->n) == 0);
+		FUZZ_CHECK(m.major == ma && m.minor == mi);
+		FUZZ_CHECK(super ? m.super && strlen(m.super) == super->n &&
+					   !memcmp(m.super, super->s, super->n)
+				 : !m.super);
 		free(want);
 	}
 	free(t);

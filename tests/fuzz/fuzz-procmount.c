@@ -1,82 +1,79 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * tc_mountinfo_proc_opts(): first input byte is the device minor (major
- * 0), the rest one mountinfo line. Reads only the len given; output
- * untouched unless the line is a procfs at /proc of that device (as a
- * separate tokenizer reads it); what it reports is a known hidepid value,
- * a gid >= -1, and appears in the line.
+ * procfs_parse_proc_opts() on what the view reads: the input is one
+ * mountinfo line. Its super options (as procfs_parse_mountinfo_line()
+ * finds them, and the whole input as one options string too) give exactly
+ * what a separate reading of the comma-separated options gives: the last
+ * known hidepid= value (off without one), the last gid= (-1 when it is no
+ * number up to INT32_MAX), and whether subset=pid is one of them.
  */
-#include "common.h"
 #include "fuzz.h"
+#include "procfs.h"
 
-static int contains(const uint8_t *s, size_t n, const char *w)
+static void ref_opts(const char *s, struct procfs_proc_opts *ret)
 {
-	size_t k = strlen(w);
-	for (size_t i = 0; i + k <= n; i++)
-		if (!memcmp(s + i, w, k))
-			return 1;
-	return 0;
+	static const char *const names[] = {
+		[NSREL_HIDEPID_OFF] = "off",
+		[NSREL_HIDEPID_NOACCESS] = "noaccess",
+		[NSREL_HIDEPID_INVISIBLE] = "invisible",
+		[NSREL_HIDEPID_PTRACEABLE] = "ptraceable",
+	};
+	static const char digits[] = {
+		[NSREL_HIDEPID_OFF] = '0',
+		[NSREL_HIDEPID_NOACCESS] = '1',
+		[NSREL_HIDEPID_INVISIBLE] = '2',
+		[NSREL_HIDEPID_PTRACEABLE] = '4',
+	};
+	*ret = (struct procfs_proc_opts){.hidepid = NSREL_HIDEPID_OFF,
+					 .gid = -1};
+	size_t len = strlen(s);
+	for (size_t i = 0; i <= len;) {
+		size_t e = i;
+		while (e < len && s[e] != ',')
+			e++;
+		const char *o = s + i;
+		size_t n = e - i;
+		if (n > 8 && !strncmp(o, "hidepid=", 8)) {
+			for (int h = NSREL_HIDEPID_OFF;
+			     h <= NSREL_HIDEPID_PTRACEABLE; h++)
+				if ((n - 8 == strlen(names[h]) &&
+				     !memcmp(o + 8, names[h], n - 8)) ||
+				    (n == 9 && o[8] == digits[h]))
+					ret->hidepid = (enum nsrel_hidepid)h;
+		} else if (n > 4 && !strncmp(o, "gid=", 4)) {
+			uint64_t v;
+			ret->gid = fuzz_ref_u64(o + 4, n - 4, &v) == 0 &&
+						   v <= INT32_MAX
+					   ? (long)v
+					   : -1;
+		} else if (n == 10 && !memcmp(o, "subset=pid", 10)) {
+			ret->subset_pid = true;
+		}
+		i = e + 1;
+	}
 }
 
-/* The reference's reading: space-separated tokens of the first line;
- * the fifth is "/proc" and, after the sixth, a lone "-" is followed by
- * "proc" and a source. */
-static int ref_is_proc(const uint8_t *s, size_t n)
+static void check_opts(const char *super)
 {
-	const uint8_t *nl = memchr(s, '\n', n);
-	if (nl)
-		n = (size_t)(nl - s);
-	static size_t start[1 << 16], len[1 << 16];
-	size_t k = 0;
-	for (size_t i = 0; i < n && k < (1 << 16);) {
-		while (i < n && s[i] == ' ')
-			i++;
-		if (i == n)
-			break;
-		start[k] = i;
-		while (i < n && s[i] != ' ')
-			i++;
-		len[k] = i - start[k];
-		k++;
-	}
-#define TOK(j, w) (len[j] == strlen(w) && !memcmp(s + start[j], w, len[j]))
-	if (k < 6 || !TOK(4, "/proc"))
-		return 0;
-	for (size_t j = 6; j < k; j++)
-		if (TOK(j, "-"))
-			return j + 2 < k && TOK(j + 1, "proc");
-	return 0;
-#undef TOK
+	struct procfs_proc_opts got, want;
+	memset(&got, 0xa5, sizeof(got));
+	procfs_parse_proc_opts(super, &got);
+	ref_opts(super, &want);
+	FUZZ_CHECK(got.hidepid == want.hidepid);
+	FUZZ_CHECK(got.gid == want.gid);
+	FUZZ_CHECK(got.subset_pid == want.subset_pid);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 1)
-		return 0;
-	unsigned min = data[0];
-	const uint8_t *line = data + 1;
-	size_t len = size - 1;
-	char *s = fuzz_dup(line, len, 0);
-	struct tc_proc_opts o = {.hidepid = (enum tc_hidepid)77,
-				 .gid = 77,
-				 .subset_pid = false};
-	bool is = tc_mountinfo_proc_opts(s, len, 0, min, &o);
-	FUZZ_CHECK(memcmp(s, line, len) == 0);
-	if (!is) {
-		FUZZ_CHECK(o.hidepid == (enum tc_hidepid)77 && o.gid == 77 &&
-			   !o.subset_pid);
-	} else {
-		FUZZ_CHECK(ref_is_proc(line, len));
-		FUZZ_CHECK(o.hidepid == TC_HIDEPID_OFF ||
-			   o.hidepid == TC_HIDEPID_NOACCESS ||
-			   o.hidepid == TC_HIDEPID_INVISIBLE ||
-			   o.hidepid == TC_HIDEPID_PTRACEABLE);
-		FUZZ_CHECK(o.hidepid == TC_HIDEPID_OFF ||
-			   contains(line, len, "hidepid="));
-		FUZZ_CHECK(o.gid == -1 || (o.gid >= 0 &&
-					   contains(line, len, "gid=")));
-		FUZZ_CHECK(!o.subset_pid || contains(line, len, "subset=pid"));
-	}
-	free(s);
+	char *line = fuzz_dup(data, size, 1);
+	char *orig = fuzz_dup(data, size, 1);
+	struct procfs_mount m;
+
+	check_opts(orig);
+	if (procfs_parse_mountinfo_line(line, &m) == 0 && m.super)
+		check_opts(m.super);
+	free(orig);
+	free(line);
 	return 0;
 }

@@ -21,6 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -84,6 +88,10 @@ static char **make_env(const char *const *unset, const char *const *set)
 	return env;
 }
 
+/* Run in the child before exec, when set: exits 77 if it cannot do its
+ * part. */
+static void (*pre_exec)(void);
+
 static pid_t spawn(char *const argv[], char **env, int in, int out, int err)
 {
 	pid_t pid = fork();
@@ -95,6 +103,8 @@ static pid_t spawn(char *const argv[], char **env, int in, int out, int err)
 		dup2(in >= 0 ? in : devnull, 0);
 		dup2(out >= 0 ? out : devnull, 1);
 		dup2(err >= 0 ? err : devnull, 2);
+		if (pre_exec)
+			pre_exec();
 		execve(argv[0], argv, env ? env : environ);
 		_exit(127);
 	}
@@ -932,6 +942,146 @@ static void test_options(void **state)
 	}
 }
 
+/* ---- -o FILE: opened first, never left half written ---------------------- */
+
+/* A mount namespace of our own whose /proc is an empty tmpfs: the scan
+ * fails there. */
+static void hide_proc(void)
+{
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("none", "/proc", "tmpfs", 0, NULL) < 0)
+		_exit(77);
+}
+
+/* Files may grow to 256 bytes only; a write past that fails (EFBIG). */
+static void small_files(void)
+{
+	struct rlimit rl = {256, 256};
+
+	signal(SIGXFSZ, SIG_IGN);
+	if (setrlimit(RLIMIT_FSIZE, &rl) < 0)
+		_exit(77);
+}
+
+/* The names in dir, one per line after a '/', sorted; caller frees. */
+static char *dir_list(const char *dir)
+{
+	struct dirent **names;
+	char *s = calloc(1, 1);
+	size_t len = 0;
+	int n = scandir(dir, &names, NULL, alphasort);
+
+	assert_true(n >= 0);
+	for (int i = 0; i < n; i++) {
+		if (strcmp(names[i]->d_name, ".") &&
+		    strcmp(names[i]->d_name, "..")) {
+			s = realloc(s, len + strlen(names[i]->d_name) + 2);
+			assert_non_null(s);
+			len += (size_t)sprintf(s + len, "/%s",
+					       names[i]->d_name);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return s;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void assert_file(const char *path, const char *text)
+{
+	char buf[64] = {0};
+	FILE *f = fopen(path, "r");
+
+	assert_non_null(f);
+	fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	assert_string_equal(buf, text);
+}
+
+static void test_output_first(void **state)
+{
+	char dir[4200], path[4300];
+	char *argv[] = {(char *)graphns, "-o", "/nonexistent/x.svg", NULL};
+	struct output o;
+	char *names;
+	int r;
+
+	snprintf(dir, sizeof(dir), "%s/out", tmpdir);
+	assert_true(mkdir(dir, 0700) == 0 || errno == EEXIST);
+
+	/* A graph that cannot be written fails before the scan would. */
+	pre_exec = hide_proc;
+	r = run(argv, NULL, &o);
+	pre_exec = NULL;
+	if (r == 77) {
+		output_free(&o);
+		skip();
+	}
+	assert_int_equal(r, 1);
+	if (!strstr(o.err, "cannot open /nonexistent/x.svg") ||
+	    strstr(o.err, "discover"))
+		fail_msg("stderr: %s", o.err);
+	output_free(&o);
+
+	/* A scan that fails leaves neither FILE nor a temporary file. */
+	snprintf(path, sizeof(path), "%s/new.svg", dir);
+	argv[2] = path;
+	pre_exec = hide_proc;
+	assert_int_equal(run(argv, NULL, &o), 1);
+	pre_exec = NULL;
+	assert_non_null(strstr(o.err, "cannot discover namespaces"));
+	output_free(&o);
+	names = dir_list(dir);
+	assert_string_equal(names, "");
+	free(names);
+}
+
+static void test_output_whole(void **state)
+{
+	char dir[4200], path[4300];
+	char *argv[] = {(char *)graphns, "-o", path, NULL};
+	struct output o;
+	struct stat st;
+	char *names;
+
+	snprintf(dir, sizeof(dir), "%s/whole", tmpdir);
+	assert_true(mkdir(dir, 0700) == 0 || errno == EEXIST);
+	snprintf(path, sizeof(path), "%s/g.svg", dir);
+
+	/* A write that fails leaves the old file as it was, and no other. */
+	write_file(path, "old\n");
+	assert_int_equal(chmod(path, 0640), 0);
+	pre_exec = small_files;
+	assert_int_equal(run(argv, NULL, &o), 1);
+	pre_exec = NULL;
+	if (!strstr(o.err, "cannot write") || !strstr(o.err, path))
+		fail_msg("stderr: %s", o.err);
+	output_free(&o);
+	assert_file(path, "old\n");
+	names = dir_list(dir);
+	assert_string_equal(names, "/g.svg");
+	free(names);
+
+	/* One that succeeds replaces it whole, with the mode it had. */
+	assert_int_equal(run(argv, NULL, &o), 0);
+	output_free(&o);
+	assert_magic(path, "<?xml", 5);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	names = dir_list(dir);
+	assert_string_equal(names, "/g.svg");
+	free(names);
+}
+
 /* No display and no -o: a clear error that suggests -o, exit 1. */
 static void test_no_display(void **state)
 {
@@ -1410,6 +1560,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_no_display),
 		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_output_first),
+		cmocka_unit_test(test_output_whole),
 		cmocka_unit_test(test_model_graph),
 		cmocka_unit_test(test_zoo_cases),
 		cmocka_unit_test(test_hostile),

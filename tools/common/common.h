@@ -46,68 +46,26 @@ void tc_no_operands(int argc, char **argv);
 enum tc_color_mode tc_color_arg(const char *arg);
 /* A namespace type name for -t; a usage error if it is none. */
 int tc_parse_type_arg(const char *arg);
+/* The argument of -t: one or more type names, comma-separated, as a mask
+ * of CLONE_NEW*; a usage error for an unknown or empty name ("", ",",
+ * "net,"). */
+unsigned tc_parse_types_arg(const char *arg);
 /* Flushes stdout and exits 1 if anything could not be written. */
 void tc_close_stdout(void);
-/*
- * What the view may lack, one plain line each on stderr: /proc mounted
- * hidepid= (when it hides anything from us), a PID namespace or user
- * namespace other than the initial one, and "N processes could not be
- * read" when N > 0. Nothing when the view is whole.
- */
-void tc_report_unreadable(const struct nsrel_model *m);
 
-/* ---- The limits of the view -------------------------------------------- */
+/* ---- Running the discovery (scan.c) ------------------------------------ */
 
-enum tc_hidepid {
-	TC_HIDEPID_UNKNOWN = -1, /* /proc's mount not found */
-	TC_HIDEPID_OFF = 0,
-	TC_HIDEPID_NOACCESS = 1,   /* others' /proc/PID listed, unreadable */
-	TC_HIDEPID_INVISIBLE = 2,  /* others' /proc/PID absent */
-	TC_HIDEPID_PTRACEABLE = 4, /* only what we may ptrace is present */
-};
-
-enum tc_proc_pidns {
-	TC_PROC_PIDNS_UNKNOWN,	/* no NSpid line */
-	TC_PROC_PIDNS_OWN,	/* /proc shows our own PID namespace */
-	TC_PROC_PIDNS_ANCESTOR, /* /proc shows an ancestor of it */
-	TC_PROC_PIDNS_OTHER,	/* /proc does not show us at all */
-};
-
-/* Of a procfs mount's super options: hidepid= (OFF when absent), gid=
- * (-1 when absent or not a number), subset=pid. */
-struct tc_proc_opts {
-	enum tc_hidepid hidepid;
-	long gid;
-	bool subset_pid;
-};
-
-/* procinfo.c, pure parsers of what tc_limits() reads; buf need not be
- * NUL-terminated. The number of PID namespace levels in the NSpid line of
- * a /proc/PID/status text, 0 if it has none. */
-unsigned tc_status_nspid_levels(const char *buf, size_t len);
-/* Whether a mountinfo line is a procfs mounted at /proc from device
- * maj:min; if so, its options in ret (untouched otherwise). */
-bool tc_mountinfo_proc_opts(const char *line, size_t len, unsigned maj,
-			    unsigned min, struct tc_proc_opts *ret);
-
-struct tc_limits {
-	size_t unreadable; /* nsrel_model_unreadable() */
-	/* CAP_SYS_PTRACE in the initial user namespace: may read every
-	 * process, and hidepid= hides nothing. */
-	bool privileged;
-	ino_t user_ns, pid_ns; /* our own; 0 if not known */
-	bool user_ns_initial, pid_ns_initial;
-	enum tc_proc_pidns proc_pid_ns;
-	enum tc_hidepid hidepid;
-	bool hidepid_applies; /* hidepid= hides something from us */
-	bool proc_subset_pid;
-};
-
-/* Probed once per run (later calls only refresh the count); m may be
- * NULL. */
-const struct tc_limits *tc_limits(const struct nsrel_model *m);
 /* nsrel_scan() or die with the reason. */
 struct nsrel_model *tc_scan(unsigned types, unsigned sources);
+/*
+ * What the view of the scan (nsrel_model_view()) lacks or means, one plain
+ * line each on stderr: /proc mounted hidepid= (when it hides anything from
+ * us), a PID namespace other than the initial one (with its own /proc, an
+ * ancestor's or another's), a user namespace other than the initial one,
+ * and "N processes could not be read" when N > 0. Nothing when the view is
+ * whole.
+ */
+void tc_report_view(const struct nsrel_model *m);
 
 void *tc_xmalloc(size_t n);
 void *tc_xrealloc(void *p, size_t n);
@@ -314,8 +272,9 @@ void tc_jw_ns(struct tc_jw *w, const struct nsrel_ns *ns);
  * "visibility": {"privileged": BOOL, "user_ns": INO, "initial_user_ns":
  * BOOL, "pid_ns": INO, "initial_pid_ns": BOOL, "proc_pid_ns": "own" |
  * "ancestor" | "other" | null, "hidepid": "off" | "noaccess" | "invisible"
- * | "ptraceable" | null, "hidepid_applies": BOOL}, the tc_limits() of the
- * run, as a member of the open object (next to "unreadable_processes").
+ * | "ptraceable" | null, "hidepid_applies": BOOL}, nsrel_model_view() of
+ * the scan, as a member of the open object (next to
+ * "unreadable_processes").
  */
 void tc_jw_visibility(struct tc_jw *w, const struct nsrel_model *m);
 

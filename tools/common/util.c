@@ -129,6 +129,32 @@ int tc_parse_type_arg(const char *arg)
 	return t;
 }
 
+unsigned tc_parse_types_arg(const char *arg)
+{
+	unsigned types = 0;
+
+	for (const char *p = arg;; p++) {
+		size_t n = strcspn(p, ",");
+		char *name;
+
+		if (n == 0) {
+			struct tc_buf b = {0};
+
+			tc_buf_escape(&b, arg);
+			tc_usage_error("empty namespace type in -t \"%s\"",
+				       tc_buf_str(&b));
+		}
+		name = tc_xmalloc(n + 1);
+		memcpy(name, p, n);
+		name[n] = '\0';
+		types |= (unsigned)tc_parse_type_arg(name);
+		free(name);
+		p += n;
+		if (!*p)
+			return types;
+	}
+}
+
 void tc_close_stdout(void)
 {
 	/* A full disk or a closed pipe must not look like success. */

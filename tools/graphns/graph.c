@@ -195,9 +195,9 @@ static size_t add_owned(struct builder *bd, const struct nsrel_ns *u,
 			if (nsrel_ns_type(o) == type)
 				list[k++] = o;
 		}
+		/* In the model's order: by inode. */
 		if (k == 0)
 			continue;
-		qsort(list, k, sizeof(*list), tc_cmp_ns_ino);
 		if (k > 1) {
 			char name[96];
 			Agnode_t *folder;

@@ -104,12 +104,76 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-static int write_output(const char *path, const char *format, const char *data,
-			size_t len)
+/* ---- The output file ---------------------------------------------------- */
+
+/*
+ * -o FILE is opened before the scan, so that a FILE that cannot be written
+ * fails at once. A regular file, or a new one, is written as a temporary
+ * file beside it and renamed over it once complete: a failure leaves FILE
+ * as it was, or absent. Anything else (a device, a FIFO, a symbolic link)
+ * and a file in a directory we may not write is written in place.
+ */
+static struct {
+	const char *path; /* "-": stdout */
+	char *tmp;	  /* the temporary file, until it is renamed */
+	int fd;
+	bool truncate; /* a regular file written in place */
+} out = {.fd = -1};
+
+static void output_discard(void)
+{
+	if (out.tmp) {
+		unlink(out.tmp);
+		free(out.tmp);
+		out.tmp = NULL;
+	}
+}
+
+static int output_fail(const char *what, int err)
+{
+	char *esc = tc_escape(out.path);
+
+	fprintf(stderr, "%s: cannot %s %s: %s\n", prog, what, esc,
+		strerror(err));
+	free(esc);
+	return 1;
+}
+
+/* A temporary file beside path with the mode path has or would get. */
+static int output_open_tmp(const struct stat *st)
+{
+	const char *slash = strrchr(out.path, '/');
+	int dirlen = slash ? (int)(slash - out.path + 1) : 0;
+	mode_t mask = umask(0);
+
+	umask(mask);
+	if (asprintf(&out.tmp, "%.*s.%s.XXXXXX", dirlen, out.path,
+		     out.path + dirlen) < 0) {
+		out.tmp = NULL;
+		return -ENOMEM;
+	}
+	out.fd = mkostemp(out.tmp, O_CLOEXEC);
+	if (out.fd < 0) {
+		int r = -errno;
+
+		free(out.tmp);
+		out.tmp = NULL;
+		return r;
+	}
+	atexit(output_discard);
+	if (fchmod(out.fd, st ? st->st_mode & 07777 : 0666 & ~mask) < 0)
+		return -errno;
+	return 0;
+}
+
+static int output_open(const char *path, const char *format)
 {
 	bool binary = strcmp(format, "png") == 0 || strcmp(format, "pdf") == 0;
-	int fd, r;
+	struct stat st;
+	bool exists;
+	int r;
 
+	out.path = path;
 	if (strcmp(path, "-") == 0) {
 		if (binary && isatty(STDOUT_FILENO)) {
 			fprintf(stderr,
@@ -118,28 +182,47 @@ static int write_output(const char *path, const char *format, const char *data,
 				prog, format);
 			return 1;
 		}
-		r = write_all(STDOUT_FILENO, data, len);
-		if (r < 0) {
+		out.fd = STDOUT_FILENO;
+		return 0;
+	}
+	exists = lstat(path, &st) == 0;
+	if (!exists || S_ISREG(st.st_mode)) {
+		r = output_open_tmp(exists ? &st : NULL);
+		if (r == 0)
+			return 0;
+		if (!exists || (r != -EACCES && r != -EPERM && r != -EROFS))
+			return output_fail("open", -r);
+		out.truncate = true;
+	}
+	out.fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (out.fd < 0)
+		return output_fail("open", errno);
+	return 0;
+}
+
+static int output_write(const char *data, size_t len)
+{
+	int r = 0;
+
+	if (out.truncate && ftruncate(out.fd, 0) < 0)
+		r = -errno;
+	if (r == 0)
+		r = write_all(out.fd, data, len);
+	if (out.fd != STDOUT_FILENO && close(out.fd) < 0 && r == 0)
+		r = -errno;
+	out.fd = -1;
+	if (r == 0 && out.tmp && rename(out.tmp, out.path) < 0)
+		r = -errno;
+	if (r < 0) {
+		if (strcmp(out.path, "-") == 0) {
 			fprintf(stderr, "%s: cannot write the graph: %s\n",
 				prog, strerror(-r));
 			return 1;
 		}
-		return 0;
+		return output_fail("write", -r);
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		fprintf(stderr, "%s: cannot open %s: %s\n", prog, path,
-			strerror(errno));
-		return 1;
-	}
-	r = write_all(fd, data, len);
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r < 0) {
-		fprintf(stderr, "%s: cannot write %s: %s\n", prog, path,
-			strerror(-r));
-		return 1;
-	}
+	free(out.tmp);
+	out.tmp = NULL;
 	return 0;
 }
 
@@ -451,8 +534,10 @@ int main(int argc, char **argv)
 		drop = sudo_uid != 0;
 	}
 
+	if (output && output_open(output, format))
+		return 1;
 	m = tc_scan(gopts.details ? 0 : CLONE_NEWUSER | CLONE_NEWPID, 0);
-	tc_report_unreadable(m);
+	tc_report_view(m);
 
 	g = graph_build(m, &gopts, &stats);
 	nsrel_model_free(m);
@@ -469,7 +554,7 @@ int main(int argc, char **argv)
 	agclose(g);
 
 	if (output) {
-		r = write_output(output, format, data, len);
+		r = output_write(data, len);
 		graph_free_data(data);
 		return r;
 	}

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Running the discovery for a tool, and saying what it could see: the
+ * library's view of the scan (nsrel_model_view()) as lines on stderr and
+ * as the "visibility" member of the JSON outputs.
+ */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static struct nsrel_view view_of(const struct nsrel_model *m)
+{
+	struct nsrel_view v = {.sz = sizeof(v)};
+
+	if (nsrel_model_view(m, &v) < 0)
+		v = (struct nsrel_view){.sz = sizeof(v)};
+	return v;
+}
+
+static void report_hidepid(const struct nsrel_view *v, const char *prog)
+{
+	const char *what = v->hidepid == NSREL_HIDEPID_NOACCESS
+				   ? "processes of other users cannot be read"
+			   : v->hidepid == NSREL_HIDEPID_PTRACEABLE
+				   ? "processes it may not trace are not listed"
+				   : "processes of other users are not listed";
+
+	fprintf(stderr, "%s: /proc is mounted hidepid=%s: %s\n", prog,
+		nsrel_hidepid_str(v->hidepid), what);
+}
+
+static void report_pidns(const struct nsrel_view *v, const char *prog)
+{
+	switch (v->proc_pid_ns) {
+	case NSREL_PROC_PIDNS_OWN:
+		if (v->pid_ns && !v->pid_ns_initial)
+			fprintf(stderr,
+				"%s: running in PID namespace pid:[%ju], not "
+				"the initial one: only its processes are "
+				"listed\n",
+				prog, (uintmax_t)v->pid_ns);
+		break;
+	case NSREL_PROC_PIDNS_ANCESTOR:
+		fprintf(stderr,
+			"%s: running in PID namespace pid:[%ju] with the "
+			"/proc of an ancestor: processes outside it are "
+			"listed too, with that ancestor's PID numbers\n",
+			prog, (uintmax_t)v->pid_ns);
+		break;
+	case NSREL_PROC_PIDNS_OTHER:
+		fprintf(stderr,
+			"%s: /proc belongs to a PID namespace this process "
+			"is not in: only that namespace's processes are "
+			"listed\n",
+			prog);
+		break;
+	default:
+		break;
+	}
+}
+
+void tc_report_view(const struct nsrel_model *m)
+{
+	struct nsrel_view v = view_of(m);
+	const char *prog = tc_prog();
+	size_t n = v.unreadable;
+
+	if (v.hidepid_applies)
+		report_hidepid(&v, prog);
+	report_pidns(&v, prog);
+	if (v.user_ns && !v.user_ns_initial)
+		fprintf(stderr,
+			"%s: running in user namespace user:[%ju], not the "
+			"initial one: owners and parents outside it are not "
+			"shown\n",
+			prog, (uintmax_t)v.user_ns);
+	if (!n)
+		return;
+	fprintf(stderr, "%s: %zu process%s could not be read%s\n", prog, n,
+		n == 1 ? "" : "es",
+		v.privileged || (v.user_ns && !v.user_ns_initial) ? ""
+		: geteuid() ? "; run as root to see all namespaces"
+			    : "; CAP_SYS_PTRACE is needed to see all "
+			      "namespaces");
+}
+
+static struct json_object *jino(ino_t ino)
+{
+	return ino ? tc_json_new(json_object_new_uint64(ino)) : NULL;
+}
+
+static struct json_object *jbool(bool b)
+{
+	return tc_json_new(json_object_new_boolean(b));
+}
+
+static struct json_object *jstr(const char *s)
+{
+	return s ? tc_json_new(json_object_new_string(s)) : NULL;
+}
+
+void tc_jw_visibility(struct tc_jw *w, const struct nsrel_model *m)
+{
+	struct nsrel_view v = view_of(m);
+
+	tc_jw_begin_object(w, "visibility");
+	tc_jw_value(w, "privileged", jbool(v.privileged));
+	tc_jw_value(w, "user_ns", jino(v.user_ns));
+	tc_jw_value(w, "initial_user_ns", jbool(v.user_ns_initial));
+	tc_jw_value(w, "pid_ns", jino(v.pid_ns));
+	tc_jw_value(w, "initial_pid_ns", jbool(v.pid_ns_initial));
+	tc_jw_value(w, "proc_pid_ns",
+		    jstr(nsrel_proc_pidns_str(v.proc_pid_ns)));
+	tc_jw_value(w, "hidepid", jstr(nsrel_hidepid_str(v.hidepid)));
+	tc_jw_value(w, "hidepid_applies", jbool(v.hidepid_applies));
+	tc_jw_end_object(w);
+}
+
+struct nsrel_model *tc_scan(unsigned types, unsigned sources)
+{
+	struct nsrel_scan_opts opts = {
+		.sz = sizeof(opts),
+		.types = types,
+		.sources = sources,
+	};
+	struct nsrel_model *m = NULL;
+	int r = nsrel_scan(&opts, &m);
+
+	if (r < 0)
+		tc_die("cannot discover namespaces: %s", strerror(-r));
+	return m;
+}
