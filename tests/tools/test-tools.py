@@ -369,10 +369,13 @@ def no_raw_controls(out, what, colour=False):
                   "%s: line %d has raw control byte 0x%02x: %r" % (
                       what, i, b, line[:200]))
     try:
-        out.decode("utf-8")
+        text = out.decode("utf-8")
     except UnicodeDecodeError as e:
         raise AssertionError("%s: output is not UTF-8: %s" % (what, e))
-    check(b"\x1b[31mevil" not in out, "%s: hostile name unescaped" % what)
+    bad = [c for c in text if c != "\n" and unsafe(c)]
+    check(not bad, "%s: raw U+%04X" % (what, ord(bad[0]) if bad else 0))
+    check(b"\x1b[31m\xe2\x80\xae" not in out,
+          "%s: hostile name unescaped" % what)
 
 
 def text_tree(out, what):
