@@ -698,8 +698,9 @@ static void assert_no_raw(const char *data, size_t len, const char *what)
 static void test_hostile(void **state)
 {
 	char shown[512], expected[1200], path[4200], lines[4][512];
+	char kids[600], kids_expected[1300];
 	const char *argv0 = NULL;
-	uint64_t ino;
+	uint64_t ino, pidns;
 	Agraph_t *g;
 	Agnode_t *n;
 	pid_t pid;
@@ -713,12 +714,21 @@ static void test_hostile(void **state)
 	gv_quote(expected, sizeof(expected) - 64, shown);
 	snprintf(expected + strlen(expected), 64, "\\nuser:[%ju]",
 		 (uintmax_t)ino);
+	/* hostilepid, held only for the hostile process's children. */
+	pidns = case_u64("hostilepid", "ino");
+	snprintf(kids, sizeof(kids), "for children of process %s", shown);
+	gv_quote(kids_expected, sizeof(kids_expected) - 64, kids);
+	snprintf(kids_expected + strlen(kids_expected), 64, "\\npid:[%ju]",
+		 (uintmax_t)pidns);
 
 	for (int details = 0; details < 2; details++) {
 		g = dot_of(details ? "-d" : NULL);
 		n = ns_node(agsubg(g, "cluster_user", 0), "user", ino);
 		assert_non_null(n);
 		assert_string_equal(attr(n, "label"), expected);
+		n = ns_node(agsubg(g, "cluster_pid", 0), "pid", pidns);
+		assert_non_null(n);
+		assert_string_equal(attr(n, "label"), kids_expected);
 		for (Agnode_t *k = agfstnode(g); k; k = agnxtnode(g, k))
 			if (has_control(attr(k, "label")))
 				fail_msg("a control character in the label of "
@@ -756,6 +766,10 @@ static void test_hostile(void **state)
 		assert_int_equal(svg_node_text(svg, "user", ino, lines, 4), 2);
 		assert_string_equal(lines[0], shown);
 		snprintf(ns, sizeof(ns), "user:[%ju]", (uintmax_t)ino);
+		assert_string_equal(lines[1], ns);
+		assert_int_equal(svg_node_text(svg, "pid", pidns, lines, 4), 2);
+		assert_string_equal(lines[0], kids);
+		snprintf(ns, sizeof(ns), "pid:[%ju]", (uintmax_t)pidns);
 		assert_string_equal(lines[1], ns);
 		/* No entity of the name became a line of its own. */
 		assert_null(strstr(svg, ">user:[1]<"));
