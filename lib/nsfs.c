@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 
 #include "nsrel.h"
 #include "uapi.h"
@@ -49,12 +51,52 @@ _public_ int nsrel_nstype_from_str(const char *name)
 	return -EINVAL;
 }
 
+/* A readable fd for the nsfs inode behind pathfd (O_PATH), reopened
+ * through /proc so that nothing else is ever opened for reading. */
+static int reopen_proc(int pathfd)
+{
+	static const char *const dirs[] = {"/proc/thread-self/fd",
+					   "/proc/self/fd"};
+	int r = -ENOENT;
+	for (size_t i = 0; i < ELEMENTSOF(dirs) && r == -ENOENT; i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "%s/%d", dirs[i], pathfd);
+		int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		r = fd < 0 ? -errno : fd;
+	}
+	return r;
+}
+
 _public_ int nsrel_open(const char *path)
 {
 	if (!path)
 		return -EINVAL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	return fd < 0 ? -errno : fd;
+	_cleanup_close_ int pathfd = open(path, O_PATH | O_CLOEXEC);
+	if (pathfd < 0)
+		return -errno;
+	struct statfs sfs;
+	if (fstatfs(pathfd, &sfs) < 0)
+		return -errno;
+	if (sfs.f_type != NSFS_MAGIC)
+		return -ENOTTY;
+	int fd = reopen_proc(pathfd);
+	if (fd != -ENOENT)
+		return fd;
+	/* No /proc: open the path again, where a FIFO swapped in meanwhile
+	 * cannot block us (O_NONBLOCK), and check that it is the same. */
+	_cleanup_close_ int again =
+		open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (again < 0)
+		return -errno;
+	struct stat a, b;
+	if (fstat(pathfd, &a) < 0 || fstat(again, &b) < 0)
+		return -errno;
+	if (a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+		return -ENOTTY;
+	int fl = fcntl(again, F_GETFL);
+	if (fl < 0 || fcntl(again, F_SETFL, fl & ~O_NONBLOCK) < 0)
+		return -errno;
+	return take_fd(&again);
 }
 
 /* An ioctl that returns a new fd: make sure it is O_CLOEXEC (the kernel

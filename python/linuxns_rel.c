@@ -6,9 +6,11 @@
  *
  * Behaviour follows the original (a pure Python module using
  * fcntl.ioctl()) down to its exceptions: a path is opened as open() would
- * (so a missing one raises FileNotFoundError naming the path), an fd is
- * taken as fcntl.ioctl() takes it, and a failed ioctl raises what
- * PyErr_SetFromErrno() makes of the kernel's errno.
+ * (so a missing one raises FileNotFoundError naming the path, a directory
+ * IsADirectoryError), an fd is taken as fcntl.ioctl() takes it, and a
+ * failed ioctl raises what PyErr_SetFromErrno() makes of the kernel's
+ * errno. Unlike open(), a path that is no namespace is never opened for
+ * reading (nsrel_open()): a FIFO or a device is ENOTTY at once.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -47,15 +49,12 @@ static int nsref_open_path(PyObject *obj, struct nsref *ref)
 		return -1;
 	const char *path = PyBytes_AS_STRING(bytes);
 	int fd;
-	/* Opening can block (a FIFO), as the original's open() could. */
 	Py_BEGIN_ALLOW_THREADS
 	fd = nsrel_open(path);
 	struct stat st;
-	/* open() refuses directories before anyone could ioctl them. */
-	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		close(fd);
+	/* The original's open() refused directories before any ioctl. */
+	if (fd == -ENOTTY && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		fd = -EISDIR;
-	}
 	Py_END_ALLOW_THREADS
 	Py_DECREF(bytes);
 	if (fd < 0) {

@@ -2,6 +2,8 @@
 import errno
 import os
 import pathlib
+import subprocess
+import sys
 import tempfile
 
 import pytest
@@ -176,3 +178,61 @@ def test_permission_denied_path():
     with pytest.raises(PermissionError) as e:
         linuxns_rel.get_nstype('/proc/2/ns/net')
     assert e.value.filename == '/proc/2/ns/net'
+
+
+# A path that is no namespace is never opened for reading: a FIFO without
+# a writer would block open(2) forever. Each call runs in a child bounded
+# by a timeout, so that a block fails the test instead of hanging it.
+BOUNDED = '''
+import errno, sys
+import linuxns_rel
+try:
+    r = getattr(linuxns_rel, sys.argv[1])(sys.argv[2])
+except OSError as e:
+    print(type(e).__name__, errno.errorcode.get(e.errno))
+else:
+    print('ok', type(r).__name__)
+'''
+
+
+def bounded_call(func, path):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    try:
+        p = subprocess.run([sys.executable, '-c', BOUNDED, func, path],
+                           env=env, capture_output=True, text=True,
+                           timeout=10)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f'{func}({path!r}) blocked')
+    assert p.returncode == 0, p.stderr
+    return p.stdout.strip()
+
+
+@pytest.fixture(scope='module')
+def odd_files():
+    with tempfile.TemporaryDirectory() as d:
+        fifo = os.path.join(d, 'fifo')
+        os.mkfifo(fifo)
+        regular = os.path.join(d, 'regular')
+        open(regular, 'w').close()
+        for name, target in [('fifo-link', fifo),
+                             ('net-link', '/proc/self/ns/net')]:
+            os.symlink(target, os.path.join(d, name))
+        yield d
+
+
+@pytest.mark.parametrize('func', FUNCS)
+@pytest.mark.parametrize('name', ['fifo', 'fifo-link', 'regular', '/dev/null'])
+def test_no_namespace_never_blocks(func, name, odd_files):
+    path = os.path.join(odd_files, name)
+    assert bounded_call(func, path) == 'OSError ENOTTY'
+
+
+@pytest.mark.parametrize('func', FUNCS)
+def test_directory_bounded(func, odd_files):
+    assert bounded_call(func, odd_files) == 'IsADirectoryError EISDIR'
+
+
+def test_symlink_to_namespace(odd_files):
+    link = os.path.join(odd_files, 'net-link')
+    assert linuxns_rel.get_nstype(link) == linuxns_rel.CLONE_NEWNET
+    assert bounded_call('get_nstype', link) == 'ok int'

@@ -16,8 +16,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -43,6 +46,11 @@ static struct {
 	int initial_userns; /* fixture_in_initial_userns() */
 	bool kernel_has_nsid;
 	char regfile[64];
+	char dir[64];	    /* ours: a FIFO and symlinks in it */
+	char fifo[96];	    /* a FIFO nobody writes to */
+	char link_net[96];  /* symlink to /proc/self/ns/net */
+	char link_fifo[96]; /* symlink to the FIFO */
+	char device[96];    /* our own node of /dev/null (root), else "" */
 } g;
 
 static void __attribute__((format(printf, 1, 2)))
@@ -151,6 +159,11 @@ static bool kernel_at_least(unsigned major, unsigned minor)
 	return a > major || (a == major && b >= minor);
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
 static int group_setup(void **state)
 {
 	g.fds_before = fixture_fd_count();
@@ -165,6 +178,23 @@ static int group_setup(void **state)
 	if (fd < 0)
 		return -1;
 	close(fd);
+	snprintf(g.dir, sizeof(g.dir), "/tmp/nsrel-test-XXXXXX");
+	if (!mkdtemp(g.dir))
+		return -1;
+	snprintf(g.fifo, sizeof(g.fifo), "%s/fifo", g.dir);
+	snprintf(g.link_net, sizeof(g.link_net), "%s/net", g.dir);
+	snprintf(g.link_fifo, sizeof(g.link_fifo), "%s/fifo-link", g.dir);
+	if (mkfifo(g.fifo, 0600) < 0 ||
+	    symlink("/proc/self/ns/net", g.link_net) < 0 ||
+	    symlink(g.fifo, g.link_fifo) < 0)
+		return -1;
+	snprintf(g.device, sizeof(g.device), "%s/null", g.dir);
+	if (mknod(g.device, S_IFCHR | 0600, makedev(1, 3)) < 0)
+		g.device[0] = '\0';
+	/* An alarm interrupts a call that blocks (EINTR), so that a test
+	 * of it fails rather than hangs. */
+	struct sigaction sa = {.sa_handler = on_alarm};
+	sigaction(SIGALRM, &sa, NULL);
 	note("uid %u, %s user namespace, kernel %s namespace ids",
 	     (unsigned)geteuid(),
 	     g.initial_userns == 1 ? "in the initial" : "not in the initial",
@@ -175,6 +205,12 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	unlink(g.regfile);
+	unlink(g.fifo);
+	unlink(g.link_net);
+	unlink(g.link_fifo);
+	if (g.device[0])
+		unlink(g.device);
+	rmdir(g.dir);
 	return 0;
 }
 
@@ -472,6 +508,33 @@ static void all_fd_fail(int fd, int err, const char *what)
 	assert_true(id.dev == 1 && id.ino == 2 && id.nsid == 3);
 }
 
+/* nsrel_open() and every _path twin on path fail with -err, none of them
+ * blocking (an alarm would make it EINTR), and path (ours: no one else
+ * opens it) is never opened, as inotify sees it (an O_PATH open is no
+ * IN_OPEN). */
+static void all_path_fail(const char *path, int err, const char *what);
+static void all_path_fail_unopened(const char *path, int err)
+{
+	char buf[4096];
+	int in = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+
+	assert_true(in >= 0);
+	assert_true(inotify_add_watch(in, path, IN_OPEN) >= 0);
+	alarm(5);
+	int r = nsrel_open(path);
+	alarm(0);
+	if (r >= 0)
+		close(r);
+	assert_err(r, err, path);
+	alarm(5);
+	all_path_fail(path, err, path);
+	alarm(0);
+	ssize_t n = read(in, buf, sizeof(buf));
+	close(in);
+	if (n > 0)
+		fail_msg("%s was opened", path);
+}
+
 /* Every _path twin on path fails with -err. */
 static void all_path_fail(const char *path, int err, const char *what)
 {
@@ -513,18 +576,48 @@ static void test_err_regular_file(void **state)
 	all_fd_fail(fd, ENOTTY, g.regfile);
 	assert_still_open(fd, ino);
 	close(fd);
-	all_path_fail(g.regfile, ENOTTY, g.regfile);
-
-	/* nsrel_open() is open(2): it does not look at what it opened */
-	fd = nsrel_open(g.regfile);
-	assert_fd(fd, g.regfile);
-	assert_int_equal(fixture_fd_cloexec(fd), 1);
-	assert_int_equal(fd_ino(fd), ino);
-	close(fd);
+	/* nsrel_open() too: no namespace, and never opened for reading */
+	all_path_fail_unopened(g.regfile, ENOTTY);
 
 	/* a file in procfs, and a device */
 	all_path_fail("/proc/self/status", ENOTTY, "/proc/self/status");
+	assert_err(nsrel_open("/dev/null"), ENOTTY, "/dev/null");
 	all_path_fail("/dev/null", ENOTTY, "/dev/null");
+}
+
+/* A device node of our own (of /dev/null's device, so that no one else
+ * opens it): never opened. */
+static void test_err_device_unopened(void **state)
+{
+	if (!g.device[0])
+		skip_because("no device node of our own: mknod needs root");
+	all_path_fail_unopened(g.device, ENOTTY);
+}
+
+/* A FIFO nobody writes to: open(2) for reading would block forever.
+ * Bounded by an alarm, so that a block is a failure (EINTR), not a hang;
+ * also through a symlink to it. */
+static void test_err_fifo(void **state)
+{
+	all_path_fail_unopened(g.fifo, ENOTTY);
+	all_path_fail_unopened(g.link_fifo, ENOTTY);
+}
+
+/* A symlink to a namespace file is followed. */
+static void test_symlink_to_ns(void **state)
+{
+	int fd = nsrel_open(g.link_net);
+	assert_fd(fd, g.link_net);
+	assert_int_equal(fixture_fd_cloexec(fd), 1);
+	assert_same_file(fd, "/proc/self/ns/net");
+	assert_int_equal(nsrel_get_nstype(fd), CLONE_NEWNET);
+	assert_int_equal(fcntl(fd, F_GETFL) & (O_ACCMODE | O_PATH | O_NONBLOCK),
+			 O_RDONLY);
+	close(fd);
+	assert_int_equal(nsrel_get_nstype_path(g.link_net), CLONE_NEWNET);
+	struct nsrel_id id;
+	assert_int_equal(nsrel_get_id_path(g.link_net, &id), 0);
+	assert_int_equal(id.ino, path_ino("/proc/self/ns/net"));
 }
 
 static void test_err_pipe(void **state)
@@ -556,9 +649,10 @@ static void test_err_socket(void **state)
 	ino_t ino = fd_ino(sv[0]);
 	all_fd_fail(sv[0], ENOTTY, "unix socket");
 	assert_still_open(sv[0], ino);
-	/* a socket cannot be opened by path: open(2) says ENXIO */
+	/* by path: no namespace (open(2) would say ENXIO) */
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", sv[0]);
-	all_path_fail(path, ENXIO, path);
+	assert_err(nsrel_open(path), ENOTTY, path);
+	all_path_fail(path, ENOTTY, path);
 	close(sv[0]);
 	close(sv[1]);
 }
@@ -576,6 +670,7 @@ static void test_err_directory(void **state)
 		close(fd);
 		all_path_fail(dirs[i], ENOTTY, dirs[i]);
 	}
+	all_path_fail_unopened(g.dir, ENOTTY);
 }
 
 /* An O_PATH fd refers to the file but allows no ioctl: the kernel says
@@ -880,6 +975,9 @@ int main(void)
 		cmocka_unit_test(test_err_regular_file),
 		cmocka_unit_test(test_err_pipe),
 		cmocka_unit_test(test_err_socket),
+		cmocka_unit_test(test_err_device_unopened),
+		cmocka_unit_test(test_err_fifo),
+		cmocka_unit_test(test_symlink_to_ns),
 		cmocka_unit_test(test_err_directory),
 		cmocka_unit_test(test_err_o_path),
 		cmocka_unit_test(test_err_not_permitted),
