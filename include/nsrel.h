@@ -98,10 +98,21 @@ enum nsrel_source {
 	NSREL_SRC_ALL = (1u << 6) - 1,
 };
 
+/* What a scan records beyond namespaces, relations and process names. */
+enum nsrel_scan_flag {
+	/* Every user process's command line, for nsrel_proc_argc() and
+	 * nsrel_proc_arg(): one more read of /proc/PID/cmdline per process.
+	 * It is read in the scan, with the rest of the process, or not at
+	 * all: read later, the pid could name another process. */
+	NSREL_SCAN_CMDLINE = 1u << 0,
+	NSREL_SCAN_FLAGS_ALL = (1u << 1) - 1,
+};
+
 struct nsrel_scan_opts {
 	size_t sz;        /* sizeof(struct nsrel_scan_opts) */
 	unsigned types;   /* mask of CLONE_NEW*; 0 means all */
 	unsigned sources; /* mask of enum nsrel_source; 0 means all */
+	unsigned flags;	  /* mask of enum nsrel_scan_flag; 0 means none */
 };
 
 struct nsrel_model;
@@ -243,9 +254,19 @@ const struct nsrel_ns *nsrel_ref_mntns(const struct nsrel_ref *r);
 /* A process. */
 pid_t nsrel_proc_pid(const struct nsrel_proc *p);
 pid_t nsrel_proc_ppid(const struct nsrel_proc *p);
-/* basename of argv[0] without a leading '-', or "[comm]" for kernel
- * threads. Raw bytes from the system: escape before printing. */
+/* The process's comm (the kernel's name for it, as ps and top show it),
+ * or "[comm]" for a kernel thread (PF_KTHREAD). Where the kernel cut comm
+ * at 15 bytes, the basename of argv[0] (without a leading '-') if that
+ * starts with comm; argv[0] is the first word of /proc/PID/cmdline, or of
+ * a command line rewritten into one string (setproctitle), its first
+ * space-separated word. A program may rewrite its argv to anything, its
+ * comm only to 15 bytes. Raw bytes from the system: escape before
+ * printing. */
 const char *nsrel_proc_name(const struct nsrel_proc *p);
+/* The command line, if the scan was asked for it (NSREL_SCAN_CMDLINE);
+ * argc is 0 without it, for kernel threads, and for a process whose
+ * command line could not be read. At most 4096 bytes are read: a longer
+ * command line ends in a cut argument. */
 size_t nsrel_proc_argc(const struct nsrel_proc *p);
 const char *nsrel_proc_arg(const struct nsrel_proc *p, size_t i);
 uid_t nsrel_proc_uid(const struct nsrel_proc *p);

@@ -70,18 +70,21 @@ int procfs_parse_stat(const char *buf, size_t len, struct procfs_stat *ret)
 	/* Fields from 3 (state) on, numbered as in proc(5). */
 	const char *p = close + 2;
 	long ppid, nthreads;
-	uint64_t start;
-	if (skip_fields(&p, end, 1) < 0 ||	      /* 3 state */
-	    parse_long_field(&p, end, &ppid) < 0 ||   /* 4 ppid */
-	    skip_fields(&p, end, 16) < 0 ||	      /* 4..19 */
+	uint64_t flags, start;
+	if (skip_fields(&p, end, 1) < 0 ||		/* 3 state */
+	    parse_long_field(&p, end, &ppid) < 0 ||	/* 4 ppid */
+	    skip_fields(&p, end, 5) < 0 ||		/* 4..8 */
+	    parse_u64(&p, end, &flags) < 0 ||		/* 9 flags */
+	    skip_fields(&p, end, 11) < 0 ||		/* 9..19 */
 	    parse_long_field(&p, end, &nthreads) < 0 || /* 20 num_threads */
-	    skip_fields(&p, end, 2) < 0 ||	      /* 20, 21 */
-	    parse_u64(&p, end, &start) < 0)	      /* 22 starttime */
+	    skip_fields(&p, end, 2) < 0 ||		/* 20, 21 */
+	    parse_u64(&p, end, &start) < 0)		/* 22 starttime */
 		return -EINVAL;
 	if (ppid < 0 || ppid > INT32_MAX)
 		return -EINVAL;
 	*ret = (struct procfs_stat){
 		.ppid = (pid_t)ppid,
+		.flags = flags,
 		.num_threads = nthreads,
 		.starttime = start,
 		.comm = open + 1,
@@ -139,30 +142,50 @@ static size_t copy_out(char *out, size_t size, size_t at, const char *s,
 	return at + n;
 }
 
+/* The length of argv[0] in cmdline (see procfs_proc_name()). */
+static size_t argv0_len(const char *cmdline, size_t len)
+{
+	size_t n = strnlen(cmdline, len);
+	for (size_t i = n; i < len; i++)
+		if (cmdline[i])
+			return n;
+	const char *space = memchr(cmdline, ' ', n);
+	return space ? (size_t)(space - cmdline) : n;
+}
+
 size_t procfs_proc_name(const char *cmdline, size_t cmdline_len,
-			const char *comm, size_t comm_len, char *out,
-			size_t size)
+			const char *comm, size_t comm_len, bool kthread,
+			char *out, size_t size)
 {
 	if (!size)
 		return 0;
 	size_t n = 0;
-	size_t argv0 = cmdline ? strnlen(cmdline, cmdline_len) : 0;
-	if (argv0 == 0) {
+	if (kthread) {
 		n = copy_out(out, size, n, "[", 1);
 		n = copy_out(out, size, n, comm, comm_len);
 		n = copy_out(out, size, n, "]", 1);
-	} else {
+		out[n] = '\0';
+		return n;
+	}
+	const char *name = comm;
+	size_t name_len = comm_len;
+	if (cmdline && procfs_name_wants_cmdline(comm_len, kthread)) {
+		size_t argv0 = argv0_len(cmdline, cmdline_len);
 		const char *base = cmdline;
-		for (size_t i = 0; i < argv0; i++)
-			if (cmdline[i] == '/' && i + 1 < argv0)
+		for (size_t i = 0; i + 1 < argv0; i++)
+			if (cmdline[i] == '/')
 				base = cmdline + i + 1;
 		size_t blen = argv0 - (size_t)(base - cmdline);
 		if (blen > 1 && base[0] == '-') {
 			base++;
 			blen--;
 		}
-		n = copy_out(out, size, n, base, blen);
+		if (blen > comm_len && memcmp(base, comm, comm_len) == 0) {
+			name = base;
+			name_len = blen;
+		}
 	}
+	n = copy_out(out, size, n, name, name_len);
 	out[n] = '\0';
 	return n;
 }

@@ -10,8 +10,14 @@
 
 #include "nsrel.h"
 
+/* The kernel's PF_KTHREAD in the flags of stat: a kernel thread. */
+#define PROCFS_PF_KTHREAD 0x00200000u
+/* TASK_COMM_LEN - 1: a comm this long may have been cut by the kernel. */
+#define PROCFS_COMM_CUT 15
+
 struct procfs_stat {
 	pid_t ppid;
+	uint64_t flags; /* PF_*, field 9 */
 	long num_threads;
 	uint64_t starttime;
 	const char *comm; /* points into the buffer; not NUL-terminated */
@@ -30,12 +36,22 @@ int procfs_parse_nslink(const char *s, size_t len, int *ret_type,
 /* "socket:[12345]" → 0 and the inode, else -EINVAL. */
 int procfs_parse_socket(const char *s, size_t len, ino_t *ret_ino);
 
-/* The process name of the original: basename of argv[0] without a leading
- * '-'; "[comm]" for kernel threads (empty cmdline). Writes at most size-1
- * bytes and a NUL to out; returns the length. */
+/* The name shown for a process: "[comm]" for a kernel thread; else its
+ * comm, extended to the basename of argv[0] (without one leading '-') where
+ * comm is PROCFS_COMM_CUT bytes and that basename is longer and starts with
+ * it. argv[0] is the first NUL-separated word of cmdline, or, where nothing
+ * but NULs follows that word (a command line rewritten into one string),
+ * its first space-separated word. cmdline may be NULL, and is looked at
+ * only where procfs_name_wants_cmdline(). Writes at most size-1 bytes and a
+ * NUL to out; returns the length. */
 size_t procfs_proc_name(const char *cmdline, size_t cmdline_len,
-			const char *comm, size_t comm_len, char *out,
-			size_t size);
+			const char *comm, size_t comm_len, bool kthread,
+			char *out, size_t size);
+
+static inline bool procfs_name_wants_cmdline(size_t comm_len, bool kthread)
+{
+	return !kthread && comm_len == PROCFS_COMM_CUT;
+}
 
 struct procfs_mount {
 	unsigned major, minor; /* of the device, field 3 */

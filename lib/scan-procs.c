@@ -103,8 +103,14 @@ static int add_proc(struct scan *s, pid_t pid, int piddir,
 		    const struct stat *st, const struct procfs_stat *ps,
 		    uint32_t *ret)
 {
+	/* A kernel thread has no command line; a user process's is read
+	 * only where it is kept or may extend a cut comm. */
+	bool kthread = ps->flags & PROCFS_PF_KTHREAD;
+	bool keep = !kthread && (s->flags & NSREL_SCAN_CMDLINE);
 	char cmdline[CMDLINE_MAX + 1];
-	ssize_t n = read_at(piddir, "cmdline", cmdline, CMDLINE_MAX);
+	ssize_t n = 0;
+	if (keep || procfs_name_wants_cmdline(ps->comm_len, kthread))
+		n = read_at(piddir, "cmdline", cmdline, CMDLINE_MAX);
 	if (n < 0)
 		n = 0;
 	/* Make the last argument end, also when the line was cut. */
@@ -112,11 +118,14 @@ static int add_proc(struct scan *s, pid_t pid, int piddir,
 		cmdline[n++] = '\0';
 
 	char name[256];
-	size_t name_len = procfs_proc_name(cmdline, (size_t)n, ps->comm,
-					   ps->comm_len, name, sizeof(name));
+	size_t name_len =
+		procfs_proc_name(cmdline, (size_t)n, ps->comm, ps->comm_len,
+				 kthread, name, sizeof(name));
 	uint32_t idx;
 	if (model_proc_add(s->m, &idx) < 0)
 		return -ENOMEM;
+	if (!keep)
+		n = 0;
 	uint32_t name_off = model_str_add(s->m, name, name_len);
 	uint32_t args_off = n ? model_str_add(s->m, cmdline, (size_t)n - 1)
 			      : NONE;

@@ -14,10 +14,11 @@
  * caller, and a larger one from a newer caller only if we would ignore
  * nothing it says (the libbpf rule). */
 static int read_opts(const struct nsrel_scan_opts *opts, unsigned *types,
-		     unsigned *sources)
+		     unsigned *sources, unsigned *flags)
 {
 	*types = NSREL_ALL_TYPES;
 	*sources = NSREL_SRC_ALL;
+	*flags = 0;
 	if (!opts)
 		return 0;
 	if (opts->sz < sizeof(opts->sz))
@@ -35,6 +36,11 @@ static int read_opts(const struct nsrel_scan_opts *opts, unsigned *types,
 		if (opts->sources & ~(unsigned)NSREL_SRC_ALL)
 			return -EINVAL;
 		*sources = opts->sources;
+	}
+	if (HAS(flags)) {
+		if (opts->flags & ~(unsigned)NSREL_SCAN_FLAGS_ALL)
+			return -EINVAL;
+		*flags = opts->flags;
 	}
 #undef HAS
 	return 0;
@@ -57,7 +63,7 @@ _public_ int nsrel_scan(const struct nsrel_scan_opts *opts,
 	if (!ret)
 		return -EINVAL;
 	struct scan s = { .proc_fd = -1 };
-	int r = read_opts(opts, &s.types, &s.sources);
+	int r = read_opts(opts, &s.types, &s.sources, &s.flags);
 	if (r < 0)
 		return r;
 

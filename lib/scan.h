@@ -13,6 +13,7 @@ struct scan {
 	struct nsrel_model *m;
 	unsigned types;	  /* mask of CLONE_NEW* to report */
 	unsigned sources; /* mask of enum nsrel_source */
+	unsigned flags;	  /* mask of enum nsrel_scan_flag */
 	int proc_fd;	  /* /proc */
 	ino_t self_mntns; /* our own mount namespace */
 	/* Mount namespaces no process is in: an fd to each, kept open until

@@ -851,7 +851,9 @@ PyDoc_STRVAR(scan_doc,
 	     "scan($module, /, *, types=0, sources=0)\n--\n\n"
 	     "Finds every namespace on the host and how they relate; returns\n"
 	     "a Model. types is a mask of CLONE_NEW* (0: all), sources a mask\n"
-	     "of SOURCE_* (0: all).");
+	     "of SOURCE_* (0: all).\n"
+	     "Process.name is the kernel's comm (see nsrel_proc_name(3)),\n"
+	     "Process.cmdline the command line, read in the scan.");
 
 static PyObject *py_scan(PyObject *self, PyObject *args, PyObject *kwargs)
 {
@@ -860,9 +862,10 @@ static PyObject *py_scan(PyObject *self, PyObject *args, PyObject *kwargs)
 	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|$II:scan", kwlist,
 					 &types, &sources))
 		return NULL;
-	struct nsrel_scan_opts opts = { .sz = sizeof(opts),
-					.types = types,
-					.sources = sources };
+	struct nsrel_scan_opts opts = {.sz = sizeof(opts),
+				       .types = types,
+				       .sources = sources,
+				       .flags = NSREL_SCAN_CMDLINE};
 	struct nsrel_model *m = NULL;
 	int r;
 	Py_BEGIN_ALLOW_THREADS

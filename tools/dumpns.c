@@ -145,7 +145,7 @@ int main(int argc, char **argv)
 		types = NSREL_ALL_TYPES;
 	/* Owners are user namespaces: scan those too, so that "owner" is
 	 * known whatever -t says, and print only what was asked for. */
-	m = tc_scan(types | CLONE_NEWUSER, sources);
+	m = tc_scan_flags(types | CLONE_NEWUSER, sources, NSREL_SCAN_CMDLINE);
 
 	/* Written as we go: memory stays the model's, however many
 	 * processes and references there are. */

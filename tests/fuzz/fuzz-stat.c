@@ -62,9 +62,10 @@ static int ref_parse(const char *buf, size_t len, struct procfs_stat *ret)
 		return -EINVAL;
 	/* Every field before 22 ends in a space: the loop above found one
 	 * after each of them, or it would have stopped short of 20. */
-	uint64_t ppid, nthreads, start;
+	uint64_t ppid, flags, nthreads, start;
 	int neg_ppid, neg_threads, neg;
 	if (ref_number(buf + fs[1], fl[1], 1, &ppid, &neg_ppid) < 0 ||
+	    ref_number(buf + fs[6], fl[6], 0, &flags, &neg) < 0 ||
 	    ref_number(buf + fs[17], fl[17], 1, &nthreads, &neg_threads) < 0 ||
 	    ref_number(buf + fs[19], fl[19], 0, &start, &neg) < 0)
 		return -EINVAL;
@@ -73,6 +74,7 @@ static int ref_parse(const char *buf, size_t len, struct procfs_stat *ret)
 	if ((neg_ppid && ppid != 0) || ppid > INT32_MAX)
 		return -EINVAL;
 	ret->ppid = (pid_t)ppid;
+	ret->flags = flags;
 	ret->num_threads = neg_threads ? -(long)nthreads : (long)nthreads;
 	ret->starttime = start;
 	ret->comm = open + 1;
@@ -102,6 +104,7 @@ static void check_raw(const uint8_t *data, size_t size)
 		FUZZ_CHECK(st.comm[-1] == '(' && st.comm[st.comm_len] == ')');
 		FUZZ_CHECK(st.comm == ref.comm && st.comm_len == ref.comm_len);
 		FUZZ_CHECK(st.ppid == ref.ppid && st.ppid >= 0);
+		FUZZ_CHECK(st.flags == ref.flags);
 		FUZZ_CHECK(st.num_threads == ref.num_threads);
 		FUZZ_CHECK(st.starttime == ref.starttime);
 	}
@@ -117,16 +120,17 @@ static void check_built(const uint8_t *data, size_t size)
 		seed = seed * 131 + data[i];
 	pid_t ppid = (pid_t)(seed % ((uint64_t)INT32_MAX + 1));
 	long nthreads = (long)(seed % 100000) + 1;
+	unsigned flags = (unsigned)(seed >> 11);
 	uint64_t start = seed * 2654435761u;
 
 	char head[32], tail[512];
 	int hn = snprintf(head, sizeof(head), "%d (", 4242);
 	int tn = snprintf(tail, sizeof(tail),
-			  ") S %d 4242 4242 0 -1 4194560 97 0 0 0 1 2 0 0 20 "
+			  ") S %d 4242 4242 0 -1 %u 97 0 0 0 1 2 0 0 20 "
 			  "0 %ld 0 %" PRIu64 " 9310208 720 "
 			  "18446744073709551615 1 1 0 0 0 0 0 4 0 0 0 0 0 0 "
 			  "0 0 0 0 0 0 0 0\n",
-			  (int)ppid, nthreads, start);
+			  (int)ppid, flags, nthreads, start);
 	size_t len = (size_t)hn + clen + (size_t)tn;
 	char *buf = malloc(len);
 	if (!buf)
@@ -139,6 +143,7 @@ static void check_built(const uint8_t *data, size_t size)
 	FUZZ_CHECK(procfs_parse_stat(buf, len, &st) == 0);
 	FUZZ_CHECK(st.comm == buf + hn && st.comm_len == clen);
 	FUZZ_CHECK(st.ppid == ppid && st.num_threads == nthreads);
+	FUZZ_CHECK(st.flags == flags);
 	FUZZ_CHECK(st.starttime == start);
 	free(buf);
 }

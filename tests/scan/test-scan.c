@@ -14,11 +14,13 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -33,6 +35,8 @@
 #include "skip.h"
 #include "nsrel.h"
 #include "zoorun.h"
+
+#define ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *zoo_path;
 static struct zoo_run zoo = ZOO_RUN_INIT;
@@ -109,14 +113,22 @@ static json_object *zoo_ns(const char *name)
 	return NULL;
 }
 
-static struct nsrel_model *scan(unsigned types, unsigned sources)
+static struct nsrel_model *scan_flags(unsigned types, unsigned sources,
+				      unsigned flags)
 {
-	struct nsrel_scan_opts o = { .sz = sizeof(o), .types = types,
-				     .sources = sources };
+	struct nsrel_scan_opts o = {.sz = sizeof(o),
+				    .types = types,
+				    .sources = sources,
+				    .flags = flags};
 	struct nsrel_model *m = NULL;
 	assert_int_equal(nsrel_scan(&o, &m), 0);
 	assert_non_null(m);
 	return m;
+}
+
+static struct nsrel_model *scan(unsigned types, unsigned sources)
+{
+	return scan_flags(types, sources, 0);
 }
 
 /* The ref of ns matching the manifest's "held", or NULL. */
@@ -233,13 +245,29 @@ static void test_zoo_found(void **state)
 	nsrel_model_free(m);
 }
 
-/* Processes: pid, name (basename of argv[0]), cmdline, namespaces. */
+/* /proc/PID/comm (not stat, where the library reads it), or "". */
+static void read_comm(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	FILE *f = fopen(path, "re");
+	size_t n = f ? fread(buf, 1, size - 1, f) : 0;
+	if (f)
+		fclose(f);
+	/* comm and a newline; comm may hold newlines too */
+	if (n && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+}
+
+/* Processes: pid, name (comm, or longer from argv[0]), cmdline,
+ * namespaces. */
 static void test_zoo_processes(void **state)
 {
 	(void)state;
 	if (!need_zoo())
 		return;
-	struct nsrel_model *m = scan(0, 0);
+	struct nsrel_model *m = scan_flags(0, 0, NSREL_SCAN_CMDLINE);
 	json_object *arr;
 	assert_true(json_object_object_get_ex(zoo.m, "processes", &arr));
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
@@ -248,11 +276,12 @@ static void test_zoo_processes(void **state)
 			nsrel_model_find_proc(m, (pid_t)jint(c, "pid"));
 		assert_non_null(p);
 		const char *argv0 = jstr(c, "argv0");
-		const char *base = strrchr(argv0, '/');
-		base = base && base[1] ? base + 1 : argv0;
-		if (base[0] == '-' && base[1])
-			base++;
-		assert_string_equal(nsrel_proc_name(p), base);
+		char comm[64];
+		read_comm(nsrel_proc_pid(p), comm, sizeof(comm));
+		if (strlen(comm) < 15)
+			assert_string_equal(nsrel_proc_name(p), comm);
+		else
+			assert_memory_equal(nsrel_proc_name(p), comm, 15);
 		assert_true(nsrel_proc_argc(p) >= 1);
 		assert_string_equal(nsrel_proc_arg(p, 0), argv0);
 		assert_true(nsrel_proc_starttime(p) > 0);
@@ -274,6 +303,209 @@ static void test_zoo_processes(void **state)
 						       nsrel_ns_type(n)),
 					 n);
 	}
+	nsrel_model_free(m);
+}
+
+/* ---- process names ------------------------------------------------------ */
+
+/* Runs path as argv, with an empty environment, and returns its pid once
+ * it is ready: a helper (nsrel-rename) closes the stdout it got, on a
+ * pipe, when it is; for another program the pipe is close-on-exec, so its
+ * end says that the exec happened. */
+static pid_t start_named(const char *path, char *const argv[], bool helper)
+{
+	int p[2];
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char *envp[] = {NULL};
+		int out = helper ? p[1] : open("/dev/null", O_WRONLY);
+		if (out < 0 || dup2(out, STDOUT_FILENO) < 0 ||
+		    prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+			_exit(126);
+		execve(path, argv, envp);
+		(void)!write(p[1], "E", 1);
+		_exit(127);
+	}
+	close(p[1]);
+	char c;
+	ssize_t n;
+	while ((n = read(p[0], &c, 1)) < 0 && errno == EINTR)
+		;
+	close(p[0]);
+	if (n != 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("%s did not start", path);
+	}
+	return pid;
+}
+
+struct named {
+	pid_t pid;
+	const char *want; /* nsrel_proc_name() */
+	const char *arg0; /* nsrel_proc_arg(p, 0), NULL: no arguments */
+	size_t arg0_len;  /* compared bytes of arg0 (it may go on) */
+	const char *what;
+};
+
+/* Names as programs leave them: the comm, longer only where the kernel
+ * cut it and argv[0] (or the first word of a command line rewritten into
+ * one string) goes on with it; a user process without argv is no kernel
+ * thread; a kernel thread is "[comm]". */
+static void test_process_names(void **state)
+{
+	(void)state;
+	const char *helper = getenv("NSREL_RENAME");
+	if (!helper || access(helper, X_OK) < 0) {
+		skip_because("no nsrel-rename (NSREL_RENAME) to run");
+		return;
+	}
+	const char *sleep_bin = access("/usr/bin/sleep", X_OK) == 0
+					? "/usr/bin/sleep"
+					: "/bin/sleep";
+	char dir[] = "/tmp/nsrel-names-XXXXXX", longname[96];
+	assert_non_null(mkdtemp(dir));
+	/* The kernel cuts this comm to "nsrel-rename-lo". */
+	snprintf(longname, sizeof(longname), "%s/nsrel-rename-long-name", dir);
+	assert_int_equal(symlink(helper, longname), 0);
+
+	static const char nginx[] =
+		"nginx: master process /usr/sbin/nginx -g daemon off;";
+	static const char chromium[] = "/usr/lib/chromium/chromium "
+				       "--user-data-dir=/tmp/x/prof "
+				       "--no-first-run";
+	static const char browser[] = "/usr/lib/chromium/chromium-browser "
+				      "--user-data-dir=/tmp/x/prof "
+				      "--no-first-run";
+	static const char sshd[] = "sshd: root@pts/0";
+	char *h = (char *)helper, *l = longname;
+	struct named n[] = {
+		{start_named(sleep_bin, (char *[]){(char *)nginx, "1000", NULL},
+			     false),
+		 "sleep", nginx, sizeof(nginx), "exec -a 'nginx: ...' sleep"},
+		{start_named(h,
+			     (char *[]){h, "chromium", (char *)chromium, "nul",
+					NULL},
+			     true),
+		 "chromium", chromium, sizeof(chromium), "chromium"},
+		{start_named(h,
+			     (char *[]){h, "chromium-browser", (char *)browser,
+					"nul", NULL},
+			     true),
+		 "chromium-browser", browser, sizeof(browser),
+		 "cut comm, argv rewritten into one string and NULs"},
+		{start_named(h,
+			     (char *[]){h, "chromium-browser", (char *)browser,
+					"space", NULL},
+			     true),
+		 "chromium-browser", browser, sizeof(browser) - 1,
+		 "cut comm, argv rewritten into one string, no NUL"},
+		{start_named(h,
+			     (char *[]){h, "sshd", (char *)sshd, "nul", NULL},
+			     true),
+		 "sshd", sshd, sizeof(sshd), "sshd"},
+		{start_named(l, (char *[]){l, "", "", "nul", NULL}, true),
+		 "nsrel-rename-long-name", l, strlen(l) + 1,
+		 "comm cut by the kernel"},
+		{start_named(l,
+			     (char *[]){"-nsrel-rename-long-name", "", "",
+					"nul", NULL},
+			     true),
+		 "nsrel-rename-long-name", "-nsrel-rename-long-name", 24,
+		 "comm cut, a login shell's '-'"},
+		{start_named(l,
+			     (char *[]){"nginx: worker process", "", "", "nul",
+					NULL},
+			     true),
+		 "nsrel-rename-lo", "nginx: worker process", 22,
+		 "comm cut, argv[0] something else"},
+		{start_named(h, (char *[]){NULL}, true), "nsrel-rename", NULL,
+		 0, "empty argv"},
+	};
+
+	struct nsrel_model *with =
+		scan_flags(0, NSREL_SRC_PROCS, NSREL_SCAN_CMDLINE);
+	struct nsrel_model *without = scan(0, NSREL_SRC_PROCS);
+	int wrong = 0;
+	for (size_t i = 0; i < ELEMENTS(n); i++) {
+		const struct nsrel_proc *p =
+			nsrel_model_find_proc(with, n[i].pid);
+		const struct nsrel_proc *q =
+			nsrel_model_find_proc(without, n[i].pid);
+		if (!p || !q)
+			fail_msg("%s: pid %d not found", n[i].what,
+				 (int)n[i].pid);
+		if (strcmp(nsrel_proc_name(p), n[i].want) != 0 ||
+		    strcmp(nsrel_proc_name(q), n[i].want) != 0) {
+			print_error("%s: named \"%s\", want \"%s\"\n",
+				    n[i].what, nsrel_proc_name(p), n[i].want);
+			wrong++;
+		}
+		/* The command line only when asked for. */
+		assert_int_equal(nsrel_proc_argc(q), 0);
+		assert_null(nsrel_proc_arg(q, 0));
+		if (!n[i].arg0) {
+			/* The kernel may give an empty argv one "". */
+			assert_true(nsrel_proc_argc(p) <= 1);
+			if (nsrel_proc_argc(p))
+				assert_string_equal(nsrel_proc_arg(p, 0), "");
+			continue;
+		}
+		assert_true(nsrel_proc_argc(p) >= 1);
+		if (memcmp(nsrel_proc_arg(p, 0), n[i].arg0, n[i].arg0_len) != 0)
+			fail_msg("%s: argv[0] \"%s\"", n[i].what,
+				 nsrel_proc_arg(p, 0));
+	}
+	const struct nsrel_proc *s0 = nsrel_model_find_proc(with, n[0].pid);
+	assert_int_equal(nsrel_proc_argc(s0), 2);
+	assert_string_equal(nsrel_proc_arg(s0, 1), "1000");
+	assert_int_equal(wrong, 0);
+	nsrel_model_free(without);
+
+	nsrel_model_free(with);
+
+	for (size_t i = 0; i < ELEMENTS(n); i++) {
+		kill(n[i].pid, SIGKILL);
+		waitpid(n[i].pid, NULL, 0);
+	}
+	unlink(longname);
+	rmdir(dir);
+}
+
+/* A kernel thread is "[comm]", told by PF_KTHREAD in its stat; kthreadd
+ * (pid 2) is one, where it is in our view. */
+static void test_kthread_name(void **state)
+{
+	(void)state;
+	char buf[512];
+	FILE *f = fopen("/proc/2/stat", "re");
+	size_t len = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	buf[len] = '\0';
+	char *open_ = strchr(buf, '('), *close_ = strrchr(buf, ')');
+	unsigned long flags = 0;
+	if (!open_ || !close_ ||
+	    sscanf(close_ + 2, "%*c %*d %*d %*d %*d %*d %lu", &flags) != 1 ||
+	    !(flags & 0x00200000)) {
+		skip_because("pid 2 is no kernel thread we can see");
+		return;
+	}
+	struct nsrel_model *m =
+		scan_flags(0, NSREL_SRC_PROCS, NSREL_SCAN_CMDLINE);
+	const struct nsrel_proc *k = nsrel_model_find_proc(m, 2);
+	if (!k) {
+		nsrel_model_free(m);
+		skip_because("pid 2 is not ours to read");
+		return;
+	}
+	char want[64];
+	snprintf(want, sizeof(want), "[%.*s]", (int)(close_ - open_ - 1),
+		 open_ + 1);
+	assert_string_equal(nsrel_proc_name(k), want);
+	assert_int_equal(nsrel_proc_argc(k), 0);
 	nsrel_model_free(m);
 }
 
@@ -408,6 +640,14 @@ static void test_bad_args(void **state)
 	assert_ptr_equal(m, (void *)0x1); /* untouched on failure */
 	o = (struct nsrel_scan_opts){ .sz = sizeof(o), .sources = 1u << 30 };
 	assert_int_equal(nsrel_scan(&o, &m), -EINVAL);
+	o = (struct nsrel_scan_opts){.sz = sizeof(o), .flags = 1u << 5};
+	assert_int_equal(nsrel_scan(&o, &m), -EINVAL);
+	/* A caller from before flags: its struct ends before them. */
+	o = (struct nsrel_scan_opts){
+		.sz = offsetof(struct nsrel_scan_opts, flags),
+		.flags = 1u << 5};
+	assert_int_equal(nsrel_scan(&o, &m), 0);
+	nsrel_model_free(m);
 	/* A newer caller's larger struct: fine if the rest is zero. */
 	struct {
 		struct nsrel_scan_opts o;
@@ -548,6 +788,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_unprivileged),
 		cmocka_unit_test(test_zoo_found),
 		cmocka_unit_test(test_zoo_processes),
+		cmocka_unit_test(test_process_names),
+		cmocka_unit_test(test_kthread_name),
 		cmocka_unit_test(test_sources_off),
 		cmocka_unit_test(test_mountinfo_fallback),
 		cmocka_unit_test(test_nothing_left),

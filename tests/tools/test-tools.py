@@ -21,10 +21,12 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unicodedata
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
+from procname import proc_name  # noqa: E402
 from tap import check, plan, run_test  # noqa: E402
 
 BRANCH = " ├── "
@@ -123,20 +125,6 @@ def json_text(raw: bytes, key: str) -> dict:
     except UnicodeDecodeError:
         d[key + "_bytes"] = base64.b64encode(raw).decode()
     return d
-
-
-def proc_name(pid: int) -> bytes:
-    """basename of argv[0] without a leading '-', or [comm]."""
-    with open("/proc/%d/cmdline" % pid, "rb") as f:
-        cmdline = f.read()
-    if not cmdline:
-        with open("/proc/%d/comm" % pid, "rb") as f:
-            return b"[" + f.read().rstrip(b"\n") + b"]"
-    argv0 = cmdline.split(b"\0")[0]
-    name = argv0.rsplit(b"/", 1)[-1]
-    if name.startswith(b"-"):
-        name = name[1:]
-    return name
 
 
 def proc_label(pid, id_=None):
@@ -791,6 +779,87 @@ def t_dumpns(tools, zoo):
              "hostile cmdline through JSON")
 
 
+NGINX = "nginx: master process /usr/sbin/nginx -g daemon off;"
+CHROMIUM = ("/usr/lib/chromium/chromium --user-data-dir=/tmp/x/prof "
+            "--no-first-run")
+BROWSER = CHROMIUM.replace("chromium ", "chromium-browser ")
+
+
+def start_renamed(argv, ready_comm=None):
+    """argv in a user namespace of its own, so that it leads one; ready
+    when nsrel-rename closes its stdout, or when the comm is ready_comm."""
+    p = subprocess.Popen(["unshare", "--user", "--"] + argv,
+                         stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                         env={"PATH": "/usr/bin:/bin"})
+    if ready_comm is None:
+        p.stdout.read()
+    else:
+        deadline = time.monotonic() + 30
+        while proc_comm(p.pid) != ready_comm:
+            check(time.monotonic() < deadline and p.poll() is None,
+                  "%r did not start" % argv)
+            time.sleep(0.05)
+    check(p.poll() is None, "%r exited" % argv)
+    return p
+
+
+def proc_comm(pid):
+    try:
+        with open("/proc/%d/comm" % pid, "rb") as f:
+            return f.read()[:-1]
+    except OSError:
+        return None
+
+
+def t_renamed(tools, zoo):
+    """Processes that rewrote their argv (or never had one) are named by
+    their comm, in the tree and in the JSON."""
+    helper = os.environ.get("NSREL_RENAME")
+    if not helper or not shutil.which("unshare"):
+        return "no nsrel-rename (NSREL_RENAME) or unshare(1)"
+    cases = [  # argv, name, cmdline (None: not checked)
+        (["bash", "-c", 'exec -a "%s" sleep 1000' % NGINX], "sleep",
+         [NGINX, "1000"]),
+        ([helper, "chromium", CHROMIUM, "nul"], "chromium", None),
+        ([helper, "chromium-browser", BROWSER, "nul"], "chromium-browser",
+         None),
+        ([helper, "sshd", "sshd: root@pts/0", "nul"], "sshd", None),
+        ([helper, "empty"], None, None),
+    ]
+    procs = []
+    try:
+        for argv, _, _ in cases:
+            procs.append(start_renamed(argv, b"sleep" if argv[0] == "bash"
+                                       else None))
+        out, _ = tools.ok("lsuserns")
+        text = out.decode()
+        # (dump() would also fail on a foreign process's raw bytes)
+        out, _ = tools.ok("dumpns", "-c")
+        by_pid = {p["pid"]: p for p in json.loads(out)["processes"]}
+        for p, (argv, want, cmdline) in zip(procs, cases):
+            if want is None:  # empty argv: comm, no kernel thread
+                want = proc_name(p.pid).decode()
+                check(not want.startswith("["), "empty argv: %r" % want)
+            ino = os.stat("/proc/%d/ns/user" % p.pid).st_ino
+            line = [ln for ln in text.split("\n") if "user:[%d]" % ino in ln]
+            check(len(line) == 1, "%s: %d lines" % (want, len(line)))
+            check_eq(line[0].split("── ", 1)[-1],
+                     'user:[%d] process "%s (%d)" namespace-owning user '
+                     '"root" (0)' % (ino, want, p.pid), "lsuserns " + want)
+            j = by_pid.get(p.pid)
+            check(j is not None, "dumpns: %s missing" % want)
+            check_eq(j["name"], want, "dumpns name")
+            if cmdline is not None:
+                check_eq(j["cmdline"], cmdline, "dumpns cmdline")
+            elif argv[1] != "empty":
+                check(j["cmdline"] and j["cmdline"][0].startswith(argv[2]),
+                      "dumpns cmdline %r" % j["cmdline"][:2])
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()
+
+
 def t_dumpns_options(tools, zoo):
     doc, out = dump(tools, "-c")
     check(out.count(b"\n") == 1 and out.endswith(b"\n"), "-c: not one line")
@@ -921,6 +990,8 @@ def main():
                  "lsuserns", ["-d"])
         run_test("dumpns: schema and every zoo case", t_dumpns, tools, zoo)
         run_test("dumpns: -c, -t, --no-*", t_dumpns_options, tools, zoo)
+        run_test("rewritten and empty argv: names from comm", t_renamed,
+                 tools, zoo)
         run_test("tree tools show what dumpns finds", t_tree_matches_dumpns,
                  tools, zoo)
     finally:

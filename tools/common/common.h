@@ -55,7 +55,9 @@ void tc_close_stdout(void);
 
 /* ---- Running the discovery (scan.c) ------------------------------------ */
 
-/* nsrel_scan() or die with the reason. */
+/* nsrel_scan() or die with the reason; flags: enum nsrel_scan_flag. */
+struct nsrel_model *tc_scan_flags(unsigned types, unsigned sources,
+				  unsigned flags);
 struct nsrel_model *tc_scan(unsigned types, unsigned sources);
 /*
  * What the view of the scan (nsrel_model_view()) lacks or means, one plain

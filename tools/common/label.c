@@ -73,8 +73,8 @@ void tc_fmt_holder(struct tc_buf *b, const struct tc_style *st,
 		fmt_of_process(b, st, nsrel_ref_proc(r));
 		break;
 	case NSREL_REF_TASK:
-		/* The model keeps no per-thread name: threads share the
-		 * process's cmdline, which is where our names come from. */
+		/* The model keeps no per-thread name: the process's is
+		 * shown. */
 		tc_buf_puts(b, "task \"");
 		if (nsrel_ref_proc(r))
 			fmt_name_id(b, st, nsrel_proc_name(nsrel_ref_proc(r)),

@@ -119,12 +119,14 @@ void tc_jw_visibility(struct tc_jw *w, const struct nsrel_model *m)
 	tc_jw_end_object(w);
 }
 
-struct nsrel_model *tc_scan(unsigned types, unsigned sources)
+struct nsrel_model *tc_scan_flags(unsigned types, unsigned sources,
+				  unsigned flags)
 {
 	struct nsrel_scan_opts opts = {
 		.sz = sizeof(opts),
 		.types = types,
 		.sources = sources,
+		.flags = flags,
 	};
 	struct nsrel_model *m = NULL;
 	int r = nsrel_scan(&opts, &m);
@@ -132,4 +134,9 @@ struct nsrel_model *tc_scan(unsigned types, unsigned sources)
 	if (r < 0)
 		tc_die("cannot discover namespaces: %s", strerror(-r));
 	return m;
+}
+
+struct nsrel_model *tc_scan(unsigned types, unsigned sources)
+{
+	return tc_scan_flags(types, sources, 0);
 }
