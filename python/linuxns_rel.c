@@ -851,16 +851,49 @@ PyDoc_STRVAR(scan_doc,
 	     "scan($module, /, *, types=0, sources=0)\n--\n\n"
 	     "Finds every namespace on the host and how they relate; returns\n"
 	     "a Model. types is a mask of CLONE_NEW* (0: all), sources a mask\n"
-	     "of SOURCE_* (0: all).\n"
+	     "of SOURCE_* (0: all); a bit outside them is a ValueError.\n"
 	     "Process.name is the kernel's comm (see nsrel_proc_name(3)),\n"
 	     "Process.cmdline the command line, read in the scan.");
+
+/* An int mask of the bits in all, for PyArg "O&": ValueError for any
+ * other bit and for a negative or too large int. */
+static int mask_arg(PyObject *obj, unsigned all, const char *what,
+		    unsigned *ret)
+{
+	PyObject *n = PyNumber_Index(obj);
+	if (!n)
+		return 0;
+	int overflow = 0;
+	long long v = PyLong_AsLongLongAndOverflow(n, &overflow);
+	Py_DECREF(n);
+	if (v == -1 && PyErr_Occurred())
+		return 0;
+	if (overflow || v < 0 ||
+	    ((unsigned long long)v & ~(unsigned long long)all)) {
+		PyErr_Format(PyExc_ValueError, "invalid %s mask %R", what, obj);
+		return 0;
+	}
+	*ret = (unsigned)v;
+	return 1;
+}
+
+static int types_arg(PyObject *obj, void *ret)
+{
+	return mask_arg(obj, NSREL_ALL_TYPES, "types", ret);
+}
+
+static int sources_arg(PyObject *obj, void *ret)
+{
+	return mask_arg(obj, NSREL_SRC_ALL, "sources", ret);
+}
 
 static PyObject *py_scan(PyObject *self, PyObject *args, PyObject *kwargs)
 {
 	static char *kwlist[] = { "types", "sources", NULL };
 	unsigned int types = 0, sources = 0;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|$II:scan", kwlist,
-					 &types, &sources))
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|$O&O&:scan", kwlist,
+					 types_arg, &types, sources_arg,
+					 &sources))
 		return NULL;
 	struct nsrel_scan_opts opts = {.sz = sizeof(opts),
 				       .types = types,

@@ -174,6 +174,40 @@ def test_scan_types_filter():
         linuxns_rel.scan(NET)  # keyword only
 
 
+@pytest.mark.parametrize('kw', ['types', 'sources'])
+@pytest.mark.parametrize('bad', [2**32 | NET, 2**64, -1, -NET, 1 << 40,
+                                 2**31 | 2**32])
+def test_scan_mask_out_of_range(kw, bad):
+    """Not silently cut to 32 bits (2**32 | NET would be NET)."""
+    with pytest.raises(ValueError):
+        linuxns_rel.scan(**{kw: bad})
+
+
+@pytest.mark.parametrize('kw, bad', [
+    ('types', 1), ('types', 0x100), ('types', NET | 0x1),
+    ('sources', linuxns_rel.SOURCE_ALL + 1),
+    ('sources', 1 << 31)])
+def test_scan_mask_unknown_bits(kw, bad):
+    with pytest.raises(ValueError):
+        linuxns_rel.scan(**{kw: bad})
+
+
+@pytest.mark.parametrize('bad', ['net', 1.0, None, b'x'])
+def test_scan_mask_type(bad):
+    with pytest.raises(TypeError):
+        linuxns_rel.scan(types=bad)
+
+
+def test_scan_mask_index():
+    """An IntFlag is an int too."""
+    import enum
+
+    class T(enum.IntFlag):
+        NET = linuxns_rel.CLONE_NEWNET
+    m = linuxns_rel.scan(types=T.NET, sources=linuxns_rel.SOURCE_PROCS)
+    assert {n.type for n in m.namespaces} <= {NET, USER}
+
+
 def test_scan_sandbox():
     """A sandboxed child's namespaces appear, related as the kernel says."""
     with nshelp.Sandbox([USER | NET]) as sb:
