@@ -260,6 +260,19 @@ static void read_comm(pid_t pid, char *buf, size_t size)
 	buf[n] = '\0';
 }
 
+/* The manifest's "argv0_hex": the exact bytes of argv[0] ("argv0" is
+ * text, with U+FFFD for what is not UTF-8). */
+static void manifest_argv0(json_object *c, char *buf, size_t size)
+{
+	const char *hex = jstr(c, "argv0_hex");
+	size_t n = 0;
+	assert_non_null(hex);
+	for (; hex[0] && hex[1] && n + 1 < size; hex += 2)
+		assert_int_equal(sscanf(hex, "%2hhx", (unsigned char *)&buf[n++]),
+				 1);
+	buf[n] = '\0';
+}
+
 /* Processes: pid, name (comm, or longer from argv[0]), cmdline,
  * namespaces. */
 static void test_zoo_processes(void **state)
@@ -275,8 +288,8 @@ static void test_zoo_processes(void **state)
 		const struct nsrel_proc *p =
 			nsrel_model_find_proc(m, (pid_t)jint(c, "pid"));
 		assert_non_null(p);
-		const char *argv0 = jstr(c, "argv0");
-		char comm[64];
+		char argv0[1024], comm[64];
+		manifest_argv0(c, argv0, sizeof(argv0));
 		read_comm(nsrel_proc_pid(p), comm, sizeof(comm));
 		if (strlen(comm) < 15)
 			assert_string_equal(nsrel_proc_name(p), comm);
