@@ -10,6 +10,8 @@ a shell:
   userns-nobody the same, then unshare --user --map-root-user
   userns-root   unshare --user (as root, no mapping: the tool is overflow uid)
   pidns         unshare --pid --fork --mount-proc
+  pidns-hostproc unshare --pid --fork: the /proc of an ancestor (the host's),
+                which every tool must say it read
   hidepid       unshare --mount, mount -t proc -o hidepid=2 proc /proc, then
                 setpriv as nobody (this script re-executes itself for the
                 mount step, so that no shell is involved)
