@@ -5,6 +5,7 @@ import gc
 import json
 import os
 import subprocess
+import sys
 
 import pytest
 
@@ -266,22 +267,19 @@ def zoo():
         pytest.skip('the zoo (tests/zoo/nsrel-zoo) is not built')
     if nshelp.UNPRIV or os.geteuid() != 0:
         pytest.skip('the zoo needs root')
-    proc = subprocess.Popen([exe], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE)
+    # Here, not at the top: the unprivileged run has a copy of these tests
+    # only, and skips above.
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(
+        __file__)), '..', '..', 'tests', 'lib'))
+    from zoorun import ZooRun, ZooSkip
     try:
-        line = proc.stdout.readline()
-        if proc.poll() == 77 or line.startswith(b'# SKIP'):
-            pytest.skip(f'zoo: {line.decode(errors="replace").strip()}')
-        if not line:
-            proc.stdin.close()
-            raise AssertionError(f'zoo exited {proc.wait()} without a '
-                                 'manifest')
-        manifest = json.loads(line)
-        model = linuxns_rel.scan()
-        yield manifest, model
+        run = ZooRun(exe)
+    except ZooSkip as e:
+        pytest.skip(f'zoo: {e}')
+    try:
+        yield run.manifest, linuxns_rel.scan()
     finally:
-        proc.stdin.close()
-        rc = proc.wait(timeout=60)
+        rc = run.stop(timeout=60)
     assert rc == 0, f'zoo exited {rc}'
 
 

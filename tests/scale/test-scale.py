@@ -45,6 +45,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 from tap import check, fail, plan, run_test  # noqa: E402
+from zoorun import ZooError, ZooRun, ZooSkip  # noqa: E402
 
 RSS_MIB_PER_10K = 16.0
 SYSCALL_GROWTH_MAX = 1.25
@@ -131,42 +132,12 @@ def mem_available_kib():
 
 # --------------------------------------------------------------- zoo ----
 
-class Zoo:
-    def __init__(self, exe, n):
-        self.proc = None
-        self.manifest = None
-        self.proc = subprocess.Popen([exe, "--procs", str(n)],
-                                     stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE)
-        try:
-            line = self.proc.stdout.readline()
-            if not line:
-                raise AssertionError("the zoo did not start (its stderr "
-                                     "is above)")
-            if line.startswith(b"# SKIP"):
-                raise AssertionError(line.decode(errors="replace").strip())
-            self.manifest = json.loads(line)
-        except BaseException:
-            self.stop()
-            raise
-
-    def stop(self):
-        if self.proc is None:
-            return
-        try:
-            self.proc.stdin.close()
-        except OSError:
-            pass
-        # EOF stops a zoo that is up, SIGTERM one that is still building.
-        if self.proc.poll() is None:
-            self.proc.terminate()
-        try:
-            self.proc.wait(timeout=300)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc.stdout.close()
-        self.proc = None
+def start_zoo(exe, n):
+    """nsrel-zoo --procs n; a zoo that cannot run fails the test here."""
+    try:
+        return ZooRun(exe, "--procs", str(n))
+    except (ZooSkip, ZooError) as e:
+        raise AssertionError(str(e))
 
 
 # ------------------------------------------------------------- tools ----
@@ -330,7 +301,7 @@ def main():
 
             def start(n=n, box=box):
                 t0 = time.monotonic()
-                box["zoo"] = Zoo(args.zoo, n)
+                box["zoo"] = start_zoo(args.zoo, n)
                 comment("zoo of %d up in %.0f s" % (n, time.monotonic() - t0))
             try:
                 run_test("zoo with %d more processes" % n, start)

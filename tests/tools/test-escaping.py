@@ -16,7 +16,6 @@ the graphns suite's. Speaks TAP; Python standard library only.
 
 import argparse
 import base64
-import importlib.util
 import json
 import os
 import re
@@ -27,13 +26,7 @@ import unicodedata
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 from tap import check, plan, run_test  # noqa: E402
-
-# The golden tests' zoo start and stop.
-_spec = importlib.util.spec_from_file_location(
-    "golden", os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                           "test-tools.py"))
-golden = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(golden)
+from zoorun import ZooError, ZooRun, ZooSkip  # noqa: E402
 
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -241,16 +234,19 @@ def main():
     skip = ("the namespace zoo (tests/zoo) is not built"
             if not args.zoo or not os.path.exists(args.zoo) else
             "not root: the zoo needs root" if os.geteuid() != 0 else None)
-    proc, manifest, why = (None, None, skip) if skip else \
-        golden.start_zoo(args.zoo)
-    if isinstance(why, str):
-        print("1..0 # SKIP %s" % why.lstrip("1..0 #").strip())
+    if skip:
+        print("1..0 # SKIP %s" % skip)
         return 0
-    if manifest is None:
-        print("1..1\nnot ok 1 - start the zoo (exit %r)" % why)
+    try:
+        zoo_run = ZooRun(args.zoo)
+    except ZooSkip as e:
+        print("1..0 # SKIP zoo: %s" % e)
+        return 0
+    except ZooError as e:
+        print("1..1\nnot ok 1 - start the zoo (%s)" % e)
         return 1
     try:
-        h = Hostile(manifest)
+        h = Hostile(zoo_run.manifest)
         user = "user:[%d] process " % h.user
         pidns = "pid:[%d] for " % h.pidns
         proc_ = 'process "%s"'
@@ -274,7 +270,7 @@ def main():
                 os.path.basename(tool), " ".join(argv)), t_json, args, h,
                 tool, argv)
     finally:
-        rc = golden.stop_zoo(proc)
+        rc = zoo_run.stop()
     run_test("zoo exits 0", lambda: check(rc == 0, "zoo exit %r" % rc))
     return plan()
 

@@ -17,7 +17,6 @@ import pwd
 import re
 import select
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 from procname import proc_name  # noqa: E402
 from tap import check, plan, run_test  # noqa: E402
+from zoorun import ZooError, ZooRun, ZooSkip  # noqa: E402
 
 BRANCH = " ├── "
 LAST = " └── "
@@ -905,33 +905,6 @@ def t_tree_matches_dumpns(tools, zoo):
 # --------------------------------------------------------------- main ----
 
 
-def start_zoo(path):
-    p = subprocess.Popen([path], stdin=subprocess.PIPE,
-                         stdout=subprocess.PIPE)
-    line = p.stdout.readline()
-    if not line:
-        rc = p.wait(timeout=60)
-        return p, None, rc
-    if line.startswith(b"1..0") or line.startswith(b"# SKIP"):
-        p.stdin.close()
-        p.wait(timeout=60)
-        return p, None, line.decode().strip()
-    return p, json.loads(line), None
-
-
-def stop_zoo(p):
-    try:
-        p.stdin.close()
-    except OSError:
-        pass
-    try:
-        p.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        p.send_signal(signal.SIGTERM)
-        p.wait(timeout=30)
-    return p.returncode
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--zoo", default="")
@@ -947,15 +920,16 @@ def main():
     if os.geteuid() != 0:
         print("1..0 # SKIP not root: the zoo needs root")
         return 0
-    proc, manifest, why = start_zoo(args.zoo)
-    if manifest is None:
-        if isinstance(why, str):
-            print("1..0 # SKIP zoo: %s" % why.lstrip("1..0 #").strip())
-            return 0
-        print("1..1\nnot ok 1 - start the zoo (exit %r)" % why)
+    try:
+        zoo_run = ZooRun(args.zoo)
+    except ZooSkip as e:
+        print("1..0 # SKIP zoo: %s" % e)
+        return 0
+    except ZooError as e:
+        print("1..1\nnot ok 1 - start the zoo (%s)" % e)
         return 1
     try:
-        zoo = Zoo(manifest)
+        zoo = Zoo(zoo_run.manifest)
         run_test("lsuserns: zoo subtrees", t_lsuserns, tools, zoo)
         run_test("lsuserns: hostile name escaped", t_lsuserns_hostile_line,
                  tools, zoo)
@@ -995,7 +969,7 @@ def main():
         run_test("tree tools show what dumpns finds", t_tree_matches_dumpns,
                  tools, zoo)
     finally:
-        rc = stop_zoo(proc)
+        rc = zoo_run.stop()
     run_test("zoo exits 0", lambda: check(rc == 0, "zoo exit %r" % rc))
     return plan()
 
