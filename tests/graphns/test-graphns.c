@@ -100,6 +100,9 @@ static pid_t spawn(char *const argv[], char **env, int in, int out, int err)
 	if (pid == 0) {
 		int devnull = open("/dev/null", O_RDWR);
 
+		/* A group of its own: graphns and the viewer it may start are
+		 * killed together (kill_viewer()). */
+		setpgid(0, 0);
 		dup2(in >= 0 ? in : devnull, 0);
 		dup2(out >= 0 ? out : devnull, 1);
 		dup2(err >= 0 ? err : devnull, 2);
@@ -109,6 +112,14 @@ static pid_t spawn(char *const argv[], char **env, int in, int out, int err)
 		_exit(127);
 	}
 	return pid;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Waits up to ms for pid; its exit status, or -1 on timeout (then it is
@@ -389,19 +400,36 @@ static bool is_hier(const struct nsrel_ns *ns)
 	return t == CLONE_NEWUSER || t == CLONE_NEWPID;
 }
 
+/* The namespace of type t and inode ino if both scans saw the same one:
+ * it lived through the graphns run between them. Inode numbers of dead
+ * namespaces are soon given to new ones; the 64-bit id (where the kernel
+ * has one) never is. */
+static const struct nsrel_ns *stable(const struct nsrel_model *before,
+				     const struct nsrel_model *after, int t,
+				     ino_t ino)
+{
+	const struct nsrel_ns *a = nsrel_model_find(before, t, ino);
+	const struct nsrel_ns *b = nsrel_model_find(after, t, ino);
+
+	if (!a || !b || nsrel_ns_id(a).nsid != nsrel_ns_id(b).nsid)
+		return NULL;
+	return b;
+}
+
 /*
  * Every user and PID namespace of the model is a node of its cluster, every
  * parent relation a solid edge, every owner of a PID namespace a dashed
- * edge that does not constrain the layout; and nothing else. Other tests
- * on this machine may make and drop namespaces meanwhile, so the model is
- * taken before and after: what both scans saw must be in the graph, and
- * what the graph shows must be in one of them.
+ * edge that does not constrain the layout; and nothing else. Others on
+ * this machine make and drop namespaces meanwhile, so the model is taken
+ * before and after: what lived through both scans (stable()) must be in
+ * the graph with its relations, and every edge of such a node must be one
+ * of them. Nodes of the others' short-lived namespaces are only counted.
  */
 static void test_model_graph(void **state)
 {
 	struct nsrel_model *before, *after;
 	Agraph_t *g, *cu, *cp, *roots;
-	size_t i, nodes = 0, checked = 0;
+	size_t i, nodes = 0, checked = 0, unstable = 0;
 
 	/* The zoo adds to the graph; without it (as nobody) the view is
 	 * partial, and must still be the model's. */
@@ -424,8 +452,8 @@ static void test_model_graph(void **state)
 		Agnode_t *n, *pn, *on;
 		Agedge_t *e;
 
-		if (!is_hier(ns) || !nsrel_model_find(before, nsrel_ns_type(ns),
-						      nsrel_ns_ino(ns)))
+		if (!is_hier(ns) ||
+		    !stable(before, after, nsrel_ns_type(ns), nsrel_ns_ino(ns)))
 			continue;
 		n = ns_node(user ? cu : cp, type_name(ns), nsrel_ns_ino(ns));
 		if (!n)
@@ -457,8 +485,9 @@ static void test_model_graph(void **state)
 	}
 	assert_true(checked >= 2);
 
-	/* Nothing the models do not know. */
+	/* Each edge of a namespace that lived through both is a relation. */
 	for (Agnode_t *n = agfstnode(g); n; n = agnxtnode(g, n)) {
+		const struct nsrel_ns *ns;
 		char type[16];
 		uintmax_t ino;
 		int t;
@@ -467,35 +496,32 @@ static void test_model_graph(void **state)
 		if (sscanf(agnameof(n), "%15[a-z]-%ju", type, &ino) != 2)
 			fail_msg("unexpected node '%s'", agnameof(n));
 		t = nsrel_nstype_from_str(type);
-		if (!nsrel_model_find(before, t, (ino_t)ino) &&
-		    !nsrel_model_find(after, t, (ino_t)ino))
-			fail_msg("node %s is in no model", agnameof(n));
+		ns = stable(before, after, t, (ino_t)ino);
+		if (!ns) {
+			unstable++;
+			continue;
+		}
 		for (Agedge_t *e = agfstout(g, n); e; e = agnxtout(g, e)) {
+			const struct nsrel_ns *to =
+				is_owner_edge(e) ? nsrel_ns_owner(ns)
+						 : nsrel_ns_parent(ns);
 			char ht[16];
 			uintmax_t hino;
-			bool ok = false;
+			bool ok;
 
 			assert_int_equal(sscanf(agnameof(aghead(e)),
 						"%15[a-z]-%ju", ht, &hino),
 					 2);
-			for (int k = 0; k < 2 && !ok; k++) {
-				const struct nsrel_ns *ns = nsrel_model_find(
-					k ? after : before, t, (ino_t)ino);
-				const struct nsrel_ns *to =
-					!ns ? NULL
-					: is_owner_edge(e)
-						? nsrel_ns_owner(ns)
-						: nsrel_ns_parent(ns);
-
-				ok = to && nsrel_ns_ino(to) == (ino_t)hino &&
-				     strcmp(type_name(to), ht) == 0;
-			}
+			ok = to && nsrel_ns_ino(to) == (ino_t)hino &&
+			     strcmp(type_name(to), ht) == 0;
 			if (!ok)
 				fail_msg("edge %s -> %s is no relation",
 					 agnameof(n), agnameof(aghead(e)));
 		}
 	}
-	printf("# %zu nodes, %zu namespaces checked\n", nodes, checked);
+	printf("# %zu nodes, %zu namespaces checked, %zu nodes of namespaces "
+	       "that came or went meanwhile\n",
+	       nodes, checked, unstable);
 	agclose(g);
 	nsrel_model_free(before);
 	nsrel_model_free(after);
@@ -1216,17 +1242,17 @@ static char **x_env(const char *const *more)
 	return make_env(unset, set);
 }
 
-/* xdotool ARGS...: its first line of output (caller frees), NULL if it
- * failed. */
-static char *xdo(const char *a1, const char *a2, const char *a3, const char *a4)
+/* xdotool ARGV... (argv[0] is replaced): its first line of output (caller
+ * frees), NULL if it failed. */
+static char *xdo_argv(char *argv[])
 {
-	char *argv[] = {x.xdotool,  (char *)a1, (char *)a2,
-			(char *)a3, (char *)a4, NULL};
 	char **env = x_env(NULL);
 	struct output o;
 	char *line = NULL;
-	int r = run(argv, env, &o);
+	int r;
 
+	argv[0] = x.xdotool;
+	r = run(argv, env, &o);
 	free(env);
 	if (r == 0) {
 		o.out[strcspn(o.out, "\n")] = '\0';
@@ -1236,18 +1262,70 @@ static char *xdo(const char *a1, const char *a2, const char *a3, const char *a4)
 	return line;
 }
 
-static char *wait_window(int ms)
+static char *xdo(const char *a1, const char *a2, const char *a3, const char *a4)
 {
-	for (int t = 0; t < ms; t += 200) {
-		char *w =
-			xdo("search", "--onlyvisible", "--name", "^graphns: ");
+	char *argv[] = {x.xdotool,  (char *)a1, (char *)a2,
+			(char *)a3, (char *)a4, NULL};
 
+	return xdo_argv(argv);
+}
+
+/* A child of parent, or 0. */
+static pid_t child_of(pid_t parent)
+{
+	char path[64], buf[512];
+	pid_t found = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)parent,
+		 (int)parent);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f))
+		found = (pid_t)atoi(buf);
+	fclose(f);
+	return found;
+}
+
+/* The visible graphns window of pid, or with child of a child of pid (the
+ * viewer graphns starts under sudo), waiting up to ms: on a loaded machine
+ * the scan and the layout take long. By pid, so that no other window (of a
+ * viewer a failed test left behind) is taken for it. */
+static char *wait_window(pid_t pid, bool child, int ms)
+{
+	long long end = now_ms() + ms;
+
+	do {
+		pid_t p = child ? child_of(pid) : pid;
+		char pidarg[16];
+		char *argv[] = {NULL,	 "search", "--all",  "--onlyvisible",
+				"--pid", pidarg,   "--name", "^graphns: ",
+				NULL};
+		char *w;
+
+		snprintf(pidarg, sizeof(pidarg), "%d", (int)p);
+		w = p > 0 ? xdo_argv(argv) : NULL;
 		if (w && *w)
 			return w;
 		free(w);
 		usleep(200000);
-	}
+	} while (now_ms() < end);
 	return NULL;
+}
+
+/* graphns of a viewer test, until it has exited. */
+static pid_t viewer_pid = -1;
+
+/* A viewer a failed test left (and the one it started): killed, so that
+ * its window is gone before the next test looks for one. */
+static void kill_viewer(void)
+{
+	if (viewer_pid <= 0)
+		return;
+	kill(-viewer_pid, SIGKILL);
+	waitpid(viewer_pid, NULL, 0);
+	viewer_pid = -1;
 }
 
 /* The screen as a cairo image surface. */
@@ -1320,6 +1398,47 @@ static size_t picture_diff(cairo_surface_t *a, cairo_surface_t *b)
 	return diff;
 }
 
+/* What a screenshot must show: with from, more than 1000 pixels changed
+ * since from; without, a drawn graph (more than 10,000 pixels not
+ * background, at least 4 colours). */
+static bool shows(cairo_surface_t *s, cairo_surface_t *from)
+{
+	size_t other, colors;
+
+	if (from)
+		return picture_diff(from, s) > 1000;
+	picture_stats(s, &other, &colors);
+	return other > 10000 && colors >= 4;
+}
+
+/*
+ * Screenshots until the screen shows what is wanted (see shows()) and has
+ * settled (two shots alike), for up to 30 s: a loaded machine draws late.
+ * The last shot; the caller asserts on it.
+ */
+static cairo_surface_t *shot_when(const char *name, cairo_surface_t *from)
+{
+	long long deadline = now_ms() + 30000;
+	cairo_surface_t *last = screenshot(name), *s;
+
+	for (;;) {
+		bool good = shows(last, from);
+
+		if (!good && now_ms() > deadline)
+			return last;
+		usleep(100000);
+		s = screenshot(name);
+		if (good && picture_diff(last, s) == 0) {
+			cairo_surface_destroy(last);
+			return s;
+		}
+		cairo_surface_destroy(last);
+		last = s;
+		if (now_ms() > deadline)
+			return last;
+	}
+}
+
 static void print_file(const char *what, const char *path)
 {
 	char line[512];
@@ -1351,9 +1470,8 @@ static void mouse(const char *win, cairo_surface_t *before, const char *shot)
 	 * left corner. */
 	free(xdo("mousemove", "400", "250", NULL));
 	free(xdo("click", "4", NULL, NULL));
-	usleep(500000);
 	snprintf(name, sizeof(name), "%s-wheel.png", shot);
-	s = screenshot(name);
+	s = shot_when(name, before);
 	diff = picture_diff(before, s);
 	printf("# the wheel changed %zu pixels\n", diff);
 	assert_true(diff > 1000);
@@ -1362,10 +1480,9 @@ static void mouse(const char *win, cairo_surface_t *before, const char *shot)
 	free(xdo("mousemove_relative", "--", "120", "80"));
 	free(xdo("mousemove_relative", "--", "120", "80"));
 	free(xdo("mouseup", "1", NULL, NULL));
-	usleep(500000);
 	snprintf(name, sizeof(name), "%s-drag.png", shot);
 	{
-		cairo_surface_t *d = screenshot(name);
+		cairo_surface_t *d = shot_when(name, s);
 
 		diff = picture_diff(s, d);
 		printf("# the drag changed %zu pixels\n", diff);
@@ -1380,7 +1497,7 @@ static void save(const char *win)
 {
 	char path[4200], *dialog = NULL;
 	GError *err = NULL;
-	RsvgHandle *h;
+	RsvgHandle *h = NULL;
 	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/saved.svg", tmpdir);
@@ -1402,12 +1519,18 @@ static void save(const char *win)
 	free(xdo("key", "ctrl+a", NULL, NULL));
 	free(xdo("type", "--delay", "10", path));
 	free(xdo("key", "Return", NULL, NULL));
-	for (int t = 0; t < 50 && stat(path, &st) < 0; t++)
-		usleep(200000);
+	/* The file appears before it is whole: wait until it parses. */
+	for (long long end = now_ms() + 30000;; usleep(200000)) {
+		if (stat(path, &st) == 0) {
+			g_clear_error(&err);
+			h = rsvg_handle_new_from_file(path, &err);
+			if (h || now_ms() > end)
+				break;
+		} else if (now_ms() > end) {
+			fail_msg("'s' and Return saved nothing at %s", path);
+		}
+	}
 	free(dialog);
-	assert_int_equal(stat(path, &st), 0);
-	usleep(300000);
-	h = rsvg_handle_new_from_file(path, &err);
 	if (!h)
 		fail_msg("the saved SVG does not parse: %s", err->message);
 	g_object_unref(h);
@@ -1456,17 +1579,17 @@ static void viewer(const char *sudo_uid, const char *shot)
 	pid_t pid;
 
 	need_x();
+	kill_viewer();
 	assert_int_equal(pipe2(errp, O_CLOEXEC), 0);
-	pid = spawn(argv, env, -1, -1, errp[1]);
+	pid = viewer_pid = spawn(argv, env, -1, -1, errp[1]);
 	close(errp[1]);
 	free(env);
-	win = wait_window(15000);
+	win = wait_window(pid, sudo_uid != NULL, 120000);
 	if (!win) {
 		char buf[4096] = "";
 		ssize_t n;
 
-		kill(pid, SIGTERM);
-		wait_for(pid, 5000);
+		kill_viewer();
 		n = read(errp[0], buf, sizeof(buf) - 1);
 		(void)n;
 		print_file("Xvfb", x.log);
@@ -1493,9 +1616,8 @@ static void viewer(const char *sudo_uid, const char *shot)
 	}
 	free(wpid);
 
-	usleep(700000);
 	snprintf(name, sizeof(name), "%s-1.png", shot);
-	s1 = screenshot(name);
+	s1 = shot_when(name, NULL);
 	picture_stats(s1, &other, &colors);
 	printf("# %zu pixels not background, %zu colours\n", other, colors);
 	assert_true(other > 10000);
@@ -1503,9 +1625,8 @@ static void viewer(const char *sudo_uid, const char *shot)
 
 	free(xdo("windowfocus", "--sync", win, NULL));
 	free(xdo("key", "plus", NULL, NULL));
-	usleep(700000);
 	snprintf(name, sizeof(name), "%s-2.png", shot);
-	s2 = screenshot(name);
+	s2 = shot_when(name, s1);
 	diff = picture_diff(s1, s2);
 	printf("# '+' changed %zu pixels\n", diff);
 	assert_true(diff > 1000);
@@ -1518,7 +1639,8 @@ static void viewer(const char *sudo_uid, const char *shot)
 
 	free(xdo("windowfocus", "--sync", win, NULL));
 	free(xdo("key", "q", NULL, NULL));
-	r = wait_for(pid, 10000);
+	r = wait_for(pid, 30000);
+	kill_viewer(); /* whatever it left */
 	if (r != 0) {
 		char buf[4096] = "";
 		ssize_t n = read(errp[0], buf, sizeof(buf) - 1);
@@ -1559,6 +1681,7 @@ static int group_teardown(void **state)
 	char *argv[] = {"/bin/rm", "-rf", tmpdir, NULL};
 	struct output o;
 
+	kill_viewer();
 	xvfb_stop(state);
 	zoo_stop(state);
 	if (getenv("NSREL_KEEP_SHOTS"))
