@@ -558,6 +558,37 @@ static bool has_ns(const struct nsrel_model *m, json_object *c)
 				(ino_t)jint(c, "ino")) != NULL;
 }
 
+static bool zoo_has_pid(int64_t pid)
+{
+	const char *lists[] = {"processes", "namespaces"};
+	if (pid == zoo.pid)
+		return true;
+	for (size_t l = 0; l < 2; l++) {
+		json_object *arr;
+		assert_true(json_object_object_get_ex(zoo.m, lists[l], &arr));
+		for (size_t i = 0; i < json_object_array_length(arr); i++)
+			if (jint(json_object_array_get_idx(arr, i), "pid") ==
+			    pid)
+				return true;
+	}
+	return false;
+}
+
+/* Whether ns is held by others' processes only: a scan elsewhere on the
+ * machine holds an fd of every mount and user namespace for a while, and
+ * a find through it says nothing of our sources. */
+static bool held_by_others_only(const struct nsrel_ns *ns)
+{
+	for (size_t i = 0; i < nsrel_ns_ref_count(ns); i++) {
+		const struct nsrel_proc *p =
+			nsrel_ref_proc(nsrel_ns_ref(ns, i));
+		if (!p || nsrel_proc_pid(p) == getpid() ||
+		    zoo_has_pid(nsrel_proc_pid(p)))
+			return false;
+	}
+	return nsrel_ns_ref_count(ns) > 0;
+}
+
 /* Each source switched off loses exactly what only it finds. */
 static void test_sources_off(void **state)
 {
@@ -576,7 +607,15 @@ static void test_sources_off(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct nsrel_model *m = scan(0, NSREL_SRC_ALL & ~cases[i].off);
 		for (size_t k = 0; k < 3 && cases[i].lost[k]; k++) {
-			if (has_ns(m, zoo_ns(cases[i].lost[k])))
+			json_object *c = zoo_ns(cases[i].lost[k]);
+			const struct nsrel_ns *ns = nsrel_model_find(
+				m, nsrel_nstype_from_str(jstr(c, "type")),
+				(ino_t)jint(c, "ino"));
+			if (ns && held_by_others_only(ns))
+				printf("# %s found with source %#x off, held "
+				       "by others only\n",
+				       cases[i].lost[k], cases[i].off);
+			else if (ns)
 				fail_msg("%s found with source %#x off",
 					 cases[i].lost[k], cases[i].off);
 		}
