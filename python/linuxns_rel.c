@@ -402,7 +402,8 @@ static PyMemberDef proc_members[] = {
 	MEMBER("pid", PROC_PID, "process id"),
 	MEMBER("ppid", PROC_PPID, "parent process id"),
 	MEMBER("name", PROC_NAME,
-	       "basename of argv[0], or '[comm]' for a kernel thread; raw "
+	       "the kernel's comm, extended from argv[0] where the kernel "
+	       "cut it at 15 bytes, or '[comm]' for a kernel thread; raw "
 	       "bytes decoded with os.fsdecode()"),
 	MEMBER("cmdline", PROC_CMDLINE, "tuple of the arguments"),
 	MEMBER("uid", PROC_UID, "real user id"),
