@@ -18,10 +18,12 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/inotify.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -40,6 +42,7 @@ static const struct {
 	{ "net", 0x40000000 },	  { "time", 0x00000080 },
 };
 #define NTYPES (sizeof(types) / sizeof(types[0]))
+#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 
 static struct {
 	int fds_before;
@@ -603,6 +606,62 @@ static void test_err_fifo(void **state)
 	all_path_fail_unopened(g.link_fifo, ENOTTY);
 }
 
+/* Without /proc (a child's mount namespace with /proc detached) a
+ * namespace is reopened by its path, checked to be the same inode, and
+ * still without O_NONBLOCK; a FIFO is still ENOTTY. */
+static void test_open_without_proc(void **state)
+{
+	static const char *const why[] = {
+		[10] = "unshare, mount or umount", [11] = "/proc still there",
+		[20] = "nsrel_open() failed",	   [21] = "not a net namespace",
+		[22] = "flags not O_RDONLY",	   [23] = "not close-on-exec",
+		[24] = "FIFO not ENOTTY",
+	};
+	char bind[128];
+	int st;
+
+	if (geteuid() != 0)
+		skip_because("a mount namespace without /proc needs root");
+	snprintf(bind, sizeof(bind), "%s/net-bind", g.dir);
+	int fd = open(bind, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (unshare(CLONE_NEWNS) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount("/proc/self/ns/net", bind, NULL, MS_BIND, NULL) < 0 ||
+		    umount2("/proc", MNT_DETACH) < 0)
+			_exit(10);
+		if (access("/proc/self", F_OK) == 0)
+			_exit(11);
+		alarm(5);
+		int r = nsrel_open(bind);
+		if (r < 0)
+			_exit(20);
+		if (nsrel_get_nstype(r) != CLONE_NEWNET)
+			_exit(21);
+		int fl = fcntl(r, F_GETFL);
+		if (fl < 0 || (fl & (O_ACCMODE | O_NONBLOCK)) != O_RDONLY)
+			_exit(22);
+		if (!(fcntl(r, F_GETFD) & FD_CLOEXEC))
+			_exit(23);
+		if (nsrel_open(g.fifo) != -ENOTTY)
+			_exit(24);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	unlink(bind);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fail_msg("without /proc: %s (status %#x)",
+			 WIFEXITED(st) && WEXITSTATUS(st) < ELEMENTSOF(why) &&
+					 why[WEXITSTATUS(st)]
+				 ? why[WEXITSTATUS(st)]
+				 : "killed or unknown",
+			 st);
+}
+
 /* A symlink to a namespace file is followed. */
 static void test_symlink_to_ns(void **state)
 {
@@ -978,6 +1037,7 @@ int main(void)
 		cmocka_unit_test(test_err_device_unopened),
 		cmocka_unit_test(test_err_fifo),
 		cmocka_unit_test(test_symlink_to_ns),
+		cmocka_unit_test(test_open_without_proc),
 		cmocka_unit_test(test_err_directory),
 		cmocka_unit_test(test_err_o_path),
 		cmocka_unit_test(test_err_not_permitted),
