@@ -132,24 +132,48 @@ static PyObject *file_from_fd(int fd)
 	return f;
 }
 
-static PyObject *ns_related(PyObject *args, PyObject *kwargs,
-			    const char *format, int (*get)(int))
+/*
+ * The shape of every relations call: parse the one namespace reference
+ * (keyword kw), get its fd, call fn on it without the GIL, release the
+ * fd. fn's result (>= 0), or -1 with the exception set.
+ */
+typedef int (*ns_fn)(int nsfd, uid_t *ret_uid);
+
+static int ns_call(PyObject *args, PyObject *kwargs, const char *format,
+		   const char *kw, ns_fn fn, uid_t *ret_uid)
 {
-	static char *kwlist[] = { "nsref", NULL };
+	char *kwlist[] = { (char *)kw, NULL };
 	PyObject *obj;
 	if (!PyArg_ParseTupleAndKeywords(args, kwargs, format, kwlist, &obj))
-		return NULL;
+		return -1;
 	struct nsref ref;
 	if (nsref_get(obj, &ref) < 0)
-		return NULL;
-	int fd;
+		return -1;
+	int r;
 	Py_BEGIN_ALLOW_THREADS
-	fd = get(ref.fd);
+	r = fn(ref.fd, ret_uid);
 	Py_END_ALLOW_THREADS
 	nsref_put(&ref);
-	if (fd < 0)
-		return set_errno(fd);
-	return file_from_fd(fd);
+	if (r < 0) {
+		set_errno(r);
+		return -1;
+	}
+	return r;
+}
+
+static int userns_of(int nsfd, uid_t *unused)
+{
+	return nsrel_get_userns(nsfd);
+}
+
+static int parentns_of(int nsfd, uid_t *unused)
+{
+	return nsrel_get_parentns(nsfd);
+}
+
+static int nstype_of(int nsfd, uid_t *unused)
+{
+	return nsrel_get_nstype(nsfd);
 }
 
 PyDoc_STRVAR(get_userns_doc,
@@ -161,7 +185,9 @@ PyDoc_STRVAR(get_userns_doc,
 static PyObject *py_get_userns(PyObject *self, PyObject *args,
 			       PyObject *kwargs)
 {
-	return ns_related(args, kwargs, "O:get_userns", nsrel_get_userns);
+	int fd = ns_call(args, kwargs, "O:get_userns", "nsref", userns_of,
+			 NULL);
+	return fd < 0 ? NULL : file_from_fd(fd);
 }
 
 PyDoc_STRVAR(get_parentns_doc,
@@ -173,7 +199,9 @@ PyDoc_STRVAR(get_parentns_doc,
 static PyObject *py_get_parentns(PyObject *self, PyObject *args,
 				 PyObject *kwargs)
 {
-	return ns_related(args, kwargs, "O:get_parentns", nsrel_get_parentns);
+	int fd = ns_call(args, kwargs, "O:get_parentns", "nsref", parentns_of,
+			 NULL);
+	return fd < 0 ? NULL : file_from_fd(fd);
 }
 
 PyDoc_STRVAR(get_nstype_doc,
@@ -184,22 +212,9 @@ PyDoc_STRVAR(get_nstype_doc,
 static PyObject *py_get_nstype(PyObject *self, PyObject *args,
 			       PyObject *kwargs)
 {
-	static char *kwlist[] = { "nsref", NULL };
-	PyObject *obj;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O:get_nstype", kwlist,
-					 &obj))
-		return NULL;
-	struct nsref ref;
-	if (nsref_get(obj, &ref) < 0)
-		return NULL;
-	int r;
-	Py_BEGIN_ALLOW_THREADS
-	r = nsrel_get_nstype(ref.fd);
-	Py_END_ALLOW_THREADS
-	nsref_put(&ref);
-	if (r < 0)
-		return set_errno(r);
-	return PyLong_FromLong(r);
+	int type = ns_call(args, kwargs, "O:get_nstype", "nsref", nstype_of,
+			   NULL);
+	return type < 0 ? NULL : PyLong_FromLong(type);
 }
 
 PyDoc_STRVAR(get_owner_uid_doc,
@@ -210,22 +225,10 @@ PyDoc_STRVAR(get_owner_uid_doc,
 static PyObject *py_get_owner_uid(PyObject *self, PyObject *args,
 				  PyObject *kwargs)
 {
-	static char *kwlist[] = { "usernsref", NULL };
-	PyObject *obj;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O:get_owner_uid",
-					 kwlist, &obj))
-		return NULL;
-	struct nsref ref;
-	if (nsref_get(obj, &ref) < 0)
-		return NULL;
 	uid_t uid = 0;
-	int r;
-	Py_BEGIN_ALLOW_THREADS
-	r = nsrel_get_owner_uid(ref.fd, &uid);
-	Py_END_ALLOW_THREADS
-	nsref_put(&ref);
-	if (r < 0)
-		return set_errno(r);
+	if (ns_call(args, kwargs, "O:get_owner_uid", "usernsref",
+		    nsrel_get_owner_uid, &uid) < 0)
+		return NULL;
 	return PyLong_FromUnsignedLong(uid);
 }
 
