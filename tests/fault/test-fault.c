@@ -65,6 +65,7 @@
 
 #include "fixture.h"
 #include "missing.h"
+#include "mounts.h"
 #include "skip.h"
 #include "nsrel.h"
 #include "shim.h"
@@ -156,33 +157,6 @@ static bool need_world(void)
 }
 
 /* ---- In the child of a point ------------------------------------------ */
-
-static char *slurp(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	size_t n = 0, cap = 65536;
-	char *buf = malloc(cap);
-	for (ssize_t k; buf; n += (size_t)k) {
-		if (n + 1 >= cap) {
-			char *b = realloc(buf, cap *= 2);
-			if (!b) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = b;
-		}
-		k = read(fd, buf + n, cap - n - 1);
-		if (k <= 0) {
-			buf[n] = '\0';
-			break;
-		}
-	}
-	close(fd);
-	return buf;
-}
 
 static void fd_set_of(bool open_fds[MAX_FD])
 {
@@ -309,7 +283,8 @@ static void check_model(const struct nsrel_model *m)
 }
 
 /* The checks after the library is done: nothing may be left. */
-static void check_left(const bool fds0[MAX_FD], const char *mounts0)
+static void check_left(const bool fds0[MAX_FD],
+		       const struct fixture_mounts *mounts0)
 {
 	size_t size;
 	R->leaks = shim_track_live(&size);
@@ -334,20 +309,14 @@ static void check_left(const bool fds0[MAX_FD], const char *mounts0)
 		R->child_left = -1; /* running */
 	else if (w > 0)
 		R->child_left = w; /* a zombie nobody reaped */
-	char *mounts1 = slurp("/proc/self/mountinfo");
-	R->mounts_changed = !mounts0 || !mounts1 || strcmp(mounts0, mounts1);
-	if (R->mounts_changed && mounts0 && mounts1) {
-		/* The first line that differs, for the report. */
-		size_t i = 0, line = 0;
-		for (; mounts0[i] && mounts0[i] == mounts1[i]; i++)
-			if (mounts0[i] == '\n')
-				line = i + 1;
-		const char *a = mounts0 + line, *b = mounts1 + line;
-		snprintf(R->mount_diff, sizeof(R->mount_diff),
-			 "'%.*s' became '%.*s'", (int)strcspn(a, "\n"), a,
-			 (int)strcspn(b, "\n"), b);
-	}
-	free(mounts1);
+	/* Mounts that appeared: others' may vanish even from our private
+	 * namespace (their mount points deleted), none of theirs appears. */
+	struct fixture_mounts added = {0};
+	R->mounts_changed = fixture_mounts_added(mounts0, &added) != 0;
+	if (R->mounts_changed)
+		snprintf(R->mount_diff, sizeof(R->mount_diff), "%zu new (%s)",
+			 added.n, added.n ? added.m[0].point : "mountinfo");
+	fixture_mounts_free(&added);
 }
 
 static void child_scan(const struct shim_target *t, const struct mode *mode,
@@ -357,7 +326,8 @@ static void child_scan(const struct shim_target *t, const struct mode *mode,
 		setenv("NSREL_NO_LISTMOUNT", "1", 1);
 	else
 		unsetenv("NSREL_NO_LISTMOUNT");
-	char *mounts0 = slurp("/proc/self/mountinfo");
+	struct fixture_mounts mounts0 = {0};
+	(void)fixture_mounts_read(&mounts0);
 	bool fds0[MAX_FD];
 	fd_set_of(fds0);
 	R->fds_before = fixture_fd_count();
@@ -380,8 +350,8 @@ static void child_scan(const struct shim_target *t, const struct mode *mode,
 		R->ret_touched = m != sentinel;
 	}
 	shim_track_stop();
-	check_left(fds0, mounts0);
-	free(mounts0);
+	check_left(fds0, &mounts0);
+	fixture_mounts_free(&mounts0);
 	R->done = 1;
 }
 
@@ -439,9 +409,10 @@ static void child_api(const struct shim_target *t, int call, const char *path)
 	if (r >= 0 && (call == API_USERNS || call == API_PARENTNS))
 		close(r);
 	shim_track_stop();
-	char *mounts = slurp("/proc/self/mountinfo");
-	check_left(fds0, mounts);
-	free(mounts);
+	struct fixture_mounts mounts = {0};
+	(void)fixture_mounts_read(&mounts);
+	check_left(fds0, &mounts);
+	fixture_mounts_free(&mounts);
 	R->done = 1;
 }
 
@@ -910,7 +881,8 @@ static void sin_body(const void *p)
 	bool fds0[MAX_FD];
 	fd_set_of(fds0);
 	R->fds_before = fixture_fd_count();
-	char *mounts = slurp("/proc/self/mountinfo");
+	struct fixture_mounts mounts = {0};
+	(void)fixture_mounts_read(&mounts);
 	shim_reset(NULL, false);
 	shim_track_start();
 	shim_arm();
@@ -942,8 +914,8 @@ static void sin_body(const void *p)
 	}
 	shim_disarm();
 	shim_track_stop();
-	check_left(fds0, mounts);
-	free(mounts);
+	check_left(fds0, &mounts);
+	fixture_mounts_free(&mounts);
 	/* Our own sins are cleaned up by the point's exit. */
 	R->done = 1;
 }

@@ -132,27 +132,30 @@ int fixture_mounts_read(struct fixture_mounts *ret)
 	return 0;
 }
 
-int fixture_mounts_added(const struct fixture_mounts *before, bool report)
+int fixture_mounts_added(const struct fixture_mounts *before,
+			 struct fixture_mounts *ret_added)
 {
-	struct fixture_mounts now;
-	int r = fixture_mounts_read(&now), n = 0;
+	struct fixture_mounts now, added = {0};
+	int r = fixture_mounts_read(&now);
 
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < now.n; i++) {
+	for (size_t i = 0; r == 0 && i < now.n; i++) {
 		bool old = false;
 
 		for (size_t j = 0; j < before->n && !old; j++)
 			old = now.m[i].id == before->m[j].id &&
 			      strcmp(now.m[i].point, before->m[j].point) == 0;
-		if (old)
-			continue;
-		if (report)
-			printf("# new mount: %s\n", now.m[i].point);
-		n++;
+		if (!old)
+			r = add_mount(now.m[i].point, now.m[i].id, &added);
 	}
 	fixture_mounts_free(&now);
-	return n;
+	if (r < 0 || !ret_added) {
+		int n = (int)added.n;
+
+		fixture_mounts_free(&added);
+		return r < 0 ? r : n;
+	}
+	*ret_added = added;
+	return (int)added.n;
 }
 
 int fixture_in_own_mntns(int (*fn)(void *), void *arg)

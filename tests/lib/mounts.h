@@ -42,13 +42,13 @@ int fixture_mounts_read(struct fixture_mounts *ret);
 void fixture_mounts_free(struct fixture_mounts *m);
 
 /* How many mounts we have now that were not in before (by id and mount
- * point); with report, each is printed as a TAP comment "# new mount:
- * PATH". Mounts of before may be gone: deleting a mount point detaches
- * its mounts in every namespace, a private one too, so others' mounts
- * vanish even there; but in a mount namespace of our own
- * (fixture_in_own_mntns) no mount appears that we did not make. -errno if
- * mountinfo cannot be read. */
-int fixture_mounts_added(const struct fixture_mounts *before, bool report);
+ * point), and with ret_added not NULL which (the caller frees them). Mounts
+ * of before may be gone: deleting a mount point detaches its mounts in
+ * every namespace, a private one too, so others' mounts vanish even there;
+ * but in a mount namespace of our own (fixture_in_own_mntns) no mount
+ * appears that we did not make. -errno if mountinfo cannot be read. */
+int fixture_mounts_added(const struct fixture_mounts *before,
+			 struct fixture_mounts *ret_added);
 
 /* Runs fn(arg) in a forked child in a mount namespace of its own in which
  * every mount is private: no mount of another process reaches it and none

@@ -724,7 +724,7 @@ static void test_bad_args(void **state)
 static int scans_leave_nothing(void *arg)
 {
 	bool leak = *(bool *)arg;
-	int fds = fixture_fd_count(), left = 0, added;
+	int fds = fixture_fd_count(), left = 0;
 	struct fixture_mounts mounts;
 	if (fixture_mounts_read(&mounts) < 0) {
 		printf("# mountinfo: %s\n", strerror(errno));
@@ -747,10 +747,13 @@ static int scans_leave_nothing(void *arg)
 		       fixture_fd_count());
 		left |= 2;
 	}
-	added = fixture_mounts_added(&mounts, true);
-	fixture_mounts_free(&mounts);
-	if (added != 0)
+	struct fixture_mounts added = {0};
+	if (fixture_mounts_added(&mounts, &added) != 0)
 		left |= 4;
+	for (size_t i = 0; i < added.n; i++)
+		printf("# new mount: %s\n", added.m[i].point);
+	fixture_mounts_free(&added);
+	fixture_mounts_free(&mounts);
 	if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0) {
 		printf("# a child left: %d\n", (int)si.si_pid);
 		left |= 8;
