@@ -1439,6 +1439,23 @@ static cairo_surface_t *shot_when(const char *name, cairo_surface_t *from)
 	}
 }
 
+/* The screen (SHOT-SUFFIX.png) once more than 1000 pixels have changed
+ * since from (see shot_when()), the number said as what did it. */
+static cairo_surface_t *changed_since(cairo_surface_t *from, const char *shot,
+				      const char *suffix, const char *what)
+{
+	cairo_surface_t *s;
+	char name[64];
+	size_t diff;
+
+	snprintf(name, sizeof(name), "%s-%s.png", shot, suffix);
+	s = shot_when(name, from);
+	diff = picture_diff(from, s);
+	printf("# %s changed %zu pixels\n", what, diff);
+	assert_true(diff > 1000);
+	return s;
+}
+
 static void print_file(const char *what, const char *path)
 {
 	char line[512];
@@ -1463,32 +1480,18 @@ static void need_x(void)
 static void mouse(const char *win, cairo_surface_t *before, const char *shot)
 {
 	cairo_surface_t *s;
-	char name[64];
-	size_t diff;
 
 	/* Without a window manager the window sits at the screen's top
 	 * left corner. */
 	free(xdo("mousemove", "400", "250", NULL));
 	free(xdo("click", "4", NULL, NULL));
-	snprintf(name, sizeof(name), "%s-wheel.png", shot);
-	s = shot_when(name, before);
-	diff = picture_diff(before, s);
-	printf("# the wheel changed %zu pixels\n", diff);
-	assert_true(diff > 1000);
+	s = changed_since(before, shot, "wheel", "the wheel");
 
 	free(xdo("mousedown", "1", NULL, NULL));
 	free(xdo("mousemove_relative", "--", "120", "80"));
 	free(xdo("mousemove_relative", "--", "120", "80"));
 	free(xdo("mouseup", "1", NULL, NULL));
-	snprintf(name, sizeof(name), "%s-drag.png", shot);
-	{
-		cairo_surface_t *d = shot_when(name, s);
-
-		diff = picture_diff(s, d);
-		printf("# the drag changed %zu pixels\n", diff);
-		assert_true(diff > 1000);
-		cairo_surface_destroy(d);
-	}
+	cairo_surface_destroy(changed_since(s, shot, "drag", "the drag"));
 	cairo_surface_destroy(s);
 }
 
@@ -1573,7 +1576,7 @@ static void viewer(const char *sudo_uid, const char *shot)
 	char *argv[] = {(char *)graphns, NULL};
 	char **env = x_env(sudo_uid ? more : NULL);
 	cairo_surface_t *s1, *s2;
-	size_t other, colors, diff;
+	size_t other, colors;
 	char *win, *wpid, *title, name[64];
 	int errp[2], r;
 	pid_t pid;
@@ -1625,11 +1628,7 @@ static void viewer(const char *sudo_uid, const char *shot)
 
 	free(xdo("windowfocus", "--sync", win, NULL));
 	free(xdo("key", "plus", NULL, NULL));
-	snprintf(name, sizeof(name), "%s-2.png", shot);
-	s2 = shot_when(name, s1);
-	diff = picture_diff(s1, s2);
-	printf("# '+' changed %zu pixels\n", diff);
-	assert_true(diff > 1000);
+	s2 = changed_since(s1, shot, "2", "'+'");
 	cairo_surface_destroy(s1);
 
 	if (!sudo_uid) {

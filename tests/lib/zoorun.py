@@ -5,6 +5,7 @@ tests/scale, python/tests and bench/run; the C tests have
 tests/zoo/zoorun.c. Python standard library only."""
 
 import json
+import os
 import subprocess
 
 
@@ -65,3 +66,23 @@ class ZooRun:
                 self.proc.wait()
         self.proc.stdout.close()
         return self.proc.returncode
+
+
+def start_for_tap(exe):
+    """(ZooRun, None) for a TAP script, or (None, its exit status) after
+    printing the TAP lines that say why there is none: the zoo not built,
+    not root, the zoo's own skip, or its failure to start."""
+    why = ("the namespace zoo (tests/zoo) is not built"
+           if not exe or not os.path.exists(exe) else
+           "not root: the zoo needs root" if os.geteuid() != 0 else None)
+    if why:
+        print("1..0 # SKIP %s" % why)
+        return None, 0
+    try:
+        return ZooRun(exe), None
+    except ZooSkip as e:
+        print("1..0 # SKIP zoo: %s" % e)
+        return None, 0
+    except ZooError as e:
+        print("1..1\nnot ok 1 - start the zoo (%s)" % e)
+        return None, 1

@@ -26,7 +26,7 @@ import unicodedata
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 from tap import check, plan, run_test  # noqa: E402
-from zoorun import ZooError, ZooRun, ZooSkip  # noqa: E402
+from zoorun import start_for_tap  # noqa: E402
 
 SGR = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -231,20 +231,9 @@ def main():
     for tool in ("lsuserns", "lspidns", "dumpns"):
         ap.add_argument("--" + tool, required=True)
     args = ap.parse_args()
-    skip = ("the namespace zoo (tests/zoo) is not built"
-            if not args.zoo or not os.path.exists(args.zoo) else
-            "not root: the zoo needs root" if os.geteuid() != 0 else None)
-    if skip:
-        print("1..0 # SKIP %s" % skip)
-        return 0
-    try:
-        zoo_run = ZooRun(args.zoo)
-    except ZooSkip as e:
-        print("1..0 # SKIP zoo: %s" % e)
-        return 0
-    except ZooError as e:
-        print("1..1\nnot ok 1 - start the zoo (%s)" % e)
-        return 1
+    zoo_run, rc = start_for_tap(args.zoo)
+    if not zoo_run:
+        return rc
     try:
         h = Hostile(zoo_run.manifest)
         user = "user:[%d] process " % h.user

@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 from procname import proc_name  # noqa: E402
 from tap import check, plan, run_test  # noqa: E402
-from zoorun import ZooError, ZooRun, ZooSkip  # noqa: E402
+from zoorun import start_for_tap  # noqa: E402
 
 BRANCH = " ├── "
 LAST = " └── "
@@ -934,20 +934,9 @@ def main():
     args = ap.parse_args()
     tools = Tools(args)
 
-    if not args.zoo or not os.path.exists(args.zoo):
-        print("1..0 # SKIP the namespace zoo (tests/zoo) is not built")
-        return 0
-    if os.geteuid() != 0:
-        print("1..0 # SKIP not root: the zoo needs root")
-        return 0
-    try:
-        zoo_run = ZooRun(args.zoo)
-    except ZooSkip as e:
-        print("1..0 # SKIP zoo: %s" % e)
-        return 0
-    except ZooError as e:
-        print("1..1\nnot ok 1 - start the zoo (%s)" % e)
-        return 1
+    zoo_run, rc = start_for_tap(args.zoo)
+    if not zoo_run:
+        return rc
     try:
         zoo = Zoo(zoo_run.manifest)
         run_test("lsuserns: zoo subtrees", t_lsuserns, tools, zoo)
