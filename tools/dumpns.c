@@ -8,7 +8,12 @@
 
 #include <json-c/json.h>
 
-#include "common.h"
+#include "cli.h"
+#include "err.h"
+#include "json.h"
+#include "nsjson.h"
+#include "nsrel.h"
+#include "scan.h"
 
 enum {
 	OPT_NO_TASKS = 0x100,

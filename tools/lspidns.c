@@ -8,7 +8,18 @@
 
 #include <json-c/json.h>
 
-#include "common.h"
+#include "buf.h"
+#include "cli.h"
+#include "color.h"
+#include "err.h"
+#include "json.h"
+#include "label.h"
+#include "nsjson.h"
+#include "nsrel.h"
+#include "passwd.h"
+#include "scan.h"
+#include "sort.h"
+#include "tree.h"
 
 struct ctx {
 	struct tc_style st;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The tools' text escaper (tools/common/escape.c), as common.h documents
+ * The tools' text escaper (tools/common/escape.c), as escape.h documents
  * it: the output holds no control byte (C0, DEL), no raw double quote, no
  * invalid UTF-8 and no code point of the unsafe classes; a backslash only
  * starts \\ \" \e \n \t, \xNN (an ASCII control or a byte of invalid
@@ -16,7 +16,8 @@
 #include <unicode/uchar.h>
 #include <unicode/uversion.h>
 
-#include "common.h"
+#include "buf.h"
+#include "escape.h"
 #include "fuzz.h"
 
 static UVersionInfo table_version;

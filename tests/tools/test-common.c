@@ -11,7 +11,14 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "common.h"
+#include "buf.h"
+#include "color.h"
+#include "err.h"
+#include "escape.h"
+#include "json.h"
+#include "nsrel.h"
+#include "passwd.h"
+#include "tree.h"
 
 static void check_escape(const char *raw, const char *want)
 {

@@ -5,7 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common.h"
+#include "buf.h"
+#include "color.h"
+#include "nsrel.h"
 
 int tc_parse_color(const char *arg, enum tc_color_mode *ret_mode)
 {

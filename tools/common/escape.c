@@ -4,7 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "common.h"
+#include "buf.h"
+#include "escape.h"
 #include "unicode-unsafe.h"
 
 /* Length of the valid UTF-8 sequence at p (2..4), or 0 if it is invalid:

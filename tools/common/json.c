@@ -1,12 +1,23 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The JSON shape of namespaces, references and processes (json-c). */
+/*
+ * JSON output with json-c: strings from raw bytes, and a streaming writer.
+ *
+ * The writer opens and closes containers as the model is walked; only leaf
+ * values exist as json-c objects, one at a time. An output for 10,000
+ * processes thus costs the model and a few small objects, not a json-c
+ * tree of the whole document (hundreds of bytes per reference, and a
+ * namespace of the host has one per process).
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
-#include "common.h"
+#include "buf.h"
+#include "err.h"
+#include "escape.h"
+#include "json.h"
 
 struct json_object *tc_json_new(struct json_object *o)
 {
@@ -15,8 +26,8 @@ struct json_object *tc_json_new(struct json_object *o)
 	return o;
 }
 
-static void add(struct json_object *obj, const char *key,
-		struct json_object *val)
+void tc_json_add(struct json_object *obj, const char *key,
+		 struct json_object *val)
 {
 	/* A NULL value is JSON null, which is what we mean by it. */
 	if (json_object_object_add(obj, key, val) < 0)
@@ -199,13 +210,131 @@ static char *bytes_key(const char *key)
 void tc_json_add_string(struct json_object *obj, const char *key,
 			const char *raw)
 {
-	add(obj, key, raw ? tc_json_string(raw) : NULL);
+	tc_json_add(obj, key, raw ? tc_json_string(raw) : NULL);
 	if (raw && !utf8_valid(raw)) {
 		char *k = bytes_key(key);
 
-		add(obj, k, base64(raw));
+		tc_json_add(obj, k, base64(raw));
 		free(k);
 	}
+}
+
+int tc_json_flags(bool pretty)
+{
+	return JSON_C_TO_STRING_NOSLASHESCAPE |
+	       (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
+		       : JSON_C_TO_STRING_PLAIN);
+}
+
+void tc_json_print(FILE *f, struct json_object *obj, bool pretty)
+{
+	size_t len;
+	const char *s = json_object_to_json_string_length(
+		obj, tc_json_flags(pretty), &len);
+
+	if (!s)
+		tc_die_oom();
+	fwrite(s, 1, len, f);
+	fputc('\n', f);
+	json_object_put(obj);
+}
+
+/* ---- The streaming writer ------------------------------------------- */
+
+void tc_jw_init(struct tc_jw *w, FILE *f, bool pretty)
+{
+	*w = (struct tc_jw){.f = f, .pretty = pretty, .first = true};
+}
+
+static void indent(struct tc_jw *w, unsigned depth)
+{
+	for (unsigned i = 0; i < depth; i++)
+		fputs("  ", w->f);
+}
+
+/* Separator and key before a member or array element. */
+static void prefix(struct tc_jw *w, const char *key)
+{
+	if (w->depth > 0) {
+		if (!w->first)
+			fputc(',', w->f);
+		if (w->pretty) {
+			fputc('\n', w->f);
+			indent(w, w->depth);
+		}
+	}
+	if (key)
+		/* Keys are our own constants: nothing to escape. */
+		fprintf(w->f, w->pretty ? "\"%s\": " : "\"%s\":", key);
+	w->first = false;
+}
+
+static void begin(struct tc_jw *w, const char *key, char open)
+{
+	prefix(w, key);
+	fputc(open, w->f);
+	w->depth++;
+	w->first = true;
+}
+
+static void end(struct tc_jw *w, char close)
+{
+	bool empty = w->first;
+
+	w->depth--;
+	if (w->pretty && !empty) {
+		fputc('\n', w->f);
+		indent(w, w->depth);
+	}
+	fputc(close, w->f);
+	w->first = false;
+	if (w->depth == 0)
+		fputc('\n', w->f);
+}
+
+void tc_jw_begin_object(struct tc_jw *w, const char *key)
+{
+	begin(w, key, '{');
+}
+
+void tc_jw_end_object(struct tc_jw *w)
+{
+	end(w, '}');
+}
+
+void tc_jw_begin_array(struct tc_jw *w, const char *key)
+{
+	begin(w, key, '[');
+}
+
+void tc_jw_end_array(struct tc_jw *w)
+{
+	end(w, ']');
+}
+
+void tc_jw_value(struct tc_jw *w, const char *key, struct json_object *v)
+{
+	const char *s;
+
+	prefix(w, key);
+	s = json_object_to_json_string_ext(v, tc_json_flags(w->pretty));
+	if (!s)
+		tc_die_oom();
+	for (; *s; s++) {
+		fputc(*s, w->f);
+		if (*s == '\n')
+			indent(w, w->depth);
+	}
+	json_object_put(v);
+	if (w->depth == 0)
+		fputc('\n', w->f);
+}
+
+void tc_jw_members(struct tc_jw *w, struct json_object *obj)
+{
+	json_object_object_foreach(obj, key, val)
+		tc_jw_value(w, key, json_object_get(val));
+	json_object_put(obj);
 }
 
 void tc_jw_string(struct tc_jw *w, const char *key, const char *raw)
@@ -241,136 +370,4 @@ void tc_jw_strings(struct tc_jw *w, const char *key, size_t n,
 		tc_jw_value(w, NULL, base64(get(ctx, i) ? get(ctx, i) : ""));
 	tc_jw_end_array(w);
 	free(k);
-}
-
-static struct json_object *jint(int64_t v)
-{
-	return tc_json_new(json_object_new_int64(v));
-}
-
-static struct json_object *juint(uint64_t v)
-{
-	return tc_json_new(json_object_new_uint64(v));
-}
-
-static struct json_object *jino(const struct nsrel_ns *ns)
-{
-	return ns ? juint(nsrel_ns_ino(ns)) : NULL;
-}
-
-struct json_object *tc_json_proc_brief(const struct nsrel_proc *p)
-{
-	struct json_object *o;
-
-	if (!p)
-		return NULL;
-	o = tc_json_new(json_object_new_object());
-	add(o, "pid", jint(nsrel_proc_pid(p)));
-	tc_json_add_string(o, "name", nsrel_proc_name(p));
-	return o;
-}
-
-struct json_object *tc_json_ref(const struct nsrel_ref *r)
-{
-	struct json_object *o = tc_json_new(json_object_new_object());
-	enum nsrel_ref_kind kind = nsrel_ref_kind(r);
-	const struct nsrel_proc *p = nsrel_ref_proc(r);
-	const char *via = nsrel_ref_kind_str(kind);
-
-	add(o, "via",
-	    tc_json_new(json_object_new_string(via ? via : "unknown")));
-	if (p) {
-		add(o, "pid", jint(nsrel_proc_pid(p)));
-		tc_json_add_string(o, "name", nsrel_proc_name(p));
-	}
-	switch (kind) {
-	case NSREL_REF_TASK:
-		add(o, "tid", jint(nsrel_ref_tid(r)));
-		break;
-	case NSREL_REF_FD:
-	case NSREL_REF_SOCKET:
-		add(o, "fd", jint(nsrel_ref_fd(r)));
-		break;
-	case NSREL_REF_BINDMOUNT:
-		tc_json_add_string(o, "path", nsrel_ref_path(r));
-		add(o, "mntns", jino(nsrel_ref_mntns(r)));
-		break;
-	default:
-		break;
-	}
-	return o;
-}
-
-struct json_object *tc_json_ns_head(const struct nsrel_ns *ns)
-{
-	struct json_object *o = tc_json_new(json_object_new_object());
-	struct nsrel_id id = nsrel_ns_id(ns);
-	int type = nsrel_ns_type(ns);
-	const char *tname = nsrel_nstype_str(type);
-
-	add(o, "type",
-	    tc_json_new(json_object_new_string(tname ? tname : "?")));
-	add(o, "dev", juint(id.dev));
-	add(o, "ino", juint(nsrel_ns_ino(ns)));
-	add(o, "nsid", id.nsid ? juint(id.nsid) : NULL);
-	if (type == CLONE_NEWUSER || type == CLONE_NEWPID)
-		add(o, "parent", jino(nsrel_ns_parent(ns)));
-	add(o, "owner", jino(nsrel_ns_owner(ns)));
-	if (type == CLONE_NEWUSER) {
-		uid_t uid;
-
-		if (nsrel_ns_owner_uid(ns, &uid) == 0) {
-			char *name = tc_user_name(uid);
-
-			add(o, "owner_uid", juint(uid));
-			tc_json_add_string(o, "user", name);
-			free(name);
-		} else {
-			add(o, "owner_uid", NULL);
-			add(o, "user", NULL);
-		}
-	}
-	return o;
-}
-
-struct json_object *tc_json_ns(const struct nsrel_ns *ns)
-{
-	struct json_object *o = tc_json_ns_head(ns);
-	struct json_object *refs = tc_json_new(json_object_new_array());
-
-	for (size_t i = 0; i < nsrel_ns_ref_count(ns); i++)
-		if (json_object_array_add(refs,
-					  tc_json_ref(nsrel_ns_ref(ns, i))))
-			tc_die_oom();
-	add(o, "refs", refs);
-	return o;
-}
-
-void tc_jw_ns(struct tc_jw *w, const struct nsrel_ns *ns)
-{
-	tc_jw_members(w, tc_json_ns_head(ns));
-	tc_jw_begin_array(w, "refs");
-	for (size_t i = 0; i < nsrel_ns_ref_count(ns); i++)
-		tc_jw_value(w, NULL, tc_json_ref(nsrel_ns_ref(ns, i)));
-	tc_jw_end_array(w);
-}
-
-int tc_json_flags(bool pretty)
-{
-	return JSON_C_TO_STRING_NOSLASHESCAPE |
-	       (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED
-		       : JSON_C_TO_STRING_PLAIN);
-}
-
-void tc_json_print(FILE *f, struct json_object *obj, bool pretty)
-{
-	size_t len;
-	const char *s = json_object_to_json_string_length(
-		obj, tc_json_flags(pretty), &len);
-
-	if (!s)
-		tc_die_oom();
-	fwrite(s, 1, len, f);
-	fputc('\n', f);
-	json_object_put(obj);
 }

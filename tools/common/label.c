@@ -1,10 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The words of a tree line: namespaces, processes, holders, owners. */
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
+#include "buf.h"
+#include "color.h"
+#include "escape.h"
+#include "label.h"
+#include "passwd.h"
 
 void tc_fmt_ns(struct tc_buf *b, const struct tc_style *st,
 	       const struct nsrel_ns *ns)
@@ -169,28 +175,4 @@ void tc_fmt_owned_line(struct tc_buf *b, const struct tc_style *st,
 	tc_fmt_ns(b, st, ns);
 	tc_buf_putc(b, ' ');
 	tc_fmt_holder(b, st, ns);
-}
-
-static int cmp_ino(const struct nsrel_ns *x, const struct nsrel_ns *y)
-{
-	ino_t a = nsrel_ns_ino(x), c = nsrel_ns_ino(y);
-
-	return a < c ? -1 : a > c;
-}
-
-int tc_cmp_ns_ino(const void *a, const void *b)
-{
-	return cmp_ino(*(const struct nsrel_ns *const *)a,
-		       *(const struct nsrel_ns *const *)b);
-}
-
-int tc_cmp_ns_type_name_ino(const void *a, const void *b)
-{
-	const struct nsrel_ns *x = *(const struct nsrel_ns *const *)a;
-	const struct nsrel_ns *y = *(const struct nsrel_ns *const *)b;
-	const char *tx = nsrel_nstype_str(nsrel_ns_type(x));
-	const char *ty = nsrel_nstype_str(nsrel_ns_type(y));
-	int r = strcmp(tx ? tx : "", ty ? ty : "");
-
-	return r ? r : cmp_ino(x, y);
 }

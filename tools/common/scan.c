@@ -9,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common.h"
+#include "err.h"
+#include "json.h"
+#include "scan.h"
 
 static struct nsrel_view view_of(const struct nsrel_model *m)
 {

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The tree printer, with the box drawing of the original's asciitree. */
+/* The tree printer, with the box drawing of linuxns_rel's (asciitree). */
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 
-#include "common.h"
+#include "buf.h"
+#include "err.h"
+#include "tree.h"
 
 struct tc_tree {
 	char *label;

@@ -18,7 +18,10 @@
 
 #include <graphviz/gvc.h>
 
-#include "common.h"
+#include "buf.h"
+#include "color.h"
+#include "escape.h"
+#include "label.h"
 #include "graph.h"
 
 /* ---- Labels ---------------------------------------------------------- */

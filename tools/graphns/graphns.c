@@ -28,10 +28,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "common.h"
+#include "cli.h"
 #include "config.h"
+#include "err.h"
+#include "escape.h"
 #include "graph.h"
 #include "nsrel.h"
+#include "scan.h"
 #include "viewer.h"
 
 static const char *prog = "graphns";

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The options every tool shares, their errors, and the end of the output. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "color.h"
+#include "config.h"
+#include "err.h"
+#include "escape.h"
+#include "nsrel.h"
+
+void tc_print_version(void)
+{
+	printf("%s (nsrel) %s\n", tc_prog(), NSREL_VERSION);
+}
+
+void tc_common_opt(int opt, void (*usage)(void))
+{
+	if (opt == 'h') {
+		usage();
+		tc_close_stdout();
+		exit(0);
+	}
+	if (opt == 'V') {
+		tc_print_version();
+		tc_close_stdout();
+		exit(0);
+	}
+	tc_usage_error(NULL);
+}
+
+void tc_no_operands(int argc, char **argv)
+{
+	if (optind < argc) {
+		char *e = tc_escape(argv[optind]);
+
+		tc_usage_error("unexpected argument \"%s\"", e);
+	}
+}
+
+enum tc_color_mode tc_color_arg(const char *arg)
+{
+	enum tc_color_mode mode;
+
+	if (tc_parse_color(arg, &mode) < 0) {
+		char *e = tc_escape(arg);
+
+		tc_usage_error("invalid --color argument \"%s\" "
+			       "(auto, always or never)",
+			       e);
+	}
+	return mode;
+}
+
+int tc_parse_type_arg(const char *arg)
+{
+	int t = nsrel_nstype_from_str(arg);
+
+	if (t < 0) {
+		struct tc_buf b = {0};
+
+		tc_buf_escape(&b, arg);
+		tc_usage_error("unknown namespace type \"%s\" (one of mnt, "
+			       "cgroup, uts, ipc, user, pid, net, time)",
+			       tc_buf_str(&b));
+	}
+	return t;
+}
+
+unsigned tc_parse_types_arg(const char *arg)
+{
+	unsigned types = 0;
+
+	for (const char *p = arg;; p++) {
+		size_t n = strcspn(p, ",");
+		char *name;
+
+		if (n == 0) {
+			struct tc_buf b = {0};
+
+			tc_buf_escape(&b, arg);
+			tc_usage_error("empty namespace type in -t \"%s\"",
+				       tc_buf_str(&b));
+		}
+		name = tc_xmalloc(n + 1);
+		memcpy(name, p, n);
+		name[n] = '\0';
+		types |= (unsigned)tc_parse_type_arg(name);
+		free(name);
+		p += n;
+		if (!*p)
+			return types;
+	}
+}
+
+void tc_close_stdout(void)
+{
+	/* A full disk or a closed pipe must not look like success. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		int e = errno;
+
+		if (e == EPIPE)
+			exit(1);
+		tc_die("write error: %s", strerror(e ? e : EIO));
+	}
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Layer 5 of tools/common, the top: the options every tool shares, their
+ * usage errors, --version, and the end of the output. Uses any layer
+ * below it (color.h, escape.h, buf.h, err.h).
+ */
+#ifndef NSREL_TOOLS_CLI_H
+#define NSREL_TOOLS_CLI_H
+
+#include "color.h"
+
+/* "PROG (nsrel) VERSION" on stdout. */
+void tc_print_version(void);
+/* The option cases every tool shares: -h prints usage(), -V the version
+ * (both exit 0); anything else is getopt's error (exit 2). */
+_Noreturn void tc_common_opt(int opt, void (*usage)(void));
+/* A usage error unless every argument was an option. */
+void tc_no_operands(int argc, char **argv);
+/* The argument of --color=WHEN, or a usage error. */
+enum tc_color_mode tc_color_arg(const char *arg);
+/* A namespace type name for -t; a usage error if it is none. */
+int tc_parse_type_arg(const char *arg);
+/* The argument of -t: one or more type names, comma-separated, as a mask
+ * of CLONE_NEW*; a usage error for an unknown or empty name ("", ",",
+ * "net,"). */
+unsigned tc_parse_types_arg(const char *arg);
+/* Flushes stdout and exits 1 if anything could not be written. */
+void tc_close_stdout(void);
+
+#endif /* NSREL_TOOLS_CLI_H */

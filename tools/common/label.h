@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Layer 4 of tools/common: the words of the tools' tree lines, for
+ * namespaces, processes, holders and owners. Uses color.h, escape.h,
+ * passwd.h and buf.h.
+ */
+#ifndef NSREL_TOOLS_LABEL_H
+#define NSREL_TOOLS_LABEL_H
+
+#include "buf.h"
+#include "color.h"
+#include "nsrel.h"
+
+/* "user:[4026531837]" in the type's colour. */
+void tc_fmt_ns(struct tc_buf *b, const struct tc_style *st,
+	       const struct nsrel_ns *ns);
+/* "NAME (PID)" in the process colour, NAME escaped. */
+void tc_fmt_proc(struct tc_buf *b, const struct tc_style *st,
+		 const struct nsrel_proc *p);
+/*
+ * How a namespace is held: process "NAME (PID)" for its representative
+ * process; without one, from its first reference: bind-mounted at "PATH",
+ * held by fd N of process "NAME (PID)", held by socket of process
+ * "NAME (PID)", task "NAME (TID)" of process "NAME (PID)", for children of
+ * process "NAME (PID)"; and process (none) when nothing holds it.
+ */
+void tc_fmt_holder(struct tc_buf *b, const struct tc_style *st,
+		   const struct nsrel_ns *ns);
+/* "\"root\" (0)", "(4242)" without a passwd entry, "(unknown)" if the uid
+ * of the user namespace's creator is not known. */
+void tc_fmt_owner_uid(struct tc_buf *b, const struct tc_style *st,
+		      const struct nsrel_ns *userns);
+
+/* The tree lines of the tools:
+ *   user:[INO] HOLDER namespace-owning user OWNER
+ *   pid:[INO] HOLDER owner user:[INO] OWNER     (owner (unknown) if unseen)
+ *   ⟜ TYPE:[INO] HOLDER                         (an owned namespace) */
+void tc_fmt_userns_line(struct tc_buf *b, const struct tc_style *st,
+			const struct nsrel_ns *userns);
+void tc_fmt_pidns_line(struct tc_buf *b, const struct tc_style *st,
+		       const struct nsrel_ns *pidns);
+void tc_fmt_owned_line(struct tc_buf *b, const struct tc_style *st,
+		       const struct nsrel_ns *ns);
+
+#endif /* NSREL_TOOLS_LABEL_H */

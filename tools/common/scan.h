@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Layer 4 of tools/common: running the discovery for a tool, and saying
+ * what the scan could see, on stderr and in JSON. Uses json.h and err.h.
+ */
+#ifndef NSREL_TOOLS_SCAN_H
+#define NSREL_TOOLS_SCAN_H
+
+#include "json.h"
+#include "nsrel.h"
+
+/* nsrel_scan() or die with the reason; flags: enum nsrel_scan_flag. */
+struct nsrel_model *tc_scan_flags(unsigned types, unsigned sources,
+				  unsigned flags);
+struct nsrel_model *tc_scan(unsigned types, unsigned sources);
+/*
+ * What the view of the scan (nsrel_model_view()) lacks or means, one plain
+ * line each on stderr: /proc mounted hidepid= (when it hides anything from
+ * us), a PID namespace other than the initial one (with its own /proc, an
+ * ancestor's or another's), a user namespace other than the initial one,
+ * and "N processes could not be read" when N > 0. Nothing when the view is
+ * whole.
+ */
+void tc_report_view(const struct nsrel_model *m);
+/*
+ * "visibility": {"privileged": BOOL, "user_ns": INO, "initial_user_ns":
+ * BOOL, "pid_ns": INO, "initial_pid_ns": BOOL, "proc_pid_ns": "own" |
+ * "ancestor" | "other" | null, "hidepid": "off" | "noaccess" | "invisible"
+ * | "ptraceable" | null, "hidepid_applies": BOOL}, nsrel_model_view() of
+ * the scan, as a member of the open object (next to
+ * "unreadable_processes").
+ */
+void tc_jw_visibility(struct tc_jw *w, const struct nsrel_model *m);
+
+#endif /* NSREL_TOOLS_SCAN_H */
