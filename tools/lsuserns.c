@@ -52,8 +52,8 @@ static void usage(void)
 }
 
 /* The non-user namespaces ns owns that -t lets through, sorted by type
- * name (as the original lists them; the model's order of types is
- * another) and inode; caller frees. */
+ * name (as linuxns_rel's lsuserns lists them; the model's order of types
+ * is another) and inode; caller frees. */
 static const struct nsrel_ns **
 owned_list(const struct ctx *c, const struct nsrel_ns *ns, size_t *ret_n)
 {
@@ -124,6 +124,54 @@ static void write_node(struct tc_jw *w, const struct ctx *c,
 	tc_jw_end_object(w);
 }
 
+/* {"namespaces": [the trees of the root user namespaces], and what the
+ * scan could not see}; the model's order is by inode. */
+static void write_json(const struct ctx *c)
+{
+	struct tc_jw w;
+
+	tc_jw_init(&w, stdout, true);
+	tc_jw_begin_object(&w, NULL);
+	tc_jw_begin_array(&w, "namespaces");
+	for (size_t i = 0; i < nsrel_model_ns_count(c->m); i++) {
+		const struct nsrel_ns *ns = nsrel_model_ns(c->m, i);
+
+		if (nsrel_ns_type(ns) == CLONE_NEWUSER && !nsrel_ns_parent(ns))
+			write_node(&w, c, ns);
+	}
+	tc_jw_end_array(&w);
+	tc_jw_value(&w, "unreadable_processes",
+		    json_object_new_uint64(nsrel_model_unreadable(c->m)));
+	tc_jw_visibility(&w, c->m);
+	tc_jw_end_object(&w);
+}
+
+/* The trees of the root user namespaces; the model's order is by inode,
+ * so the roots come out sorted. */
+static void print_tree(const struct ctx *c)
+{
+	struct tc_tree *forest = tc_tree_new(NULL);
+
+	for (size_t i = 0; i < nsrel_model_ns_count(c->m); i++) {
+		const struct nsrel_ns *ns = nsrel_model_ns(c->m, i);
+
+		if (nsrel_ns_type(ns) == CLONE_NEWUSER && !nsrel_ns_parent(ns))
+			tc_tree_adopt(forest, text_node(c, ns));
+	}
+	tc_tree_print(stdout, forest);
+	tc_tree_free(forest);
+}
+
+/* The argument of -t: types of owned namespaces, which user is not. */
+static unsigned owned_types_arg(const char *arg)
+{
+	unsigned t = tc_parse_types_arg(arg);
+
+	if (t & CLONE_NEWUSER)
+		tc_usage_error("-t user: user namespaces are always shown");
+	return t;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -150,16 +198,10 @@ int main(int argc, char **argv)
 		case 'd':
 			c.details = true;
 			break;
-		case 't': {
-			unsigned t = tc_parse_types_arg(optarg);
-
-			if (t & CLONE_NEWUSER)
-				tc_usage_error("-t user: user namespaces"
-					       " are always shown");
-			types |= t;
+		case 't':
+			types |= owned_types_arg(optarg);
 			c.details = true;
 			break;
-		}
 		case 'c':
 			color = TC_COLOR_ALWAYS;
 			break;
@@ -180,38 +222,10 @@ int main(int argc, char **argv)
 	m = tc_scan(CLONE_NEWUSER | (c.details ? c.owned_types : 0), 0);
 	c.m = m;
 
-	if (json) {
-		struct tc_jw w;
-
-		tc_jw_init(&w, stdout, true);
-		tc_jw_begin_object(&w, NULL);
-		tc_jw_begin_array(&w, "namespaces");
-		for (size_t i = 0; i < nsrel_model_ns_count(m); i++) {
-			const struct nsrel_ns *ns = nsrel_model_ns(m, i);
-
-			if (nsrel_ns_type(ns) == CLONE_NEWUSER &&
-			    !nsrel_ns_parent(ns))
-				write_node(&w, &c, ns);
-		}
-		tc_jw_end_array(&w);
-		tc_jw_value(&w, "unreadable_processes",
-			    json_object_new_uint64(nsrel_model_unreadable(m)));
-		tc_jw_visibility(&w, m);
-		tc_jw_end_object(&w);
-	} else {
-		struct tc_tree *forest = tc_tree_new(NULL);
-
-		/* Model order is by inode: the roots come out sorted. */
-		for (size_t i = 0; i < nsrel_model_ns_count(m); i++) {
-			const struct nsrel_ns *ns = nsrel_model_ns(m, i);
-
-			if (nsrel_ns_type(ns) == CLONE_NEWUSER &&
-			    !nsrel_ns_parent(ns))
-				tc_tree_adopt(forest, text_node(&c, ns));
-		}
-		tc_tree_print(stdout, forest);
-		tc_tree_free(forest);
-	}
+	if (json)
+		write_json(&c);
+	else
+		print_tree(&c);
 	tc_close_stdout();
 	tc_report_view(m);
 	nsrel_model_free(m);

@@ -72,7 +72,7 @@ static bool ns_hidden(const struct nsrel_ns *ns)
 /*
  * Two lines: how the namespace is held, over "TYPE:[INO]". The holder is
  * lsuserns' wording, except that the representative process is only
- * "NAME (PID)", quoted, as in the original's graph.
+ * "NAME (PID)", quoted, as in linuxns_rel's graph.
  */
 static char *ns_label(const struct nsrel_ns *ns)
 {
@@ -239,101 +239,126 @@ static size_t add_owned(struct builder *bd, const struct nsrel_ns *u,
 	return shown;
 }
 
-Agraph_t *graph_build(const struct nsrel_model *m,
-		      const struct graph_opts *opts,
-		      struct graph_stats *ret_stats)
+/* The graph with its look, and its two clusters and the rank of the roots
+ * in bd; false when out of memory. */
+static bool open_graph(struct builder *bd)
 {
-	struct graph_stats st = {0};
-	struct builder bd = {0};
-	size_t i, n = nsrel_model_ns_count(m);
+	bd->g = agopen("namespaces", Agdirected, NULL);
+	if (!bd->g)
+		return false;
 
-	bd.g = agopen("namespaces", Agdirected, NULL);
-	if (!bd.g)
-		return NULL;
-
-	set(bd.g, "rankdir", "BT");
+	set(bd->g, "rankdir", "BT");
 	/* Ranks across clusters, so that rank=same can line up the roots of
 	 * both hierarchies. */
-	set(bd.g, "newrank", "true");
-	set(bd.g, "bgcolor", "white");
-	set(bd.g, "fontname", "sans-serif");
-	set(bd.g, "nodesep", "0.3");
-	set(bd.g, "ranksep", "0.45");
-	agattr(bd.g, AGNODE, "fontname", "sans-serif");
-	agattr(bd.g, AGNODE, "fontsize", "11");
-	agattr(bd.g, AGNODE, "style", "filled");
-	agattr(bd.g, AGNODE, "fillcolor", "white");
-	agattr(bd.g, AGEDGE, "arrowsize", "0.8");
+	set(bd->g, "newrank", "true");
+	set(bd->g, "bgcolor", "white");
+	set(bd->g, "fontname", "sans-serif");
+	set(bd->g, "nodesep", "0.3");
+	set(bd->g, "ranksep", "0.45");
+	agattr(bd->g, AGNODE, "fontname", "sans-serif");
+	agattr(bd->g, AGNODE, "fontsize", "11");
+	agattr(bd->g, AGNODE, "style", "filled");
+	agattr(bd->g, AGNODE, "fillcolor", "white");
+	agattr(bd->g, AGEDGE, "arrowsize", "0.8");
 
-	bd.user = agsubg(bd.g, "cluster_user", 1);
-	bd.pid = agsubg(bd.g, "cluster_pid", 1);
-	bd.roots = agsubg(bd.g, "roots", 1);
-	if (!bd.user || !bd.pid || !bd.roots) {
-		agclose(bd.g);
-		return NULL;
+	bd->user = agsubg(bd->g, "cluster_user", 1);
+	bd->pid = agsubg(bd->g, "cluster_pid", 1);
+	bd->roots = agsubg(bd->g, "roots", 1);
+	if (!bd->user || !bd->pid || !bd->roots) {
+		agclose(bd->g);
+		return false;
 	}
-	set(bd.user, "label", "user");
-	set(bd.user, "labelloc", "b");
-	set(bd.user, "style", "filled");
-	set(bd.user, "fillcolor", "#e6f2ff");
-	set(bd.user, "color", "#7598bd");
-	set(bd.pid, "label", "PID");
-	set(bd.pid, "labelloc", "b");
-	set(bd.pid, "style", "filled");
-	set(bd.pid, "fillcolor", "#e6ffe6");
-	set(bd.pid, "color", "#85ad85");
-	set(bd.roots, "rank", "same");
+	set(bd->user, "label", "user");
+	set(bd->user, "labelloc", "b");
+	set(bd->user, "style", "filled");
+	set(bd->user, "fillcolor", "#e6f2ff");
+	set(bd->user, "color", "#7598bd");
+	set(bd->pid, "label", "PID");
+	set(bd->pid, "labelloc", "b");
+	set(bd->pid, "style", "filled");
+	set(bd->pid, "fillcolor", "#e6ffe6");
+	set(bd->pid, "color", "#85ad85");
+	set(bd->roots, "rank", "same");
+	return true;
+}
 
-	/* Nodes first, in the model's order (by type, then inode). */
-	for (i = 0; i < n && !bd.oom; i++) {
+/* A node for every user and PID namespace, in the model's order (by type,
+ * then inode); the roots also in bd->roots. */
+static void add_nodes(struct builder *bd, const struct nsrel_model *m,
+		      struct graph_stats *st)
+{
+	size_t n = nsrel_model_ns_count(m);
+
+	for (size_t i = 0; i < n && !bd->oom; i++) {
 		const struct nsrel_ns *ns = nsrel_model_ns(m, i);
 		int type = nsrel_ns_type(ns);
 		Agnode_t *node;
 
 		if (type != CLONE_NEWUSER && type != CLONE_NEWPID)
 			continue;
-		node = add_ns_node(&bd,
-				   type == CLONE_NEWUSER ? bd.user : bd.pid, ns,
-				   "ellipse");
+		node = add_ns_node(bd,
+				   type == CLONE_NEWUSER ? bd->user : bd->pid,
+				   ns, "ellipse");
 		if (!node)
 			break;
 		if (type == CLONE_NEWUSER)
-			st.userns++;
+			st->userns++;
 		else
-			st.pidns++;
-		if (!nsrel_ns_parent(ns) && !agsubnode(bd.roots, node, 1))
-			bd.oom = true;
+			st->pidns++;
+		if (!nsrel_ns_parent(ns) && !agsubnode(bd->roots, node, 1))
+			bd->oom = true;
 	}
+}
 
-	for (i = 0; i < n && !bd.oom; i++) {
-		const struct nsrel_ns *ns = nsrel_model_ns(m, i);
-		const struct nsrel_ns *parent = nsrel_ns_parent(ns);
-		const struct nsrel_ns *owner = nsrel_ns_owner(ns);
-		int type = nsrel_ns_type(ns);
-		Agraph_t *sub = type == CLONE_NEWUSER ? bd.user : bd.pid;
-		Agnode_t *node, *to;
-		Agedge_t *e;
+/* The edges of ns, a user or PID namespace: to its parent; a PID
+ * namespace's to its owner; with details, a user namespace's owned
+ * namespaces (their count is returned). */
+static size_t add_edges(struct builder *bd, const struct nsrel_ns *ns,
+			bool details)
+{
+	const struct nsrel_ns *parent = nsrel_ns_parent(ns);
+	const struct nsrel_ns *owner = nsrel_ns_owner(ns);
+	int type = nsrel_ns_type(ns);
+	Agraph_t *sub = type == CLONE_NEWUSER ? bd->user : bd->pid;
+	Agnode_t *node = find_ns_node(bd, ns), *to;
+	Agedge_t *e;
 
-		if (type != CLONE_NEWUSER && type != CLONE_NEWPID)
-			continue;
-		node = find_ns_node(&bd, ns);
-		if (parent && (to = find_ns_node(&bd, parent)))
-			add_edge(&bd, sub, node, to);
-		/* A PID namespace's owner, without pulling it into the PID
-		 * hierarchy's ranks. */
-		if (type == CLONE_NEWPID && owner &&
-		    (to = find_ns_node(&bd, owner))) {
-			e = add_edge(&bd, bd.g, node, to);
-			if (e) {
-				set(e, "style", "dashed");
-				set(e, "constraint", "false");
-				set(e, "color", "#606060");
-			}
+	if (parent && (to = find_ns_node(bd, parent)))
+		add_edge(bd, sub, node, to);
+	/* A PID namespace's owner, without pulling it into the PID
+	 * hierarchy's ranks. */
+	if (type == CLONE_NEWPID && owner && (to = find_ns_node(bd, owner))) {
+		e = add_edge(bd, bd->g, node, to);
+		if (e) {
+			set(e, "style", "dashed");
+			set(e, "constraint", "false");
+			set(e, "color", "#606060");
 		}
-		if (type == CLONE_NEWUSER && opts && opts->details)
-			st.owned += add_owned(&bd, ns, node);
 	}
+	if (type == CLONE_NEWUSER && details)
+		return add_owned(bd, ns, node);
+	return 0;
+}
 
+Agraph_t *graph_build(const struct nsrel_model *m,
+		      const struct graph_opts *opts,
+		      struct graph_stats *ret_stats)
+{
+	struct graph_stats st = {0};
+	struct builder bd = {0};
+	size_t n = nsrel_model_ns_count(m);
+
+	if (!open_graph(&bd))
+		return NULL;
+	/* Nodes first, so that every edge finds both ends. */
+	add_nodes(&bd, m, &st);
+	for (size_t i = 0; i < n && !bd.oom; i++) {
+		const struct nsrel_ns *ns = nsrel_model_ns(m, i);
+		int type = nsrel_ns_type(ns);
+
+		if (type == CLONE_NEWUSER || type == CLONE_NEWPID)
+			st.owned += add_edges(&bd, ns, opts && opts->details);
+	}
 	if (bd.oom) {
 		agclose(bd.g);
 		return NULL;

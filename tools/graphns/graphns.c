@@ -429,7 +429,16 @@ static char *make_title(const struct graph_stats *st, bool details)
 	return title;
 }
 
-int main(int argc, char **argv)
+/* What the command line asks for. */
+struct args {
+	struct graph_opts gopts;
+	const char *output; /* -o FILE, "-": stdout; NULL: a window */
+	const char *format; /* -T, or from FILE */
+	const char *title;  /* --title */
+	int viewer_fd;	    /* --viewer-fd, or -1 */
+};
+
+static void parse_args(int argc, char **argv, struct args *a)
 {
 	enum { OPT_VIEWER_FD = 0x100, OPT_TITLE };
 	static const struct option longopts[] = {
@@ -443,30 +452,19 @@ int main(int argc, char **argv)
 		{"title", required_argument, NULL, OPT_TITLE},
 		{0},
 	};
-	struct graph_opts gopts = {0};
-	struct graph_stats stats;
-	const char *output = NULL, *format = NULL, *title_arg = NULL;
-	unsigned long sudo_uid = 0, sudo_gid = 0;
-	struct nsrel_model *m = NULL;
-	bool drop = false;
-	int viewer_fd = -1;
-	char *data = NULL, *title;
-	size_t len;
-	Agraph_t *g;
-	int c, r;
+	int c;
 
-	tc_init(prog);
 	while ((c = getopt_long(argc, argv, "do:T:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			gopts.details = true;
+			a->gopts.details = true;
 			break;
 		case 'o':
-			output = optarg;
+			a->output = optarg;
 			break;
 		case 'T':
-			format = format_of(optarg);
-			if (!format)
+			a->format = format_of(optarg);
+			if (!a->format)
 				tc_usage_error("unknown format \"%s\" (svg, "
 					       "png, pdf or dot)",
 					       tc_escape(optarg));
@@ -477,31 +475,113 @@ int main(int argc, char **argv)
 			if (parse_id(optarg, &v) < 0 || v > INT_MAX)
 				tc_usage_error("bad --viewer-fd \"%s\"",
 					       tc_escape(optarg));
-			viewer_fd = (int)v;
+			a->viewer_fd = (int)v;
 			break;
 		}
 		case OPT_TITLE:
-			title_arg = optarg;
+			a->title = optarg;
 			break;
 		default:
 			tc_common_opt(c, usage);
 		}
 	}
 	tc_no_operands(argc, argv);
-	if (viewer_fd >= 0)
-		return view_fd(viewer_fd, title_arg);
+}
 
-	if (output && !format) {
-		format = strcmp(output, "-") == 0 ? NULL
-						  : format_of_file(output);
-		if (!format)
+/* The format from the name of the output file, and stdout for -T alone;
+ * a usage error when neither -T nor the name says the format. */
+static void settle_output(struct args *a)
+{
+	if (a->output && !a->format) {
+		a->format = strcmp(a->output, "-") == 0
+				    ? NULL
+				    : format_of_file(a->output);
+		if (!a->format)
 			tc_usage_error("cannot tell the format of \"%s\"; use "
 				       "-T svg, png, pdf or dot",
-				       tc_escape(output));
+				       tc_escape(a->output));
 	}
-	if (format && !output)
-		output = "-";
-	if (!output && !have_display()) {
+	if (a->format && !a->output)
+		a->output = "-";
+}
+
+/*
+ * The user that sudo ran us for: SUDO_UID, with SUDO_GID or else that
+ * user's group from the passwd database. Returns 0, or 1 after saying
+ * what is wrong.
+ */
+static int sudo_user(unsigned long *ret_uid, unsigned long *ret_gid)
+{
+	if (parse_id(getenv("SUDO_UID"), ret_uid) < 0) {
+		fprintf(stderr, "%s: SUDO_UID is not a user id\n", prog);
+		return 1;
+	}
+	if (getenv("SUDO_GID")) {
+		if (parse_id(getenv("SUDO_GID"), ret_gid) < 0) {
+			fprintf(stderr, "%s: SUDO_GID is not a group id\n",
+				prog);
+			return 1;
+		}
+	} else {
+		struct passwd *pw = getpwuid((uid_t)*ret_uid);
+
+		if (!pw) {
+			fprintf(stderr,
+				"%s: SUDO_UID %lu without SUDO_GID and "
+				"without a passwd entry\n",
+				prog, *ret_uid);
+			return 1;
+		}
+		*ret_gid = pw->pw_gid;
+	}
+	return 0;
+}
+
+/* Scans, builds the graph and renders it in format. Returns 0, or 1 after
+ * saying what failed. */
+static int render(const struct graph_opts *gopts, const char *format,
+		  char **ret_data, size_t *ret_len,
+		  struct graph_stats *ret_stats)
+{
+	struct nsrel_model *m;
+	Agraph_t *g;
+
+	m = tc_scan(gopts->details ? 0 : CLONE_NEWUSER | CLONE_NEWPID, 0);
+	tc_report_view(m);
+
+	g = graph_build(m, gopts, ret_stats);
+	nsrel_model_free(m);
+	if (!g) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return 1;
+	}
+	if (graph_render(g, format, ret_data, ret_len) < 0) {
+		fprintf(stderr, "%s: Graphviz cannot render %s\n", prog,
+			format);
+		agclose(g);
+		return 1;
+	}
+	agclose(g);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = {.viewer_fd = -1};
+	struct graph_stats stats;
+	unsigned long sudo_uid = 0, sudo_gid = 0;
+	bool drop = false;
+	char *data = NULL, *title;
+	size_t len;
+	int r;
+
+	tc_init(prog);
+	parse_args(argc, argv, &a);
+	if (a.viewer_fd >= 0)
+		return view_fd(a.viewer_fd, a.title);
+
+	settle_output(&a);
+	if (!a.output && !have_display()) {
 		fprintf(stderr,
 			"%s: no display (neither DISPLAY nor WAYLAND_DISPLAY "
 			"is set); use -o FILE to write the graph to a file, "
@@ -509,59 +589,23 @@ int main(int argc, char **argv)
 			prog, prog);
 		return 1;
 	}
-	if (!output && geteuid() == 0 && getenv("SUDO_UID")) {
-		if (parse_id(getenv("SUDO_UID"), &sudo_uid) < 0) {
-			fprintf(stderr, "%s: SUDO_UID is not a user id\n",
-				prog);
+	if (!a.output && geteuid() == 0 && getenv("SUDO_UID")) {
+		if (sudo_user(&sudo_uid, &sudo_gid))
 			return 1;
-		}
-		if (getenv("SUDO_GID")) {
-			if (parse_id(getenv("SUDO_GID"), &sudo_gid) < 0) {
-				fprintf(stderr,
-					"%s: SUDO_GID is not a group id\n",
-					prog);
-				return 1;
-			}
-		} else {
-			struct passwd *pw = getpwuid((uid_t)sudo_uid);
-
-			if (!pw) {
-				fprintf(stderr,
-					"%s: SUDO_UID %lu without SUDO_GID "
-					"and without a passwd entry\n",
-					prog, sudo_uid);
-				return 1;
-			}
-			sudo_gid = pw->pw_gid;
-		}
 		drop = sudo_uid != 0;
 	}
 
-	if (output && output_open(output, format))
+	if (a.output && output_open(a.output, a.format))
 		return 1;
-	m = tc_scan(gopts.details ? 0 : CLONE_NEWUSER | CLONE_NEWPID, 0);
-	tc_report_view(m);
+	if (render(&a.gopts, a.output ? a.format : "svg", &data, &len, &stats))
+		return 1;
 
-	g = graph_build(m, &gopts, &stats);
-	nsrel_model_free(m);
-	if (!g) {
-		fprintf(stderr, "%s: out of memory\n", prog);
-		return 1;
-	}
-	if (graph_render(g, output ? format : "svg", &data, &len) < 0) {
-		fprintf(stderr, "%s: Graphviz cannot render %s\n", prog,
-			output ? format : "svg");
-		agclose(g);
-		return 1;
-	}
-	agclose(g);
-
-	if (output) {
+	if (a.output) {
 		r = output_write(data, len);
 		graph_free_data(data);
 		return r;
 	}
-	title = make_title(&stats, gopts.details);
+	title = make_title(&stats, a.gopts.details);
 	if (!title) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		graph_free_data(data);

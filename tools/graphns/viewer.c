@@ -352,12 +352,64 @@ static void destroyed(GtkWidget *w, gpointer data)
 	g_main_context_wakeup(NULL);
 }
 
+/* The SVG in v->data, parsed, and its size at 1x; -1 (said why) if librsvg
+ * cannot read it. */
+static int load_svg(struct viewer *v)
+{
+	GError *err = NULL;
+
+	v->svg = rsvg_handle_new_from_data((const guint8 *)v->data, v->len,
+					   &err);
+	if (!v->svg) {
+		fprintf(stderr, "graphns: cannot read the rendered graph: %s\n",
+			err->message);
+		g_error_free(err);
+		return -1;
+	}
+	/* Graphviz sizes the SVG in points; 1x is the size a 96 dpi screen
+	 * shows it at. */
+	rsvg_handle_set_dpi(v->svg, 96);
+	if (!rsvg_handle_get_intrinsic_size_in_pixels(v->svg, &v->width,
+						      &v->height) ||
+	    v->width <= 0 || v->height <= 0) {
+		v->width = 800;
+		v->height = 600;
+	}
+	return 0;
+}
+
+/* Drag (any button) and wheel on the drawing area, the pointer over it,
+ * keys in the window. */
+static void add_controllers(struct viewer *v)
+{
+	GtkEventController *c;
+	GtkGesture *drag;
+
+	drag = gtk_gesture_drag_new();
+	gtk_gesture_single_set_button(GTK_GESTURE_SINGLE(drag), 0);
+	g_signal_connect(drag, "drag-begin", G_CALLBACK(drag_begin), v);
+	g_signal_connect(drag, "drag-update", G_CALLBACK(drag_update), v);
+	g_signal_connect(drag, "drag-end", G_CALLBACK(drag_end), v);
+	gtk_widget_add_controller(v->area, GTK_EVENT_CONTROLLER(drag));
+
+	c = gtk_event_controller_motion_new();
+	g_signal_connect(c, "motion", G_CALLBACK(motion), v);
+	g_signal_connect(c, "leave", G_CALLBACK(leave), v);
+	gtk_widget_add_controller(v->area, c);
+
+	c = gtk_event_controller_scroll_new(
+		GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
+	g_signal_connect(c, "scroll", G_CALLBACK(scroll), v);
+	gtk_widget_add_controller(v->area, c);
+
+	c = gtk_event_controller_key_new();
+	g_signal_connect(c, "key-pressed", G_CALLBACK(key), v);
+	gtk_widget_add_controller(v->window, c);
+}
+
 int viewer_run(const char *svg, size_t len, const char *title)
 {
 	struct viewer v = {.data = svg, .len = len, .scale = 1.0};
-	GtkEventController *c;
-	GtkGesture *drag;
-	GError *err = NULL;
 	int ww, wh;
 
 	/* Named before GTK starts: the file chooser files what it saves
@@ -370,22 +422,8 @@ int viewer_run(const char *svg, size_t len, const char *title)
 			"write the graph to a file\n");
 		return 1;
 	}
-	v.svg = rsvg_handle_new_from_data((const guint8 *)svg, len, &err);
-	if (!v.svg) {
-		fprintf(stderr, "graphns: cannot read the rendered graph: %s\n",
-			err->message);
-		g_error_free(err);
+	if (load_svg(&v) < 0)
 		return 1;
-	}
-	/* Graphviz sizes the SVG in points; 1x is the size a 96 dpi screen
-	 * shows it at. */
-	rsvg_handle_set_dpi(v.svg, 96);
-	if (!rsvg_handle_get_intrinsic_size_in_pixels(v.svg, &v.width,
-						      &v.height) ||
-	    v.width <= 0 || v.height <= 0) {
-		v.width = 800;
-		v.height = 600;
-	}
 
 	v.window = gtk_window_new();
 	gtk_window_set_title(GTK_WINDOW(v.window), title);
@@ -402,26 +440,7 @@ int viewer_run(const char *svg, size_t len, const char *title)
 				       NULL);
 	gtk_window_set_child(GTK_WINDOW(v.window), v.area);
 
-	drag = gtk_gesture_drag_new();
-	gtk_gesture_single_set_button(GTK_GESTURE_SINGLE(drag), 0);
-	g_signal_connect(drag, "drag-begin", G_CALLBACK(drag_begin), &v);
-	g_signal_connect(drag, "drag-update", G_CALLBACK(drag_update), &v);
-	g_signal_connect(drag, "drag-end", G_CALLBACK(drag_end), &v);
-	gtk_widget_add_controller(v.area, GTK_EVENT_CONTROLLER(drag));
-
-	c = gtk_event_controller_motion_new();
-	g_signal_connect(c, "motion", G_CALLBACK(motion), &v);
-	g_signal_connect(c, "leave", G_CALLBACK(leave), &v);
-	gtk_widget_add_controller(v.area, c);
-
-	c = gtk_event_controller_scroll_new(
-		GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
-	g_signal_connect(c, "scroll", G_CALLBACK(scroll), &v);
-	gtk_widget_add_controller(v.area, c);
-
-	c = gtk_event_controller_key_new();
-	g_signal_connect(c, "key-pressed", G_CALLBACK(key), &v);
-	gtk_widget_add_controller(v.window, c);
+	add_controllers(&v);
 
 	g_signal_connect(v.window, "destroy", G_CALLBACK(destroyed), &v);
 	gtk_window_present(GTK_WINDOW(v.window));
