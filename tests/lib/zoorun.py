@@ -6,6 +6,7 @@ tests/zoo/zoorun.c. Python standard library only."""
 
 import json
 import os
+import select
 import subprocess
 
 
@@ -17,17 +18,26 @@ class ZooError(Exception):
     """The zoo did not start; the message says how it ended."""
 
 
+class ZooTimeout(ZooError):
+    """The zoo was not up in the time given (a busy machine, say)."""
+
+
 class ZooRun:
     """nsrel-zoo [ARGS], with its manifest in .manifest. Raises ZooSkip or
     ZooError, with nothing left running, when it does not come up. A stop
     signal (an exception of any kind) while it builds stops it too."""
 
-    def __init__(self, exe, *args):
+    def __init__(self, exe, *args, timeout=None):
+        """timeout: seconds to wait for the manifest (None: as long as it
+        takes); then ZooTimeout, the zoo stopped."""
         self.manifest = None
         self.proc = subprocess.Popen([exe] + list(args),
                                      stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE)
         try:
+            if timeout is not None and not select.select(
+                    [self.proc.stdout], [], [], max(0, timeout))[0]:
+                raise ZooTimeout("no manifest in %.0f s" % timeout)
             line = self.proc.stdout.readline()
         except BaseException:
             self.stop()

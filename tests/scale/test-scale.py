@@ -29,8 +29,11 @@ stops the zoo, on failure, SIGTERM, SIGINT and SIGHUP too. Under the
 sanitizers (NSREL_SANITIZED=1) the sizes are 1,000 and 3,000 (a zoo
 process costs about 1 MiB there) and the RSS bound is not checked (ASan's
 shadow memory and quarantine), with the reasons printed. It skips, saying
-so, when MemAvailable is short of what the zoo needs. NSREL_SCALE_SIZES="N1 N2" overrides the sizes. Speaks TAP;
-Python standard library only.
+so, when MemAvailable is short of what the zoo needs, and skips what is
+left, with the count, when the zoos and the tools have taken more than
+NSREL_SCALE_BUDGET seconds (default 420) on a machine made slow by
+others. NSREL_SCALE_SIZES="N1 N2" overrides the sizes. Speaks TAP; Python
+standard library only.
 """
 
 import argparse
@@ -45,7 +48,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 from tap import check, fail, plan, run_test  # noqa: E402
-from zoorun import ZooError, ZooRun, ZooSkip  # noqa: E402
+from zoorun import ZooError, ZooRun, ZooSkip, ZooTimeout  # noqa: E402
 
 RSS_MIB_PER_10K = 16.0
 SYSCALL_GROWTH_MAX = 1.25
@@ -56,6 +59,9 @@ FAULT_GROWTH_MAX = 1.5
 ZOO_KIB_PER_PROC = 250
 ZOO_KIB_PER_PROC_SANITIZED = 1500
 TOOL_TIMEOUT = 300
+# Seconds for the zoos to come up and the tools to run; what is left of
+# meson's 900 stops them. Beyond it the rest is skipped, saying so.
+BUDGET = 420
 
 def comment(*lines):
     for text in lines:
@@ -132,10 +138,13 @@ def mem_available_kib():
 
 # --------------------------------------------------------------- zoo ----
 
-def start_zoo(exe, n):
-    """nsrel-zoo --procs n; a zoo that cannot run fails the test here."""
+def start_zoo(exe, n, timeout):
+    """nsrel-zoo --procs n, or None when it is not up in timeout seconds;
+    a zoo that cannot run fails the test here."""
     try:
-        return ZooRun(exe, "--procs", str(n))
+        return ZooRun(exe, "--procs", str(n), timeout=timeout)
+    except ZooTimeout:
+        return None
     except (ZooSkip, ZooError) as e:
         raise AssertionError(str(e))
 
@@ -289,6 +298,15 @@ def main():
     zoo = None
     figures = {}  # n -> (host processes, {tool: measure()})
     t_start = time.monotonic()
+    budget = float(os.environ.get("NSREL_SCALE_BUDGET") or BUDGET)
+    deadline = t_start + budget
+
+    def busy(what):
+        """A skip, with the count: on a machine made slow by others the
+        zoos and the tools take longer than the budget."""
+        return ("the host is too busy: %s after %.0f s (budget %.0f s, "
+                "%d processes)" % (what, time.monotonic() - t_start, budget,
+                                   nprocs()))
     try:
         need = nprocs() + max(sizes) + 4096
         limits.at_least("/proc/sys/kernel/pid_max", need)
@@ -301,7 +319,9 @@ def main():
 
             def start(n=n, box=box):
                 t0 = time.monotonic()
-                box["zoo"] = start_zoo(args.zoo, n)
+                box["zoo"] = start_zoo(args.zoo, n, deadline - t0)
+                if not box["zoo"]:
+                    return busy("no zoo of %d yet" % n)
                 comment("zoo of %d up in %.0f s" % (n, time.monotonic() - t0))
             try:
                 run_test("zoo with %d more processes" % n, start)
@@ -315,6 +335,8 @@ def main():
             figures[n] = (procs, res)
             for name, argv in tools:
                 def one(name=name, argv=argv):
+                    if time.monotonic() > deadline:
+                        return busy("%s not run" % name)
                     r = measure(args, argv)
                     res[name] = r
                     comment("%s at %d processes: %.2f s wall, %.2f s user, "
@@ -341,6 +363,8 @@ def main():
                 got = {k: r["rss"] / 1024 for k, r in res.items()}
                 comment("peak RSS at %d: %s; bound %.0f MiB" % (n, ", ".join(
                     "%s %.1f MiB" % kv for kv in got.items()), bound))
+                if len(got) < len(tools) and time.monotonic() > deadline:
+                    return busy("not every tool ran")
                 check(len(got) == len(tools), "a tool did not run")
                 if sanitized:
                     return "sanitized build: RSS not comparable"
@@ -351,6 +375,10 @@ def main():
             zoo.stop()
             zoo = None
 
+        if len(figures) < 2 and time.monotonic() > deadline:
+            for name, _ in tools:
+                run_test("%s: no quadratic step" % name,
+                         lambda: busy("not both sizes measured"))
         if len(figures) >= 2:
             (n1, (p1, r1)), (n2, (p2, r2)) = sorted(figures.items())[:2]
             grow = p2 / p1
@@ -358,6 +386,8 @@ def main():
             for name, _ in tools:
                 def linear(name=name):
                     a, b = r1.get(name), r2.get(name)
+                    if not (a and b) and time.monotonic() > deadline:
+                        return busy("%s not run at both sizes" % name)
                     check(a and b, "%s did not run at both sizes" % name)
                     per = {k: (b[k] / a[k]) / grow if a[k] > 0 else None
                            for k in ("syscalls", "minflt", "rss", "wall",
