@@ -1,7 +1,9 @@
-# bash completion for the nsrel tools: lsuserns, lspidns, dumpns, graphns.
-# Installed once under each tool's name; each copy registers all four.
+# bash completion for the nsrel tools: lsuserns, lspidns, dumpns, graphns,
+# lsallns. Installed once under each tool's name; each copy registers all.
 
 _nsrel_types="mnt cgroup uts ipc user pid net time"
+_nsrel_lsallns_columns="NS TYPE PATH NPROCS PID PPID COMMAND UID USER NSFS PNS
+	ONS HOLDERS OUID OUSER NSID"
 
 _nsrel()
 {
@@ -44,7 +46,40 @@ _nsrel()
 		opts="-d --details -o --output -T --format -h --help
 			-V --version"
 		;;
+	lsallns)
+		opts="-J --json -l --list -n --noheadings -o --output
+			--output-all -H --list-columns -p --task -r --raw
+			-u --notruncate -W --nowrap -t --type -T --tree --color
+			-h --help -V --version"
+		;;
 	esac
+
+	if [[ $tool == lsallns ]]; then
+		case $prev in
+		-o | --output)
+			# A comma list, optionally after "+": complete the
+			# last name.
+			local head=${cur%"${cur##*[,+]}"}
+			COMPREPLY=($(compgen -P "$head" \
+				-W "$_nsrel_lsallns_columns" -- "${cur##*[,+]}"))
+			compopt -o nospace 2>/dev/null
+			return
+			;;
+		-t | --type)
+			local head=${cur%"${cur##*,}"}
+			COMPREPLY=($(compgen -P "$head" -W "$_nsrel_types" \
+				-- "${cur##*,}"))
+			return
+			;;
+		--tree)
+			COMPREPLY=($(compgen -W "process owner parent" -- "$cur"))
+			return
+			;;
+		-p | --task)
+			return
+			;;
+		esac
+	fi
 
 	case $prev in
 	-t | --type)
@@ -74,10 +109,11 @@ _nsrel()
 
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
-		[[ $tool == lsuserns || $tool == lspidns ]] &&
+		[[ $tool == lsuserns || $tool == lspidns ||
+			$tool == lsallns ]] &&
 			[[ $cur == --c* ]] && compopt -o nospace 2>/dev/null &&
 			COMPREPLY=("${COMPREPLY[@]/--color/--color=}")
 	fi
 }
 
-complete -F _nsrel lsuserns lspidns dumpns graphns
+complete -F _nsrel lsuserns lspidns dumpns graphns lsallns

@@ -212,10 +212,13 @@ static bool has_column(const struct ctx *c, int id)
 
 static enum tree_kind tree_arg(const char *arg)
 {
-	if (!arg || !strcmp(arg, "process"))
-		return TREE_PROCESS;
-	if (!strcmp(arg, "owner"))
+	/* As lsns: a bare -T is the owner tree; "-T=REL" is REL. */
+	if (arg && *arg == '=')
+		arg++;
+	if (!arg || !strcmp(arg, "owner"))
 		return TREE_OWNER;
+	if (!strcmp(arg, "process"))
+		return TREE_PROCESS;
 	if (!strcmp(arg, "parent"))
 		return TREE_PARENT;
 	tc_usage_error("--tree: process, owner or parent");
@@ -451,12 +454,13 @@ static char *cell(struct ctx *c, int id, const struct nsrel_ns *ns,
 			 : xasprintf("%u", (unsigned)nsrel_proc_uid(p));
 	case COL_NSFS:
 		return cell_nsfs(c, ns);
+	/* 0 where there is none or it is out of sight, as lsns writes it. */
 	case COL_PNS:
 		o = nsrel_ns_parent(ns);
-		return o ? xasprintf("%ju", (uintmax_t)nsrel_ns_ino(o)) : NULL;
+		return xasprintf("%ju", o ? (uintmax_t)nsrel_ns_ino(o) : 0);
 	case COL_ONS:
 		o = nsrel_ns_owner(ns);
-		return o ? xasprintf("%ju", (uintmax_t)nsrel_ns_ino(o)) : NULL;
+		return xasprintf("%ju", o ? (uintmax_t)nsrel_ns_ino(o) : 0);
 	case COL_HOLDERS:
 		return cell_holders(ns);
 	case COL_OUID:

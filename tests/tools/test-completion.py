@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""The bash completion of the four tools, run in a plain bash (and with
+"""The bash completion of the tools, run in a plain bash (and with
 bash-completion's helpers when installed). Speaks TAP."""
 
 import os
@@ -24,6 +24,13 @@ CASES = [
     (["dumpns", "-t", "us"], ["user"], []),
     (["dumpns", "--c"], ["--compact"], []),
     (["graphns", "-T", ""], ["svg", "png", "pdf", "dot"], []),
+    (["lsallns", "--no"], ["--noheadings", "--notruncate", "--nowrap"], []),
+    (["lsallns", "--output-"], ["--output-all"], []),
+    (["lsallns", "-o", "NS,PI"], ["NS,PID"], ["NS,PPID"]),
+    (["lsallns", "-o", "+HOL"], ["+HOLDERS"], []),
+    (["lsallns", "-t", "net,u"], ["net,user", "net,uts"], ["net,pid"]),
+    (["lsallns", "--tree=p"], ["process", "parent"], ["owner"]),
+    (["lsallns", "--color="], ["auto", "always", "never"], []),
 ]
 
 
