@@ -107,7 +107,6 @@ struct ctx {
 	bool raw, json, list, notrunc, nowrap, noheadings;
 	enum tree_kind tree;
 	bool color;
-	bool operand;	/* rows are the processes of one namespace */
 	unsigned types; /* what to show */
 	const struct nsrel_ns *our_mnt;
 	struct uname *unames;
@@ -540,48 +539,119 @@ static void fill_line(struct ctx *c, struct libscols_table *tab, struct row *r)
 	}
 }
 
-static struct row *find_row(struct row *rows, size_t n,
+/* Rows found by namespace and by (type, pid) in O(log n): a host may have
+ * tens of thousands of namespaces. */
+struct row_index {
+	struct row **by_ns, **by_pid;
+	size_t n, npid;
+};
+
+static int cmp_row_ns(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)(*(struct row *const *)a)->ns;
+	uintptr_t y = (uintptr_t)(*(struct row *const *)b)->ns;
+
+	return x < y ? -1 : x > y;
+}
+
+static int row_pid_cmp(int ta, pid_t pa, const struct row *ra, int tb, pid_t pb,
+		       const struct row *rb)
+{
+	if (ta != tb)
+		return ta < tb ? -1 : 1;
+	if (pa != pb)
+		return pa < pb ? -1 : 1;
+	/* The earliest row of a process comes first. */
+	return ra && rb ? (ra < rb ? -1 : ra > rb) : 0;
+}
+
+static int cmp_row_pid(const void *a, const void *b)
+{
+	const struct row *x = *(struct row *const *)a;
+	const struct row *y = *(struct row *const *)b;
+
+	return row_pid_cmp(nsrel_ns_type(x->ns), nsrel_proc_pid(x->p), x,
+			   nsrel_ns_type(y->ns), nsrel_proc_pid(y->p), y);
+}
+
+static void index_rows(struct row_index *ix, struct row *rows, size_t n)
+{
+	ix->n = n;
+	ix->npid = 0;
+	ix->by_ns = tc_xmalloc((n ? n : 1) * sizeof(*ix->by_ns));
+	ix->by_pid = tc_xmalloc((n ? n : 1) * sizeof(*ix->by_pid));
+	for (size_t i = 0; i < n; i++) {
+		ix->by_ns[i] = &rows[i];
+		if (rows[i].p)
+			ix->by_pid[ix->npid++] = &rows[i];
+	}
+	qsort(ix->by_ns, n, sizeof(*ix->by_ns), cmp_row_ns);
+	qsort(ix->by_pid, ix->npid, sizeof(*ix->by_pid), cmp_row_pid);
+}
+
+static struct row *find_row(const struct row_index *ix,
 			    const struct nsrel_ns *ns)
 {
-	for (size_t i = 0; i < n; i++)
-		if (rows[i].ns == ns)
-			return &rows[i];
+	size_t lo = 0, hi = ix->n;
+
+	while (ns && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct nsrel_ns *m = ix->by_ns[mid]->ns;
+
+		if (m == ns)
+			return ix->by_ns[mid];
+		if ((uintptr_t)m < (uintptr_t)ns)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
-static struct row *find_row_pid(struct row *rows, size_t n, int type, pid_t pid,
-				const struct row *self)
+/* The first row of process pid among namespaces of type. */
+static struct row *find_row_pid(const struct row_index *ix, int type, pid_t pid)
 {
-	for (size_t i = 0; i < n; i++)
-		if (&rows[i] != self && rows[i].p &&
-		    nsrel_proc_pid(rows[i].p) == pid &&
-		    (!type || nsrel_ns_type(rows[i].ns) == type))
-			return &rows[i];
+	size_t lo = 0, hi = ix->npid;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct row *r = ix->by_pid[mid];
+
+		if (row_pid_cmp(nsrel_ns_type(r->ns), nsrel_proc_pid(r->p),
+				NULL, type, pid, NULL) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < ix->npid && nsrel_ns_type(ix->by_pid[lo]->ns) == type &&
+	    nsrel_proc_pid(ix->by_pid[lo]->p) == pid)
+		return ix->by_pid[lo];
 	return NULL;
 }
 
 /* The row r hangs under in the tree, or NULL for a root. */
-static struct row *tree_parent(const struct ctx *c, struct row *rows, size_t n,
+static struct row *tree_parent(const struct ctx *c, const struct row_index *ix,
 			       const struct row *r)
 {
 	const struct nsrel_proc *p = r->p;
-	int type = c->operand ? 0 : nsrel_ns_type(r->ns);
+	int type = nsrel_ns_type(r->ns);
 
 	switch (c->tree) {
 	case TREE_OWNER:
-		return find_row(rows, n, nsrel_ns_owner(r->ns));
+		return find_row(ix, nsrel_ns_owner(r->ns));
 	case TREE_PARENT:
-		return find_row(rows, n, nsrel_ns_parent(r->ns));
+		return find_row(ix, nsrel_ns_parent(r->ns));
 	case TREE_PROCESS:
 		/* Under the row of the nearest ancestor process that has one
-		 * (of the same type, when rows are namespaces). */
+		 * among namespaces of the same type (all rows of one
+		 * namespace are of one type). */
 		for (size_t guard = 0; p && guard < 4096; guard++) {
 			pid_t pp = nsrel_proc_ppid(p);
 			struct row *up;
 
 			if (pp <= 0 || pp == nsrel_proc_pid(p))
 				return NULL;
-			up = find_row_pid(rows, n, type, pp, r);
+			up = find_row_pid(ix, type, pp);
 			if (up)
 				return up;
 			p = nsrel_model_find_proc(c->m, pp);
@@ -610,13 +680,18 @@ static void print_rows(struct ctx *c, struct row *rows, size_t n, int tree_col)
 	for (size_t i = 0; i < n; i++)
 		fill_line(c, tab, &rows[i]);
 	if (c->tree != TREE_NONE && n) {
+		struct row_index ix;
+
+		index_rows(&ix, rows, n);
 		for (size_t i = 0; i < n; i++) {
-			struct row *up = tree_parent(c, rows, n, &rows[i]);
+			struct row *up = tree_parent(c, &ix, &rows[i]);
 
 			if (up && up != &rows[i] &&
 			    !is_ancestor(&rows[i], up->ln))
 				scols_line_add_child(up->ln, rows[i].ln);
 		}
+		free(ix.by_ns);
+		free(ix.by_pid);
 	}
 	if (scols_print_table(tab) < 0)
 		tc_die("cannot print the table");
@@ -738,10 +813,10 @@ int main(int argc, char **argv)
 			tc_usage_error("--task is mutually exclusive with "
 				       "NAMESPACE");
 		ino = ino_arg(argv[optind]);
-		c.operand = true;
-		if (c.tree == TREE_NONE && !c.list)
-			c.tree = TREE_PROCESS;
 	}
+	/* As lsns: a tree of processes unless -l or another tree. */
+	if (c.tree == TREE_NONE)
+		c.tree = TREE_PROCESS;
 	if (c.list)
 		c.tree = TREE_NONE;
 	if (!c.types)
