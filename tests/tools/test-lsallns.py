@@ -17,6 +17,7 @@ import os
 import pwd
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -687,6 +688,10 @@ def main():
     args = ap.parse_args()
     tool = Tool(args.lsallns, args.dumpns)
 
+    # meson's timeout and Ctrl-C: unwind, so that the zoo stops and our
+    # mounts go (a SystemExit passes through run_test).
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda signum, frame: sys.exit(128 + signum))
     zoo_run, rc = start_for_tap(args.zoo)
     if not zoo_run:
         return rc
