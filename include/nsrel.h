@@ -108,11 +108,25 @@ enum nsrel_scan_flag {
 	NSREL_SCAN_FLAGS_ALL = (1u << 1) - 1,
 };
 
+/* How the mounts of a mount namespace are read (NSREL_SRC_MOUNTS). */
+enum nsrel_mounts_method {
+	/* listmount(2) and statmount(2) by namespace id where the kernel
+	 * has them (6.8, and NS_GET_ID 6.18), else as NSREL_MOUNTS_MOUNTINFO */
+	NSREL_MOUNTS_AUTO = 0,
+	/* listmount(2) only: the scan fails with -EOPNOTSUPP on a kernel
+	 * that cannot list the mounts of a namespace by its id */
+	NSREL_MOUNTS_LISTMOUNT,
+	/* /proc/PID/mountinfo of a process in the namespace, or, where no
+	 * process is, the mountinfo a short-lived child opens there */
+	NSREL_MOUNTS_MOUNTINFO,
+};
+
 struct nsrel_scan_opts {
 	size_t sz;        /* sizeof(struct nsrel_scan_opts) */
 	unsigned types;   /* mask of CLONE_NEW*; 0 means all */
 	unsigned sources; /* mask of enum nsrel_source; 0 means all */
 	unsigned flags;	  /* mask of enum nsrel_scan_flag; 0 means none */
+	unsigned mounts_method; /* enum nsrel_mounts_method */
 };
 
 struct nsrel_model;
@@ -120,7 +134,21 @@ struct nsrel_ns;
 struct nsrel_proc;
 struct nsrel_ref;
 
-/* opts may be NULL for everything. */
+/*
+ * opts may be NULL for everything.
+ *
+ * Errors: what is gone by the time the scan looks at it (ENOENT, ESRCH:
+ * a process that exited, a zombie's namespaces, an fd closed, a mount
+ * unmounted) is skipped, and so is what the caller may not read (EACCES,
+ * EPERM; a process whose namespaces are not ours to read is counted by
+ * nsrel_model_unreadable()). A kernel without a feature (ENOSYS, or
+ * ENOTTY and EINVAL from a namespace ioctl) makes the scan use the older
+ * way. Any other error ends the scan: it returns that negative errno
+ * (-EMFILE, -ENFILE, -ENOMEM, -EIO, ...) and no model, never a model that
+ * is silently smaller. A scan needs some tens of file descriptors at once,
+ * more for deep user namespace chains; mount namespaces no process is in
+ * are read in batches that stay far below RLIMIT_NOFILE.
+ */
 int nsrel_scan(const struct nsrel_scan_opts *opts, struct nsrel_model **ret);
 void nsrel_model_free(struct nsrel_model *m);
 

@@ -105,13 +105,14 @@ static int ioctl_fd(int nsfd, unsigned long req)
 {
 	if (nsfd < 0)
 		return -EBADF;
-	int fd = ioctl(nsfd, req);
+	_cleanup_close_ int fd = ioctl(nsfd, req);
 	if (fd < 0)
 		return -errno;
 	int flags = fcntl(fd, F_GETFD);
-	if (flags >= 0 && !(flags & FD_CLOEXEC))
-		(void)fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
-	return fd;
+	if (flags < 0 || (!(flags & FD_CLOEXEC) &&
+			  fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0))
+		return -errno;
+	return take_fd(&fd);
 }
 
 _public_ int nsrel_get_nstype(int nsfd)
@@ -159,8 +160,11 @@ _public_ int nsrel_get_id(int nsfd, struct nsrel_id *ret_id)
 	if (fstat(nsfd, &st) < 0)
 		return -errno;
 	__u64 nsid = 0;
-	if (ioctl(nsfd, NSREL_NS_GET_ID, &nsid) < 0)
+	if (ioctl(nsfd, NSREL_NS_GET_ID, &nsid) < 0) {
+		if (errno != ENOTTY && errno != EINVAL)
+			return -errno;
 		nsid = 0; /* before 6.18: no ids */
+	}
 	*ret_id = (struct nsrel_id){ .dev = st.st_dev, .ino = st.st_ino,
 				     .nsid = nsid };
 	return 0;

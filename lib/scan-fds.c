@@ -61,11 +61,13 @@ static int socket_netns(struct scan *s, int pidfd, int fd, uint32_t *ret)
 {
 	*ret = NONE;
 	_cleanup_close_ int sock = (int)syscall(__NR_pidfd_getfd, pidfd, fd, 0);
+	/* EBADF: closed since; ENOSYS: before 5.6 */
 	if (sock < 0)
-		return 0;
+		return errno == EBADF || errno == ENOSYS ? 0 : scan_err(errno);
 	_cleanup_close_ int netns = ioctl(sock, SIOCGSKNS);
+	/* EPERM: no CAP_NET_ADMIN there; ENOTTY, EINVAL: before 4.9 */
 	if (netns < 0)
-		return 0;
+		return errno == ENOTTY || errno == EINVAL ? 0 : scan_err(errno);
 	return scan_ns_from_fd(s, netns, CLONE_NEWNET, ret);
 }
 
@@ -73,22 +75,24 @@ int scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 		uint32_t own_net)
 {
 	DIR *d = opendir_at(piddir, "fd");
-	/* Gone, or not ours to read: skipped. Out of memory: fatal, as
-	 * everywhere in a scan, not a silently shorter result. */
+	/* Gone, or not ours to read: skipped; anything else ends the scan
+	 * (scan_err()), not a silently shorter result. */
 	if (!d)
-		return errno == ENOMEM ? -ENOMEM : 0;
+		return scan_err(errno);
 	int ffd = dirfd(d);
 	_cleanup_close_ int pidfd = -1;
 	bool pidfd_failed = false;
 	int r = 0;
 	struct dirent *de;
-	while (r >= 0 && (de = readdir(d))) {
+	while (r >= 0 && (errno = 0, de = readdir(d))) {
 		char *end;
 		long fd = strtol(de->d_name, &end, 10);
 		if (*end || end == de->d_name || fd < 0 || fd > INT32_MAX)
 			continue;
 		char link[128];
 		ssize_t n = readlinkat(ffd, de->d_name, link, sizeof(link));
+		if (n < 0 && (r = scan_err(errno)) < 0)
+			break;
 		if (n <= 0)
 			continue;
 
@@ -102,6 +106,10 @@ int scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 					pidfd = (int)syscall(__NR_pidfd_open,
 							     pid, 0);
 					pidfd_failed = pidfd < 0;
+					/* ENOSYS: before 5.3 */
+					if (pidfd < 0 && errno != ENOSYS &&
+					    (r = scan_err(errno)) < 0)
+						break;
 				}
 				if (pidfd < 0)
 					continue;
@@ -130,6 +138,8 @@ int scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 			r = model_ref_add(s->m, idx, NSREL_REF_FD, proc, 0,
 					  (int)fd, NONE, NONE);
 	}
+	if (r >= 0 && !de && errno)
+		r = scan_err(errno);
 	closedir(d);
 	return r < 0 ? r : 0;
 }

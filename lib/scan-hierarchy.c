@@ -22,11 +22,14 @@ int scan_ns_from_fd(struct scan *s, int nsfd, int type, uint32_t *ret_idx)
 {
 	struct stat st;
 	if (fstat(nsfd, &st) < 0)
-		return 0;
+		return scan_err(errno);
 	if (!type) {
 		type = ioctl(nsfd, NS_GET_NSTYPE);
+		/* ENOTTY: no namespace (or before 4.11) */
 		if (type < 0)
-			return 0;
+			return errno == ENOTTY || errno == EINVAL
+				       ? 0
+				       : scan_err(errno);
 	}
 	uint32_t idx = model_ns_get(s->m, type, st.st_ino, NULL);
 	if (idx == NONE)
@@ -43,10 +46,11 @@ static int follow(struct scan *s, int nsfd, unsigned long req, int type,
 		  uint32_t *ret_idx)
 {
 	*ret_idx = NONE;
-	/* EPERM: the top of what we may see; the relation stays unknown. */
+	/* EPERM: the top of what we may see; the relation stays unknown.
+	 * EINVAL: no hierarchy of this type; ENOTTY: before 4.9. */
 	_cleanup_close_ int fd = ioctl(nsfd, req);
 	if (fd < 0)
-		return 0;
+		return errno == ENOTTY || errno == EINVAL ? 0 : scan_err(errno);
 	return scan_ns_from_fd(s, fd, type, ret_idx);
 }
 
@@ -57,9 +61,12 @@ int scan_learn(struct scan *s, int fd, uint32_t idx)
 		return 0;
 	m->ns[idx].learned = true;
 
+	/* ENOTTY, EINVAL: a kernel without the ioctl (NS_GET_ID 6.18). */
 	__u64 id = 0;
 	if (ioctl(fd, NSREL_NS_GET_ID, &id) == 0)
 		m->ns[idx].nsid = id;
+	else if (errno != ENOTTY && errno != EINVAL && scan_err(errno) < 0)
+		return -errno;
 	int type = m->ns[idx].type;
 	if (type == CLONE_NEWUSER) {
 		/* Set, so that valgrind, which does not know this
@@ -68,6 +75,9 @@ int scan_learn(struct scan *s, int fd, uint32_t idx)
 		if (ioctl(fd, NS_GET_OWNER_UID, &uid) == 0) {
 			m->ns[idx].owner_uid = uid;
 			m->ns[idx].has_owner_uid = true;
+		} else if (errno != ENOTTY && errno != EINVAL &&
+			   scan_err(errno) < 0) {
+			return -errno;
 		}
 	}
 
@@ -107,46 +117,53 @@ int scan_ns_from_link(struct scan *s, const char *link, size_t len, int dirfd,
 	/* An ns link is always a namespace; an fd link is whatever the
 	 * process has put there since we read it. */
 	_cleanup_close_ int fd =
-		in_proc ? openat(dirfd, path, O_RDONLY | O_CLOEXEC)
-			: scan_reopen_ns(s, openat(dirfd, path,
-						   O_PATH | O_CLOEXEC));
+		in_proc ? fd_or_errno(openat(dirfd, path, O_RDONLY | O_CLOEXEC))
+			: scan_reopen_ns(
+				  s, fd_or_errno(openat(dirfd, path,
+							O_PATH | O_CLOEXEC)));
+	if (fd < 0)
+		return scan_path_err(-fd) < 0 ? fd : 1;
 	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return scan_err(errno) < 0 ? -errno : 1;
 	/* The holder may have moved on between readlink and open: learn
 	 * only from the namespace the link named. */
-	if (fd < 0 || fstat(fd, &st) < 0 || st.st_ino != ino)
+	if (st.st_ino != ino)
 		return 1;
 	int r = scan_learn(s, fd, idx);
 	if (r < 0)
 		return r;
 	if (type == CLONE_NEWNS && !in_proc && (s->sources & NSREL_SRC_MOUNTS))
-		return scan_keep_fd(s, idx, fd) < 0 ? -ENOMEM : 1;
-	return 1;
+		r = scan_keep_fd(s, idx, fd);
+	return r < 0 ? r : 1;
 }
 
 int scan_reopen_ns(const struct scan *s, int pathfd)
 {
 	if (pathfd < 0)
-		return -1;
+		return pathfd;
+	_cleanup_close_ int pfd = pathfd;
 	struct statfs sfs;
-	int fd = -1;
-	if (fstatfs(pathfd, &sfs) == 0 && sfs.f_type == NSFS_MAGIC) {
-		char path[32];
-		snprintf(path, sizeof(path), "thread-self/fd/%d", pathfd);
-		fd = openat(s->proc_fd, path, O_RDONLY | O_CLOEXEC);
-	}
-	close(pathfd);
-	return fd;
+	if (fstatfs(pfd, &sfs) < 0)
+		return -errno;
+	if (sfs.f_type != NSFS_MAGIC)
+		return -ENOTTY;
+	char path[32];
+	snprintf(path, sizeof(path), "thread-self/fd/%d", pfd);
+	return fd_or_errno(openat(s->proc_fd, path, O_RDONLY | O_CLOEXEC));
 }
 
 int scan_keep_fd(struct scan *s, uint32_t idx, int fd)
 {
+	if (s->m->ns[idx].mounts_read)
+		return 0;
 	for (size_t i = 0; i < s->kept_n; i++)
 		if (s->kept[i].ns == idx)
 			return 0;
-	/* Stay far below RLIMIT_NOFILE; past this, such mount namespaces
-	 * are listed but their mounts not read. */
-	if (s->kept_n >= SCAN_KEPT_MAX)
-		return 0;
+	/* Stay far below RLIMIT_NOFILE: with kept_max kept, this one's
+	 * mounts are read now, while we hold it. */
+	if (s->kept_n >= s->kept_max)
+		return scan_read_mounts(s, idx, fd);
 	if (s->kept_n == s->kept_cap) {
 		size_t n = s->kept_cap ? s->kept_cap * 2 : 16;
 		struct kept_fd *k = reallocarray(s->kept, n, sizeof(*k));
@@ -157,15 +174,19 @@ int scan_keep_fd(struct scan *s, uint32_t idx, int fd)
 	}
 	int dup = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	if (dup < 0)
-		return 0;
+		return -errno;
 	s->kept[s->kept_n++] = (struct kept_fd){ .ns = idx, .fd = dup };
 	return 0;
 }
 
-int scan_kept_fd(const struct scan *s, uint32_t idx)
+int scan_take_kept_fd(struct scan *s, uint32_t idx)
 {
-	for (size_t i = 0; i < s->kept_n; i++)
-		if (s->kept[i].ns == idx)
-			return s->kept[i].fd;
+	for (size_t i = 0; i < s->kept_n; i++) {
+		if (s->kept[i].ns != idx)
+			continue;
+		int fd = s->kept[i].fd;
+		s->kept[i] = s->kept[--s->kept_n];
+		return fd;
+	}
 	return -1;
 }

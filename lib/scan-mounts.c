@@ -31,7 +31,8 @@
 #define __NR_openat2 437
 #endif
 
-/* Receives one fd over a unix socket, or -1. */
+/* Receives one fd over a unix socket: the fd, -ENODATA if none came (the
+ * sender ended without), or the negative errno of receiving it. */
 static int recv_fd(int sock)
 {
 	char c;
@@ -48,21 +49,26 @@ static int recv_fd(int sock)
 	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 &&
 	       errno == EINTR)
 		;
-	if (n <= 0)
-		return -1;
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return -ENODATA;
+	/* The kernel drops an fd it cannot install in our table. */
+	if (msg.msg_flags & MSG_CTRUNC)
+		return -EMFILE;
 	struct cmsghdr *h = CMSG_FIRSTHDR(&msg);
 	if (!h || h->cmsg_type != SCM_RIGHTS ||
 	    h->cmsg_len != CMSG_LEN(sizeof(int)))
-		return -1;
+		return -ENODATA;
 	int fd;
 	memcpy(&fd, CMSG_DATA(h), sizeof(fd));
 	return fd;
 }
 
 /* An O_PATH fd to path, absolute under dirfd as root (AT_FDCWD: our own
- * root). The tree belongs to whoever owns that mount namespace: a mount
- * point as the kernel names it has no symlink in it, so one there now was
- * put there since and is not followed. */
+ * root), or a negative errno. The tree belongs to whoever owns that mount
+ * namespace: a mount point as the kernel names it has no symlink in it,
+ * so one there now was put there since and is not followed. */
 static int open_path_in(int dirfd, const char *path)
 {
 	struct open_how how = {
@@ -70,41 +76,51 @@ static int open_path_in(int dirfd, const char *path)
 		.resolve = RESOLVE_NO_SYMLINKS |
 			   (dirfd == AT_FDCWD ? 0 : RESOLVE_IN_ROOT),
 	};
-	int fd = (int)syscall(__NR_openat2, dirfd, path, &how, sizeof(how));
+	int fd;
+	/* EAGAIN: a rename raced with RESOLVE_IN_ROOT; try again. */
+	for (int i = 0; i < 4; i++) {
+		fd = (int)syscall(__NR_openat2, dirfd, path, &how, sizeof(how));
+		if (fd >= 0 || errno != EAGAIN)
+			break;
+	}
 	if (fd >= 0 || errno != ENOSYS)
-		return fd;
+		return fd_or_errno(fd);
 	/* Before 5.6: symlinks may lead elsewhere, but only to a namespace
 	 * with the mount's inode is anything learned (found_mount). */
 	if (dirfd != AT_FDCWD && path[0] == '/')
 		path++;
-	return openat(dirfd, path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	return fd_or_errno(
+		openat(dirfd, path, O_PATH | O_NOFOLLOW | O_CLOEXEC));
 }
 
 /* In a child: setns into the mount namespace and open there either path
  * (O_PATH, for scan_reopen_ns) or, for NULL, the namespace's mountinfo
  * through our own /proc (its /proc is not ours to trust); send the fd
- * back. A fork, not a thread: setns(CLONE_NEWNS) refuses a process that
- * is multithreaded. */
+ * back, or end with the errno as the exit status. A fork, not a thread:
+ * setns(CLONE_NEWNS) refuses a process that is multithreaded. The fd, or
+ * the negative errno. */
 static int open_in_mntns(const struct scan *s, int mntns_fd, const char *path)
 {
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return -1;
+		return -errno;
 	pid_t pid = fork();
 	if (pid < 0) {
+		int r = -errno;
 		close(sv[0]);
 		close(sv[1]);
-		return -1;
+		return r;
 	}
 	if (pid == 0) {
 		close(sv[0]);
 		if (setns(mntns_fd, CLONE_NEWNS) < 0 || chdir("/") < 0)
-			_exit(1);
+			_exit(errno & 0xff);
 		int fd = path ? open_path_in(AT_FDCWD, path)
-			      : openat(s->proc_fd, "thread-self/mountinfo",
-				       O_RDONLY | O_CLOEXEC);
+			      : fd_or_errno(openat(s->proc_fd,
+						   "thread-self/mountinfo",
+						   O_RDONLY | O_CLOEXEC));
 		if (fd < 0)
-			_exit(1);
+			_exit(-fd & 0xff);
 		char c = 0;
 		struct iovec iov = { .iov_base = &c, .iov_len = 1 };
 		union {
@@ -121,19 +137,31 @@ static int open_in_mntns(const struct scan *s, int mntns_fd, const char *path)
 		h->cmsg_type = SCM_RIGHTS;
 		h->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(h), &fd, sizeof(fd));
-		_exit(sendmsg(sv[1], &msg, 0) == 1 ? 0 : 1);
+		_exit(sendmsg(sv[1], &msg, 0) == 1 ? 0 : errno & 0xff);
 	}
 	close(sv[1]);
 	int fd = recv_fd(sv[0]);
 	close(sv[0]);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+	int status = 0;
+	pid_t w;
+	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		;
-	return fd;
+	if (fd != -ENODATA)
+		return fd;
+	/* Nothing sent: the child's exit status is its errno. Without it
+	 * (SIGCHLD ignored, the child reaped already), as if gone. */
+	if (w == pid && WIFEXITED(status) && WEXITSTATUS(status))
+		return -WEXITSTATUS(status);
+	if (w == pid && WIFSIGNALED(status))
+		return -EIO;
+	return -ENOENT;
 }
 
-/* An fd to the namespace mounted at path in mount namespace mnt, or -1
- * if what is there (now) is no namespace. */
-static int open_mounted(struct scan *s, uint32_t mnt, const char *path)
+/* An fd to the namespace mounted at path in mount namespace mnt (mntfd an
+ * fd to it, or -1), -ENOTTY if what is there (now) is no namespace, or
+ * another negative errno. */
+static int open_mounted(struct scan *s, uint32_t mnt, int mntfd,
+			const char *path)
 {
 	const struct nsrel_ns *mns = &s->m->ns[mnt];
 	if (mns->ino == s->self_mntns)
@@ -145,17 +173,18 @@ static int open_mounted(struct scan *s, uint32_t mnt, const char *path)
 		_cleanup_close_ int rfd = openat(
 			s->proc_fd, root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (rfd < 0)
-			return -1;
+			return -errno;
 		return scan_reopen_ns(s, open_path_in(rfd, path));
 	}
-	int kept = scan_kept_fd(s, mnt);
-	return kept < 0 ? -1 : scan_reopen_ns(s, open_in_mntns(s, kept, path));
+	if (mntfd < 0)
+		return -ENOENT;
+	return scan_reopen_ns(s, open_in_mntns(s, mntfd, path));
 }
 
 /* One nsfs mount: root names the namespace ("net:[ino]"), point is where
- * it is mounted in mount namespace mnt. */
-static int found_mount(struct scan *s, uint32_t mnt, const char *root,
-		       const char *point)
+ * it is mounted in mount namespace mnt (mntfd: see open_mounted()). */
+static int found_mount(struct scan *s, uint32_t mnt, int mntfd,
+		       const char *root, const char *point)
 {
 	int type;
 	ino_t ino;
@@ -171,9 +200,13 @@ static int found_mount(struct scan *s, uint32_t mnt, const char *root,
 		return -ENOMEM;
 	if (s->m->ns[idx].learned)
 		return 0;
-	_cleanup_close_ int fd = open_mounted(s, mnt, point);
+	_cleanup_close_ int fd = open_mounted(s, mnt, mntfd, point);
+	if (fd < 0)
+		return scan_path_err(-fd);
 	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0 || st.st_ino != ino)
+	if (fstat(fd, &st) < 0)
+		return scan_err(errno);
+	if (st.st_ino != ino)
 		return 0;
 	int r = scan_learn(s, fd, idx);
 	if (r >= 0 && type == CLONE_NEWNS)
@@ -181,12 +214,7 @@ static int found_mount(struct scan *s, uint32_t mnt, const char *root,
 	return r;
 }
 
-struct smbuf {
-	struct nsrel_statmount *sm;
-	size_t size;
-};
-
-static int do_statmount(struct smbuf *b, uint64_t mnt_id, uint64_t nsid,
+static int do_statmount(struct scan *s, uint64_t mnt_id, uint64_t nsid,
 			uint64_t mask)
 {
 	struct nsrel_mnt_id_req req = {
@@ -195,62 +223,72 @@ static int do_statmount(struct smbuf *b, uint64_t mnt_id, uint64_t nsid,
 		.param = mask,
 		.mnt_ns_id = nsid,
 	};
+	if (!s->sm) {
+		s->sm = malloc(4096);
+		if (!s->sm)
+			return -ENOMEM;
+		s->sm_size = 4096;
+	}
 	for (;;) {
-		if (syscall(__NR_statmount, &req, b->sm, b->size, 0) == 0)
+		if (syscall(__NR_statmount, &req, s->sm, s->sm_size, 0) == 0)
 			return 0;
-		if (errno != EOVERFLOW || b->size >= (1u << 20))
+		if (errno != EOVERFLOW || s->sm_size >= (1u << 20))
 			return -errno;
-		void *p = realloc(b->sm, b->size * 2);
+		void *p = realloc(s->sm, s->sm_size * 2);
 		if (!p)
 			return -ENOMEM;
-		b->sm = p;
-		b->size *= 2;
+		s->sm = p;
+		s->sm_size *= 2;
 	}
 }
 
-/* 0, or -ENOSYS/-EINVAL when the kernel cannot list by namespace id. */
-static int read_listmount(struct scan *s, uint32_t mnt, struct smbuf *b)
+/* 0, -ENOSYS when the kernel cannot list by namespace id, or another
+ * negative errno. */
+static int read_listmount(struct scan *s, uint32_t mnt, int mntfd)
 {
 	uint64_t nsid = s->m->ns[mnt].nsid;
-	if (!nsid)
-		return -ENOSYS;
 	struct nsrel_mnt_id_req req = {
 		.size = NSREL_MNT_ID_REQ_SIZE_VER1,
 		.mnt_id = NSREL_LSMT_ROOT,
 		.mnt_ns_id = nsid,
 	};
-	uint64_t ids[512];
+	/* On the heap: the reading of a mount namespace found here may
+	 * nest (scan_keep_fd()). */
+	enum { IDS = 512 };
+	_cleanup_free_ uint64_t *ids = malloc(IDS * sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
 	for (;;) {
-		long n = syscall(__NR_listmount, &req, ids, ELEMENTSOF(ids), 0);
+		long n = syscall(__NR_listmount, &req, ids, IDS, 0);
 		if (n < 0) {
-			if (errno == ENOSYS || errno == EINVAL ||
-			    errno == ENOMEM)
-				return -errno;
-			return 0; /* EPERM, ENOENT: not ours to see, gone */
+			if (errno == ENOSYS || errno == EINVAL)
+				return -ENOSYS;
+			return scan_err(errno); /* 0: not ours, or gone */
 		}
 		for (long i = 0; i < n; i++) {
 			/* The magic first: the strings only for nsfs. */
-			int r = do_statmount(b, ids[i], nsid,
+			int r = do_statmount(s, ids[i], nsid,
 					     NSREL_STATMOUNT_SB_BASIC);
-			if (r == -ENOMEM)
+			if (r < 0 && (r = scan_err(-r)) < 0)
 				return r;
-			if (r < 0 || b->sm->sb_magic != NSFS_MAGIC)
+			if (r < 0 || s->sm->sb_magic != NSFS_MAGIC)
 				continue;
-			r = do_statmount(b, ids[i], nsid,
-					     NSREL_STATMOUNT_MNT_ROOT |
-						     NSREL_STATMOUNT_MNT_POINT);
-			if (r == -ENOMEM)
+			r = do_statmount(s, ids[i], nsid,
+					 NSREL_STATMOUNT_MNT_ROOT |
+						 NSREL_STATMOUNT_MNT_POINT);
+			if (r < 0 && (r = scan_err(-r)) < 0)
 				return r;
 			if (r < 0 ||
-			    !(b->sm->mask & NSREL_STATMOUNT_MNT_ROOT) ||
-			    !(b->sm->mask & NSREL_STATMOUNT_MNT_POINT))
+			    !(s->sm->mask & NSREL_STATMOUNT_MNT_ROOT) ||
+			    !(s->sm->mask & NSREL_STATMOUNT_MNT_POINT))
 				continue;
-			r = found_mount(s, mnt, b->sm->str + b->sm->mnt_root,
-					b->sm->str + b->sm->mnt_point);
+			r = found_mount(s, mnt, mntfd,
+					s->sm->str + s->sm->mnt_root,
+					s->sm->str + s->sm->mnt_point);
 			if (r < 0)
 				return r;
 		}
-		if ((size_t)n < ELEMENTSOF(ids))
+		if ((size_t)n < IDS)
 			return 0;
 		req.param = ids[n - 1];
 	}
@@ -259,7 +297,7 @@ static int read_listmount(struct scan *s, uint32_t mnt, struct smbuf *b)
 /* The older way: the mountinfo of a process in that mount namespace, or,
  * where none is, the mountinfo a short-lived child opens there (the open
  * file keeps showing that namespace after the child is gone). */
-static int read_mountinfo(struct scan *s, uint32_t mnt)
+static int read_mountinfo(struct scan *s, uint32_t mnt, int mntfd)
 {
 	const struct nsrel_ns *mns = &s->m->ns[mnt];
 	char path[48];
@@ -270,88 +308,109 @@ static int read_mountinfo(struct scan *s, uint32_t mnt)
 		else
 			snprintf(path, sizeof(path), "%d/mountinfo",
 				 mns->any_pid);
-		fd = openat(s->proc_fd, path, O_RDONLY | O_CLOEXEC);
+		fd = fd_or_errno(
+			openat(s->proc_fd, path, O_RDONLY | O_CLOEXEC));
 	} else {
-		int kept = scan_kept_fd(s, mnt);
-		fd = kept < 0 ? -1 : open_in_mntns(s, kept, NULL);
+		fd = mntfd < 0 ? -ENOENT : open_in_mntns(s, mntfd, NULL);
 	}
 	if (fd < 0)
-		return 0;
+		return scan_err(-fd);
 	FILE *f = fdopen(fd, "re");
 	if (!f) {
+		int r = -errno;
 		close(fd);
-		return -ENOMEM;
+		return r;
 	}
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 	int r = 0;
-	/* A read error ends the table early; only ENOMEM ends the scan. */
 	while (r >= 0 && (errno = 0, n = getline(&line, &cap, f)) > 0) {
 		if (line[n - 1] == '\n')
 			line[n - 1] = '\0';
 		struct procfs_mount mi;
 		if (procfs_parse_mountinfo_line(line, &mi) == 0 &&
 		    strcmp(mi.fstype, "nsfs") == 0)
-			r = found_mount(s, mnt, mi.root, mi.point);
+			r = found_mount(s, mnt, mntfd, mi.root, mi.point);
 	}
-	if (r >= 0 && n < 0 && errno == ENOMEM)
-		r = -ENOMEM;
+	/* A read error: gone (the process exited) or the end of the scan. */
+	if (r >= 0 && n < 0 && errno)
+		r = scan_err(errno);
 	free(line);
 	fclose(f);
 	return r;
 }
 
+int scan_read_mounts(struct scan *s, uint32_t idx, int mntfd)
+{
+	_cleanup_close_ int kept = scan_take_kept_fd(s, idx);
+	struct nsrel_ns *ns = &s->m->ns[idx];
+	if (ns->mounts_read)
+		return 0;
+	ns->mounts_read = true;
+	if (mntfd < 0)
+		mntfd = kept;
+	if (s->mounts_method == NSREL_MOUNTS_MOUNTINFO)
+		return read_mountinfo(s, idx, mntfd);
+	/* Not opened (not ours, or gone): no id to list it by. */
+	if (!ns->learned)
+		return s->mounts_method == NSREL_MOUNTS_AUTO
+			       ? read_mountinfo(s, idx, mntfd)
+			       : 0;
+	if (!s->no_listmount && ns->nsid) {
+		int r = read_listmount(s, idx, mntfd);
+		if (r != -ENOSYS)
+			return r;
+	}
+	if (s->mounts_method == NSREL_MOUNTS_LISTMOUNT)
+		return -EOPNOTSUPP;
+	s->no_listmount = true;
+	return read_mountinfo(s, idx, mntfd);
+}
+
 /* Every mount namespace the kernel lets us iterate (6.12+), also those
- * held only by what we may not read. */
-static int walk_mntns(struct scan *s, unsigned long req)
+ * held only by what we may not read. The first walks learn them; the
+ * second ones read the mounts of those no process is in, each through
+ * the fd the walk gives, so that no more than one of them is open. */
+static int walk_mntns(struct scan *s, unsigned long req, bool read)
 {
 	int fd = openat(s->proc_fd, "thread-self/ns/mnt", O_RDONLY | O_CLOEXEC);
-	int r = 0;
-	while (fd >= 0 && r >= 0) {
+	if (fd < 0)
+		return scan_err(errno);
+	for (;;) {
 		struct nsrel_mnt_ns_info info = { .size = sizeof(info) };
 		int next = ioctl(fd, req, &info);
+		int err = errno;
 		close(fd);
+		/* ENOENT: the end; ENOTTY, EINVAL: before 6.12 */
+		if (next < 0)
+			return err == ENOTTY || err == EINVAL ? 0
+							      : scan_err(err);
 		fd = next;
-		if (fd < 0)
-			break;
 		uint32_t idx;
-		r = scan_ns_from_fd(s, fd, CLONE_NEWNS, &idx);
-		if (r > 0 && !s->m->ns[idx].any_pid)
-			r = scan_keep_fd(s, idx, fd);
+		int r = scan_ns_from_fd(s, fd, CLONE_NEWNS, &idx);
+		if (r > 0 && read && !s->m->ns[idx].any_pid &&
+		    s->m->ns[idx].ino != s->self_mntns)
+			r = scan_read_mounts(s, idx, fd);
+		if (r < 0) {
+			close(fd);
+			return r;
+		}
 	}
-	if (fd >= 0)
-		close(fd);
-	return r < 0 ? r : 0;
 }
 
 int scan_mounts(struct scan *s)
 {
-	int r = walk_mntns(s, NSREL_NS_MNT_GET_NEXT);
-	if (r >= 0)
-		r = walk_mntns(s, NSREL_NS_MNT_GET_PREV);
-	if (r < 0)
-		return r;
-
-	/* A test hook, to exercise the older way on a new kernel. */
-	bool lm = !getenv("NSREL_NO_LISTMOUNT");
-	struct smbuf b = { .size = 4096 };
-	b.sm = malloc(b.size);
-	if (!b.sm)
-		return -ENOMEM;
+	int r = 0;
+	for (int pass = 0; r >= 0 && pass < 2; pass++) {
+		r = walk_mntns(s, NSREL_NS_MNT_GET_NEXT, pass);
+		if (r >= 0)
+			r = walk_mntns(s, NSREL_NS_MNT_GET_PREV, pass);
+	}
 	/* The array grows while we go: mount namespaces found on mounts
 	 * are read in turn. */
-	for (size_t i = 0; r >= 0 && i < s->m->ns_n; i++) {
-		struct nsrel_ns *ns = &s->m->ns[i];
-		if (ns->type != CLONE_NEWNS || ns->mounts_read)
-			continue;
-		ns->mounts_read = true;
-		r = lm ? read_listmount(s, (uint32_t)i, &b) : -ENOSYS;
-		if (r == -ENOSYS || r == -EINVAL) {
-			lm = false;
-			r = read_mountinfo(s, (uint32_t)i);
-		}
-	}
-	free(b.sm);
+	for (size_t i = 0; r >= 0 && i < s->m->ns_n; i++)
+		if (s->m->ns[i].type == CLONE_NEWNS && !s->m->ns[i].mounts_read)
+			r = scan_read_mounts(s, (uint32_t)i, -1);
 	return r;
 }

@@ -63,14 +63,14 @@ static int scan_tasks(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 		      const uint32_t own[NSREL_NSTYPE_COUNT], unsigned types)
 {
 	DIR *d = opendir_at(piddir, "task");
-	/* Gone, or not ours to read: skipped. Out of memory: fatal, as
-	 * everywhere in a scan, not a silently shorter result. */
+	/* Gone, or not ours to read: skipped; anything else ends the scan
+	 * (scan_err()), not a silently shorter result. */
 	if (!d)
-		return errno == ENOMEM ? -ENOMEM : 0;
+		return scan_err(errno);
 	int tfd = dirfd(d);
 	int r = 0;
 	struct dirent *de;
-	while (r >= 0 && (de = readdir(d))) {
+	while (r >= 0 && (errno = 0, de = readdir(d))) {
 		pid_t tid;
 		if (!is_pid(de->d_name, &tid) || tid == pid)
 			continue;
@@ -80,6 +80,8 @@ static int scan_tasks(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 			char path[64], link[64];
 			snprintf(path, sizeof(path), "%d/%s", tid, ns_links[t]);
 			ssize_t n = readlinkat(tfd, path, link, sizeof(link));
+			if (n < 0 && (r = scan_err(errno)) < 0)
+				break;
 			if (n <= 0)
 				continue;
 			uint32_t idx;
@@ -95,6 +97,8 @@ static int scan_tasks(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 				break;
 		}
 	}
+	if (r >= 0 && !de && errno)
+		r = scan_err(errno);
 	closedir(d);
 	return r;
 }
@@ -111,8 +115,12 @@ static int add_proc(struct scan *s, pid_t pid, int piddir,
 	ssize_t n = 0;
 	if (keep || procfs_name_wants_cmdline(ps->comm_len, kthread))
 		n = read_at(piddir, "cmdline", cmdline, CMDLINE_MAX);
-	if (n < 0)
+	if (n < 0) {
+		int r = scan_err((int)-n);
+		if (r < 0)
+			return r;
 		n = 0;
+	}
 	/* Make the last argument end, also when the line was cut. */
 	if (n > 0 && cmdline[n - 1] != '\0')
 		cmdline[n++] = '\0';
@@ -164,6 +172,8 @@ static int scan_for_children(struct scan *s, int piddir, uint32_t proc,
 		char link[64];
 		ssize_t n = readlinkat(piddir, links[i].path, link,
 				       sizeof(link));
+		if (n < 0 && scan_err(errno) < 0)
+			return -errno;
 		if (n <= 0)
 			continue;
 		uint32_t idx;
@@ -189,18 +199,20 @@ static int scan_proc(struct scan *s, const char *name, pid_t pid,
 	if (piddir < 0) {
 		if (errno == EACCES || errno == EPERM)
 			s->m->unreadable++;
-		return 0; /* or gone */
+		return scan_err(errno); /* 0: gone, or not ours */
 	}
 	struct stat st;
 	if (fstat(piddir, &st) < 0)
-		return 0;
+		return scan_err(errno);
 	char buf[1024];
 	ssize_t n = read_at(piddir, "stat", buf, sizeof(buf));
 	/* hidepid=noaccess: the directory is there, its files are not ours */
 	if (n == -EACCES || n == -EPERM)
 		s->m->unreadable++;
+	if (n < 0)
+		return scan_err((int)-n);
 	struct procfs_stat ps;
-	if (n <= 0 || procfs_parse_stat(buf, (size_t)n, &ps) < 0)
+	if (n == 0 || procfs_parse_stat(buf, (size_t)n, &ps) < 0)
 		return 0;
 
 	uint32_t own[NSREL_NSTYPE_COUNT];
@@ -215,6 +227,8 @@ static int scan_proc(struct scan *s, const char *name, pid_t pid,
 				s->m->unreadable++;
 				return 0;
 			}
+			if (errno != ENOENT && errno != ESRCH)
+				return -errno;
 			continue; /* a zombie, or gone */
 		}
 		int r = scan_ns_from_link(s, link, (size_t)n, piddir,
@@ -279,12 +293,14 @@ int scan_procs(struct scan *s)
 		return -errno;
 	int r = 0;
 	struct dirent *de;
-	while (r >= 0 && (de = readdir(d))) {
+	while (r >= 0 && (errno = 0, de = readdir(d))) {
 		pid_t pid;
 		if (de->d_type != DT_DIR || !is_pid(de->d_name, &pid))
 			continue;
 		r = scan_proc(s, de->d_name, pid, types);
 	}
+	if (r >= 0 && !de && errno)
+		r = -errno;
 	closedir(d);
 	return r;
 }

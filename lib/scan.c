@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "scan.h"
@@ -13,12 +14,12 @@
 /* Options structs grow at the end: accept a smaller one from an older
  * caller, and a larger one from a newer caller only if we would ignore
  * nothing it says (the libbpf rule). */
-static int read_opts(const struct nsrel_scan_opts *opts, unsigned *types,
-		     unsigned *sources, unsigned *flags)
+static int read_opts(const struct nsrel_scan_opts *opts, struct scan *s)
 {
-	*types = NSREL_ALL_TYPES;
-	*sources = NSREL_SRC_ALL;
-	*flags = 0;
+	s->types = NSREL_ALL_TYPES;
+	s->sources = NSREL_SRC_ALL;
+	s->flags = 0;
+	s->mounts_method = NSREL_MOUNTS_AUTO;
 	if (!opts)
 		return 0;
 	if (opts->sz < sizeof(opts->sz))
@@ -30,17 +31,22 @@ static int read_opts(const struct nsrel_scan_opts *opts, unsigned *types,
 	if (HAS(types) && opts->types) {
 		if (opts->types & ~(unsigned)NSREL_ALL_TYPES)
 			return -EINVAL;
-		*types = opts->types;
+		s->types = opts->types;
 	}
 	if (HAS(sources) && opts->sources) {
 		if (opts->sources & ~(unsigned)NSREL_SRC_ALL)
 			return -EINVAL;
-		*sources = opts->sources;
+		s->sources = opts->sources;
 	}
 	if (HAS(flags)) {
 		if (opts->flags & ~(unsigned)NSREL_SCAN_FLAGS_ALL)
 			return -EINVAL;
-		*flags = opts->flags;
+		s->flags = opts->flags;
+	}
+	if (HAS(mounts_method)) {
+		if (opts->mounts_method > NSREL_MOUNTS_MOUNTINFO)
+			return -EINVAL;
+		s->mounts_method = opts->mounts_method;
 	}
 #undef HAS
 	return 0;
@@ -51,6 +57,7 @@ static void scan_done(struct scan *s)
 	for (size_t i = 0; i < s->kept_n; i++)
 		close(s->kept[i].fd);
 	free(s->kept);
+	free(s->sm);
 	free(s->socks);
 	if (s->proc_fd >= 0)
 		close(s->proc_fd);
@@ -63,9 +70,16 @@ _public_ int nsrel_scan(const struct nsrel_scan_opts *opts,
 	if (!ret)
 		return -EINVAL;
 	struct scan s = { .proc_fd = -1 };
-	int r = read_opts(opts, &s.types, &s.sources, &s.flags);
+	int r = read_opts(opts, &s);
 	if (r < 0)
 		return r;
+	/* Kept mount namespace fds: a small share of what we may open. */
+	struct rlimit rl;
+	s.kept_max = 256;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur / 8 < s.kept_max)
+		s.kept_max = rl.rlim_cur / 8;
+	if (s.kept_max < 1)
+		s.kept_max = 1;
 
 	s.m = calloc(1, sizeof(*s.m));
 	if (!s.m)
@@ -85,6 +99,8 @@ _public_ int nsrel_scan(const struct nsrel_scan_opts *opts,
 	s.m->nsfs_dev = st.st_dev;
 	if (fstatat(s.proc_fd, "thread-self/ns/mnt", &st, 0) == 0)
 		s.self_mntns = st.st_ino;
+	else if ((r = scan_err(errno)) < 0)
+		goto out;
 
 	r = scan_view(&s);
 	if (r >= 0)

@@ -3,26 +3,33 @@
 #ifndef NSREL_SCAN_H
 #define NSREL_SCAN_H
 
+#include <errno.h>
 #include <stdbool.h>
 
 #include "model.h"
 
-#define SCAN_KEPT_MAX 256
+struct nsrel_statmount;
 
 struct scan {
 	struct nsrel_model *m;
 	unsigned types;	  /* mask of CLONE_NEW* to report */
 	unsigned sources; /* mask of enum nsrel_source */
 	unsigned flags;	  /* mask of enum nsrel_scan_flag */
+	unsigned mounts_method; /* enum nsrel_mounts_method */
+	bool no_listmount;	/* AUTO, and the kernel cannot list by id */
 	int proc_fd;	  /* /proc */
 	ino_t self_mntns; /* our own mount namespace */
-	/* Mount namespaces no process is in: an fd to each, kept open until
-	 * their mounts are read (they cannot be reopened through /proc). */
+	/* Mount namespaces no process is in whose mounts are still to be
+	 * read: an fd to each (they cannot be reopened through /proc), at
+	 * most kept_max of them at once (see scan_keep_fd()). */
 	struct kept_fd {
 		uint32_t ns;
 		int fd;
 	} *kept;
-	size_t kept_n, kept_cap;
+	size_t kept_n, kept_cap, kept_max;
+	/* statmount(2)'s buffer, grown as needed. */
+	struct nsrel_statmount *sm;
+	size_t sm_size;
 	/* Socket inode → net namespace index, so that a socket shared by
 	 * many processes is asked once. */
 	struct sock_entry {
@@ -32,12 +39,59 @@ struct scan {
 	size_t socks_n, socks_cap;
 };
 
+/*
+ * The one rule for errors (nsrel.h): an error that says the process, fd,
+ * mount or namespace looked at is gone (ENOENT, ESRCH) or not ours to read
+ * (EACCES, EPERM) skips it; any other ends the scan with -errno. Where a
+ * call has more errnos of its own that mean gone or "this kernel has no
+ * such feature" (ENOTTY from a namespace ioctl, ENOSYS, ...), the caller
+ * checks those first. Returns 0 to skip, or the negative errno.
+ */
+static inline int scan_err(int err)
+{
+	switch (err) {
+	case ENOENT:
+	case ESRCH:
+	case EACCES:
+	case EPERM:
+		return 0;
+	default:
+		return err > 0 ? -err : -EIO;
+	}
+}
+
+/* The same for a path resolved in a tree another user controls (a mount
+ * point, a process's root): a path that no longer resolves the way the
+ * kernel named it is gone, too. ENOTTY: what is there is no namespace. */
+static inline int scan_path_err(int err)
+{
+	switch (err) {
+	case ENOTDIR:
+	case ELOOP:
+	case EXDEV:
+	case EAGAIN:
+	case ENAMETOOLONG:
+	case ESTALE:
+	case ENOTTY:
+		return 0;
+	default:
+		return scan_err(err);
+	}
+}
+
+/* fd, or the negative errno of the call that gave fd < 0. */
+static inline int fd_or_errno(int fd)
+{
+	return fd < 0 ? -errno : fd;
+}
+
 /* scan-hierarchy.c: record the kernel's relations of namespace idx, whose
  * fd (borrowed) the caller holds: id, owner uid, owning user namespace and
  * parent, walking up through namespaces no other source finds (hidden). */
 int scan_learn(struct scan *s, int fd, uint32_t idx);
 /* Adds (or finds) the namespace behind nsfd (type 0: ask the kernel),
- * learning it if new. 1 and the index, 0 if nsfd is no namespace. */
+ * learning it if new. 1 and the index, 0 if nsfd is no namespace, or a
+ * negative errno (which ends the scan). */
 int scan_ns_from_fd(struct scan *s, int nsfd, int type, uint32_t *ret_idx);
 /* Adds (or finds) the namespace named by link text ("net:[123]"); if it
  * is new, opens dirfd/path to learn it. NONE if the text is no namespace.
@@ -47,18 +101,27 @@ int scan_ns_from_link(struct scan *s, const char *link, size_t len, int dirfd,
 		      const char *path, bool in_proc, uint32_t *ret_idx);
 /* What another user controls (a process's fd, a mount point in their
  * tree) is opened O_PATH first: that has no side effects and cannot block
- * as opening a device or FIFO can. Takes pathfd (-1 passes through) and
- * gives an fd for the ioctls only if it is a namespace, else -1. */
+ * as opening a device or FIFO can. Takes pathfd (a negative errno passes
+ * through) and gives an fd for the ioctls only if it is a namespace, else
+ * -ENOTTY, or the negative errno of the reopening. */
 int scan_reopen_ns(const struct scan *s, int pathfd);
+/* Keeps a dup of fd, a mount namespace no process is in, until its mounts
+ * are read. At most kept_max are kept: past that, its mounts are read
+ * now, through fd. 0 or a negative errno. */
 int scan_keep_fd(struct scan *s, uint32_t idx, int fd);
-int scan_kept_fd(const struct scan *s, uint32_t idx);
+/* Takes the kept fd of idx out of the list: the caller closes it. -1 if
+ * none is kept. */
+int scan_take_kept_fd(struct scan *s, uint32_t idx);
 
-/* The sources. Each returns 0 or a negative errno for a fatal error
- * (ENOMEM); what a process or namespace does not let us see is skipped. */
+/* The sources. Each returns 0 or a negative errno that ends the scan
+ * (scan_err()); what is gone or not ours to read is skipped. */
 int scan_procs(struct scan *s);
 int scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 		uint32_t own_net);
 int scan_mounts(struct scan *s);
+/* scan-mounts.c: reads the mounts of mount namespace idx now; mntfd (-1 if
+ * none) is an fd to it, borrowed. 0 or a negative errno. */
+int scan_read_mounts(struct scan *s, uint32_t idx, int mntfd);
 int scan_listns(struct scan *s);
 /* view.c: what this scan can see, into s->m->view; 0 or -ENOMEM. */
 int scan_view(struct scan *s);

@@ -43,36 +43,41 @@ static int domain = SHIM_DOM_MAIN;
 
 static const struct {
 	const char *name;
-	int err[4];
+	int err[6];
 } fns[SHIM_FN_COUNT] = {
 	[SHIM_MALLOC] = {"malloc", {ENOMEM}},
 	[SHIM_CALLOC] = {"calloc", {ENOMEM}},
 	[SHIM_REALLOC] = {"realloc", {ENOMEM}},
 	[SHIM_REALLOCARRAY] = {"reallocarray", {ENOMEM}},
-	[SHIM_OPEN] = {"open", {EACCES, ENOENT, EMFILE}},
-	[SHIM_OPENAT] = {"openat", {EACCES, ENOENT, EMFILE}},
-	[SHIM_OPEN_BY_HANDLE_AT] = {"open_by_handle_at", {ESTALE, EPERM}},
+	[SHIM_OPEN] = {"open", {EACCES, ENOENT, EMFILE, ENFILE}},
+	[SHIM_OPENAT] = {"openat", {EACCES, ENOENT, EMFILE, ENFILE}},
+	[SHIM_OPEN_BY_HANDLE_AT] = {"open_by_handle_at",
+				    {ESTALE, EPERM, EMFILE, ENFILE}},
 	[SHIM_READ] = {"read", {EIO, EINTR}},
 	[SHIM_READLINKAT] = {"readlinkat", {EACCES, ENOENT}},
-	[SHIM_IOCTL] = {"ioctl", {EPERM, ENOTTY}},
+	/* NS_GET_USERNS, NS_GET_PARENT, SIOCGSKNS, NS_MNT_GET_NEXT open
+	 * an fd: EMFILE, ENFILE */
+	[SHIM_IOCTL] = {"ioctl", {EPERM, ENOTTY, EMFILE, ENFILE}},
 	[SHIM_FSTAT] = {"fstat", {EIO}},
 	[SHIM_FSTATAT] = {"fstatat", {ENOENT, EACCES}},
 	[SHIM_FSTATFS] = {"fstatfs", {EIO}},
-	[SHIM_FCNTL] = {"fcntl", {EMFILE}},
+	[SHIM_FCNTL] = {"fcntl", {EMFILE, ENFILE}},
 	[SHIM_FDOPENDIR] = {"fdopendir", {ENOMEM}},
 	[SHIM_READDIR] = {"readdir", {EIO}},
 	[SHIM_FDOPEN] = {"fdopen", {ENOMEM}},
 	[SHIM_GETDELIM] = {"getdelim", {ENOMEM, EIO}},
-	[SHIM_SOCKETPAIR] = {"socketpair", {EMFILE}},
+	[SHIM_SOCKETPAIR] = {"socketpair", {EMFILE, ENFILE}},
 	[SHIM_FORK] = {"fork", {EAGAIN}},
 	[SHIM_SETNS] = {"setns", {EPERM}},
 	[SHIM_CHDIR] = {"chdir", {EACCES}},
 	[SHIM_SENDMSG] = {"sendmsg", {EPIPE, ENOBUFS}},
 	[SHIM_RECVMSG] = {"recvmsg", {EINTR, ECONNRESET}},
 	[SHIM_WAITPID] = {"waitpid", {EINTR}},
-	[SHIM_SYS_PIDFD_OPEN] = {"pidfd_open", {ESRCH, EMFILE}},
-	[SHIM_SYS_PIDFD_GETFD] = {"pidfd_getfd", {EPERM, EBADF}},
-	[SHIM_SYS_OPENAT2] = {"openat2", {EACCES, ENOSYS, EAGAIN}},
+	[SHIM_SYS_PIDFD_OPEN] = {"pidfd_open", {ESRCH, EMFILE, ENFILE}},
+	[SHIM_SYS_PIDFD_GETFD] = {"pidfd_getfd",
+				  {EPERM, EBADF, EMFILE, ENFILE}},
+	[SHIM_SYS_OPENAT2] = {"openat2",
+			      {EACCES, ENOSYS, EAGAIN, EMFILE, ENFILE}},
 	[SHIM_SYS_LISTMOUNT] = {"listmount", {EPERM, ENOSYS, ENOMEM}},
 	[SHIM_SYS_STATMOUNT] = {"statmount",
 				{ENOENT, EOVERFLOW, ENOSYS, ENOMEM}},
@@ -102,7 +107,7 @@ bool shim_alloc_hooked(void)
 int shim_fn_errno_variants(int fn)
 {
 	int n = 0;
-	while (n < 4 && fns[fn].err[n])
+	while (n < 6 && fns[fn].err[n])
 		n++;
 	return n;
 }

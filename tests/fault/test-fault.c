@@ -17,7 +17,7 @@
  * few calls fails at every index and the others at each call site's
  * first, second and last call, and every site once with each other errno.
  * NSREL_FAULT_EXHAUSTIVE=1 forces every index. This for five ways to scan
- * (all sources; NSREL_NO_LISTMOUNT=1, the mountinfo way with setns
+ * (all sources; NSREL_MOUNTS_MOUNTINFO, the mountinfo way with setns
  * helpers; and three source and type subsets), then for the relations API,
  * every call with every errno. Besides the checks above, a fault of EINTR
  * or ENOMEM that yields success must not have lost any of the zoo's
@@ -98,29 +98,28 @@ static int point_timeout_ms = POINT_TIMEOUT_MS;
 /* Sanitizers make a point some six times slower: by call site there. */
 static unsigned long point_budget = POINT_BUDGET;
 
-/* A way to scan: the environment and the options. */
+/* A way to scan: the options (sz 0: NULL). */
 struct mode {
 	const char *name;
-	bool no_listmount;
 	struct nsrel_scan_opts opts;
 };
 
 static const struct mode modes[] = {
-	{"all sources, listmount", false, {0}},
-	{"all sources, NSREL_NO_LISTMOUNT", true, {0}},
+	{"all sources, listmount", {0}},
+	{"all sources, NSREL_MOUNTS_MOUNTINFO",
+	 {.sz = sizeof(struct nsrel_scan_opts),
+	  .mounts_method = NSREL_MOUNTS_MOUNTINFO}},
 	{"mounts only",
-	 false,
 	 {.sz = sizeof(struct nsrel_scan_opts), .sources = NSREL_SRC_MOUNTS}},
 	{"processes and tasks, user and pid types, no hierarchy",
-	 false,
 	 {.sz = sizeof(struct nsrel_scan_opts),
 	  .types = CLONE_NEWUSER | CLONE_NEWPID,
 	  .sources = NSREL_SRC_PROCS | NSREL_SRC_TASKS}},
 	{"fds and mounts, net type",
-	 true,
 	 {.sz = sizeof(struct nsrel_scan_opts),
 	  .types = CLONE_NEWNET,
-	  .sources = NSREL_SRC_FDS | NSREL_SRC_MOUNTS}},
+	  .sources = NSREL_SRC_FDS | NSREL_SRC_MOUNTS,
+	  .mounts_method = NSREL_MOUNTS_MOUNTINFO}},
 };
 #define MODE_COUNT (sizeof(modes) / sizeof(modes[0]))
 
@@ -322,10 +321,6 @@ static void check_left(const bool fds0[MAX_FD],
 static void child_scan(const struct shim_target *t, const struct mode *mode,
 		       bool sites)
 {
-	if (mode->no_listmount)
-		setenv("NSREL_NO_LISTMOUNT", "1", 1);
-	else
-		unsetenv("NSREL_NO_LISTMOUNT");
 	struct fixture_mounts mounts0 = {0};
 	(void)fixture_mounts_read(&mounts0);
 	bool fds0[MAX_FD];
@@ -540,9 +535,17 @@ static void describe_point(const char *what, const struct shim_target *t)
 	(void)S;
 }
 
+/* Errors that mean neither gone nor not ours (nsrel.h): a call that
+ * meets one must fail with it. */
+static bool must_fail(int err)
+{
+	return err == EMFILE || err == ENFILE || err == EIO;
+}
+
 /* Judges a finished point; prints what is wrong. Without a fault the
  * result must be base (a negative errno, or 0 for success); with one,
- * success, base, or the injected errno (ENOMEM for an allocation). */
+ * success, base, or the injected errno (ENOMEM for an allocation), and
+ * for an errno of must_fail() that errno. */
 static enum outcome judge(const char *what, const struct shim_target *t,
 			  int base, int rc, int status)
 {
@@ -570,6 +573,12 @@ static enum outcome judge(const char *what, const struct shim_target *t,
 	else if (R->r < 0 && R->r != expect && R->r != base)
 		snprintf(why, sizeof(why), "returns %d (%s), not %d (%s)", R->r,
 			 strerror(-R->r), expect, strerror(-expect));
+	else if (fired && t && must_fail(t->err) && R->r != -t->err)
+		snprintf(why, sizeof(why),
+			 "returns %d (%s) after %s: that must end the call "
+			 "with -%s, not give a smaller result",
+			 R->r, R->r < 0 ? strerror(-R->r) : "success",
+			 strerrorname_np(t->err), strerrorname_np(t->err));
 	else if (R->r < 0 && (R->ret_touched || R->out_touched))
 		snprintf(why, sizeof(why),
 			 "fails but writes its output parameter");
@@ -850,6 +859,7 @@ enum sin {
 	SIN_CRASH,
 	SIN_HANG,
 	SIN_WRONG,
+	SIN_SWALLOW,
 	SIN_COUNT
 };
 static const char *const sin_names[SIN_COUNT] = {
@@ -859,7 +869,12 @@ static const char *const sin_names[SIN_COUNT] = {
 	"a crash",
 	"a hang",
 	"a wrong errno",
+	"an EMFILE swallowed",
 };
+
+/* The fault SIN_SWALLOW meets, and does not report. */
+static const struct shim_target swallowed = {
+	.fn = SHIM_OPEN, .dom = SHIM_DOM_MAIN, .index = 1, .err = EMFILE};
 
 /* An allocation nothing points to, not even a stale stack slot. */
 static __attribute__((noinline)) void leak(void)
@@ -883,11 +898,17 @@ static void sin_body(const void *p)
 	R->fds_before = fixture_fd_count();
 	struct fixture_mounts mounts = {0};
 	(void)fixture_mounts_read(&mounts);
-	shim_reset(NULL, false);
+	shim_reset(sin == SIN_SWALLOW ? &swallowed : NULL, false);
 	shim_track_start();
 	shim_arm();
 	R->r = 0;
 	switch (sin) {
+	case SIN_SWALLOW: {
+		int fd = open("/", O_RDONLY | O_CLOEXEC);
+		if (fd >= 0)
+			close(fd);
+		break;
+	}
 	case SIN_LEAK:
 		leak();
 		scrub_stack();
@@ -931,9 +952,12 @@ static void test_selfcheck(void **state)
 		if (sin == SIN_LEAK && !shim_alloc_hooked())
 			fprintf(stderr, "# self-check: LeakSanitizer must "
 					"report a leak of 10 bytes now\n");
-		/* Whatever the sin, nothing fires: the result must be 0. */
+		/* Whatever the sin, nothing fires (but SIN_SWALLOW's): the
+		 * result must be 0. */
 		int rc = run_child(sin_body, &sin, &status);
-		enum outcome o = judge("selfcheck", NULL, 0, rc, status);
+		enum outcome o = judge("selfcheck",
+				       sin == SIN_SWALLOW ? &swallowed : NULL,
+				       0, rc, status);
 		printf("# self-check, %s: %s\n", sin_names[sin],
 		       o == OUT_BAD ? last_why : "NOT FOUND");
 		if (o != OUT_BAD)

@@ -183,13 +183,14 @@ static void on_alarm(int sig)
 
 /* One scan, bounded in time; the uts namespace under the FIFO is listed
  * as bind-mounted and the fake net namespace is not. */
-static void scan_and_check(const char *how)
+static void scan_and_check(const char *how, unsigned method)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
 	sigaction(SIGALRM, &sa, NULL);
 	alarm(SCAN_LIMIT_S);
 	struct nsrel_model *m = NULL;
-	int r = nsrel_scan(NULL, &m);
+	struct nsrel_scan_opts o = {.sz = sizeof(o), .mounts_method = method};
+	int r = nsrel_scan(&o, &m);
 	alarm(0);
 	assert_int_equal(r, 0);
 	printf("# %s: scan done\n", how);
@@ -225,11 +226,9 @@ static void scan_both_ways(const char *holder_is)
 	char how[128];
 	int fds = fixture_fd_count();
 	snprintf(how, sizeof(how), "listmount, %s", holder_is);
-	scan_and_check(how);
-	setenv("NSREL_NO_LISTMOUNT", "1", 1);
+	scan_and_check(how, NSREL_MOUNTS_LISTMOUNT);
 	snprintf(how, sizeof(how), "mountinfo, %s", holder_is);
-	scan_and_check(how);
-	unsetenv("NSREL_NO_LISTMOUNT");
+	scan_and_check(how, NSREL_MOUNTS_MOUNTINFO);
 	assert_int_equal(fixture_fd_count(), fds);
 }
 

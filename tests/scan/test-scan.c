@@ -700,6 +700,10 @@ static void test_bad_args(void **state)
 		.flags = 1u << 5};
 	assert_int_equal(nsrel_scan(&o, &m), 0);
 	nsrel_model_free(m);
+	o = (struct nsrel_scan_opts){
+		.sz = sizeof(o), .mounts_method = NSREL_MOUNTS_MOUNTINFO + 1};
+	assert_int_equal(nsrel_scan(&o, &m), -EINVAL);
+	assert_ptr_equal(m, (void *)0x1);
 	/* A newer caller's larger struct: fine if the rest is zero. */
 	struct {
 		struct nsrel_scan_opts o;
@@ -789,9 +793,10 @@ static void test_mountinfo_fallback(void **state)
 	(void)state;
 	if (!need_zoo())
 		return;
-	setenv("NSREL_NO_LISTMOUNT", "1", 1);
-	struct nsrel_model *m = scan(0, 0);
-	unsetenv("NSREL_NO_LISTMOUNT");
+	struct nsrel_scan_opts o = {.sz = sizeof(o),
+				    .mounts_method = NSREL_MOUNTS_MOUNTINFO};
+	struct nsrel_model *m = NULL;
+	assert_int_equal(nsrel_scan(&o, &m), 0);
 	json_object *c = zoo_ns("bindnet");
 	const struct nsrel_ns *ns = nsrel_model_find(
 		m, CLONE_NEWNET, (ino_t)jint(c, "ino"));
