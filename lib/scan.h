@@ -123,7 +123,8 @@ int scan_mounts(struct scan *s);
  * none) is an fd to it, borrowed. 0 or a negative errno. */
 int scan_read_mounts(struct scan *s, uint32_t idx, int mntfd);
 int scan_listns(struct scan *s);
-/* view.c: what this scan can see, into s->m->view; 0 or -ENOMEM. */
+/* view.c: what this scan can see, into s->m->view; 0 or a negative
+ * errno (scan_err()). */
 int scan_view(struct scan *s);
 
 #endif /* NSREL_SCAN_H */

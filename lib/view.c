@@ -53,25 +53,35 @@ static int in_group(gid_t gid, bool *ret)
 	return 0;
 }
 
-static ino_t ns_ino(int proc_fd, const char *path)
+/* The inode of path under proc_fd, 0 if it is not there or not ours to
+ * see; or a negative errno that ends the scan (scan_err()). */
+static int ns_ino(int proc_fd, const char *path, ino_t *ret)
 {
 	struct stat st;
-	return fstatat(proc_fd, path, &st, 0) < 0 ? 0 : st.st_ino;
+	*ret = 0;
+	if (fstatat(proc_fd, path, &st, 0) < 0)
+		return scan_err(errno);
+	*ret = st.st_ino;
+	return 0;
 }
 
 /* Whose PID namespace this /proc is: NSpid lists one level per PID
- * namespace from the one /proc belongs to down to ours. */
-static enum nsrel_proc_pidns proc_pidns(int proc_fd)
+ * namespace from the one /proc belongs to down to ours. 0 or a negative
+ * errno (scan_err()). */
+static int proc_pidns(int proc_fd, enum nsrel_proc_pidns *ret)
 {
 	struct stat st;
-	if (fstatat(proc_fd, "self", &st, 0) < 0)
-		return errno == ENOENT ? NSREL_PROC_PIDNS_OTHER
-				       : NSREL_PROC_PIDNS_UNKNOWN;
+	*ret = NSREL_PROC_PIDNS_UNKNOWN;
+	if (fstatat(proc_fd, "self", &st, 0) < 0) {
+		if (errno == ENOENT)
+			*ret = NSREL_PROC_PIDNS_OTHER;
+		return scan_err(errno);
+	}
 
 	_cleanup_close_ int fd =
 		openat(proc_fd, "thread-self/status", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return NSREL_PROC_PIDNS_UNKNOWN;
+		return scan_err(errno);
 	char buf[8192];
 	size_t n = 0;
 	ssize_t k;
@@ -79,28 +89,32 @@ static enum nsrel_proc_pidns proc_pidns(int proc_fd)
 	       ((k = read(fd, buf + n, sizeof(buf) - n)) > 0 ||
 		(k < 0 && errno == EINTR)))
 		n += k > 0 ? (size_t)k : 0;
+	if (k < 0 && errno != EINTR)
+		return scan_err(errno);
 	unsigned levels = procfs_status_nspid_levels(buf, n);
-	return levels == 1  ? NSREL_PROC_PIDNS_OWN
+	*ret = levels == 1  ? NSREL_PROC_PIDNS_OWN
 	       : levels > 1 ? NSREL_PROC_PIDNS_ANCESTOR
 			    : NSREL_PROC_PIDNS_UNKNOWN;
+	return 0;
 }
 
 /*
  * The options of the procfs we read: the last procfs mounted at /proc
  * with the device of proc_fd, since a later mount there covers the
- * earlier ones. 1 if found, 0 if not, -ENOMEM.
+ * earlier ones. 1 if found, 0 if not, or a negative errno that ends
+ * the scan (scan_err()).
  */
 static int proc_mount(int proc_fd, struct procfs_proc_opts *ret)
 {
 	struct stat st;
 	if (fstat(proc_fd, &st) < 0)
-		return 0;
+		return -errno;
 	int fd = openat(proc_fd, "thread-self/mountinfo", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
+		return scan_err(errno);
 	FILE *f = fdopen(fd, "re");
 	if (!f) {
-		int r = errno == ENOMEM ? -ENOMEM : 0;
+		int r = -errno;
 		close(fd);
 		return r;
 	}
@@ -121,8 +135,8 @@ static int proc_mount(int proc_fd, struct procfs_proc_opts *ret)
 			found = 1;
 		}
 	}
-	if (n < 0 && errno == ENOMEM)
-		found = -ENOMEM;
+	if (n < 0 && errno && scan_err(errno) < 0)
+		found = -errno;
 	fclose(f);
 	return found;
 }
@@ -132,16 +146,20 @@ int scan_view(struct scan *s)
 	struct nsrel_view *v = &s->m->view;
 	struct procfs_proc_opts o;
 
-	v->user_ns = ns_ino(s->proc_fd, "thread-self/ns/user");
-	v->pid_ns = ns_ino(s->proc_fd, "thread-self/ns/pid");
+	int r = ns_ino(s->proc_fd, "thread-self/ns/user", &v->user_ns);
+	if (r >= 0)
+		r = ns_ino(s->proc_fd, "thread-self/ns/pid", &v->pid_ns);
+	if (r >= 0)
+		r = proc_pidns(s->proc_fd, &v->proc_pid_ns);
+	if (r < 0)
+		return r;
 	v->user_ns_initial = v->user_ns == PROC_USER_INIT_INO;
 	v->pid_ns_initial = v->pid_ns == PROC_PID_INIT_INO;
 	v->cap_effective = cap_effective();
 	v->privileged =
 		v->user_ns_initial && (v->cap_effective >> CAP_SYS_PTRACE & 1);
-	v->proc_pid_ns = proc_pidns(s->proc_fd);
 
-	int r = proc_mount(s->proc_fd, &o);
+	r = proc_mount(s->proc_fd, &o);
 	if (r <= 0)
 		return r;
 	v->hidepid = o.hidepid;
