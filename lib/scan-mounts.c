@@ -31,12 +31,35 @@
 #define __NR_openat2 437
 #endif
 
-/* Receives one fd over a unix socket: the fd, -ENODATA if none came (the
- * sender ended without), or the negative errno of receiving it. */
-static int recv_fd(int sock)
+/* The helper's answer: an errno (0: success), with the fd on success. */
+static int send_answer(int sock, int err, int fd)
 {
-	char c;
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct iovec iov = { .iov_base = &err, .iov_len = sizeof(err) };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	memset(&u, 0, sizeof(u));
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	if (fd >= 0) {
+		msg.msg_control = u.buf;
+		msg.msg_controllen = sizeof(u.buf);
+		struct cmsghdr *h = CMSG_FIRSTHDR(&msg);
+		h->cmsg_level = SOL_SOCKET;
+		h->cmsg_type = SCM_RIGHTS;
+		h->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(h), &fd, sizeof(fd));
+	}
+	return sendmsg(sock, &msg, 0) == (ssize_t)sizeof(err) ? 0 : -errno;
+}
+
+/* Receives the helper's answer: the fd, the negative errno it sent,
+ * -ENODATA if none came (it ended without), or the negative errno of
+ * receiving it. */
+static int recv_answer(int sock)
+{
+	int err = 0;
+	struct iovec iov = { .iov_base = &err, .iov_len = sizeof(err) };
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -51,15 +74,15 @@ static int recv_fd(int sock)
 		;
 	if (n < 0)
 		return -errno;
-	if (n == 0)
+	if (n != (ssize_t)sizeof(err))
 		return -ENODATA;
 	/* The kernel drops an fd it cannot install in our table. */
 	if (msg.msg_flags & MSG_CTRUNC)
 		return -EMFILE;
 	struct cmsghdr *h = CMSG_FIRSTHDR(&msg);
-	if (!h || h->cmsg_type != SCM_RIGHTS ||
+	if (err > 0 || !h || h->cmsg_type != SCM_RIGHTS ||
 	    h->cmsg_len != CMSG_LEN(sizeof(int)))
-		return -ENODATA;
+		return err > 0 ? -err : -ENODATA;
 	int fd;
 	memcpy(&fd, CMSG_DATA(h), sizeof(fd));
 	return fd;
@@ -113,34 +136,25 @@ static int open_in_mntns(const struct scan *s, int mntns_fd, const char *path)
 	}
 	if (pid == 0) {
 		close(sv[0]);
-		if (setns(mntns_fd, CLONE_NEWNS) < 0 || chdir("/") < 0)
-			_exit(errno & 0xff);
-		int fd = path ? open_path_in(AT_FDCWD, path)
-			      : fd_or_errno(openat(s->proc_fd,
-						   "thread-self/mountinfo",
-						   O_RDONLY | O_CLOEXEC));
-		if (fd < 0)
-			_exit(-fd & 0xff);
-		char c = 0;
-		struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-		union {
-			struct cmsghdr h;
-			char buf[CMSG_SPACE(sizeof(int))];
-		} u;
-		memset(&u, 0, sizeof(u));
-		struct msghdr msg = { .msg_iov = &iov,
-				      .msg_iovlen = 1,
-				      .msg_control = u.buf,
-				      .msg_controllen = sizeof(u.buf) };
-		struct cmsghdr *h = CMSG_FIRSTHDR(&msg);
-		h->cmsg_level = SOL_SOCKET;
-		h->cmsg_type = SCM_RIGHTS;
-		h->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(h), &fd, sizeof(fd));
-		_exit(sendmsg(sv[1], &msg, 0) == 1 ? 0 : errno & 0xff);
+		/* EINVAL from setns: we may not enter this one (an
+		 * anonymous mount namespace; our fs shared, as under
+		 * valgrind): like EPERM, not ours. */
+		int fd;
+		if (setns(mntns_fd, CLONE_NEWNS) < 0)
+			fd = errno == EINVAL ? -EPERM : -errno;
+		else if (chdir("/") < 0)
+			fd = -errno;
+		else if (path)
+			fd = open_path_in(AT_FDCWD, path);
+		else
+			fd = fd_or_errno(openat(s->proc_fd,
+						"thread-self/mountinfo",
+						O_RDONLY | O_CLOEXEC));
+		int r = send_answer(sv[1], fd < 0 ? -fd : 0, fd);
+		_exit(r < 0 ? -r & 0xff : 0);
 	}
 	close(sv[1]);
-	int fd = recv_fd(sv[0]);
+	int fd = recv_answer(sv[0]);
 	close(sv[0]);
 	int status = 0;
 	pid_t w;
@@ -148,8 +162,8 @@ static int open_in_mntns(const struct scan *s, int mntns_fd, const char *path)
 		;
 	if (fd != -ENODATA)
 		return fd;
-	/* Nothing sent: the child's exit status is its errno. Without it
-	 * (SIGCHLD ignored, the child reaped already), as if gone. */
+	/* Nothing sent: its exit status is the errno of sending. Without
+	 * it (SIGCHLD ignored, the child reaped already), as if gone. */
 	if (w == pid && WIFEXITED(status) && WEXITSTATUS(status))
 		return -WEXITSTATUS(status);
 	if (w == pid && WIFSIGNALED(status))

@@ -700,6 +700,7 @@ static void test_bad_args(void **state)
 		.flags = 1u << 5};
 	assert_int_equal(nsrel_scan(&o, &m), 0);
 	nsrel_model_free(m);
+	m = (void *)0x1;
 	o = (struct nsrel_scan_opts){
 		.sz = sizeof(o), .mounts_method = NSREL_MOUNTS_MOUNTINFO + 1};
 	assert_int_equal(nsrel_scan(&o, &m), -EINVAL);
