@@ -106,8 +106,10 @@ int scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 					pidfd = (int)syscall(__NR_pidfd_open,
 							     pid, 0);
 					pidfd_failed = pidfd < 0;
-					/* ENOSYS: before 5.3 */
+					/* ENOSYS: before 5.3; EINVAL: the
+					 * process is exiting */
 					if (pidfd < 0 && errno != ENOSYS &&
+					    errno != EINVAL &&
 					    (r = scan_err(errno)) < 0)
 						break;
 				}

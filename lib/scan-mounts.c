@@ -324,6 +324,9 @@ static int read_mountinfo(struct scan *s, uint32_t mnt, int mntfd)
 				 mns->any_pid);
 		fd = fd_or_errno(
 			openat(s->proc_fd, path, O_RDONLY | O_CLOEXEC));
+		/* EINVAL: the process is exiting (it has no namespaces) */
+		if (fd == -EINVAL)
+			return 0;
 	} else {
 		fd = mntfd < 0 ? -ENOENT : open_in_mntns(s, mntfd, NULL);
 	}
