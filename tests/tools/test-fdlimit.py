@@ -103,6 +103,7 @@ def main():
     ap.add_argument("--lspidns", required=True)
     ap.add_argument("--dumpns", required=True)
     ap.add_argument("--graphns", default="")
+    ap.add_argument("--lsallns", default="")
     args = ap.parse_args()
     if os.geteuid() != 0:
         print("1..0 # SKIP not root: a chain of user namespaces as root")
@@ -118,6 +119,8 @@ def main():
                  ("lsuserns -d", args.lsuserns, ["-d"], True),
                  ("lspidns", args.lspidns, [], False),
                  ("dumpns", args.dumpns, [], True)]
+        if args.lsallns:
+            tools.append(("lsallns", args.lsallns, [], True))
         if args.graphns:
             tools.append(("graphns -o g.dot", args.graphns, ["-o", dot],
                           True))
