@@ -494,6 +494,10 @@ static struct libscols_table *new_table(const struct ctx *c, int tree_col)
 	scols_table_enable_json(tab, c->json);
 	scols_table_enable_noheadings(tab, c->noheadings);
 	scols_table_enable_colors(tab, c->color);
+	/* Cells are escaped already (tc_buf_escape): in the table, a second
+	 * encoding by libsmartcols would only turn "\\x" into "\\x5cx". Raw
+	 * output keeps it, as its cells must not hold spaces. */
+	scols_table_enable_noencoding(tab, !c->raw && !c->json);
 	if (c->json)
 		scols_table_set_name(tab, "namespaces");
 	for (size_t i = 0; i < c->ncols; i++) {
