@@ -857,7 +857,10 @@ PyDoc_STRVAR(scan_doc,
 	     "a Model. types is a mask of CLONE_NEW* (0: all), sources a mask\n"
 	     "of SOURCE_* (0: all); a bit outside them is a ValueError.\n"
 	     "Process.name is the kernel's comm (see nsrel_proc_name(3)),\n"
-	     "Process.cmdline the command line, read in the scan.");
+	     "Process.cmdline the command line, read in the scan.\n"
+	     "A scan that cannot finish raises OSError with the errno\n"
+	     "(EMFILE out of file descriptors, ENOMEM, EIO): only what is\n"
+	     "gone or not ours to read is skipped, never a smaller Model.");
 
 /* An int mask of the bits in all, for PyArg "O&": ValueError for any
  * other bit and for a negative or too large int. */
