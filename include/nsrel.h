@@ -6,6 +6,19 @@
  * errno is passed through unchanged. File descriptors passed in are
  * borrowed, never closed; file descriptors returned belong to the caller
  * and are O_CLOEXEC.
+ *
+ * Lifetimes: every pointer the model's accessors return (namespaces,
+ * processes, references) and every string they return (names, arguments,
+ * paths) points into the model and stays valid, unchanged, until
+ * nsrel_model_free(). The strings of nsrel_nstype_str(),
+ * nsrel_ref_kind_str(), nsrel_hidepid_str() and nsrel_proc_pidns_str() are
+ * static.
+ *
+ * NULL: every accessor accepts NULL for its object (so that a lookup that
+ * found nothing can be passed on) and then returns the value that means
+ * "none": 0 for counts, types, ids, pids and times, NULL for pointers and
+ * strings, -1 for an fd, (uid_t)-1 for a uid, -EINVAL where it returns an
+ * error.
  */
 #ifndef NSREL_H
 #define NSREL_H
@@ -128,6 +141,15 @@ struct nsrel_scan_opts {
 	unsigned flags;	  /* mask of enum nsrel_scan_flag; 0 means none */
 	unsigned mounts_method; /* enum nsrel_mounts_method */
 };
+
+/*
+ * An options struct with sz set and the other fields named, for C callers:
+ *	nsrel_scan(NSREL_SCAN_OPTS(.types = CLONE_NEWNET), &m);
+ * (a compound literal that lives until the end of the enclosing block).
+ */
+#define NSREL_SCAN_OPTS(...)                                                   \
+	(&(struct nsrel_scan_opts){ .sz = sizeof(struct nsrel_scan_opts),     \
+				    __VA_ARGS__ })
 
 struct nsrel_model;
 struct nsrel_ns;

@@ -472,59 +472,61 @@ static const struct nsrel_ns *ns_at(const struct nsrel_model *m, uint32_t i)
 
 _public_ int nsrel_ns_type(const struct nsrel_ns *ns)
 {
-	return ns->type;
+	return ns ? ns->type : 0;
 }
 
 _public_ struct nsrel_id nsrel_ns_id(const struct nsrel_ns *ns)
 {
+	if (!ns)
+		return (struct nsrel_id){ 0 };
 	return (struct nsrel_id){ .dev = ns->dev, .ino = ns->ino,
 				  .nsid = ns->nsid };
 }
 
 _public_ ino_t nsrel_ns_ino(const struct nsrel_ns *ns)
 {
-	return ns->ino;
+	return ns ? ns->ino : 0;
 }
 
 _public_ const struct nsrel_ns *nsrel_ns_parent(const struct nsrel_ns *ns)
 {
-	return ns_at(ns->m, ns->parent);
+	return ns ? ns_at(ns->m, ns->parent) : NULL;
 }
 
 _public_ size_t nsrel_ns_child_count(const struct nsrel_ns *ns)
 {
-	return ns->child_n;
+	return ns ? ns->child_n : 0;
 }
 
 _public_ const struct nsrel_ns *nsrel_ns_child(const struct nsrel_ns *ns,
 					       size_t i)
 {
-	if (i >= ns->child_n)
+	if (!ns || i >= ns->child_n)
 		return NULL;
 	return &ns->m->ns[ns->m->links[ns->child_off + i]];
 }
 
 _public_ const struct nsrel_ns *nsrel_ns_owner(const struct nsrel_ns *ns)
 {
-	return ns_at(ns->m, ns->owner);
+	return ns ? ns_at(ns->m, ns->owner) : NULL;
 }
 
 _public_ size_t nsrel_ns_owned_count(const struct nsrel_ns *ns)
 {
-	return ns->owned_n;
+	return ns ? ns->owned_n : 0;
 }
 
 _public_ const struct nsrel_ns *nsrel_ns_owned(const struct nsrel_ns *ns,
 					       size_t i)
 {
-	if (i >= ns->owned_n)
+	if (!ns || i >= ns->owned_n)
 		return NULL;
 	return &ns->m->ns[ns->m->links[ns->owned_off + i]];
 }
 
 _public_ int nsrel_ns_owner_uid(const struct nsrel_ns *ns, uid_t *ret_uid)
 {
-	if (!ret_uid)
+	if (!ns || !ret_uid)
 		return -EINVAL;
 	if (ns->type != CLONE_NEWUSER)
 		return -EINVAL;
@@ -536,36 +538,36 @@ _public_ int nsrel_ns_owner_uid(const struct nsrel_ns *ns, uid_t *ret_uid)
 
 _public_ size_t nsrel_ns_proc_count(const struct nsrel_ns *ns)
 {
-	return ns->proc_n;
+	return ns ? ns->proc_n : 0;
 }
 
 _public_ const struct nsrel_proc *nsrel_ns_proc(const struct nsrel_ns *ns,
 						size_t i)
 {
-	if (i >= ns->proc_n)
+	if (!ns || i >= ns->proc_n)
 		return NULL;
 	return &ns->m->procs[ns->m->links[ns->proc_off + i]];
 }
 
 _public_ const struct nsrel_proc *nsrel_ns_leader(const struct nsrel_ns *ns)
 {
-	return ns->leader == NONE ? NULL : &ns->m->procs[ns->leader];
+	return !ns || ns->leader == NONE ? NULL : &ns->m->procs[ns->leader];
 }
 
 _public_ size_t nsrel_ns_ref_count(const struct nsrel_ns *ns)
 {
-	return ns->ref_n;
+	return ns ? ns->ref_n : 0;
 }
 
 _public_ const struct nsrel_ref *nsrel_ns_ref(const struct nsrel_ns *ns,
 					      size_t i)
 {
-	return i < ns->ref_n ? &ns->m->refs[ns->ref_off + i] : NULL;
+	return ns && i < ns->ref_n ? &ns->m->refs[ns->ref_off + i] : NULL;
 }
 
 _public_ enum nsrel_ref_kind nsrel_ref_kind(const struct nsrel_ref *r)
 {
-	return r->kind;
+	return r ? r->kind : 0;
 }
 
 _public_ const char *nsrel_ref_kind_str(enum nsrel_ref_kind kind)
@@ -591,53 +593,56 @@ _public_ const char *nsrel_ref_kind_str(enum nsrel_ref_kind kind)
 
 _public_ const struct nsrel_proc *nsrel_ref_proc(const struct nsrel_ref *r)
 {
-	return r->proc == NONE ? NULL : &r->m->procs[r->proc];
+	return !r || r->proc == NONE ? NULL : &r->m->procs[r->proc];
 }
 
 _public_ pid_t nsrel_ref_tid(const struct nsrel_ref *r)
 {
-	return r->kind == NSREL_REF_TASK ? r->tid : 0;
+	return r && r->kind == NSREL_REF_TASK ? r->tid : 0;
 }
 
 _public_ int nsrel_ref_fd(const struct nsrel_ref *r)
 {
-	return r->kind == NSREL_REF_FD || r->kind == NSREL_REF_SOCKET ? r->fd
-								       : -1;
+	if (!r || (r->kind != NSREL_REF_FD && r->kind != NSREL_REF_SOCKET))
+		return -1;
+	return r->fd;
 }
 
 _public_ const char *nsrel_ref_path(const struct nsrel_ref *r)
 {
-	return r->path == NONE ? NULL : r->m->strs + r->path;
+	return !r || r->path == NONE ? NULL : r->m->strs + r->path;
 }
 
 _public_ const struct nsrel_ns *nsrel_ref_mntns(const struct nsrel_ref *r)
 {
-	return ns_at(r->m, r->mntns);
+	return r ? ns_at(r->m, r->mntns) : NULL;
 }
 
 _public_ pid_t nsrel_proc_pid(const struct nsrel_proc *p)
 {
-	return p->pid;
+	return p ? p->pid : 0;
 }
 
 _public_ pid_t nsrel_proc_ppid(const struct nsrel_proc *p)
 {
-	return p->ppid;
+	return p ? p->ppid : 0;
 }
 
 _public_ const char *nsrel_proc_name(const struct nsrel_proc *p)
 {
+	if (!p)
+		return NULL;
 	return p->name == NONE ? "" : p->m->strs + p->name;
 }
 
 _public_ size_t nsrel_proc_argc(const struct nsrel_proc *p)
 {
-	return p->argc;
+	return p ? p->argc : 0;
 }
 
 _public_ const char *nsrel_proc_arg(const struct nsrel_proc *p, size_t i)
 {
-	if (i >= p->argc)
+	if (!p || i >= p->argc)
 		return NULL;
 	const char *s = p->m->strs + p->args;
 	while (i--)
@@ -647,17 +652,17 @@ _public_ const char *nsrel_proc_arg(const struct nsrel_proc *p, size_t i)
 
 _public_ uid_t nsrel_proc_uid(const struct nsrel_proc *p)
 {
-	return p->uid;
+	return p ? p->uid : (uid_t)-1;
 }
 
 _public_ uint64_t nsrel_proc_starttime(const struct nsrel_proc *p)
 {
-	return p->starttime;
+	return p ? p->starttime : 0;
 }
 
 _public_ const struct nsrel_ns *nsrel_proc_ns(const struct nsrel_proc *p,
 					      int nstype)
 {
 	int t = nsrel_nstype_index(nstype);
-	return t < 0 ? NULL : ns_at(p->m, p->ns[t]);
+	return !p || t < 0 ? NULL : ns_at(p->m, p->ns[t]);
 }
