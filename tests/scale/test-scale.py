@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""The scale test (issue 7): dumpns, lsuserns -d and lspidns on a zoo of
+"""The scale test: dumpns, lsuserns -d and lspidns on a zoo of
 10,000 and of 50,000 more processes.
 
 At each size N: build the namespace zoo (nsrel-zoo --procs N: a fifth of
@@ -13,7 +13,7 @@ counted by the kernel) with its JSON output, and check
     and the uts, ipc and net namespaces of every "extra-ns" process (their
     inodes read here from /proc), with at least as many namespaces as the
     zoo built;
-  - peak RSS <= 16 MiB x N / 10,000 (issue 3's bound at 10,000 processes,
+  - peak RSS <= 16 MiB x N / 10,000 (the bound at 10,000 processes,
     scaled linearly: 80 MiB at 50,000).
 
 Then, between the two sizes, that the work per process does not grow:
