@@ -238,6 +238,14 @@ static void check_lsuserns(const char *lsuserns)
 		}
 	}
 	free(line);
+	/* Which, for the report: the first few not listed. */
+	for (unsigned i = 0, shown = 0; seen && i < count && shown < 5; i++)
+		if (!seen[i]) {
+			printf("# not listed: uts:[%llu] in mnt:[%llu]\n",
+			       (unsigned long long)uts[i],
+			       (unsigned long long)mnt[i]);
+			shown++;
+		}
 	free(seen);
 	if (f)
 		fclose(f);
