@@ -134,12 +134,44 @@ enum nsrel_mounts_method {
 	NSREL_MOUNTS_MOUNTINFO,
 };
 
+/*
+ * How the namespaces are found. Both fill the same model.
+ *
+ * PROC reads /proc: it sees what /proc shows the caller (its PID
+ * namespace, hidepid=) and what the caller may read there.
+ *
+ * BPF asks the kernel itself: BPF task and task_file iterators (CO-RE,
+ * kernel BTF) walk every task and open file in one pass. It needs
+ * CAP_BPF and CAP_PERFMON (or root), kernel BTF and a kernel that lets
+ * BPF read its memory (no lockdown). It sees every task of the caller's
+ * PID namespace, also those /proc will not let it read (hidepid=, tasks
+ * no one may ptrace, such as PID 1 on some hosts), and every parent and
+ * owner up to the root, also above the caller's PID namespace. Bind
+ * mounts are still read with listmount(2) or mountinfo; command lines
+ * come from /proc/PID/cmdline where /proc is of the caller's PID
+ * namespace. If it cannot run, nsrel_scan() fails with its reason:
+ * -EOPNOTSUPP (built without BPF, no kernel BTF), -EPERM (no privilege),
+ * or another error of bpf(2).
+ *
+ * AUTO (0, the default) is BPF where it can run and would see what PROC
+ * sees, and PROC otherwise, silently: BPF only for a caller in the
+ * initial PID namespace with CAP_SYS_PTRACE (whom /proc hides nothing
+ * from but what no one may read), so that a confined caller sees what
+ * /proc shows it. nsrel_model_backend() says which one ran.
+ */
+enum nsrel_backend {
+	NSREL_BACKEND_AUTO = 0,
+	NSREL_BACKEND_PROC = 1,
+	NSREL_BACKEND_BPF = 2,
+};
+
 struct nsrel_scan_opts {
 	size_t sz;        /* sizeof(struct nsrel_scan_opts) */
 	unsigned types;   /* mask of CLONE_NEW*; 0 means all */
 	unsigned sources; /* mask of enum nsrel_source; 0 means all */
 	unsigned flags;	  /* mask of enum nsrel_scan_flag; 0 means none */
 	unsigned mounts_method; /* enum nsrel_mounts_method */
+	enum nsrel_backend backend;
 };
 
 /*
@@ -253,6 +285,11 @@ int nsrel_model_view(const struct nsrel_model *m, struct nsrel_view *ret);
 const char *nsrel_hidepid_str(enum nsrel_hidepid h);
 /* "own", "ancestor", "other"; NULL for UNKNOWN or any other value. */
 const char *nsrel_proc_pidns_str(enum nsrel_proc_pidns p);
+
+/* The backend that found the model: NSREL_BACKEND_PROC or _BPF. */
+enum nsrel_backend nsrel_model_backend(const struct nsrel_model *m);
+/* "proc", "bpf", "auto"; NULL for anything else. */
+const char *nsrel_backend_str(enum nsrel_backend b);
 
 /* A namespace. */
 int nsrel_ns_type(const struct nsrel_ns *ns);

@@ -465,6 +465,11 @@ _public_ size_t nsrel_model_unreadable(const struct nsrel_model *m)
 	return m ? m->unreadable : 0;
 }
 
+_public_ enum nsrel_backend nsrel_model_backend(const struct nsrel_model *m)
+{
+	return m ? m->backend : NSREL_BACKEND_PROC;
+}
+
 static const struct nsrel_ns *ns_at(const struct nsrel_model *m, uint32_t i)
 {
 	return i == NONE ? NULL : &m->ns[i];

@@ -73,6 +73,7 @@ struct nsrel_model {
 	struct nsrel_view view; /* filled by scan_view(); unreadable aside */
 	dev_t nsfs_dev;
 	unsigned types; /* types asked for */
+	enum nsrel_backend backend; /* the one that ran */
 };
 
 /* Returns the ns index, adding the namespace if new; NONE on ENOMEM. */

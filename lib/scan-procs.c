@@ -103,18 +103,18 @@ static int scan_tasks(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 	return r;
 }
 
-static int add_proc(struct scan *s, pid_t pid, int piddir,
-		    const struct stat *st, const struct procfs_stat *ps,
-		    uint32_t *ret)
+int scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
+		  const char *comm, size_t comm_len, bool kthread,
+		  uint32_t *ret)
 {
 	/* A kernel thread has no command line; a user process's is read
 	 * only where it is kept or may extend a cut comm. */
-	bool kthread = ps->flags & PROCFS_PF_KTHREAD;
 	bool keep = !kthread && (s->flags & NSREL_SCAN_CMDLINE);
 	char cmdline[CMDLINE_MAX + 1];
 	ssize_t n = 0;
-	if (keep || procfs_name_wants_cmdline(ps->comm_len, kthread))
-		n = read_at(piddir, "cmdline", cmdline, CMDLINE_MAX);
+	if (dirfd >= 0 &&
+	    (keep || procfs_name_wants_cmdline(comm_len, kthread)))
+		n = read_at(dirfd, cmdline_path, cmdline, CMDLINE_MAX);
 	if (n < 0) {
 		int r = scan_err((int)-n);
 		if (r < 0)
@@ -126,9 +126,8 @@ static int add_proc(struct scan *s, pid_t pid, int piddir,
 		cmdline[n++] = '\0';
 
 	char name[256];
-	size_t name_len =
-		procfs_proc_name(cmdline, (size_t)n, ps->comm, ps->comm_len,
-				 kthread, name, sizeof(name));
+	size_t name_len = procfs_proc_name(n ? cmdline : "", (size_t)n, comm,
+					   comm_len, kthread, name, sizeof(name));
 	uint32_t idx;
 	if (model_proc_add(s->m, &idx) < 0)
 		return -ENOMEM;
@@ -144,13 +143,27 @@ static int add_proc(struct scan *s, pid_t pid, int piddir,
 		argc += cmdline[i] == '\0';
 
 	struct nsrel_proc *p = &s->m->procs[idx];
+	p->name = name_off;
+	p->args = args_off;
+	p->argc = argc;
+	*ret = idx;
+	return 0;
+}
+
+static int add_proc(struct scan *s, pid_t pid, int piddir,
+		    const struct stat *st, const struct procfs_stat *ps,
+		    uint32_t *ret)
+{
+	uint32_t idx;
+	int r = scan_add_proc(s, piddir, "cmdline", ps->comm, ps->comm_len,
+			      ps->flags & PROCFS_PF_KTHREAD, &idx);
+	if (r < 0)
+		return r;
+	struct nsrel_proc *p = &s->m->procs[idx];
 	p->pid = pid;
 	p->ppid = ps->ppid;
 	p->uid = st->st_uid;
 	p->starttime = ps->starttime;
-	p->name = name_off;
-	p->args = args_off;
-	p->argc = argc;
 	*ret = idx;
 	return 0;
 }

@@ -8,6 +8,8 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include "config.h"
+
 #include "scan.h"
 #include "util.h"
 
@@ -20,6 +22,7 @@ static int read_opts(const struct nsrel_scan_opts *opts, struct scan *s)
 	s->sources = NSREL_SRC_ALL;
 	s->flags = 0;
 	s->mounts_method = NSREL_MOUNTS_AUTO;
+	s->backend = NSREL_BACKEND_AUTO;
 	if (!opts)
 		return 0;
 	if (opts->sz < sizeof(opts->sz))
@@ -48,6 +51,13 @@ static int read_opts(const struct nsrel_scan_opts *opts, struct scan *s)
 			return -EINVAL;
 		s->mounts_method = opts->mounts_method;
 	}
+	if (HAS(backend)) {
+		if (opts->backend != NSREL_BACKEND_AUTO &&
+		    opts->backend != NSREL_BACKEND_PROC &&
+		    opts->backend != NSREL_BACKEND_BPF)
+			return -EINVAL;
+		s->backend = opts->backend;
+	}
 #undef HAS
 	return 0;
 }
@@ -62,6 +72,38 @@ static void scan_done(struct scan *s)
 	if (s->proc_fd >= 0)
 		close(s->proc_fd);
 	nsrel_model_free(s->m);
+}
+
+_public_ const char *nsrel_backend_str(enum nsrel_backend b)
+{
+	switch (b) {
+	case NSREL_BACKEND_AUTO:
+		return "auto";
+	case NSREL_BACKEND_PROC:
+		return "proc";
+	case NSREL_BACKEND_BPF:
+		return "bpf";
+	}
+	return NULL;
+}
+
+/* The processes, tasks, fds and sockets sources, by the backend asked
+ * for. */
+static int run_backend(struct scan *s)
+{
+	s->m->backend = NSREL_BACKEND_PROC;
+	if (s->backend != NSREL_BACKEND_BPF)
+		return scan_procs(s);
+	struct bpf_records rec = {0};
+	int r = scan_bpf_read(&rec);
+	if (r >= 0) {
+		s->m->backend = NSREL_BACKEND_BPF;
+		r = scan_bpf_fill(s, &rec);
+	} else if (s->backend == NSREL_BACKEND_AUTO && r != -ENOMEM) {
+		r = scan_procs(s);
+	}
+	free(rec.buf);
+	return r;
 }
 
 _public_ int nsrel_scan(const struct nsrel_scan_opts *opts,
@@ -104,7 +146,7 @@ _public_ int nsrel_scan(const struct nsrel_scan_opts *opts,
 
 	r = scan_view(&s);
 	if (r >= 0)
-		r = scan_procs(&s);
+		r = run_backend(&s);
 	if (r >= 0 && (s.sources & NSREL_SRC_MOUNTS))
 		r = scan_mounts(&s);
 	if (r >= 0 && (s.sources & NSREL_SRC_LISTNS))

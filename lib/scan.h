@@ -17,6 +17,7 @@ struct scan {
 	unsigned flags;	  /* mask of enum nsrel_scan_flag */
 	unsigned mounts_method; /* enum nsrel_mounts_method */
 	bool no_listmount;	/* AUTO, and the kernel cannot list by id */
+	enum nsrel_backend backend; /* as asked: AUTO, PROC or BPF */
 	int proc_fd;	  /* /proc */
 	ino_t self_mntns; /* our own mount namespace */
 	/* Mount namespaces no process is in whose mounts are still to be
@@ -112,6 +113,27 @@ int scan_keep_fd(struct scan *s, uint32_t idx, int fd);
 /* Takes the kept fd of idx out of the list: the caller closes it. -1 if
  * none is kept. */
 int scan_take_kept_fd(struct scan *s, uint32_t idx);
+
+/* scan-procs.c: adds a process with its name (comm is the kernel's name
+ * for it) and, with NSREL_SCAN_CMDLINE, its command line, read from
+ * dirfd/cmdline_path where needed (dirfd -1: never). The caller fills in
+ * the rest. */
+int scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
+		  const char *comm, size_t comm_len, bool kthread,
+		  uint32_t *ret);
+
+/* scan-bpf.c, the BPF backend, in two steps: scan_bpf_read() runs the
+ * iterators and keeps what they wrote (0, or -EOPNOTSUPP without BPF
+ * support or kernel BTF, -EPERM without privilege, another negative errno
+ * of bpf(2) or read(2)); it touches nothing of the scan, so that AUTO can
+ * still fall back to /proc. scan_bpf_fill() turns the records into the
+ * processes, tasks, fds and sockets sources of the model, taking them. */
+struct bpf_records {
+	char *buf;
+	size_t len, cap;
+};
+int scan_bpf_read(struct bpf_records *ret);
+int scan_bpf_fill(struct scan *s, struct bpf_records *rec);
 
 /* The sources. Each returns 0 or a negative errno that ends the scan
  * (scan_err()); what is gone or not ours to read is skipped. */

@@ -8,7 +8,9 @@
 
 #include <linux/ioctl.h>
 #include <linux/types.h>
+#ifndef __bpf__
 #include <sys/syscall.h>
+#endif
 
 #define NSIO 0xb7
 #ifndef NS_GET_USERNS
@@ -113,5 +115,58 @@ struct nsrel_ns_id_req {
 #ifndef NSFS_MAGIC
 #define NSFS_MAGIC 0x6e736673
 #endif
+
+/*
+ * The records our BPF iterators (lib/bpf/iter.bpf.c) write to their seq
+ * files, for lib/scan-bpf.c; this header is the contract between the two,
+ * so it is also compiled for the BPF target. Every record starts with its
+ * kind. Pids are numbers in the reader's PID namespace, 0 where the task
+ * has none there.
+ */
+enum {
+	NSREL_BPF_REC_TASK = 1,
+	NSREL_BPF_REC_NS = 2,
+	NSREL_BPF_REC_FILE = 3,
+};
+
+/* A task's namespaces: the eight types in nsrel_nstype_at() order, then
+ * pid_for_children and time_for_children. */
+#define NSREL_BPF_SLOT_PID_FOR_CHILDREN	 8
+#define NSREL_BPF_SLOT_TIME_FOR_CHILDREN 9
+#define NSREL_BPF_SLOTS			 10
+
+/* One task (every thread is one). */
+struct nsrel_bpf_task {
+	__u32 kind;
+	__s32 pid, tgid, ppid; /* ppid: the real parent's tgid */
+	__u32 euid;	       /* in the initial user namespace */
+	__u32 flags;	       /* task_struct flags (PF_KTHREAD) */
+	__u64 start_boottime;  /* ns since boot */
+	char comm[16];
+	__u32 ns[NSREL_BPF_SLOTS]; /* nsfs inode number, 0 if none */
+};
+
+/* One namespace, the first time the iterators meet it, and each of its
+ * ancestors and owners the first time. */
+struct nsrel_bpf_ns {
+	__u32 kind;
+	__u32 type; /* CLONE_NEW* */
+	__u32 inum;
+	__u32 owner;	 /* inode of the owning user namespace, 0 if none */
+	__u32 parent;	 /* user and pid namespaces: the parent's, 0 if none */
+	__u32 owner_uid; /* user namespaces: the creator's euid */
+	__u64 id; /* the 64-bit namespace id, 0 where the kernel has none */
+};
+
+/* An open file of a process: an nsfs inode, or a socket in another
+ * network namespace than the process's own. */
+struct nsrel_bpf_file {
+	__u32 kind;
+	__s32 tgid;
+	__u32 fd;
+	__u32 type; /* CLONE_NEW* of the namespace; CLONE_NEWNET for a socket */
+	__u32 inum;
+	__u32 socket; /* 1 for a socket */
+};
 
 #endif /* NSREL_UAPI_H */

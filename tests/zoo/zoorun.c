@@ -151,3 +151,30 @@ void zoo_run_stop(struct zoo_run *z)
 	json_object_put(z->m);
 	z->m = NULL;
 }
+
+int zoo_run_setup(struct zoo_run *z, const char *path)
+{
+	if (!path || geteuid() != 0)
+		return 0;
+	char why[256];
+	int r = zoo_run_start(z, path, why, sizeof(why));
+	if (r != 0)
+		fprintf(stderr, "# the zoo did not start: %s\n", why);
+	return r == 0 ? 0 : -1;
+}
+
+int64_t zoo_jint(json_object *o, const char *key)
+{
+	json_object *v;
+	if (!json_object_object_get_ex(o, key, &v) || !v)
+		return -1;
+	return json_object_get_int64(v);
+}
+
+const char *zoo_jstr(json_object *o, const char *key)
+{
+	json_object *v;
+	if (!json_object_object_get_ex(o, key, &v) || !v)
+		return NULL;
+	return json_object_get_string(v);
+}

@@ -7,6 +7,7 @@
 #define NSREL_TEST_ZOORUN_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include <json-c/json.h>
@@ -33,5 +34,14 @@ int zoo_run_wait(struct zoo_run *z);
 /* Stop the zoo (stdin EOF and SIGTERM), wait for it, free the manifest.
  * Idempotent. */
 void zoo_run_stop(struct zoo_run *z);
+
+/* For a cmocka group setup: start the zoo at path when given one and
+ * root, else nothing (its tests skip). 0, or -1 with the reason on
+ * stderr. */
+int zoo_run_setup(struct zoo_run *z, const char *path);
+
+/* A manifest field: an integer (-1 when absent), a string (NULL). */
+int64_t zoo_jint(json_object *o, const char *key);
+const char *zoo_jstr(json_object *o, const char *key);
 
 #endif /* NSREL_TEST_ZOORUN_H */

@@ -1,0 +1,455 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The BPF backend: the task and task_file iterators of lib/bpf/iter.bpf.c
+ * describe every task, every namespace one of them holds (with its owner,
+ * parents and owner uid, up to the root) and every nsfs fd and foreign
+ * socket, in records read from two iterator fds. No /proc/PID/ns, no open
+ * or ioctl per namespace; /proc only for command lines.
+ *
+ * Everything the kernel writes is read into memory first and the program,
+ * its links and map are gone before the model is touched, so a failure
+ * anywhere leaves nothing behind and AUTO can still take /proc instead.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "procfs.h"
+#include "scan.h"
+#include "uapi.h"
+#include "util.h"
+
+#if HAVE_BPF
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "iter.skel.h"
+
+/* The most the iterators may write: 64 records per task of a million
+ * tasks is far beyond any host; past it the read fails. */
+#define RECORDS_MAX (1ul << 30)
+
+static int read_all(int fd, struct bpf_records *b)
+{
+	for (;;) {
+		if (b->cap - b->len < 65536) {
+			size_t cap = b->cap ? b->cap * 2 : 1u << 20;
+			if (cap > RECORDS_MAX)
+				return -E2BIG;
+			char *p = realloc(b->buf, cap);
+			if (!p)
+				return -ENOMEM;
+			b->buf = p;
+			b->cap = cap;
+		}
+		ssize_t n = read(fd, b->buf + b->len, b->cap - b->len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return 0;
+		b->len += (size_t)n;
+	}
+}
+
+static int run_iter(struct bpf_program *prog, struct bpf_records *b)
+{
+	struct bpf_link *link = bpf_program__attach_iter(prog, NULL);
+	if (!link)
+		return errno ? -errno : -EINVAL;
+	int r;
+	_cleanup_close_ int fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0)
+		r = -errno;
+	else
+		r = read_all(fd, b);
+	bpf_link__destroy(link);
+	return r;
+}
+
+/* libbpf prints its own diagnostics; a library must not, so they are
+ * silenced for the load (the setting is libbpf's, process-wide, and is
+ * given back as found). */
+static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+int scan_bpf_read(struct bpf_records *ret)
+{
+	/* Without kernel BTF, CO-RE has nothing to relocate against. */
+	if (access("/sys/kernel/btf/vmlinux", R_OK) < 0)
+		return errno == ENOENT ? -EOPNOTSUPP : -errno;
+	libbpf_print_fn_t old = libbpf_set_print(quiet);
+	struct bpf_records b = {0};
+	int r = 0;
+	errno = 0;
+	struct nsrel_iter *skel = nsrel_iter__open();
+	if (!skel)
+		r = errno ? -errno : -ENOMEM;
+	if (r >= 0) {
+		r = nsrel_iter__load(skel);
+		/* The kernel says EPERM for a missing capability; libbpf
+		 * may pass on other codes for a refused load. */
+		if (r < 0 && r != -ENOMEM && geteuid() != 0)
+			r = -EPERM;
+	}
+	/* Tasks first: most namespaces are met there, and the files
+	 * iterator, sharing the map, describes only what it adds. */
+	if (r >= 0)
+		r = run_iter(skel->progs.nsrel_task, &b);
+	if (r >= 0)
+		r = run_iter(skel->progs.nsrel_file, &b);
+	nsrel_iter__destroy(skel);
+	libbpf_set_print(old);
+	if (r < 0) {
+		free(b.buf);
+		return r;
+	}
+	*ret = b;
+	return 0;
+}
+#else
+int scan_bpf_read(struct bpf_records *ret)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
+/* ---- From records to the model ------------------------------------------ */
+
+/* What the records say, sorted: the namespaces by (type, inode), the tasks
+ * by (tgid, leader first, pid), the files by tgid. */
+struct bpf_view {
+	struct nsrel_bpf_ns *ns;
+	size_t ns_n;
+	struct nsrel_bpf_task *tasks;
+	size_t tasks_n;
+	struct nsrel_bpf_file *files;
+	size_t files_n;
+};
+
+static void view_free(struct bpf_view *v)
+{
+	free(v->ns);
+	free(v->tasks);
+	free(v->files);
+}
+
+static int cmp_rec_ns(const void *a, const void *b)
+{
+	const struct nsrel_bpf_ns *x = a, *y = b;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	return x->inum < y->inum ? -1 : x->inum > y->inum;
+}
+
+static int cmp_rec_task(const void *a, const void *b)
+{
+	const struct nsrel_bpf_task *x = a, *y = b;
+	if (x->tgid != y->tgid)
+		return x->tgid < y->tgid ? -1 : 1;
+	bool xl = x->pid == x->tgid, yl = y->pid == y->tgid;
+	if (xl != yl)
+		return xl ? -1 : 1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+static int cmp_rec_file(const void *a, const void *b)
+{
+	const struct nsrel_bpf_file *x = a, *y = b;
+	if (x->tgid != y->tgid)
+		return x->tgid < y->tgid ? -1 : 1;
+	return x->fd < y->fd ? -1 : x->fd > y->fd;
+}
+
+static int view_parse(const struct bpf_records *rec, struct bpf_view *v)
+{
+	size_t nns = 0, ntask = 0, nfile = 0;
+	/* Two passes: count, then copy (the buffer has no alignment). */
+	for (int pass = 0; pass < 2; pass++) {
+		size_t off = 0;
+		while (off + sizeof(__u32) <= rec->len) {
+			__u32 kind;
+			memcpy(&kind, rec->buf + off, sizeof(kind));
+			size_t sz = kind == NSREL_BPF_REC_TASK
+					    ? sizeof(struct nsrel_bpf_task)
+				    : kind == NSREL_BPF_REC_NS
+					    ? sizeof(struct nsrel_bpf_ns)
+				    : kind == NSREL_BPF_REC_FILE
+					    ? sizeof(struct nsrel_bpf_file)
+					    : 0;
+			if (!sz || off + sz > rec->len)
+				return -EBADMSG;
+			const char *p = rec->buf + off;
+			if (kind == NSREL_BPF_REC_TASK) {
+				if (pass)
+					memcpy(&v->tasks[v->tasks_n++], p, sz);
+				else
+					ntask++;
+			} else if (kind == NSREL_BPF_REC_NS) {
+				if (pass)
+					memcpy(&v->ns[v->ns_n++], p, sz);
+				else
+					nns++;
+			} else {
+				if (pass)
+					memcpy(&v->files[v->files_n++], p, sz);
+				else
+					nfile++;
+			}
+			off += sz;
+		}
+		if (off != rec->len)
+			return -EBADMSG;
+		if (!pass) {
+			v->ns = malloc((nns ? nns : 1) * sizeof(*v->ns));
+			v->tasks =
+				malloc((ntask ? ntask : 1) * sizeof(*v->tasks));
+			v->files =
+				malloc((nfile ? nfile : 1) * sizeof(*v->files));
+			if (!v->ns || !v->tasks || !v->files)
+				return -ENOMEM;
+		}
+	}
+	if (v->ns_n > 1)
+		qsort(v->ns, v->ns_n, sizeof(*v->ns), cmp_rec_ns);
+	if (v->tasks_n > 1)
+		qsort(v->tasks, v->tasks_n, sizeof(*v->tasks), cmp_rec_task);
+	if (v->files_n > 1)
+		qsort(v->files, v->files_n, sizeof(*v->files), cmp_rec_file);
+	return 0;
+}
+
+static const struct nsrel_bpf_ns *view_ns(const struct bpf_view *v, int type,
+					  __u32 inum)
+{
+	struct nsrel_bpf_ns key = {.type = (__u32)type, .inum = inum};
+	return bsearch(&key, v->ns, v->ns_n, sizeof(*v->ns), cmp_rec_ns);
+}
+
+/* Namespace (type, inum) in the model, with what the records say of it
+ * and, in turn, of its owner and parent: the kernel's relations, as
+ * scan_learn() asks them with ioctls. NONE on ENOMEM. A namespace no
+ * record describes (it came and went between two reads) stays unlearned. */
+static uint32_t learn(struct scan *s, const struct bpf_view *v, int type,
+		      __u32 inum)
+{
+	uint32_t idx = model_ns_get(s->m, type, inum, NULL);
+	if (idx == NONE || s->m->ns[idx].learned)
+		return idx;
+	const struct nsrel_bpf_ns *r = view_ns(v, type, inum);
+	if (!r)
+		return idx;
+	s->m->ns[idx].learned = true;
+	s->m->ns[idx].nsid = r->id;
+	if (type == CLONE_NEWUSER) {
+		s->m->ns[idx].owner_uid = r->owner_uid;
+		s->m->ns[idx].has_owner_uid = true;
+	}
+	/* Recursion as deep as the kernel nests (32): learned is set
+	 * before, so even records that contradict each other end. */
+	if (r->owner) {
+		uint32_t o = learn(s, v, CLONE_NEWUSER, r->owner);
+		if (o == NONE)
+			return NONE;
+		s->m->ns[idx].owner = o;
+		if (type == CLONE_NEWUSER)
+			s->m->ns[idx].parent = o;
+	}
+	if (type == CLONE_NEWPID && r->parent) {
+		uint32_t p = learn(s, v, CLONE_NEWPID, r->parent);
+		if (p == NONE)
+			return NONE;
+		s->m->ns[idx].parent = p;
+	}
+	return idx;
+}
+
+/* Our /proc shows our own PID namespace, so that the pids of the records
+ * (ours) name the same processes there. */
+static bool proc_is_ours(const struct scan *s)
+{
+	char buf[32];
+	ssize_t n = readlinkat(s->proc_fd, "self", buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10) == (long)getpid();
+}
+
+static size_t comm_len(const char comm[16])
+{
+	size_t n = 0;
+	while (n < 16 && comm[n])
+		n++;
+	return n;
+}
+
+/* The threads of the process whose leader is tasks[*i], from *i + 1 on:
+ * refs for the namespaces in which they differ from it. */
+static int add_threads(struct scan *s, const struct bpf_view *v, size_t *i,
+		       uint32_t proc, const uint32_t own[NSREL_NSTYPE_COUNT],
+		       unsigned types)
+{
+	const struct nsrel_bpf_task *lead = &v->tasks[*i];
+	while (*i + 1 < v->tasks_n && v->tasks[*i + 1].tgid == lead->tgid) {
+		const struct nsrel_bpf_task *t = &v->tasks[++*i];
+		if (proc == NONE || !(s->sources & NSREL_SRC_TASKS) || !t->pid)
+			continue;
+		for (unsigned k = 0; k < NSREL_NSTYPE_COUNT; k++) {
+			int type = nsrel_nstype_at(k);
+			if (!(types & (unsigned)type) || !t->ns[k])
+				continue;
+			uint32_t idx = learn(s, v, type, t->ns[k]);
+			if (idx == NONE)
+				return -ENOMEM;
+			if (idx == own[k])
+				continue;
+			if (model_ref_add(s->m, idx, NSREL_REF_TASK, proc,
+					  t->pid, -1, NONE, NONE) < 0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static int add_process(struct scan *s, const struct bpf_view *v,
+		       const struct nsrel_bpf_task *t, bool cmdlines,
+		       uint64_t ns_per_tick, unsigned types,
+		       uint32_t own[NSREL_NSTYPE_COUNT], uint32_t *ret)
+{
+	char path[32];
+	snprintf(path, sizeof(path), "%d/cmdline", t->pid);
+	uint32_t proc;
+	int r = scan_add_proc(s, cmdlines ? s->proc_fd : -1, path, t->comm,
+			      comm_len(t->comm), t->flags & PROCFS_PF_KTHREAD,
+			      &proc);
+	if (r < 0)
+		return r;
+	struct nsrel_proc *p = &s->m->procs[proc];
+	p->pid = t->pid;
+	p->ppid = t->ppid;
+	p->uid = t->euid;
+	p->starttime = t->start_boottime / ns_per_tick;
+
+	for (unsigned k = 0; k < NSREL_NSTYPE_COUNT; k++) {
+		int type = nsrel_nstype_at(k);
+		own[k] = NONE;
+		if (!(types & (unsigned)type) || !t->ns[k])
+			continue;
+		own[k] = learn(s, v, type, t->ns[k]);
+		if (own[k] == NONE)
+			return -ENOMEM;
+	}
+	if (s->sources & NSREL_SRC_PROCS) {
+		for (unsigned k = 0; k < NSREL_NSTYPE_COUNT; k++) {
+			if (own[k] == NONE)
+				continue;
+			s->m->procs[proc].ns[k] = own[k];
+			if (!s->m->ns[own[k]].any_pid)
+				s->m->ns[own[k]].any_pid = t->pid;
+			if (model_ref_add(s->m, own[k], NSREL_REF_PROC, proc, 0,
+					  -1, NONE, NONE) < 0)
+				return -ENOMEM;
+		}
+		static const struct {
+			int type;
+			unsigned slot;
+		} fc[] = {
+			{CLONE_NEWPID, NSREL_BPF_SLOT_PID_FOR_CHILDREN},
+			{CLONE_NEWTIME, NSREL_BPF_SLOT_TIME_FOR_CHILDREN},
+		};
+		for (size_t i = 0; i < ELEMENTSOF(fc); i++) {
+			if (!(s->types & (unsigned)fc[i].type) ||
+			    !t->ns[fc[i].slot])
+				continue;
+			uint32_t idx =
+				learn(s, v, fc[i].type, t->ns[fc[i].slot]);
+			if (idx == NONE)
+				return -ENOMEM;
+			if (idx == own[nsrel_nstype_index(fc[i].type)])
+				continue;
+			if (model_ref_add(s->m, idx, NSREL_REF_FOR_CHILDREN,
+					  proc, 0, -1, NONE, NONE) < 0)
+				return -ENOMEM;
+		}
+	} else {
+		/* Not reported, but its mounts are read through it. */
+		uint32_t mnt = own[nsrel_nstype_index(CLONE_NEWNS)];
+		if (mnt != NONE && !s->m->ns[mnt].any_pid)
+			s->m->ns[mnt].any_pid = t->pid;
+	}
+	*ret = proc;
+	return 0;
+}
+
+/* The open files of the process proc, from files[*j] on. */
+static int add_files(struct scan *s, const struct bpf_view *v, size_t *j,
+		     pid_t pid, uint32_t proc, uint32_t own_net)
+{
+	for (; *j < v->files_n && v->files[*j].tgid <= pid; ++*j) {
+		const struct nsrel_bpf_file *f = &v->files[*j];
+		if (f->tgid != pid || proc == NONE ||
+		    !(s->sources & NSREL_SRC_FDS) || !(s->types & f->type) ||
+		    nsrel_nstype_index((int)f->type) < 0)
+			continue;
+		uint32_t idx = learn(s, v, (int)f->type, f->inum);
+		if (idx == NONE)
+			return -ENOMEM;
+		/* A socket in the process's own namespace adds nothing. */
+		if (f->socket && idx == own_net)
+			continue;
+		if (model_ref_add(s->m, idx,
+				  f->socket ? NSREL_REF_SOCKET : NSREL_REF_FD,
+				  proc, 0, (int)f->fd, NONE, NONE) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int scan_bpf_fill(struct scan *s, struct bpf_records *rec)
+{
+	struct bpf_view v = {0};
+	int r = view_parse(rec, &v);
+	free(take_ptr(&rec->buf));
+	rec->len = rec->cap = 0;
+	if (r < 0)
+		goto out;
+
+	/* As scan_procs(): mount namespaces are read whenever mounts are. */
+	unsigned types = s->types;
+	if (s->sources & NSREL_SRC_MOUNTS)
+		types |= CLONE_NEWNS;
+	if (!(s->sources & (NSREL_SRC_PROCS | NSREL_SRC_TASKS | NSREL_SRC_FDS |
+			    NSREL_SRC_MOUNTS)))
+		goto out;
+
+	bool cmdlines = proc_is_ours(s);
+	long hz = sysconf(_SC_CLK_TCK);
+	uint64_t ns_per_tick = hz > 0 ? 1000000000ull / (uint64_t)hz : 10000000;
+	size_t j = 0;
+	for (size_t i = 0; r >= 0 && i < v.tasks_n; i++) {
+		const struct nsrel_bpf_task *t = &v.tasks[i];
+		uint32_t own[NSREL_NSTYPE_COUNT], proc = NONE;
+		/* A thread whose leader is gone (or not in our PID
+		 * namespace) is no process of /proc's either. */
+		if (t->pid && t->pid == t->tgid)
+			r = add_process(s, &v, t, cmdlines, ns_per_tick, types,
+					own, &proc);
+		if (r >= 0)
+			r = add_threads(s, &v, &i, proc, own, types);
+		if (r >= 0 && proc != NONE)
+			r = add_files(s, &v, &j, t->tgid, proc,
+				      own[nsrel_nstype_index(CLONE_NEWNET)]);
+	}
+out:
+	view_free(&v);
+	return r;
+}

@@ -1,0 +1,780 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The two backends against each other: on the zoo (tests/zoo) and on the
+ * live host, the BPF backend finds the same model as /proc: the same
+ * namespaces with the same types, ids, parents, owners and owner uids,
+ * the same processes (pid, ppid, name, command line, uid, start time, a
+ * namespace of each type), the same references (process, task,
+ * for_children, fd, socket, bind mount, hidden).
+ *
+ * The host changes while we look, so three scans run back to back, /proc,
+ * BPF, /proc; what the two /proc scans agree on lived through the BPF scan
+ * too and must be the same there. What /proc cannot see is the only
+ * thing the BPF scan may add, and each such thing is named:
+ *   - processes /proc will not let us read (PID 1 on some hosts: no one
+ *     may ptrace it; with hidepid=, others' processes), their references,
+ *     and namespaces only they hold;
+ *   - kernel threads' names: /proc adds a workqueue's description
+ *     ("[kworker/0:1-events]"), the kernel's task name is the head of it.
+ *
+ * Also: forced BPF leaves no fd behind, a bad backend is -EINVAL, and as
+ * nobody forced BPF fails with EPERM while the default still works.
+ *
+ * Usage: test-backend [ZOO]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "fixture.h"
+#include "nsrel.h"
+#include "skip.h"
+#include "zoorun.h"
+
+static const char *zoo_path;
+static struct zoo_run zoo = ZOO_RUN_INIT;
+
+static int zoo_start(void **state)
+{
+	(void)state;
+	return zoo_run_setup(&zoo, zoo_path);
+}
+
+static int zoo_stop(void **state)
+{
+	(void)state;
+	zoo_run_stop(&zoo);
+	return 0;
+}
+
+static int scan_with(enum nsrel_backend b, unsigned types, unsigned sources,
+		     struct nsrel_model **ret)
+{
+	struct nsrel_scan_opts o = {.sz = sizeof(o),
+				    .types = types,
+				    .sources = sources,
+				    .backend = b};
+	return nsrel_scan(&o, ret);
+}
+
+/* Whether this host can run the BPF backend at all; skips if not. */
+static bool need_bpf(void)
+{
+	if (geteuid() != 0) {
+		skip_because("the BPF backend needs root");
+		return false;
+	}
+	struct nsrel_model *m = NULL;
+	int r = scan_with(NSREL_BACKEND_BPF, CLONE_NEWUSER, NSREL_SRC_PROCS,
+			  &m);
+	nsrel_model_free(m);
+	if (r == -EOPNOTSUPP) {
+		skip_because("no BPF backend here (built without, or no BTF)");
+		return false;
+	}
+	assert_int_equal(r, 0);
+	return true;
+}
+
+static bool need_bpf_zoo(void)
+{
+	if (!need_bpf())
+		return false;
+	if (!zoo_path) {
+		skip_because("no zoo program given");
+		return false;
+	}
+	return true;
+}
+
+/* ---- A model, flattened to sorted (key, value) lines ------------------ */
+
+struct line {
+	char *key, *val;
+};
+
+struct flat {
+	struct line *l;
+	size_t n, cap;
+};
+
+static void flat_add(struct flat *f, char *key, char *val)
+{
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 1024;
+		f->l = realloc(f->l, f->cap * sizeof(*f->l));
+		assert_non_null(f->l);
+	}
+	f->l[f->n++] = (struct line){key, val};
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+	return strcmp(((const struct line *)a)->key,
+		      ((const struct line *)b)->key);
+}
+
+static const char *flat_get(const struct flat *f, const char *key)
+{
+	struct line k = {(char *)key, NULL};
+	const struct line *l = bsearch(&k, f->l, f->n, sizeof(*l), cmp_line);
+	return l ? l->val : NULL;
+}
+
+static void flat_free(struct flat *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->l[i].key);
+		free(f->l[i].val);
+	}
+	free(f->l);
+	*f = (struct flat){0};
+}
+
+__attribute__((format(printf, 1, 2))) static char *fmt(const char *f, ...)
+{
+	va_list ap;
+	char *s;
+	va_start(ap, f);
+	assert_true(vasprintf(&s, f, ap) >= 0);
+	va_end(ap);
+	return s;
+}
+
+/* A growing string. */
+struct str {
+	char *s;
+	size_t n;
+};
+
+__attribute__((format(printf, 2, 3))) static void cat(struct str *b,
+						      const char *f, ...)
+{
+	va_list ap;
+	char *s;
+	va_start(ap, f);
+	assert_true(vasprintf(&s, f, ap) >= 0);
+	va_end(ap);
+	size_t k = strlen(s);
+	b->s = realloc(b->s, b->n + k + 1);
+	assert_non_null(b->s);
+	memcpy(b->s + b->n, s, k + 1);
+	b->n += k;
+	free(s);
+}
+
+static char *ns_name(const struct nsrel_ns *ns)
+{
+	if (!ns)
+		return fmt("-");
+	return fmt("%s:%lu", nsrel_nstype_str(nsrel_ns_type(ns)),
+		   (unsigned long)nsrel_ns_ino(ns));
+}
+
+static char *proc_key(const struct nsrel_proc *p)
+{
+	return fmt("P %010d %llu", nsrel_proc_pid(p),
+		   (unsigned long long)nsrel_proc_starttime(p));
+}
+
+/* The index of process pid in m (sorted by pid). */
+static size_t proc_index(const struct nsrel_model *m, pid_t pid)
+{
+	size_t lo = 0, hi = nsrel_model_proc_count(m);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		pid_t p = nsrel_proc_pid(nsrel_model_proc(m, mid));
+		if (p == pid)
+			return mid;
+		if (p < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return SIZE_MAX;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Lines:
+ *   "N type:ino"        → nsid, owner, parent, owner uid
+ *   "M type:ino PATH in mnt:INO" for each bind mount
+ *   "H type:ino"        → present if hidden
+ *   "P pid start"       → ppid, uid, namespaces, argv; name after a tab
+ *   "R pid start"       → its proc, task and for_children references
+ *   "F pid start"       → its fd and socket references
+ */
+static void flatten(const struct nsrel_model *m, struct flat *f)
+{
+	size_t np = nsrel_model_proc_count(m);
+	/* [0]: proc, task, for_children; [1]: fd, socket */
+	char ***refs[2] = {calloc(np ? np : 1, sizeof(**refs)),
+			   calloc(np ? np : 1, sizeof(**refs))};
+	size_t *nrefs[2] = {calloc(np ? np : 1, sizeof(**nrefs)),
+			    calloc(np ? np : 1, sizeof(**nrefs))};
+	assert_true(refs[0] && refs[1] && nrefs[0] && nrefs[1]);
+	for (size_t i = 0; i < nsrel_model_ns_count(m); i++) {
+		const struct nsrel_ns *ns = nsrel_model_ns(m, i);
+		char *name = ns_name(ns);
+		char *owner = ns_name(nsrel_ns_owner(ns));
+		char *parent = ns_name(nsrel_ns_parent(ns));
+		uid_t uid;
+		int hu = nsrel_ns_type(ns) == CLONE_NEWUSER
+				 ? nsrel_ns_owner_uid(ns, &uid)
+				 : -1;
+		flat_add(f, fmt("N %s", name),
+			 fmt("nsid %llu owner %s parent %s uid %lld",
+			     (unsigned long long)nsrel_ns_id(ns).nsid, owner,
+			     parent, hu == 0 ? (long long)uid : -1LL));
+		free(owner);
+		free(parent);
+		char **mounts = NULL;
+		size_t nm = 0;
+		for (size_t k = 0; k < nsrel_ns_ref_count(ns); k++) {
+			const struct nsrel_ref *r = nsrel_ns_ref(ns, k);
+			enum nsrel_ref_kind kind = nsrel_ref_kind(r);
+			if (kind == NSREL_REF_HIDDEN) {
+				flat_add(f, fmt("H %s", name), fmt("hidden"));
+				continue;
+			}
+			if (kind == NSREL_REF_BINDMOUNT) {
+				char *mnt = ns_name(nsrel_ref_mntns(r));
+				mounts = realloc(mounts,
+						 (nm + 1) * sizeof(*mounts));
+				mounts[nm++] =
+					fmt("%s in %s", nsrel_ref_path(r), mnt);
+				free(mnt);
+				continue;
+			}
+			const struct nsrel_proc *p = nsrel_ref_proc(r);
+			assert_non_null(p);
+			/* No reference to a process the model lacks. */
+			assert_ptr_equal(
+				nsrel_model_find_proc(m, nsrel_proc_pid(p)), p);
+			size_t pi = proc_index(m, nsrel_proc_pid(p));
+			assert_true(pi < np);
+			int g = kind == NSREL_REF_FD ||
+				kind == NSREL_REF_SOCKET;
+			refs[g][pi] =
+				realloc(refs[g][pi],
+					(nrefs[g][pi] + 1) * sizeof(***refs));
+			refs[g][pi][nrefs[g][pi]++] = fmt(
+				"%s %s tid %d fd %d", nsrel_ref_kind_str(kind),
+				name, nsrel_ref_tid(r), nsrel_ref_fd(r));
+		}
+		/* One line per mount: mount namespaces come and go. */
+		for (size_t k = 0; k < nm; k++)
+			flat_add(f, fmt("M %s %s", name, mounts[k]), mounts[k]);
+		free(mounts);
+		free(name);
+	}
+	for (size_t i = 0; i < np; i++) {
+		const struct nsrel_proc *p = nsrel_model_proc(m, i);
+		struct str b = {0};
+		cat(&b, "ppid %d uid %u ns", nsrel_proc_ppid(p),
+		    (unsigned)nsrel_proc_uid(p));
+		for (unsigned t = 0; t < NSREL_NSTYPE_COUNT; t++) {
+			char *n = ns_name(nsrel_proc_ns(p, nsrel_nstype_at(t)));
+			cat(&b, " %s", n);
+			free(n);
+		}
+		cat(&b, " argv");
+		for (size_t k = 0; k < nsrel_proc_argc(p); k++)
+			cat(&b, " [%s]", nsrel_proc_arg(p, k));
+		cat(&b, "\t%s", nsrel_proc_name(p));
+		flat_add(f, proc_key(p), b.s);
+
+		for (int g = 0; g < 2; g++) {
+			struct str rb = {0};
+			cat(&rb, "%s", "");
+			if (nrefs[g][i])
+				qsort(refs[g][i], nrefs[g][i], sizeof(***refs),
+				      cmp_str);
+			for (size_t k = 0; k < nrefs[g][i]; k++) {
+				cat(&rb, "%s; ", refs[g][i][k]);
+				free(refs[g][i][k]);
+			}
+			free(refs[g][i]);
+			char *key = proc_key(p);
+			key[0] = g ? 'F' : 'R';
+			flat_add(f, key, rb.s);
+		}
+	}
+	for (int g = 0; g < 2; g++) {
+		free(refs[g]);
+		free(nrefs[g]);
+	}
+	if (f->n > 1)
+		qsort(f->l, f->n, sizeof(*f->l), cmp_line);
+}
+
+/* The same process line, but for the name of a kernel thread, where /proc
+ * may say more ("[kworker/0:1-events]") than the kernel's task name. */
+static bool same_proc(const char *proc, const char *bpf)
+{
+	if (strcmp(proc, bpf) == 0)
+		return true;
+	const char *tp = strchr(proc, '\t'), *tb = strchr(bpf, '\t');
+	if (!tp || !tb || tp - proc != tb - bpf ||
+	    strncmp(proc, bpf, (size_t)(tp - proc)) != 0)
+		return false;
+	tp++, tb++;
+	size_t nb = strlen(tb);
+	/* "[comm]" of a kernel thread: no argv */
+	return tb[0] == '[' && nb > 2 && tb[nb - 1] == ']' &&
+	       strstr(proc, " argv\t") && strncmp(tp, tb, nb - 1) == 0;
+}
+
+/* Whether /proc refuses us process pid's namespaces. */
+static bool proc_unreadable(pid_t pid)
+{
+	char path[64], buf[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", pid);
+	return readlink(path, buf, sizeof(buf)) < 0 &&
+	       (errno == EACCES || errno == EPERM);
+}
+
+struct diff_result {
+	size_t stable_procs, stable_ns, unseen_procs, unseen_ns;
+};
+
+/* Prints s on a TAP comment line: what processes call themselves may
+ * hold newlines and escapes. */
+static void put_escaped(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c >= 0x7f || c == '\\')
+			printf("\\x%02x", c);
+		else
+			putchar(c);
+	}
+}
+
+__attribute__((format(printf, 1, 2))) static void note(const char *f, ...)
+{
+	va_list ap;
+	char *s;
+	va_start(ap, f);
+	assert_true(vasprintf(&s, f, ap) >= 0);
+	va_end(ap);
+	printf("# ");
+	put_escaped(s);
+	printf("\n");
+	free(s);
+}
+
+static pid_t key_pid(const char *key)
+{
+	return (pid_t)strtol(key + 2, NULL, 10);
+}
+
+/*
+ * a and c are /proc scans before and after b, the BPF scan. Everything a
+ * and c agree on must be in b as it is in a; what b has beyond a must be
+ * what /proc could not show us, or what came or went between the scans.
+ * keep, when not NULL, is called for each line compared.
+ */
+static void diff(const struct flat *a, const struct flat *b,
+		 const struct flat *c, uint64_t a_start,
+		 bool (*strict)(pid_t pid), struct diff_result *res,
+		 void (*keep)(const char *key, void *arg), void *arg)
+{
+	*res = (struct diff_result){0};
+	size_t failures = 0;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct line *l = &a->l[i];
+		const char *cv = flat_get(c, l->key);
+		if (!cv || strcmp(cv, l->val) != 0)
+			continue; /* changed while we looked */
+		const char *bv = flat_get(b, l->key);
+		char kind = l->key[0];
+		bool same = bv && (kind == 'P' ? same_proc(l->val, bv)
+					       : strcmp(l->val, bv) == 0);
+		if (kind == 'F' && !same && !strict(key_pid(l->key))) {
+			/* Others open and close namespace fds all the time:
+			 * one open only during the BPF scan is no error. */
+			note("fds changed during the scans: %s", l->key);
+			note("  proc: %s", l->val);
+			note("  bpf:  %s", bv ? bv : "(absent)");
+			continue;
+		}
+		if ((kind == 'R' || kind == 'F') && bv && !same) {
+			/* The process's refs may only differ if something
+			 * of it changed: its line in a and c agree. */
+			char *pk = strdup(l->key);
+			pk[0] = 'P';
+			const char *pa = flat_get(a, pk), *pc = flat_get(c, pk);
+			same = !pa || !pc || strcmp(pa, pc) != 0;
+			free(pk);
+		}
+		if (kind == 'H' && !bv)
+			/* Hidden to /proc, held in b: only by what /proc
+			 * could not read (checked below with the 'R'). */
+			same = true;
+		if (!same) {
+			note("differs: %s", l->key);
+			note("  proc: %s", l->val);
+			note("  bpf:  %s", bv ? bv : "(absent)");
+			failures++;
+			continue;
+		}
+		if (keep)
+			keep(l->key, arg);
+		if (kind == 'P')
+			res->stable_procs++;
+		if (kind == 'N')
+			res->stable_ns++;
+	}
+	/* What only b has. */
+	for (size_t i = 0; i < b->n; i++) {
+		const struct line *l = &b->l[i];
+		if (flat_get(a, l->key))
+			continue;
+		char kind = l->key[0];
+		if (kind == 'P') {
+			pid_t pid = key_pid(l->key);
+			uint64_t start = strtoull(l->key + 13, NULL, 10);
+			if (proc_unreadable(pid)) {
+				note("/proc cannot read process %d: only BPF "
+				     "sees it (%s)",
+				     pid, strchr(l->val, '\t') + 1);
+				res->unseen_procs++;
+			} else if (!flat_get(c, l->key) || start >= a_start) {
+				continue; /* came and went, or is new */
+			} else {
+				note("only BPF found %s: %s", l->key, l->val);
+				failures++;
+			}
+		} else if (kind == 'N' || kind == 'M') {
+			if (flat_get(c, l->key))
+				continue; /* not in a, in c: it is new */
+			if (kind == 'N')
+				res->unseen_ns++;
+		}
+	}
+	/* A namespace b has and a has not, that c has: it must be held
+	 * only by processes /proc could not read. */
+	for (size_t i = 0; i < b->n; i++) {
+		const struct line *l = &b->l[i];
+		if (l->key[0] != 'R' || flat_get(a, l->key) || !*l->val)
+			continue;
+		char *pk = strdup(l->key);
+		pk[0] = 'P';
+		bool unseen = flat_get(c, pk) && proc_unreadable(key_pid(pk));
+		free(pk);
+		if (unseen)
+			note("refs only BPF sees, of process %d: %s",
+			     key_pid(l->key), l->val);
+	}
+	if (failures)
+		fail_msg("%zu differences between the backends", failures);
+}
+
+static void scan_flat(enum nsrel_backend be, struct flat *f)
+{
+	struct nsrel_model *m = NULL;
+	assert_int_equal(scan_with(be, 0, 0, &m), 0);
+	assert_int_equal(nsrel_model_backend(m), be);
+	flatten(m, f);
+	nsrel_model_free(m);
+}
+
+static bool has_key(const struct flat *compared, const char *key)
+{
+	return flat_get(compared, key) != NULL;
+}
+
+static void keep_key(const char *key, void *arg)
+{
+	flat_add(arg, strdup(key), strdup(""));
+}
+
+/* Now, in clock ticks since boot, as /proc's start times. */
+static uint64_t now_ticks(void)
+{
+	struct timespec ts;
+	assert_int_equal(clock_gettime(CLOCK_BOOTTIME, &ts), 0);
+	uint64_t hz = (uint64_t)sysconf(_SC_CLK_TCK);
+	return (uint64_t)ts.tv_sec * hz +
+	       (uint64_t)ts.tv_nsec / (1000000000 / hz);
+}
+
+static void run_diff(struct diff_result *res, struct flat *compared,
+		     bool (*strict)(pid_t pid))
+{
+	struct flat a = {0}, b = {0}, c = {0};
+	/* A tick early: a process started in this tick is new. */
+	uint64_t a_start = now_ticks() - 1;
+	scan_flat(NSREL_BACKEND_PROC, &a);
+	scan_flat(NSREL_BACKEND_BPF, &b);
+	scan_flat(NSREL_BACKEND_PROC, &c);
+	diff(&a, &b, &c, a_start, strict, res, compared ? keep_key : NULL,
+	     compared);
+	if (compared && compared->n > 1)
+		qsort(compared->l, compared->n, sizeof(*compared->l), cmp_line);
+	printf("# compared %zu processes and %zu namespaces; %zu processes "
+	       "and %zu namespaces only BPF sees\n",
+	       res->stable_procs, res->stable_ns, res->unseen_procs,
+	       res->unseen_ns);
+	flat_free(&a);
+	flat_free(&b);
+	flat_free(&c);
+}
+
+/* ---- Tests ----------------------------------------------------------------
+ */
+
+static bool is_self(pid_t pid)
+{
+	return pid == getpid();
+}
+
+static bool is_zoo(pid_t pid)
+{
+	json_object *arr;
+	if (!json_object_object_get_ex(zoo.m, "processes", &arr))
+		return false;
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *c = json_object_array_get_idx(arr, i), *v;
+		if (json_object_object_get_ex(c, "pid", &v) &&
+		    json_object_get_int(v) == pid)
+			return true;
+	}
+	return false;
+}
+
+/* The live host: what lived through the three scans is the same, and we
+ * are among it. */
+static void test_host(void **state)
+{
+	(void)state;
+	if (!need_bpf())
+		return;
+	struct flat compared = {0};
+	struct diff_result res;
+	run_diff(&res, &compared, is_self);
+	assert_true(res.stable_procs > 0);
+	struct stat st;
+	assert_int_equal(stat("/proc/self", &st), 0);
+	char *self = NULL;
+	/* Our own process did not change during the scans. */
+	for (size_t i = 0; i < compared.n && !self; i++)
+		if (compared.l[i].key[0] == 'P' &&
+		    key_pid(compared.l[i].key) == getpid())
+			self = compared.l[i].key;
+	assert_non_null(self);
+	flat_free(&compared);
+}
+
+/* The zoo: every case's namespace and every zoo process was compared (the
+ * zoo does not change while it runs), and found the same. */
+static void test_zoo(void **state)
+{
+	(void)state;
+	if (!need_bpf_zoo())
+		return;
+	struct flat compared = {0};
+	struct diff_result res;
+	run_diff(&res, &compared, is_zoo);
+	json_object *arr;
+	assert_true(json_object_object_get_ex(zoo.m, "namespaces", &arr));
+	assert_true(json_object_array_length(arr) >= 15);
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *c = json_object_array_get_idx(arr, i);
+		char *key = fmt("N %s:%lld", zoo_jstr(c, "type"),
+				(long long)zoo_jint(c, "ino"));
+		if (!has_key(&compared, key))
+			fail_msg("zoo case %s (%s) not compared",
+				 zoo_jstr(c, "name"), key);
+		free(key);
+		if (strcmp(zoo_jstr(c, "held"), "bindmount") == 0) {
+			key = fmt("M %s:%lld %s in mnt:%lld",
+				  zoo_jstr(c, "type"),
+				  (long long)zoo_jint(c, "ino"),
+				  zoo_jstr(c, "path"),
+				  (long long)zoo_jint(c, "mntns"));
+			if (!has_key(&compared, key))
+				fail_msg("zoo mount %s not compared", key);
+			free(key);
+		}
+	}
+	assert_true(json_object_object_get_ex(zoo.m, "processes", &arr));
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		json_object *c = json_object_array_get_idx(arr, i);
+		pid_t pid = (pid_t)zoo_jint(c, "pid");
+		bool p = false, r = false, f = false;
+		for (size_t k = 0; k < compared.n; k++) {
+			const char *key = compared.l[k].key;
+			if (key_pid(key) != pid)
+				continue;
+			p |= key[0] == 'P';
+			r |= key[0] == 'R';
+			f |= key[0] == 'F';
+		}
+		if (!p || !r || !f)
+			fail_msg("zoo process %d not compared", pid);
+	}
+	printf("# every zoo case and process is the same in both\n");
+	flat_free(&compared);
+}
+
+/* Types and sources: each selection is the same in both backends (on the
+ * zoo's own namespaces, which do not change). */
+static void test_selections(void **state)
+{
+	(void)state;
+	if (!need_bpf_zoo())
+		return;
+	static const struct {
+		unsigned types, sources;
+	} sel[] = {
+		{CLONE_NEWUSER, 0},
+		{CLONE_NEWPID, 0},
+		{CLONE_NEWNET, 0},
+		{CLONE_NEWNET | CLONE_NEWUTS, NSREL_SRC_FDS | NSREL_SRC_PROCS},
+		{0, NSREL_SRC_ALL & ~NSREL_SRC_HIERARCHY},
+		{0, NSREL_SRC_ALL & ~NSREL_SRC_TASKS},
+		{0, NSREL_SRC_ALL & ~NSREL_SRC_PROCS},
+		{0, NSREL_SRC_TASKS},
+		{0, NSREL_SRC_MOUNTS},
+	};
+	json_object *arr;
+	assert_true(json_object_object_get_ex(zoo.m, "namespaces", &arr));
+	for (size_t s = 0; s < sizeof(sel) / sizeof(sel[0]); s++) {
+		struct nsrel_model *mp = NULL, *mb = NULL;
+		assert_int_equal(scan_with(NSREL_BACKEND_PROC, sel[s].types,
+					   sel[s].sources, &mp),
+				 0);
+		assert_int_equal(scan_with(NSREL_BACKEND_BPF, sel[s].types,
+					   sel[s].sources, &mb),
+				 0);
+		struct flat fp = {0}, fb = {0};
+		flatten(mp, &fp);
+		flatten(mb, &fb);
+		for (size_t i = 0; i < json_object_array_length(arr); i++) {
+			json_object *c = json_object_array_get_idx(arr, i);
+			for (const char *k = "NH"; *k; k++) {
+				char *key = fmt("%c %s:%lld", *k,
+						zoo_jstr(c, "type"),
+						(long long)zoo_jint(c, "ino"));
+				const char *vp = flat_get(&fp, key);
+				const char *vb = flat_get(&fb, key);
+				if ((vp == NULL) != (vb == NULL) ||
+				    (vp && strcmp(vp, vb) != 0))
+					fail_msg("types %#x sources %#x: %s: "
+						 "proc %s, bpf %s",
+						 sel[s].types, sel[s].sources,
+						 key, vp ? vp : "(absent)",
+						 vb ? vb : "(absent)");
+				free(key);
+			}
+		}
+		flat_free(&fp);
+		flat_free(&fb);
+		nsrel_model_free(mp);
+		nsrel_model_free(mb);
+	}
+}
+
+/* Forced BPF releases everything: no fd (program, map, link, iterator)
+ * is left, also after many scans. */
+static void test_nothing_left(void **state)
+{
+	(void)state;
+	if (!need_bpf())
+		return;
+	int fds = fixture_fd_count();
+	for (int i = 0; i < 5; i++) {
+		struct nsrel_model *m = NULL;
+		assert_int_equal(scan_with(NSREL_BACKEND_BPF, 0, 0, &m), 0);
+		nsrel_model_free(m);
+	}
+	assert_int_equal(fixture_fd_count(), fds);
+}
+
+static void test_bad_backend(void **state)
+{
+	(void)state;
+	struct nsrel_model *m = NULL;
+	assert_int_equal(scan_with((enum nsrel_backend)3, 0, 0, &m), -EINVAL);
+	assert_int_equal(scan_with((enum nsrel_backend) - 1, 0, 0, &m),
+			 -EINVAL);
+	assert_null(m);
+	assert_string_equal(nsrel_backend_str(NSREL_BACKEND_BPF), "bpf");
+	assert_string_equal(nsrel_backend_str(NSREL_BACKEND_PROC), "proc");
+	assert_string_equal(nsrel_backend_str(NSREL_BACKEND_AUTO), "auto");
+	assert_null(nsrel_backend_str((enum nsrel_backend)7));
+	/* An older caller's options, without the backend: /proc's view. */
+	struct nsrel_scan_opts o = {
+		.sz = offsetof(struct nsrel_scan_opts, backend)};
+	assert_int_equal(nsrel_scan(&o, &m), 0);
+	assert_int_equal(nsrel_model_backend(m), NSREL_BACKEND_PROC);
+	nsrel_model_free(m);
+}
+
+/* As nobody: forced BPF fails with EPERM and no fd left; the default
+ * falls back to /proc. Runs in a child that drops privileges. */
+static void test_unprivileged(void **state)
+{
+	(void)state;
+	if (geteuid() != 0) {
+		skip_because("needs root to become nobody");
+		return;
+	}
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (setgid(65534) < 0 || setuid(65534) < 0)
+			_exit(10);
+		int fds = fixture_fd_count();
+		struct nsrel_model *m = NULL;
+		int r = scan_with(NSREL_BACKEND_BPF, 0, 0, &m);
+		if (r != -EPERM && r != -EOPNOTSUPP)
+			_exit(11);
+		if (m || fixture_fd_count() != fds)
+			_exit(12);
+		if (scan_with(NSREL_BACKEND_AUTO, 0, 0, &m) != 0 ||
+		    nsrel_model_backend(m) != NSREL_BACKEND_PROC ||
+		    nsrel_model_unreadable(m) == 0)
+			_exit(13);
+		nsrel_model_free(m);
+		_exit(fixture_fd_count() == fds ? 0 : 14);
+	}
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		zoo_path = argv[1];
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_backend),
+		cmocka_unit_test(test_unprivileged),
+		cmocka_unit_test(test_nothing_left),
+		cmocka_unit_test(test_host),
+		cmocka_unit_test(test_zoo),
+		cmocka_unit_test(test_selections),
+	};
+	return cmocka_run_group_tests(tests, zoo_start, zoo_stop);
+}
