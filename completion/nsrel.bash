@@ -32,18 +32,19 @@ _nsrel()
 	local tool=${1##*/} opts
 	case $tool in
 	lsuserns)
-		opts="-d --details -t --type -c --color -J --json -h --help
-			-V --version"
+		opts="-d --details -t --type -c --color -J --json --backend
+			-h --help -V --version"
 		;;
 	lspidns)
-		opts="-u --user -c --color -J --json -h --help -V --version"
+		opts="-u --user -c --color -J --json --backend -h --help
+			-V --version"
 		;;
 	dumpns)
 		opts="-t --type -c --compact --no-tasks --no-fds --no-mounts
-			-h --help -V --version"
+			--backend -h --help -V --version"
 		;;
 	graphns)
-		opts="-d --details -o --output -T --format -h --help
+		opts="-d --details -o --output -T --format --backend -h --help
 			-V --version"
 		;;
 	lsallns)
@@ -90,6 +91,10 @@ _nsrel()
 		;;
 	--color | --colour)
 		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+		return
+		;;
+	--backend)
+		COMPREPLY=($(compgen -W "auto proc bpf" -- "$cur"))
 		return
 		;;
 	-T | --format)

@@ -142,10 +142,11 @@ enum nsrel_mounts_method {
  *
  * BPF asks the kernel itself: BPF task and task_file iterators (CO-RE,
  * kernel BTF) walk every task and open file in one pass. It needs
- * CAP_BPF and CAP_PERFMON (or root), kernel BTF and a kernel that lets
- * BPF read its memory (no lockdown). It sees every task of the caller's
- * PID namespace, also those /proc will not let it read (hidepid=, tasks
- * no one may ptrace, such as PID 1 on some hosts), and every parent and
+ * CAP_BPF and CAP_PERFMON (or root), Linux 5.17 or later with BTF, and a
+ * kernel that lets BPF read its memory (no lockdown). It sees every task
+ * the kernel's task iterator shows in the caller's PID namespace, also
+ * those /proc will not let it read (hidepid=, tasks no one may ptrace;
+ * its pids are that namespace's), and every parent and
  * owner up to the root, also above the caller's PID namespace. Bind
  * mounts are still read with listmount(2) or mountinfo; command lines
  * come from /proc/PID/cmdline where /proc is of the caller's PID
@@ -153,11 +154,8 @@ enum nsrel_mounts_method {
  * -EOPNOTSUPP (built without BPF, no kernel BTF), -EPERM (no privilege),
  * or another error of bpf(2).
  *
- * AUTO (0, the default) is BPF where it can run and would see what PROC
- * sees, and PROC otherwise, silently: BPF only for a caller in the
- * initial PID namespace with CAP_SYS_PTRACE (whom /proc hides nothing
- * from but what no one may read), so that a confined caller sees what
- * /proc shows it. nsrel_model_backend() says which one ran.
+ * AUTO (0, the default) is PROC. nsrel_model_backend() says which one
+ * ran.
  */
 enum nsrel_backend {
 	NSREL_BACKEND_AUTO = 0,

@@ -108,6 +108,12 @@ int scan_bpf_read(struct bpf_records *ret)
 		r = run_iter(skel->progs.nsrel_file, &b);
 	nsrel_iter__destroy(skel);
 	libbpf_set_print(old);
+	/* libbpf's ESRCH: the kernel's BTF (or a type in it) not found;
+	 * its own codes from 4000 on are no errnos. */
+	if (r == -ESRCH)
+		r = -EOPNOTSUPP;
+	else if (r < -4095)
+		r = -EINVAL;
 	if (r < 0) {
 		free(b.buf);
 		return r;

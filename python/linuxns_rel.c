@@ -476,6 +476,7 @@ enum {
 	MODEL_PROCESSES,
 	MODEL_UNREADABLE,
 	MODEL_VIEW,
+	MODEL_BACKEND,
 	MODEL_NSINDEX,
 	MODEL_PROCINDEX,
 	MODEL_NSLOTS,
@@ -492,6 +493,8 @@ static PyMemberDef model_members[] = {
 	       "privileged, user_ns, initial_user_ns, pid_ns, initial_pid_ns, "
 	       "proc_pid_ns, hidepid, hidepid_applies, proc_subset_pid, "
 	       "cap_effective, unreadable"),
+	MEMBER("backend", MODEL_BACKEND,
+	       "the backend that found it: 'proc' or 'bpf'"),
 	{NULL},
 };
 
@@ -796,6 +799,9 @@ static PyObject *build_model(const struct nsrel_model *m)
 	    obj_set(model, MODEL_UNREADABLE,
 		    PyLong_FromSize_t(nsrel_model_unreadable(m))) ||
 	    obj_set(model, MODEL_VIEW, build_view(m)) ||
+	    obj_set(model, MODEL_BACKEND,
+		    PyUnicode_FromString(
+			    nsrel_backend_str(nsrel_model_backend(m)))) ||
 	    obj_set(model, MODEL_NSINDEX, PyDict_New()) ||
 	    obj_set(model, MODEL_PROCINDEX, PyDict_New()))
 		goto fail;
@@ -852,12 +858,14 @@ fail:
 }
 
 PyDoc_STRVAR(scan_doc,
-	     "scan($module, /, *, types=0, sources=0)\n--\n\n"
+	     "scan($module, /, *, types=0, sources=0, backend='auto')\n--\n\n"
 	     "Finds every namespace on the host and how they relate; returns\n"
 	     "a Model. types is a mask of CLONE_NEW* (0: all), sources a mask\n"
 	     "of SOURCE_* (0: all); a bit outside them is a ValueError.\n"
-	     "Process.name is the kernel's comm (see nsrel_proc_name(3)),\n"
-	     "Process.cmdline the command line, read in the scan.\n"
+	     "backend is 'auto', 'proc' (read /proc) or 'bpf' (the kernel's\n"
+	     "BPF iterators; OSError where they cannot run). Process.name is\n"
+	     "the kernel's comm (see nsrel_proc_name(3)), Process.cmdline the\n"
+	     "command line, read in the scan.\n"
 	     "A scan that cannot finish raises OSError with the errno\n"
 	     "(EMFILE out of file descriptors, ENOMEM, EIO): only what is\n"
 	     "gone or not ours to read is skipped, never a smaller Model.");
@@ -896,16 +904,31 @@ static int sources_arg(PyObject *obj, void *ret)
 
 static PyObject *py_scan(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-	static char *kwlist[] = { "types", "sources", NULL };
+	static char *kwlist[] = {"types", "sources", "backend", NULL};
 	unsigned int types = 0, sources = 0;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|$O&O&:scan", kwlist,
+	const char *backend = "auto";
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|$O&O&s:scan", kwlist,
 					 types_arg, &types, sources_arg,
-					 &sources))
+					 &sources, &backend))
 		return NULL;
+	static const enum nsrel_backend backends[] = {
+		NSREL_BACKEND_AUTO, NSREL_BACKEND_PROC, NSREL_BACKEND_BPF};
+	size_t bi = 0;
+	while (bi < sizeof(backends) / sizeof(backends[0]) &&
+	       strcmp(nsrel_backend_str(backends[bi]), backend) != 0)
+		bi++;
+	if (bi == sizeof(backends) / sizeof(backends[0])) {
+		PyErr_Format(PyExc_ValueError,
+			     "backend must be 'auto', 'proc' or 'bpf', not "
+			     "'%.100s'",
+			     backend);
+		return NULL;
+	}
 	struct nsrel_scan_opts opts = {.sz = sizeof(opts),
 				       .types = types,
 				       .sources = sources,
-				       .flags = NSREL_SCAN_CMDLINE};
+				       .flags = NSREL_SCAN_CMDLINE,
+				       .backend = backends[bi]};
 	struct nsrel_model *m = NULL;
 	int r;
 	Py_BEGIN_ALLOW_THREADS

@@ -34,6 +34,9 @@ static void usage(void)
 	       "      --no-tasks        do not look at threads\n"
 	       "      --no-fds          do not look at open fds and sockets\n"
 	       "      --no-mounts       do not look at nsfs bind mounts\n"
+	       "      --backend=WHICH   where namespaces are found: auto\n"
+	       "                        (default), proc (/proc) or bpf (the\n"
+	       "                        kernel's BPF iterators)\n"
 	       "  -h, --help            show this help and exit\n"
 	       "  -V, --version         show the version and exit\n"
 	       "\n"
@@ -112,6 +115,7 @@ int main(int argc, char **argv)
 		{"no-tasks", no_argument, NULL, OPT_NO_TASKS},
 		{"no-fds", no_argument, NULL, OPT_NO_FDS},
 		{"no-mounts", no_argument, NULL, OPT_NO_MOUNTS},
+		TC_BACKEND_LONGOPT,
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0},
@@ -168,6 +172,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < nsrel_model_proc_count(m); i++)
 		write_proc(&w, nsrel_model_proc(m, i), types);
 	tc_jw_end_array(&w);
+	tc_jw_value(&w, "backend",
+		    tc_json_string(nsrel_backend_str(nsrel_model_backend(m))));
 	tc_jw_value(
 		&w, "unreadable_processes",
 		tc_json_new(json_object_new_uint64(nsrel_model_unreadable(m))));

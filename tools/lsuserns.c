@@ -44,6 +44,9 @@ static void usage(void)
 	       "                      never; auto colours only on a\n"
 	       "                      terminal and without NO_COLOR\n"
 	       "  -J, --json          print the tree as JSON\n"
+	       "      --backend=WHICH where namespaces are found: auto\n"
+	       "                      (default), proc (/proc) or bpf (the\n"
+	       "                      kernel's BPF iterators)\n"
 	       "  -h, --help          show this help and exit\n"
 	       "  -V, --version       show the version and exit\n"
 	       "\n"
@@ -180,6 +183,7 @@ int main(int argc, char **argv)
 		{"color", optional_argument, NULL, 'C'},
 		{"colour", optional_argument, NULL, 'C'},
 		{"json", no_argument, NULL, 'J'},
+		TC_BACKEND_LONGOPT,
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0},

@@ -1,6 +1,7 @@
 """scan(): the discovery model as Python objects, checked against this
 process (as root and as nobody) and against the namespace zoo
 (tests/zoo/nsrel-zoo, root only), whose manifest says what must be found."""
+import errno
 import gc
 import json
 import os
@@ -224,6 +225,38 @@ def test_scan_sandbox():
         assert user.owner_uid == os.geteuid()
         assert [p.pid for p in net.processes] == [sb.pid]
         assert net.leader is child
+
+
+def test_scan_backends():
+    """backend= chooses how: 'proc' reads /proc; 'bpf' asks the kernel
+    and needs root (else OSError EPERM); 'auto' takes the one that can
+    run. Both find our own namespaces."""
+    proc = linuxns_rel.scan(backend='proc')
+    assert proc.backend == 'proc'
+    assert linuxns_rel.scan().backend in ('proc', 'bpf')
+    with pytest.raises(ValueError):
+        linuxns_rel.scan(backend='kernel')
+    with pytest.raises(TypeError):
+        linuxns_rel.scan(backend=2)
+    if os.geteuid() != 0:
+        with pytest.raises(OSError) as e:
+            linuxns_rel.scan(backend='bpf')
+        assert e.value.errno in (errno.EPERM, errno.EOPNOTSUPP)
+        assert linuxns_rel.scan().backend == 'proc'
+        return
+    try:
+        bpf = linuxns_rel.scan(backend='bpf')
+    except OSError as e:
+        if e.errno == errno.EOPNOTSUPP:
+            pytest.skip('no BPF backend here (built without, or no BTF)')
+        raise
+    assert bpf.backend == 'bpf'
+    me_p, me_b = proc.find_process(os.getpid()), bpf.find_process(os.getpid())
+    assert me_b is not None
+    assert (me_b.pid, me_b.ppid, me_b.uid, me_b.starttime, me_b.cmdline) == \
+        (me_p.pid, me_p.ppid, me_p.uid, me_p.starttime, me_p.cmdline)
+    assert {t: n.ino for t, n in me_b.namespaces.items()} == \
+        {t: n.ino for t, n in me_p.namespaces.items()}
 
 
 def test_models_are_garbage_collected():

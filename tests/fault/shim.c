@@ -82,6 +82,7 @@ static const struct {
 	[SHIM_SYS_STATMOUNT] = {"statmount",
 				{ENOENT, EOVERFLOW, ENOSYS, ENOMEM}},
 	[SHIM_SYS_LISTNS] = {"listns", {ENOSYS, EPERM}},
+	[SHIM_SYS_BPF] = {"bpf", {EPERM, ENOMEM}},
 	[SHIM_SYS_OTHER] = {"syscall", {ENOSYS}},
 };
 
@@ -636,6 +637,9 @@ long syscall(long nr, ...)
 		break;
 	case SYS_listns:
 		fn = SHIM_SYS_LISTNS;
+		break;
+	case SYS_bpf:
+		fn = SHIM_SYS_BPF;
 		break;
 	default:
 		fn = SHIM_SYS_OTHER;

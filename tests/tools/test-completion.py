@@ -31,6 +31,9 @@ CASES = [
     (["lsallns", "-t", "net,u"], ["net,user", "net,uts"], ["net,pid"]),
     (["lsallns", "--tree=p"], ["process", "parent"], ["owner"]),
     (["lsallns", "--color="], ["auto", "always", "never"], []),
+    (["dumpns", "--backend", ""], ["auto", "proc", "bpf"], []),
+    (["lspidns", "--backend=b"], ["bpf"], []),
+    (["graphns", "--b"], ["--backend"], []),
 ]
 
 

@@ -13,6 +13,7 @@
 #include "err.h"
 #include "escape.h"
 #include "nsrel.h"
+#include "scan.h"
 
 void tc_print_version(void)
 {
@@ -21,6 +22,20 @@ void tc_print_version(void)
 
 void tc_common_opt(int opt, void (*usage)(void))
 {
+	if (opt == TC_OPT_BACKEND) {
+		static const enum nsrel_backend all[] = {NSREL_BACKEND_AUTO,
+							 NSREL_BACKEND_PROC,
+							 NSREL_BACKEND_BPF};
+		for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+			if (strcmp(optarg, nsrel_backend_str(all[i])) == 0) {
+				tc_set_backend(all[i]);
+				return;
+			}
+		char *e = tc_escape(optarg);
+		tc_usage_error("invalid --backend argument \"%s\" "
+			       "(auto, proc or bpf)",
+			       e);
+	}
 	if (opt == 'h') {
 		usage();
 		tc_close_stdout();

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Layer 5 of tools/common, the top: the options every tool shares, their
- * usage errors, --version, and the end of the output. Uses any layer
- * below it (color.h, escape.h, buf.h, err.h).
+ * usage errors, --version, --backend, and the end of the output. Uses
+ * any layer below it (scan.h, color.h, escape.h, buf.h, err.h).
  */
 #ifndef NSREL_TOOLS_CLI_H
 #define NSREL_TOOLS_CLI_H
@@ -11,9 +11,14 @@
 
 /* "PROG (nsrel) VERSION" on stdout. */
 void tc_print_version(void);
+/* --backend=auto|proc|bpf, which every tool takes: its entry for the
+ * longopts array. tc_scan() uses it (tc_set_backend()). */
+#define TC_OPT_BACKEND 0x200
+#define TC_BACKEND_LONGOPT {"backend", required_argument, NULL, TC_OPT_BACKEND}
 /* The option cases every tool shares: -h prints usage(), -V the version
- * (both exit 0); anything else is getopt's error (exit 2). */
-_Noreturn void tc_common_opt(int opt, void (*usage)(void));
+ * (both exit 0); --backend is taken (and returns); anything else is
+ * getopt's error (exit 2). */
+void tc_common_opt(int opt, void (*usage)(void));
 /* A usage error unless every argument was an option. */
 void tc_no_operands(int argc, char **argv);
 /* The argument of --color=WHEN, or a usage error. */

@@ -4,6 +4,7 @@
  * library's view of the scan (nsrel_model_view()) as lines on stderr and
  * as the "visibility" member of the JSON outputs.
  */
+#include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
@@ -121,6 +122,13 @@ void tc_jw_visibility(struct tc_jw *w, const struct nsrel_model *m)
 	tc_jw_end_object(w);
 }
 
+static enum nsrel_backend backend = NSREL_BACKEND_AUTO;
+
+void tc_set_backend(enum nsrel_backend b)
+{
+	backend = b;
+}
+
 struct nsrel_model *tc_scan_flags(unsigned types, unsigned sources,
 				  unsigned flags)
 {
@@ -129,10 +137,18 @@ struct nsrel_model *tc_scan_flags(unsigned types, unsigned sources,
 		.types = types,
 		.sources = sources,
 		.flags = flags,
+		.backend = backend,
 	};
 	struct nsrel_model *m = NULL;
 	int r = nsrel_scan(&opts, &m);
 
+	if (r < 0 && backend == NSREL_BACKEND_BPF)
+		tc_die("the BPF backend cannot run here: %s%s", strerror(-r),
+		       r == -EPERM ? " (it needs root, or CAP_BPF and "
+				     "CAP_PERFMON)"
+		       : r == -EOPNOTSUPP ? " (built without it, or the "
+					    "kernel has no BTF)"
+					  : "");
 	if (r < 0)
 		tc_die("cannot discover namespaces: %s", strerror(-r));
 	return m;

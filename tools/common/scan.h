@@ -9,10 +9,13 @@
 #include "json.h"
 #include "nsrel.h"
 
-/* nsrel_scan() or die with the reason; flags: enum nsrel_scan_flag. */
+/* nsrel_scan() with the --backend given, or die with the reason; flags:
+ * enum nsrel_scan_flag. */
 struct nsrel_model *tc_scan_flags(unsigned types, unsigned sources,
 				  unsigned flags);
 struct nsrel_model *tc_scan(unsigned types, unsigned sources);
+/* The backend tc_scan*() ask for (default NSREL_BACKEND_AUTO). */
+void tc_set_backend(enum nsrel_backend b);
 /*
  * What the view of the scan (nsrel_model_view()) lacks or means, one plain
  * line each on stderr: /proc mounted hidepid= (when it hides anything from

@@ -55,6 +55,9 @@ static void usage(void)
 	       "                        stdout) instead of opening a window\n"
 	       "  -T, --format=FORMAT   svg, png, pdf or dot (default: from\n"
 	       "                        the name of FILE)\n"
+	       "      --backend=WHICH   where namespaces are found: auto\n"
+	       "                        (default), proc (/proc) or bpf (the\n"
+	       "                        kernel's BPF iterators)\n"
 	       "  -h, --help            show this help and exit\n"
 	       "  -V, --version         show the version and exit\n"
 	       "\n"
@@ -445,6 +448,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 		{"details", no_argument, NULL, 'd'},
 		{"output", required_argument, NULL, 'o'},
 		{"format", required_argument, NULL, 'T'},
+		TC_BACKEND_LONGOPT,
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		/* Internal: the viewer half after dropping root. */
