@@ -150,9 +150,10 @@ enum nsrel_mounts_method {
  * owner up to the root, also above the caller's PID namespace. Bind
  * mounts are still read with listmount(2) or mountinfo; command lines
  * come from /proc/PID/cmdline where /proc is of the caller's PID
- * namespace. If it cannot run, nsrel_scan() fails with its reason:
- * -EOPNOTSUPP (built without BPF, no kernel BTF), -EPERM (no privilege),
- * or another error of bpf(2).
+ * namespace. Its view (nsrel_model_view()) says so: hidepid_applies is
+ * false and proc_pid_ns OWN. If it cannot run, nsrel_scan() fails with
+ * its reason: -EOPNOTSUPP (built without BPF, no kernel BTF), -EPERM (no
+ * privilege), or another error of bpf(2).
  *
  * AUTO (0, the default) is PROC. nsrel_model_backend() says which one
  * ran.

@@ -98,6 +98,10 @@ static int run_backend(struct scan *s)
 	int r = scan_bpf_read(&rec);
 	if (r >= 0) {
 		s->m->backend = NSREL_BACKEND_BPF;
+		/* What limits /proc did not limit the scan: it saw the
+		 * tasks of our own PID namespace, all of them. */
+		s->m->view.hidepid_applies = false;
+		s->m->view.proc_pid_ns = NSREL_PROC_PIDNS_OWN;
 		r = scan_bpf_fill(s, &rec);
 	} else if (s->backend == NSREL_BACKEND_AUTO && r != -ENOMEM) {
 		r = scan_procs(s);
