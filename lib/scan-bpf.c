@@ -139,6 +139,7 @@ struct bpf_view {
 	size_t tasks_n;
 	struct nsrel_bpf_file *files;
 	size_t files_n;
+	bool proc_ours; /* our /proc shows the records' pids */
 };
 
 static void view_free(struct bpf_view *v)
@@ -278,6 +279,37 @@ static uint32_t learn(struct scan *s, const struct bpf_view *v, int type,
 	return idx;
 }
 
+/*
+ * learn(), and where no record describes the namespace (it came between
+ * two reads, or the kernel dropped what described it), what /proc says:
+ * path, under /proc, is the link that held it (fd: an fd of a process,
+ * whatever that is now; NULL: none, a socket), asked only if it still
+ * names that inode. *ret is the index or NONE; 0 or a negative errno
+ * that ends the scan (scan_err()).
+ */
+static int learn_at(struct scan *s, const struct bpf_view *v, int type,
+		    __u32 inum, const char *path, bool fd, uint32_t *ret)
+{
+	uint32_t idx = *ret = learn(s, v, type, inum);
+	if (idx == NONE)
+		return -ENOMEM;
+	if (s->m->ns[idx].learned || !v->proc_ours || !path)
+		return 0;
+	_cleanup_close_ int nsfd =
+		fd ? scan_reopen_ns(s, fd_or_errno(openat(s->proc_fd, path,
+							  O_PATH | O_CLOEXEC)))
+		   : fd_or_errno(
+			     openat(s->proc_fd, path, O_RDONLY | O_CLOEXEC));
+	if (nsfd < 0)
+		return scan_path_err(-nsfd);
+	struct stat st;
+	if (fstat(nsfd, &st) < 0)
+		return scan_err(errno);
+	if (st.st_ino != inum)
+		return 0;
+	return scan_learn(s, nsfd, idx);
+}
+
 /* Our /proc shows our own PID namespace, so that the pids of the records
  * (ours) name the same processes there. */
 static bool proc_is_ours(const struct scan *s)
@@ -313,9 +345,14 @@ static int add_threads(struct scan *s, const struct bpf_view *v, size_t *i,
 			int type = nsrel_nstype_at(k);
 			if (!(types & (unsigned)type) || !t->ns[k])
 				continue;
-			uint32_t idx = learn(s, v, type, t->ns[k]);
-			if (idx == NONE)
-				return -ENOMEM;
+			char path[96];
+			snprintf(path, sizeof(path), "%d/task/%d/ns/%s",
+				 lead->tgid, t->pid, nsrel_nstype_str(type));
+			uint32_t idx;
+			int r = learn_at(s, v, type, t->ns[k], path, false,
+					 &idx);
+			if (r < 0)
+				return r;
 			if (idx == own[k])
 				continue;
 			if (model_ref_add(s->m, idx, NSREL_REF_TASK, proc,
@@ -350,9 +387,12 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 		own[k] = NONE;
 		if (!(types & (unsigned)type) || !t->ns[k])
 			continue;
-		own[k] = learn(s, v, type, t->ns[k]);
-		if (own[k] == NONE)
-			return -ENOMEM;
+		char link[64];
+		snprintf(link, sizeof(link), "%d/ns/%s", t->pid,
+			 nsrel_nstype_str(type));
+		r = learn_at(s, v, type, t->ns[k], link, false, &own[k]);
+		if (r < 0)
+			return r;
 	}
 	if (s->sources & NSREL_SRC_PROCS) {
 		for (unsigned k = 0; k < NSREL_NSTYPE_COUNT; k++) {
@@ -376,10 +416,14 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 			if (!(s->types & (unsigned)fc[i].type) ||
 			    !t->ns[fc[i].slot])
 				continue;
-			uint32_t idx =
-				learn(s, v, fc[i].type, t->ns[fc[i].slot]);
-			if (idx == NONE)
-				return -ENOMEM;
+			char link[64];
+			snprintf(link, sizeof(link), "%d/ns/%s_for_children",
+				 t->pid, nsrel_nstype_str(fc[i].type));
+			uint32_t idx;
+			r = learn_at(s, v, fc[i].type, t->ns[fc[i].slot], link,
+				     false, &idx);
+			if (r < 0)
+				return r;
 			if (idx == own[nsrel_nstype_index(fc[i].type)])
 				continue;
 			if (model_ref_add(s->m, idx, NSREL_REF_FOR_CHILDREN,
@@ -406,9 +450,13 @@ static int add_files(struct scan *s, const struct bpf_view *v, size_t *j,
 		    !(s->sources & NSREL_SRC_FDS) || !(s->types & f->type) ||
 		    nsrel_nstype_index((int)f->type) < 0)
 			continue;
-		uint32_t idx = learn(s, v, (int)f->type, f->inum);
-		if (idx == NONE)
-			return -ENOMEM;
+		char path[48];
+		snprintf(path, sizeof(path), "%d/fd/%u", pid, f->fd);
+		uint32_t idx;
+		int r = learn_at(s, v, (int)f->type, f->inum,
+				 f->socket ? NULL : path, true, &idx);
+		if (r < 0)
+			return r;
 		/* A socket in the process's own namespace adds nothing. */
 		if (f->socket && idx == own_net)
 			continue;
@@ -437,7 +485,7 @@ int scan_bpf_fill(struct scan *s, struct bpf_records *rec)
 			    NSREL_SRC_MOUNTS)))
 		goto out;
 
-	bool cmdlines = proc_is_ours(s);
+	bool cmdlines = v.proc_ours = proc_is_ours(s);
 	long hz = sysconf(_SC_CLK_TCK);
 	uint64_t ns_per_tick = hz > 0 ? 1000000000ull / (uint64_t)hz : 10000000;
 	size_t j = 0;

@@ -180,8 +180,10 @@ struct bpf_iter__task_file {
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /*
- * Namespaces described already: (address, inode), so that an address
- * reused by a new namespace during the walk is not mistaken for the old.
+ * Namespaces described already: (address, inode, 64-bit id), so that a
+ * new namespace that got a dead one's memory and inode number at once (as
+ * the kernel hands them out) is not mistaken for it; the id, where the
+ * kernel has one (6.18), is never used again.
  *
  * The value is the object whose output described it (iterator session,
  * object number): when a task's records do not fit into what is left of
@@ -194,6 +196,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 struct seen_key {
 	__u64 addr;
 	__u64 inum;
+	__u64 id;
 };
 
 struct seen_val {
@@ -216,10 +219,12 @@ static struct seen_val current_obj(struct bpf_iter_meta *meta)
 	return v;
 }
 
-/* Whether (addr, inum) is to be described by object obj; marks it. */
-static bool first_time(const void *addr, __u32 inum, const struct seen_val *obj)
+/* Whether (addr, inum, id) is to be described by object obj; marks it. */
+static bool first_time(const void *addr, __u32 inum, __u64 id,
+		       const struct seen_val *obj)
 {
-	struct seen_key k = {.addr = (__u64)(unsigned long)addr, .inum = inum};
+	struct seen_key k = {
+		.addr = (__u64)(unsigned long)addr, .inum = inum, .id = id};
 	struct seen_val *v = bpf_map_lookup_elem(&seen, &k);
 	if (v)
 		return v->session == obj->session && v->seq_num == obj->seq_num;
@@ -357,10 +362,10 @@ static long walk_step(__u32 i, void *ctx)
 		.type = type,
 		.inum = BPF_CORE_READ(cur, inum),
 	};
-	if (!first_time(cur, r.inum, &w->obj))
-		return 0;
 	if (bpf_core_field_exists(cur->ns_id))
 		r.id = BPF_CORE_READ(cur, ns_id);
+	if (!first_time(cur, r.inum, r.id, &w->obj))
+		return 0;
 	const char *obj = (const char *)cur - off_ns;
 	struct user_namespace *owner = NULL;
 	bpf_probe_read_kernel(&owner, sizeof(owner), obj + off_owner);

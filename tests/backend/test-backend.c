@@ -66,6 +66,7 @@ static int scan_with(enum nsrel_backend b, unsigned types, unsigned sources,
 	struct nsrel_scan_opts o = {.sz = sizeof(o),
 				    .types = types,
 				    .sources = sources,
+				    .flags = NSREL_SCAN_CMDLINE,
 				    .backend = b};
 	return nsrel_scan(&o, ret);
 }
@@ -636,6 +637,51 @@ static void test_zoo(void **state)
 	flat_free(&compared);
 }
 
+/* Whether ns is in its model only by references that are not the zoo's:
+ * others' processes (others' scans open our namespaces for a moment, so
+ * in one scan an fd holds what is otherwise only on a mount that this
+ * selection does not read) and others' bind mounts (foreign-load makes
+ * and removes them all the time). */
+static bool foreign_held_ns(const struct nsrel_ns *ns)
+{
+	if (!ns)
+		return false;
+	for (size_t i = 0; i < nsrel_ns_ref_count(ns); i++) {
+		const struct nsrel_ref *r = nsrel_ns_ref(ns, i);
+		const struct nsrel_proc *p = nsrel_ref_proc(r);
+		const char *path = nsrel_ref_path(r);
+		if (p ? is_zoo(nsrel_proc_pid(p))
+		      : !path || strncmp(path, zoo.dir, strlen(zoo.dir)) == 0)
+			return false;
+	}
+	return true;
+}
+
+static bool foreign_held(const struct nsrel_model *m, int type, ino_t ino)
+{
+	return foreign_held_ns(nsrel_model_find(m, type, ino));
+}
+
+/* A zoo namespace's line for the selection test: as flatten()'s, but an
+ * owner or parent held only by others counts as none. */
+static char *zoo_ns_line(const struct nsrel_model *m, int type, ino_t ino)
+{
+	const struct nsrel_ns *ns = nsrel_model_find(m, type, ino);
+	if (!ns)
+		return NULL;
+	const struct nsrel_ns *o = nsrel_ns_owner(ns), *p = nsrel_ns_parent(ns);
+	char *owner = ns_name(foreign_held_ns(o) ? NULL : o);
+	char *parent = ns_name(foreign_held_ns(p) ? NULL : p);
+	uid_t uid;
+	int hu = type == CLONE_NEWUSER ? nsrel_ns_owner_uid(ns, &uid) : -1;
+	char *line = fmt("nsid %llu owner %s parent %s uid %lld",
+			 (unsigned long long)nsrel_ns_id(ns).nsid, owner,
+			 parent, hu == 0 ? (long long)uid : -1LL);
+	free(owner);
+	free(parent);
+	return line;
+}
+
 /* Types and sources: each selection is the same in both backends (on the
  * zoo's own namespaces, which do not change). */
 static void test_selections(void **state)
@@ -666,29 +712,29 @@ static void test_selections(void **state)
 		assert_int_equal(scan_with(NSREL_BACKEND_BPF, sel[s].types,
 					   sel[s].sources, &mb),
 				 0);
-		struct flat fp = {0}, fb = {0};
-		flatten(mp, &fp);
-		flatten(mb, &fb);
 		for (size_t i = 0; i < json_object_array_length(arr); i++) {
 			json_object *c = json_object_array_get_idx(arr, i);
-			for (const char *k = "NH"; *k; k++) {
-				char *key = fmt("%c %s:%lld", *k,
-						zoo_jstr(c, "type"),
-						(long long)zoo_jint(c, "ino"));
-				const char *vp = flat_get(&fp, key);
-				const char *vb = flat_get(&fb, key);
-				if ((vp == NULL) != (vb == NULL) ||
-				    (vp && strcmp(vp, vb) != 0))
-					fail_msg("types %#x sources %#x: %s: "
-						 "proc %s, bpf %s",
-						 sel[s].types, sel[s].sources,
-						 key, vp ? vp : "(absent)",
-						 vb ? vb : "(absent)");
-				free(key);
-			}
+			int type = nsrel_nstype_from_str(zoo_jstr(c, "type"));
+			ino_t ino = (ino_t)zoo_jint(c, "ino");
+			char *vp = zoo_ns_line(mp, type, ino);
+			char *vb = zoo_ns_line(mb, type, ino);
+			if ((vp == NULL) != (vb == NULL) &&
+			    foreign_held(vp ? mp : mb, type, ino))
+				note("%s:%lu: held by others' processes "
+				     "or mounts during one of the scans",
+				     zoo_jstr(c, "type"), (unsigned long)ino);
+			else if ((vp == NULL) != (vb == NULL) ||
+				 (vp && strcmp(vp, vb) != 0))
+				fail_msg("types %#x sources %#x: %s:%lu: "
+					 "proc %s, bpf %s",
+					 sel[s].types, sel[s].sources,
+					 zoo_jstr(c, "type"),
+					 (unsigned long)ino,
+					 vp ? vp : "(absent)",
+					 vb ? vb : "(absent)");
+			free(vp);
+			free(vb);
 		}
-		flat_free(&fp);
-		flat_free(&fb);
 		nsrel_model_free(mp);
 		nsrel_model_free(mb);
 	}
