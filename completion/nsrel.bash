@@ -51,7 +51,7 @@ _nsrel()
 		opts="-J --json -l --list -n --noheadings -o --output
 			--output-all -H --list-columns -p --task -r --raw
 			-u --notruncate -W --nowrap -t --type -T --tree --color
-			-h --help -V --version"
+			--backend -h --help -V --version"
 		;;
 	esac
 

@@ -149,6 +149,9 @@ static void usage(void)
 	       "                         or parent\n"
 	       "      --color[=WHEN]     colour: auto (default), always or\n"
 	       "                         never\n"
+	       "      --backend=WHICH    where namespaces are found: auto\n"
+	       "                         (default), proc (/proc) or bpf (the\n"
+	       "                         kernel's BPF iterators)\n"
 	       "  -h, --help             show this help and exit\n"
 	       "  -V, --version          show the version and exit\n"
 	       "\n"
@@ -742,6 +745,7 @@ int main(int argc, char **argv)
 		{"tree", optional_argument, NULL, 'T'},
 		{"color", optional_argument, NULL, OPT_COLOR},
 		{"colour", optional_argument, NULL, OPT_COLOR},
+		TC_BACKEND_LONGOPT,
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0},

@@ -543,9 +543,13 @@ static void run_diff(struct diff_result *res, struct flat *compared,
 /* ---- Tests ----------------------------------------------------------------
  */
 
-static bool is_self(pid_t pid)
+/* On the host, no process's fds are held to be the same: others open and
+ * close namespaces all the time, and so does the scan itself (the /proc
+ * scan sees, in its own fds, the mount namespaces it keeps open). */
+static bool no_pid(pid_t pid)
 {
-	return pid == getpid();
+	(void)pid;
+	return false;
 }
 
 static bool is_zoo(pid_t pid)
@@ -571,7 +575,7 @@ static void test_host(void **state)
 		return;
 	struct flat compared = {0};
 	struct diff_result res;
-	run_diff(&res, &compared, is_self);
+	run_diff(&res, &compared, no_pid);
 	assert_true(res.stable_procs > 0);
 	struct stat st;
 	assert_int_equal(stat("/proc/self", &st), 0);

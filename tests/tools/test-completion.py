@@ -34,6 +34,7 @@ CASES = [
     (["dumpns", "--backend", ""], ["auto", "proc", "bpf"], []),
     (["lspidns", "--backend=b"], ["bpf"], []),
     (["graphns", "--b"], ["--backend"], []),
+    (["lsallns", "--backend", "p"], ["proc"], []),
 ]
 
 
