@@ -87,6 +87,12 @@ int model_ref_add(struct nsrel_model *m, uint32_t ns, enum nsrel_ref_kind kind,
 		  uint32_t mntns);
 /* Copies len bytes and a NUL into the arena; returns the offset or NONE. */
 uint32_t model_str_add(struct nsrel_model *m, const char *s, size_t len);
+/* Builds the (type, inode) hash anew with cap slots (a power of two)
+ * after the namespaces moved. */
+int model_ht_rebuild(struct nsrel_model *m, size_t cap);
+/* The process with this pid, by binary search of the finished model. */
+const struct nsrel_proc *model_find_proc(const struct nsrel_model *m,
+					 pid_t pid);
 /* Sorts, drops what the options exclude, fills the derived relations. */
 int model_finish(struct nsrel_model *m, bool keep_hidden);
 
