@@ -25,7 +25,7 @@ nsrel_model_find(const struct nsrel_model *m, int nstype, ino_t ino)
 {
 	if (!m)
 		return NULL;
-	uint32_t i = model_ns_lookup(m, nstype, ino);
+	uint32_t i = nsrel__model_ns_lookup(m, nstype, ino);
 	if (i == NONE)
 		return NULL;
 	return &m->ns[i];
@@ -45,7 +45,7 @@ _public_ const struct nsrel_proc *nsrel_model_proc(const struct nsrel_model *m,
 _public_ const struct nsrel_proc *
 nsrel_model_find_proc(const struct nsrel_model *m, pid_t pid)
 {
-	return m ? model_find_proc(m, pid) : NULL;
+	return m ? nsrel__model_find_proc(m, pid) : NULL;
 }
 
 _public_ size_t nsrel_model_unreadable(const struct nsrel_model *m)

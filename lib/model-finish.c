@@ -97,7 +97,7 @@ static int finish_ns(struct nsrel_model *m, bool keep_hidden)
 		m->refs[k++] = r;
 	}
 	m->refs_n = k;
-	return model_ht_rebuild(m, m->ht_cap ? m->ht_cap : 16);
+	return nsrel__model_ht_rebuild(m, m->ht_cap ? m->ht_cap : 16);
 }
 
 static int cmp_proc_idx(const void *a, const void *b, void *arg)
@@ -146,7 +146,7 @@ static int finish_refs(struct nsrel_model *m)
 		held[m->refs[i].ns] = 1;
 	for (size_t i = 0; i < m->ns_n; i++)
 		if (!held[i] &&
-		    model_ref_add(m, (uint32_t)i, NSREL_REF_HIDDEN, NONE, 0, -1,
+		    nsrel__model_ref_add(m, (uint32_t)i, NSREL_REF_HIDDEN, NONE, 0, -1,
 				  NONE, NONE) < 0)
 			return -ENOMEM;
 	if (m->refs_n > 1)
@@ -223,7 +223,7 @@ static void finish_leaders(struct nsrel_model *m)
 		for (uint32_t j = 0; j < ns->proc_n; j++) {
 			uint32_t pi = m->links[ns->proc_off + j];
 			const struct nsrel_proc *p = &m->procs[pi];
-			const struct nsrel_proc *pp = model_find_proc(m, p->ppid);
+			const struct nsrel_proc *pp = nsrel__model_find_proc(m, p->ppid);
 			if (pp && pp->ns[ns->tidx] == i)
 				continue;
 			if (best == NONE ||
@@ -234,7 +234,7 @@ static void finish_leaders(struct nsrel_model *m)
 	}
 }
 
-int model_finish(struct nsrel_model *m, bool keep_hidden)
+int nsrel__model_finish(struct nsrel_model *m, bool keep_hidden)
 {
 	int r = finish_ns(m, keep_hidden);
 	if (r < 0)

@@ -41,7 +41,7 @@ static int ht_insert(struct nsrel_model *m, uint32_t idx)
 	return 0;
 }
 
-int model_ht_rebuild(struct nsrel_model *m, size_t cap)
+int nsrel__model_ht_rebuild(struct nsrel_model *m, size_t cap)
 {
 	uint32_t *ht = calloc(cap, sizeof(*ht));
 	if (!ht)
@@ -57,7 +57,7 @@ int model_ht_rebuild(struct nsrel_model *m, size_t cap)
 /* The type is part of the key: the kernel hands out a dead namespace's
  * inode number again at once, so within one scan the same number may name
  * namespaces of two types. */
-uint32_t model_ns_lookup(const struct nsrel_model *m, int type, ino_t ino)
+uint32_t nsrel__model_ns_lookup(const struct nsrel_model *m, int type, ino_t ino)
 {
 	if (!m->ht_cap)
 		return NONE;
@@ -70,10 +70,10 @@ uint32_t model_ns_lookup(const struct nsrel_model *m, int type, ino_t ino)
 	return NONE;
 }
 
-uint32_t model_ns_get(struct nsrel_model *m, int type, ino_t ino,
+uint32_t nsrel__model_ns_get(struct nsrel_model *m, int type, ino_t ino,
 		      bool *ret_new)
 {
-	uint32_t idx = model_ns_lookup(m, type, ino);
+	uint32_t idx = nsrel__model_ns_lookup(m, type, ino);
 	if (ret_new)
 		*ret_new = idx == NONE;
 	if (idx != NONE)
@@ -83,7 +83,7 @@ uint32_t model_ns_get(struct nsrel_model *m, int type, ino_t ino,
 		return NONE;
 	/* Keep the table at most half full. */
 	if ((m->ns_n + 1) * 2 > m->ht_cap &&
-	    model_ht_rebuild(m, m->ht_cap ? m->ht_cap * 2 : 256) < 0)
+	    nsrel__model_ht_rebuild(m, m->ht_cap ? m->ht_cap * 2 : 256) < 0)
 		return NONE;
 	if (grow((void **)&m->ns, &m->ns_cap, m->ns_n + 1, sizeof(*m->ns)) < 0)
 		return NONE;
@@ -102,7 +102,7 @@ uint32_t model_ns_get(struct nsrel_model *m, int type, ino_t ino,
 	return idx;
 }
 
-int model_proc_add(struct nsrel_model *m, uint32_t *ret_idx)
+int nsrel__model_proc_add(struct nsrel_model *m, uint32_t *ret_idx)
 {
 	if (grow((void **)&m->procs, &m->procs_cap, m->procs_n + 1,
 		 sizeof(*m->procs)) < 0)
@@ -116,7 +116,7 @@ int model_proc_add(struct nsrel_model *m, uint32_t *ret_idx)
 	return 0;
 }
 
-int model_ref_add(struct nsrel_model *m, uint32_t ns, enum nsrel_ref_kind kind,
+int nsrel__model_ref_add(struct nsrel_model *m, uint32_t ns, enum nsrel_ref_kind kind,
 		  uint32_t proc, pid_t tid, int fd, uint32_t path,
 		  uint32_t mntns)
 {
@@ -136,7 +136,7 @@ int model_ref_add(struct nsrel_model *m, uint32_t ns, enum nsrel_ref_kind kind,
 	return 0;
 }
 
-uint32_t model_str_add(struct nsrel_model *m, const char *s, size_t len)
+uint32_t nsrel__model_str_add(struct nsrel_model *m, const char *s, size_t len)
 {
 	if (m->strs_n + len + 1 >= NONE)
 		return NONE;
@@ -149,7 +149,7 @@ uint32_t model_str_add(struct nsrel_model *m, const char *s, size_t len)
 	return off;
 }
 
-const struct nsrel_proc *model_find_proc(const struct nsrel_model *m,
+const struct nsrel_proc *nsrel__model_find_proc(const struct nsrel_model *m,
 					 pid_t pid)
 {
 	size_t lo = 0, hi = m->procs_n;

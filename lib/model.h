@@ -66,34 +66,34 @@ struct nsrel_model {
 	size_t refs_n, refs_cap;
 	char *strs;
 	size_t strs_n, strs_cap;
-	uint32_t *links; /* filled by model_finish() */
+	uint32_t *links; /* filled by nsrel__model_finish() */
 	uint32_t *ht;	 /* open addressing: ns index + 1, 0 = empty */
 	size_t ht_cap;
 	size_t unreadable;
-	struct nsrel_view view; /* filled by scan_view(); unreadable aside */
+	struct nsrel_view view; /* filled by nsrel__scan_view(); unreadable aside */
 	dev_t nsfs_dev;
 	unsigned types; /* types asked for */
 	enum nsrel_backend backend; /* the one that ran */
 };
 
 /* Returns the ns index, adding the namespace if new; NONE on ENOMEM. */
-uint32_t model_ns_get(struct nsrel_model *m, int type, ino_t ino,
+uint32_t nsrel__model_ns_get(struct nsrel_model *m, int type, ino_t ino,
 		      bool *ret_new);
 /* type 0 matches any type. */
-uint32_t model_ns_lookup(const struct nsrel_model *m, int type, ino_t ino);
-int model_proc_add(struct nsrel_model *m, uint32_t *ret_idx);
-int model_ref_add(struct nsrel_model *m, uint32_t ns, enum nsrel_ref_kind kind,
+uint32_t nsrel__model_ns_lookup(const struct nsrel_model *m, int type, ino_t ino);
+int nsrel__model_proc_add(struct nsrel_model *m, uint32_t *ret_idx);
+int nsrel__model_ref_add(struct nsrel_model *m, uint32_t ns, enum nsrel_ref_kind kind,
 		  uint32_t proc, pid_t tid, int fd, uint32_t path,
 		  uint32_t mntns);
 /* Copies len bytes and a NUL into the arena; returns the offset or NONE. */
-uint32_t model_str_add(struct nsrel_model *m, const char *s, size_t len);
+uint32_t nsrel__model_str_add(struct nsrel_model *m, const char *s, size_t len);
 /* Builds the (type, inode) hash anew with cap slots (a power of two)
  * after the namespaces moved. */
-int model_ht_rebuild(struct nsrel_model *m, size_t cap);
+int nsrel__model_ht_rebuild(struct nsrel_model *m, size_t cap);
 /* The process with this pid, by binary search of the finished model. */
-const struct nsrel_proc *model_find_proc(const struct nsrel_model *m,
+const struct nsrel_proc *nsrel__model_find_proc(const struct nsrel_model *m,
 					 pid_t pid);
 /* Sorts, drops what the options exclude, fills the derived relations. */
-int model_finish(struct nsrel_model *m, bool keep_hidden);
+int nsrel__model_finish(struct nsrel_model *m, bool keep_hidden);
 
 #endif /* NSREL_MODEL_H */

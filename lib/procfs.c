@@ -54,7 +54,7 @@ static int parse_long_field(const char **p, const char *end, long *ret)
 	return 0;
 }
 
-int procfs_parse_stat(const char *buf, size_t len, struct procfs_stat *ret)
+int nsrel__procfs_parse_stat(const char *buf, size_t len, struct procfs_stat *ret)
 {
 	const char *end = buf + len;
 	const char *open = memchr(buf, '(', len);
@@ -93,7 +93,7 @@ int procfs_parse_stat(const char *buf, size_t len, struct procfs_stat *ret)
 	return 0;
 }
 
-int procfs_parse_nslink(const char *s, size_t len, int *ret_type,
+int nsrel__procfs_parse_nslink(const char *s, size_t len, int *ret_type,
 			ino_t *ret_ino)
 {
 	const char *colon = memchr(s, ':', len);
@@ -117,7 +117,7 @@ int procfs_parse_nslink(const char *s, size_t len, int *ret_type,
 	return 0;
 }
 
-int procfs_parse_socket(const char *s, size_t len, ino_t *ret_ino)
+int nsrel__procfs_parse_socket(const char *s, size_t len, ino_t *ret_ino)
 {
 	static const char prefix[] = "socket:[";
 	const size_t plen = sizeof(prefix) - 1;
@@ -142,7 +142,7 @@ static size_t copy_out(char *out, size_t size, size_t at, const char *s,
 	return at + n;
 }
 
-/* The length of argv[0] in cmdline (see procfs_proc_name()). */
+/* The length of argv[0] in cmdline (see nsrel__procfs_proc_name()). */
 static size_t argv0_len(const char *cmdline, size_t len)
 {
 	size_t n = strnlen(cmdline, len);
@@ -153,7 +153,7 @@ static size_t argv0_len(const char *cmdline, size_t len)
 	return space ? (size_t)(space - cmdline) : n;
 }
 
-size_t procfs_proc_name(const char *cmdline, size_t cmdline_len,
+size_t nsrel__procfs_proc_name(const char *cmdline, size_t cmdline_len,
 			const char *comm, size_t comm_len, bool kthread,
 			char *out, size_t size)
 {
@@ -220,7 +220,7 @@ static void unescape_octal(char *s)
 	*w = '\0';
 }
 
-int procfs_parse_mountinfo_line(char *line, struct procfs_mount *ret)
+int nsrel__procfs_parse_mountinfo_line(char *line, struct procfs_mount *ret)
 {
 	char *f[6] = { 0 };
 	char *save = NULL;
@@ -290,7 +290,7 @@ static void parse_proc_opt(const char *o, size_t n,
 	}
 }
 
-void procfs_parse_proc_opts(const char *super, struct procfs_proc_opts *ret)
+void nsrel__procfs_parse_proc_opts(const char *super, struct procfs_proc_opts *ret)
 {
 	*ret = (struct procfs_proc_opts){.hidepid = NSREL_HIDEPID_OFF,
 					 .gid = -1};
@@ -301,7 +301,7 @@ void procfs_parse_proc_opts(const char *super, struct procfs_proc_opts *ret)
 	}
 }
 
-unsigned procfs_status_nspid_levels(const char *buf, size_t len)
+unsigned nsrel__procfs_status_nspid_levels(const char *buf, size_t len)
 {
 	const char *end = buf + len;
 	for (const char *line = buf; line < end;) {

@@ -26,15 +26,15 @@ struct procfs_stat {
 
 /* /proc/PID/stat: the comm may hold spaces and parentheses, so the fields
  * start after the last ')'. 0 or -EINVAL. */
-int procfs_parse_stat(const char *buf, size_t len, struct procfs_stat *ret);
+int nsrel__procfs_parse_stat(const char *buf, size_t len, struct procfs_stat *ret);
 
 /* A namespace link or nsfs name, "net:[4026531833]": CLONE_NEW* type and
  * inode, or -EINVAL for anything else (pipe:[…], socket:[…], paths). */
-int procfs_parse_nslink(const char *s, size_t len, int *ret_type,
+int nsrel__procfs_parse_nslink(const char *s, size_t len, int *ret_type,
 			ino_t *ret_ino);
 
 /* "socket:[12345]" → 0 and the inode, else -EINVAL. */
-int procfs_parse_socket(const char *s, size_t len, ino_t *ret_ino);
+int nsrel__procfs_parse_socket(const char *s, size_t len, ino_t *ret_ino);
 
 /* The name shown for a process: "[comm]" for a kernel thread; else its
  * comm, extended to the basename of argv[0] (without one leading '-') where
@@ -44,7 +44,7 @@ int procfs_parse_socket(const char *s, size_t len, ino_t *ret_ino);
  * its first space-separated word. cmdline may be NULL, and is looked at
  * only where procfs_name_wants_cmdline(). Writes at most size-1 bytes and a
  * NUL to out; returns the length. */
-size_t procfs_proc_name(const char *cmdline, size_t cmdline_len,
+size_t nsrel__procfs_proc_name(const char *cmdline, size_t cmdline_len,
 			const char *comm, size_t comm_len, bool kthread,
 			char *out, size_t size);
 
@@ -63,7 +63,7 @@ struct procfs_mount {
 
 /* One line of /proc/PID/mountinfo, modified in place (NUL-terminated, no
  * newline). 0 or -EINVAL. */
-int procfs_parse_mountinfo_line(char *line, struct procfs_mount *ret);
+int nsrel__procfs_parse_mountinfo_line(char *line, struct procfs_mount *ret);
 
 /* What a procfs mount's super options ("rw,hidepid=invisible,gid=5")
  * limit: hidepid= (OFF when absent), gid= (-1 when absent or no number),
@@ -74,12 +74,12 @@ struct procfs_proc_opts {
 	bool subset_pid;
 };
 
-void procfs_parse_proc_opts(const char *super, struct procfs_proc_opts *ret);
+void nsrel__procfs_parse_proc_opts(const char *super, struct procfs_proc_opts *ret);
 
 /* The number of PID namespace levels in the NSpid line of a
  * /proc/PID/status text (buf need not be NUL-terminated): 1 when that
  * /proc is of the process's own PID namespace, more for an ancestor's; 0
  * without such a line. */
-unsigned procfs_status_nspid_levels(const char *buf, size_t len);
+unsigned nsrel__procfs_status_nspid_levels(const char *buf, size_t len);
 
 #endif /* NSREL_PROCFS_H */

@@ -81,7 +81,7 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return 0;
 }
 
-int scan_bpf_read(struct bpf_records *ret)
+int nsrel__scan_bpf_read(struct bpf_records *ret)
 {
 	/* Without kernel BTF, CO-RE has nothing to relocate against. */
 	if (access("/sys/kernel/btf/vmlinux", R_OK) < 0)
@@ -122,7 +122,7 @@ int scan_bpf_read(struct bpf_records *ret)
 	return 0;
 }
 #else
-int scan_bpf_read(struct bpf_records *ret)
+int nsrel__scan_bpf_read(struct bpf_records *ret)
 {
 	return -EOPNOTSUPP;
 }
@@ -243,12 +243,12 @@ static const struct nsrel_bpf_ns *view_ns(const struct bpf_view *v, int type,
 
 /* Namespace (type, inum) in the model, with what the records say of it
  * and, in turn, of its owner and parent: the kernel's relations, as
- * scan_learn() asks them with ioctls. NONE on ENOMEM. A namespace no
+ * nsrel__scan_learn() asks them with ioctls. NONE on ENOMEM. A namespace no
  * record describes (it came and went between two reads) stays unlearned. */
 static uint32_t learn(struct scan *s, const struct bpf_view *v, int type,
 		      __u32 inum)
 {
-	uint32_t idx = model_ns_get(s->m, type, inum, NULL);
+	uint32_t idx = nsrel__model_ns_get(s->m, type, inum, NULL);
 	if (idx == NONE || s->m->ns[idx].learned)
 		return idx;
 	const struct nsrel_bpf_ns *r = view_ns(v, type, inum);
@@ -296,7 +296,7 @@ static int learn_at(struct scan *s, const struct bpf_view *v, int type,
 	if (s->m->ns[idx].learned || !v->proc_ours || !path)
 		return 0;
 	_cleanup_close_ int nsfd =
-		fd ? scan_reopen_ns(s, fd_or_errno(openat(s->proc_fd, path,
+		fd ? nsrel__scan_reopen_ns(s, fd_or_errno(openat(s->proc_fd, path,
 							  O_PATH | O_CLOEXEC)))
 		   : fd_or_errno(
 			     openat(s->proc_fd, path, O_RDONLY | O_CLOEXEC));
@@ -307,7 +307,7 @@ static int learn_at(struct scan *s, const struct bpf_view *v, int type,
 		return scan_err(errno);
 	if (st.st_ino != inum)
 		return 0;
-	return scan_learn(s, nsfd, idx);
+	return nsrel__scan_learn(s, nsfd, idx);
 }
 
 /* Our /proc shows our own PID namespace, so that the pids of the records
@@ -355,7 +355,7 @@ static int add_threads(struct scan *s, const struct bpf_view *v, size_t *i,
 				return r;
 			if (idx == own[k])
 				continue;
-			if (model_ref_add(s->m, idx, NSREL_REF_TASK, proc,
+			if (nsrel__model_ref_add(s->m, idx, NSREL_REF_TASK, proc,
 					  t->pid, -1, NONE, NONE) < 0)
 				return -ENOMEM;
 		}
@@ -371,7 +371,7 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 	char path[32];
 	snprintf(path, sizeof(path), "%d/cmdline", t->pid);
 	uint32_t proc;
-	int r = scan_add_proc(s, cmdlines ? s->proc_fd : -1, path, t->comm,
+	int r = nsrel__scan_add_proc(s, cmdlines ? s->proc_fd : -1, path, t->comm,
 			      comm_len(t->comm), t->flags & PROCFS_PF_KTHREAD,
 			      &proc);
 	if (r < 0)
@@ -401,7 +401,7 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 			s->m->procs[proc].ns[k] = own[k];
 			if (!s->m->ns[own[k]].any_pid)
 				s->m->ns[own[k]].any_pid = t->pid;
-			if (model_ref_add(s->m, own[k], NSREL_REF_PROC, proc, 0,
+			if (nsrel__model_ref_add(s->m, own[k], NSREL_REF_PROC, proc, 0,
 					  -1, NONE, NONE) < 0)
 				return -ENOMEM;
 		}
@@ -426,7 +426,7 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 				return r;
 			if (idx == own[nsrel_nstype_index(fc[i].type)])
 				continue;
-			if (model_ref_add(s->m, idx, NSREL_REF_FOR_CHILDREN,
+			if (nsrel__model_ref_add(s->m, idx, NSREL_REF_FOR_CHILDREN,
 					  proc, 0, -1, NONE, NONE) < 0)
 				return -ENOMEM;
 		}
@@ -460,7 +460,7 @@ static int add_files(struct scan *s, const struct bpf_view *v, size_t *j,
 		/* A socket in the process's own namespace adds nothing. */
 		if (f->socket && idx == own_net)
 			continue;
-		if (model_ref_add(s->m, idx,
+		if (nsrel__model_ref_add(s->m, idx,
 				  f->socket ? NSREL_REF_SOCKET : NSREL_REF_FD,
 				  proc, 0, (int)f->fd, NONE, NONE) < 0)
 			return -ENOMEM;
@@ -468,7 +468,7 @@ static int add_files(struct scan *s, const struct bpf_view *v, size_t *j,
 	return 0;
 }
 
-int scan_bpf_fill(struct scan *s, struct bpf_records *rec)
+int nsrel__scan_bpf_fill(struct scan *s, struct bpf_records *rec)
 {
 	struct bpf_view v = {0};
 	int r = view_parse(rec, &v);
@@ -477,7 +477,7 @@ int scan_bpf_fill(struct scan *s, struct bpf_records *rec)
 	if (r < 0)
 		goto out;
 
-	/* As scan_procs(): mount namespaces are read whenever mounts are. */
+	/* As nsrel__scan_procs(): mount namespaces are read whenever mounts are. */
 	unsigned types = s->types;
 	if (s->sources & NSREL_SRC_MOUNTS)
 		types |= CLONE_NEWNS;

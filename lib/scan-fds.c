@@ -68,10 +68,10 @@ static int socket_netns(struct scan *s, int pidfd, int fd, uint32_t *ret)
 	/* EPERM: no CAP_NET_ADMIN there; ENOTTY, EINVAL: before 4.9 */
 	if (netns < 0)
 		return errno == ENOTTY || errno == EINVAL ? 0 : scan_err(errno);
-	return scan_ns_from_fd(s, netns, CLONE_NEWNET, ret);
+	return nsrel__scan_ns_from_fd(s, netns, CLONE_NEWNET, ret);
 }
 
-int scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
+int nsrel__scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 		uint32_t own_net)
 {
 	DIR *d = opendir_at(piddir, "fd");
@@ -97,7 +97,7 @@ int scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 			continue;
 
 		ino_t sock;
-		if (procfs_parse_socket(link, (size_t)n, &sock) == 0) {
+		if (nsrel__procfs_parse_socket(link, (size_t)n, &sock) == 0) {
 			if (!(s->types & CLONE_NEWNET))
 				continue;
 			uint32_t net = sock_lookup(s, sock);
@@ -123,21 +123,21 @@ int scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 			/* A socket in the process's own namespace adds
 			 * nothing; one elsewhere may be all that holds it. */
 			if (r >= 0 && net != own_net)
-				r = model_ref_add(s->m, net, NSREL_REF_SOCKET,
+				r = nsrel__model_ref_add(s->m, net, NSREL_REF_SOCKET,
 						  proc, 0, (int)fd, NONE, NONE);
 			continue;
 		}
 
 		int type;
 		ino_t ino;
-		if (procfs_parse_nslink(link, (size_t)n, &type, &ino) < 0 ||
+		if (nsrel__procfs_parse_nslink(link, (size_t)n, &type, &ino) < 0 ||
 		    !(s->types & (unsigned)type))
 			continue;
 		uint32_t idx;
-		r = scan_ns_from_link(s, link, (size_t)n, ffd, de->d_name,
+		r = nsrel__scan_ns_from_link(s, link, (size_t)n, ffd, de->d_name,
 				      false, &idx);
 		if (r >= 0 && idx != NONE)
-			r = model_ref_add(s->m, idx, NSREL_REF_FD, proc, 0,
+			r = nsrel__model_ref_add(s->m, idx, NSREL_REF_FD, proc, 0,
 					  (int)fd, NONE, NONE);
 	}
 	if (r >= 0 && !de && errno)

@@ -18,7 +18,7 @@
 #include "uapi.h"
 #include "util.h"
 
-int scan_ns_from_fd(struct scan *s, int nsfd, int type, uint32_t *ret_idx)
+int nsrel__scan_ns_from_fd(struct scan *s, int nsfd, int type, uint32_t *ret_idx)
 {
 	struct stat st;
 	if (fstat(nsfd, &st) < 0)
@@ -31,10 +31,10 @@ int scan_ns_from_fd(struct scan *s, int nsfd, int type, uint32_t *ret_idx)
 				       ? 0
 				       : scan_err(errno);
 	}
-	uint32_t idx = model_ns_get(s->m, type, st.st_ino, NULL);
+	uint32_t idx = nsrel__model_ns_get(s->m, type, st.st_ino, NULL);
 	if (idx == NONE)
 		return -ENOMEM;
-	int r = scan_learn(s, nsfd, idx);
+	int r = nsrel__scan_learn(s, nsfd, idx);
 	if (r < 0)
 		return r;
 	*ret_idx = idx;
@@ -51,10 +51,10 @@ static int follow(struct scan *s, int nsfd, unsigned long req, int type,
 	_cleanup_close_ int fd = ioctl(nsfd, req);
 	if (fd < 0)
 		return errno == ENOTTY || errno == EINVAL ? 0 : scan_err(errno);
-	return scan_ns_from_fd(s, fd, type, ret_idx);
+	return nsrel__scan_ns_from_fd(s, fd, type, ret_idx);
 }
 
-int scan_learn(struct scan *s, int fd, uint32_t idx)
+int nsrel__scan_learn(struct scan *s, int fd, uint32_t idx)
 {
 	struct nsrel_model *m = s->m;
 	if (m->ns[idx].learned)
@@ -100,15 +100,15 @@ int scan_learn(struct scan *s, int fd, uint32_t idx)
 	return 0;
 }
 
-int scan_ns_from_link(struct scan *s, const char *link, size_t len, int dirfd,
+int nsrel__scan_ns_from_link(struct scan *s, const char *link, size_t len, int dirfd,
 		      const char *path, bool in_proc, uint32_t *ret_idx)
 {
 	int type;
 	ino_t ino;
 	*ret_idx = NONE;
-	if (procfs_parse_nslink(link, len, &type, &ino) < 0)
+	if (nsrel__procfs_parse_nslink(link, len, &type, &ino) < 0)
 		return 0;
-	uint32_t idx = model_ns_get(s->m, type, ino, NULL);
+	uint32_t idx = nsrel__model_ns_get(s->m, type, ino, NULL);
 	if (idx == NONE)
 		return -ENOMEM;
 	*ret_idx = idx;
@@ -118,7 +118,7 @@ int scan_ns_from_link(struct scan *s, const char *link, size_t len, int dirfd,
 	 * process has put there since we read it. */
 	_cleanup_close_ int fd =
 		in_proc ? fd_or_errno(openat(dirfd, path, O_RDONLY | O_CLOEXEC))
-			: scan_reopen_ns(
+			: nsrel__scan_reopen_ns(
 				  s, fd_or_errno(openat(dirfd, path,
 							O_PATH | O_CLOEXEC)));
 	if (fd < 0)
@@ -130,15 +130,15 @@ int scan_ns_from_link(struct scan *s, const char *link, size_t len, int dirfd,
 	 * only from the namespace the link named. */
 	if (st.st_ino != ino)
 		return 1;
-	int r = scan_learn(s, fd, idx);
+	int r = nsrel__scan_learn(s, fd, idx);
 	if (r < 0)
 		return r;
 	if (type == CLONE_NEWNS && !in_proc && (s->sources & NSREL_SRC_MOUNTS))
-		r = scan_keep_fd(s, idx, fd);
+		r = nsrel__scan_keep_fd(s, idx, fd);
 	return r < 0 ? r : 1;
 }
 
-int scan_reopen_ns(const struct scan *s, int pathfd)
+int nsrel__scan_reopen_ns(const struct scan *s, int pathfd)
 {
 	if (pathfd < 0)
 		return pathfd;
@@ -153,7 +153,7 @@ int scan_reopen_ns(const struct scan *s, int pathfd)
 	return fd_or_errno(openat(s->proc_fd, path, O_RDONLY | O_CLOEXEC));
 }
 
-int scan_keep_fd(struct scan *s, uint32_t idx, int fd)
+int nsrel__scan_keep_fd(struct scan *s, uint32_t idx, int fd)
 {
 	if (s->m->ns[idx].mounts_read)
 		return 0;
@@ -163,7 +163,7 @@ int scan_keep_fd(struct scan *s, uint32_t idx, int fd)
 	/* Stay far below RLIMIT_NOFILE: with kept_max kept, this one's
 	 * mounts are read now, while we hold it. */
 	if (s->kept_n >= s->kept_max)
-		return scan_read_mounts(s, idx, fd);
+		return nsrel__scan_read_mounts(s, idx, fd);
 	if (s->kept_n == s->kept_cap) {
 		size_t n = s->kept_cap ? s->kept_cap * 2 : 16;
 		struct kept_fd *k = reallocarray(s->kept, n, sizeof(*k));
@@ -179,7 +179,7 @@ int scan_keep_fd(struct scan *s, uint32_t idx, int fd)
 	return 0;
 }
 
-int scan_take_kept_fd(struct scan *s, uint32_t idx)
+int nsrel__scan_take_kept_fd(struct scan *s, uint32_t idx)
 {
 	for (size_t i = 0; i < s->kept_n; i++) {
 		if (s->kept[i].ns != idx)

@@ -22,7 +22,7 @@ static bool known_id(const struct nsrel_model *m, uint64_t id)
 	return false;
 }
 
-int scan_listns(struct scan *s)
+int nsrel__scan_listns(struct scan *s)
 {
 	struct nsrel_ns_id_req req = { .size = sizeof(req) };
 	uint64_t ids[256];
@@ -49,7 +49,7 @@ int scan_listns(struct scan *s)
 			if (fd < 0)
 				continue;
 			uint32_t idx;
-			int r = scan_ns_from_fd(s, fd, 0, &idx);
+			int r = nsrel__scan_ns_from_fd(s, fd, 0, &idx);
 			if (r < 0)
 				return r;
 		}

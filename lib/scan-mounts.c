@@ -117,7 +117,7 @@ static int open_path_in(int dirfd, const char *path)
 }
 
 /* In a child: setns into the mount namespace and open there either path
- * (O_PATH, for scan_reopen_ns) or, for NULL, the namespace's mountinfo
+ * (O_PATH, for nsrel__scan_reopen_ns) or, for NULL, the namespace's mountinfo
  * through our own /proc (its /proc is not ours to trust); send the fd
  * back, or end with the errno as the exit status. A fork, not a thread:
  * setns(CLONE_NEWNS) refuses a process that is multithreaded. The fd, or
@@ -179,7 +179,7 @@ static int open_mounted(struct scan *s, uint32_t mnt, int mntfd,
 {
 	const struct nsrel_ns *mns = &s->m->ns[mnt];
 	if (mns->ino == s->self_mntns)
-		return scan_reopen_ns(s, open_path_in(AT_FDCWD, path));
+		return nsrel__scan_reopen_ns(s, open_path_in(AT_FDCWD, path));
 	if (mns->any_pid) {
 		/* Resolve inside that process's root, never out of it. */
 		char root[32];
@@ -188,11 +188,11 @@ static int open_mounted(struct scan *s, uint32_t mnt, int mntfd,
 			s->proc_fd, root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (rfd < 0)
 			return -errno;
-		return scan_reopen_ns(s, open_path_in(rfd, path));
+		return nsrel__scan_reopen_ns(s, open_path_in(rfd, path));
 	}
 	if (mntfd < 0)
 		return -ENOENT;
-	return scan_reopen_ns(s, open_in_mntns(s, mntfd, path));
+	return nsrel__scan_reopen_ns(s, open_in_mntns(s, mntfd, path));
 }
 
 /* One nsfs mount: root names the namespace ("net:[ino]"), point is where
@@ -202,14 +202,14 @@ static int found_mount(struct scan *s, uint32_t mnt, int mntfd,
 {
 	int type;
 	ino_t ino;
-	if (procfs_parse_nslink(root, strlen(root), &type, &ino) < 0)
+	if (nsrel__procfs_parse_nslink(root, strlen(root), &type, &ino) < 0)
 		return 0;
 	if (!(s->types & (unsigned)type) && type != CLONE_NEWNS)
 		return 0;
-	uint32_t idx = model_ns_get(s->m, type, ino, NULL);
-	uint32_t path = model_str_add(s->m, point, strlen(point));
+	uint32_t idx = nsrel__model_ns_get(s->m, type, ino, NULL);
+	uint32_t path = nsrel__model_str_add(s->m, point, strlen(point));
 	if (idx == NONE || path == NONE ||
-	    model_ref_add(s->m, idx, NSREL_REF_BINDMOUNT, NONE, 0, -1, path,
+	    nsrel__model_ref_add(s->m, idx, NSREL_REF_BINDMOUNT, NONE, 0, -1, path,
 			  mnt) < 0)
 		return -ENOMEM;
 	if (s->m->ns[idx].learned)
@@ -222,9 +222,9 @@ static int found_mount(struct scan *s, uint32_t mnt, int mntfd,
 		return scan_err(errno);
 	if (st.st_ino != ino)
 		return 0;
-	int r = scan_learn(s, fd, idx);
+	int r = nsrel__scan_learn(s, fd, idx);
 	if (r >= 0 && type == CLONE_NEWNS)
-		r = scan_keep_fd(s, idx, fd);
+		r = nsrel__scan_keep_fd(s, idx, fd);
 	return r;
 }
 
@@ -267,7 +267,7 @@ static int read_listmount(struct scan *s, uint32_t mnt, int mntfd)
 		.mnt_ns_id = nsid,
 	};
 	/* On the heap: the reading of a mount namespace found here may
-	 * nest (scan_keep_fd()). */
+	 * nest (nsrel__scan_keep_fd()). */
 	enum { IDS = 512 };
 	_cleanup_free_ uint64_t *ids = malloc(IDS * sizeof(*ids));
 	if (!ids)
@@ -346,7 +346,7 @@ static int read_mountinfo(struct scan *s, uint32_t mnt, int mntfd)
 		if (line[n - 1] == '\n')
 			line[n - 1] = '\0';
 		struct procfs_mount mi;
-		if (procfs_parse_mountinfo_line(line, &mi) == 0 &&
+		if (nsrel__procfs_parse_mountinfo_line(line, &mi) == 0 &&
 		    strcmp(mi.fstype, "nsfs") == 0)
 			r = found_mount(s, mnt, mntfd, mi.root, mi.point);
 	}
@@ -358,9 +358,9 @@ static int read_mountinfo(struct scan *s, uint32_t mnt, int mntfd)
 	return r;
 }
 
-int scan_read_mounts(struct scan *s, uint32_t idx, int mntfd)
+int nsrel__scan_read_mounts(struct scan *s, uint32_t idx, int mntfd)
 {
-	_cleanup_close_ int kept = scan_take_kept_fd(s, idx);
+	_cleanup_close_ int kept = nsrel__scan_take_kept_fd(s, idx);
 	struct nsrel_ns *ns = &s->m->ns[idx];
 	if (ns->mounts_read)
 		return 0;
@@ -405,10 +405,10 @@ static int walk_mntns(struct scan *s, unsigned long req, bool read)
 							      : scan_err(err);
 		fd = next;
 		uint32_t idx;
-		int r = scan_ns_from_fd(s, fd, CLONE_NEWNS, &idx);
+		int r = nsrel__scan_ns_from_fd(s, fd, CLONE_NEWNS, &idx);
 		if (r > 0 && read && !s->m->ns[idx].any_pid &&
 		    s->m->ns[idx].ino != s->self_mntns)
-			r = scan_read_mounts(s, idx, fd);
+			r = nsrel__scan_read_mounts(s, idx, fd);
 		if (r < 0) {
 			close(fd);
 			return r;
@@ -416,7 +416,7 @@ static int walk_mntns(struct scan *s, unsigned long req, bool read)
 	}
 }
 
-int scan_mounts(struct scan *s)
+int nsrel__scan_mounts(struct scan *s)
 {
 	int r = 0;
 	for (int pass = 0; r >= 0 && pass < 2; pass++) {
@@ -428,6 +428,6 @@ int scan_mounts(struct scan *s)
 	 * are read in turn. */
 	for (size_t i = 0; r >= 0 && i < s->m->ns_n; i++)
 		if (s->m->ns[i].type == CLONE_NEWNS && !s->m->ns[i].mounts_read)
-			r = scan_read_mounts(s, (uint32_t)i, -1);
+			r = nsrel__scan_read_mounts(s, (uint32_t)i, -1);
 	return r;
 }

@@ -85,13 +85,13 @@ static int scan_tasks(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 			if (n <= 0)
 				continue;
 			uint32_t idx;
-			r = scan_ns_from_link(s, link, (size_t)n, tfd, path,
+			r = nsrel__scan_ns_from_link(s, link, (size_t)n, tfd, path,
 					      false, &idx);
 			if (r < 0)
 				break;
 			if (idx == NONE || idx == own[t])
 				continue;
-			r = model_ref_add(s->m, idx, NSREL_REF_TASK, proc, tid,
+			r = nsrel__model_ref_add(s->m, idx, NSREL_REF_TASK, proc, tid,
 					  -1, NONE, NONE);
 			if (r < 0)
 				break;
@@ -103,7 +103,7 @@ static int scan_tasks(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 	return r;
 }
 
-int scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
+int nsrel__scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
 		  const char *comm, size_t comm_len, bool kthread,
 		  uint32_t *ret)
 {
@@ -126,15 +126,15 @@ int scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
 		cmdline[n++] = '\0';
 
 	char name[256];
-	size_t name_len = procfs_proc_name(n ? cmdline : "", (size_t)n, comm,
+	size_t name_len = nsrel__procfs_proc_name(n ? cmdline : "", (size_t)n, comm,
 					   comm_len, kthread, name, sizeof(name));
 	uint32_t idx;
-	if (model_proc_add(s->m, &idx) < 0)
+	if (nsrel__model_proc_add(s->m, &idx) < 0)
 		return -ENOMEM;
 	if (!keep)
 		n = 0;
-	uint32_t name_off = model_str_add(s->m, name, name_len);
-	uint32_t args_off = n ? model_str_add(s->m, cmdline, (size_t)n - 1)
+	uint32_t name_off = nsrel__model_str_add(s->m, name, name_len);
+	uint32_t args_off = n ? nsrel__model_str_add(s->m, cmdline, (size_t)n - 1)
 			      : NONE;
 	if (name_off == NONE || (n && args_off == NONE))
 		return -ENOMEM;
@@ -155,7 +155,7 @@ static int add_proc(struct scan *s, pid_t pid, int piddir,
 		    uint32_t *ret)
 {
 	uint32_t idx;
-	int r = scan_add_proc(s, piddir, "cmdline", ps->comm, ps->comm_len,
+	int r = nsrel__scan_add_proc(s, piddir, "cmdline", ps->comm, ps->comm_len,
 			      ps->flags & PROCFS_PF_KTHREAD, &idx);
 	if (r < 0)
 		return r;
@@ -190,13 +190,13 @@ static int scan_for_children(struct scan *s, int piddir, uint32_t proc,
 		if (n <= 0)
 			continue;
 		uint32_t idx;
-		int r = scan_ns_from_link(s, link, (size_t)n, piddir,
+		int r = nsrel__scan_ns_from_link(s, link, (size_t)n, piddir,
 					  links[i].path, false, &idx);
 		if (r < 0)
 			return r;
 		if (idx == NONE || idx == own[nsrel_nstype_index(links[i].type)])
 			continue;
-		r = model_ref_add(s->m, idx, NSREL_REF_FOR_CHILDREN, proc, 0,
+		r = nsrel__model_ref_add(s->m, idx, NSREL_REF_FOR_CHILDREN, proc, 0,
 				  -1, NONE, NONE);
 		if (r < 0)
 			return r;
@@ -225,7 +225,7 @@ static int scan_proc(struct scan *s, const char *name, pid_t pid,
 	if (n < 0)
 		return scan_err((int)-n);
 	struct procfs_stat ps;
-	if (n == 0 || procfs_parse_stat(buf, (size_t)n, &ps) < 0)
+	if (n == 0 || nsrel__procfs_parse_stat(buf, (size_t)n, &ps) < 0)
 		return 0;
 
 	uint32_t own[NSREL_NSTYPE_COUNT];
@@ -244,7 +244,7 @@ static int scan_proc(struct scan *s, const char *name, pid_t pid,
 				return -errno;
 			continue; /* a zombie, or gone */
 		}
-		int r = scan_ns_from_link(s, link, (size_t)n, piddir,
+		int r = nsrel__scan_ns_from_link(s, link, (size_t)n, piddir,
 					  ns_links[t], true, &own[t]);
 		if (r < 0)
 			return r;
@@ -261,7 +261,7 @@ static int scan_proc(struct scan *s, const char *name, pid_t pid,
 			s->m->procs[proc].ns[t] = own[t];
 			if (!s->m->ns[own[t]].any_pid)
 				s->m->ns[own[t]].any_pid = pid;
-			r = model_ref_add(s->m, own[t], NSREL_REF_PROC, proc,
+			r = nsrel__model_ref_add(s->m, own[t], NSREL_REF_PROC, proc,
 					  0, -1, NONE, NONE);
 			if (r < 0)
 				return r;
@@ -282,14 +282,14 @@ static int scan_proc(struct scan *s, const char *name, pid_t pid,
 	}
 	if (s->sources & NSREL_SRC_FDS) {
 		uint32_t net = own[nsrel_nstype_index(CLONE_NEWNET)];
-		r = scan_fds_of(s, piddir, pid, proc, net);
+		r = nsrel__scan_fds_of(s, piddir, pid, proc, net);
 		if (r < 0)
 			return r;
 	}
 	return 0;
 }
 
-int scan_procs(struct scan *s)
+int nsrel__scan_procs(struct scan *s)
 {
 	/* Mount namespaces are read whenever mounts are, since any of them
 	 * may hold bind mounts of the types asked for. */

@@ -93,18 +93,18 @@ static int run_backend(struct scan *s)
 {
 	s->m->backend = NSREL_BACKEND_PROC;
 	if (s->backend != NSREL_BACKEND_BPF)
-		return scan_procs(s);
+		return nsrel__scan_procs(s);
 	struct bpf_records rec = {0};
-	int r = scan_bpf_read(&rec);
+	int r = nsrel__scan_bpf_read(&rec);
 	if (r >= 0) {
 		s->m->backend = NSREL_BACKEND_BPF;
 		/* What limits /proc did not limit the scan: it saw the
 		 * tasks of our own PID namespace, all of them. */
 		s->m->view.hidepid_applies = false;
 		s->m->view.proc_pid_ns = NSREL_PROC_PIDNS_OWN;
-		r = scan_bpf_fill(s, &rec);
+		r = nsrel__scan_bpf_fill(s, &rec);
 	} else if (s->backend == NSREL_BACKEND_AUTO && r != -ENOMEM) {
-		r = scan_procs(s);
+		r = nsrel__scan_procs(s);
 	}
 	free(rec.buf);
 	return r;
@@ -148,15 +148,15 @@ _public_ int nsrel_scan(const struct nsrel_scan_opts *opts,
 	else if ((r = scan_err(errno)) < 0)
 		goto out;
 
-	r = scan_view(&s);
+	r = nsrel__scan_view(&s);
 	if (r >= 0)
 		r = run_backend(&s);
 	if (r >= 0 && (s.sources & NSREL_SRC_MOUNTS))
-		r = scan_mounts(&s);
+		r = nsrel__scan_mounts(&s);
 	if (r >= 0 && (s.sources & NSREL_SRC_LISTNS))
-		r = scan_listns(&s);
+		r = nsrel__scan_listns(&s);
 	if (r >= 0)
-		r = model_finish(s.m, s.sources & NSREL_SRC_HIERARCHY);
+		r = nsrel__model_finish(s.m, s.sources & NSREL_SRC_HIERARCHY);
 	if (r >= 0) {
 		*ret = take_ptr(&s.m);
 		r = 0;

@@ -22,7 +22,7 @@ struct scan {
 	ino_t self_mntns; /* our own mount namespace */
 	/* Mount namespaces no process is in whose mounts are still to be
 	 * read: an fd to each (they cannot be reopened through /proc), at
-	 * most kept_max of them at once (see scan_keep_fd()). */
+	 * most kept_max of them at once (see nsrel__scan_keep_fd()). */
 	struct kept_fd {
 		uint32_t ns;
 		int fd;
@@ -89,64 +89,64 @@ static inline int fd_or_errno(int fd)
 /* scan-hierarchy.c: record the kernel's relations of namespace idx, whose
  * fd (borrowed) the caller holds: id, owner uid, owning user namespace and
  * parent, walking up through namespaces no other source finds (hidden). */
-int scan_learn(struct scan *s, int fd, uint32_t idx);
+int nsrel__scan_learn(struct scan *s, int fd, uint32_t idx);
 /* Adds (or finds) the namespace behind nsfd (type 0: ask the kernel),
  * learning it if new. 1 and the index, 0 if nsfd is no namespace, or a
  * negative errno (which ends the scan). */
-int scan_ns_from_fd(struct scan *s, int nsfd, int type, uint32_t *ret_idx);
+int nsrel__scan_ns_from_fd(struct scan *s, int nsfd, int type, uint32_t *ret_idx);
 /* Adds (or finds) the namespace named by link text ("net:[123]"); if it
  * is new, opens dirfd/path to learn it. NONE if the text is no namespace.
  * A mount namespace not held as a process's own (in_proc) has its fd kept
  * for reading its mounts later. */
-int scan_ns_from_link(struct scan *s, const char *link, size_t len, int dirfd,
+int nsrel__scan_ns_from_link(struct scan *s, const char *link, size_t len, int dirfd,
 		      const char *path, bool in_proc, uint32_t *ret_idx);
 /* What another user controls (a process's fd, a mount point in their
  * tree) is opened O_PATH first: that has no side effects and cannot block
  * as opening a device or FIFO can. Takes pathfd (a negative errno passes
  * through) and gives an fd for the ioctls only if it is a namespace, else
  * -ENOTTY, or the negative errno of the reopening. */
-int scan_reopen_ns(const struct scan *s, int pathfd);
+int nsrel__scan_reopen_ns(const struct scan *s, int pathfd);
 /* Keeps a dup of fd, a mount namespace no process is in, until its mounts
  * are read. At most kept_max are kept: past that, its mounts are read
  * now, through fd. 0 or a negative errno. */
-int scan_keep_fd(struct scan *s, uint32_t idx, int fd);
+int nsrel__scan_keep_fd(struct scan *s, uint32_t idx, int fd);
 /* Takes the kept fd of idx out of the list: the caller closes it. -1 if
  * none is kept. */
-int scan_take_kept_fd(struct scan *s, uint32_t idx);
+int nsrel__scan_take_kept_fd(struct scan *s, uint32_t idx);
 
 /* scan-procs.c: adds a process with its name (comm is the kernel's name
  * for it) and, with NSREL_SCAN_CMDLINE, its command line, read from
  * dirfd/cmdline_path where needed (dirfd -1: never). The caller fills in
  * the rest. */
-int scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
+int nsrel__scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
 		  const char *comm, size_t comm_len, bool kthread,
 		  uint32_t *ret);
 
-/* scan-bpf.c, the BPF backend, in two steps: scan_bpf_read() runs the
+/* scan-bpf.c, the BPF backend, in two steps: nsrel__scan_bpf_read() runs the
  * iterators and keeps what they wrote (0, or -EOPNOTSUPP without BPF
  * support or kernel BTF, -EPERM without privilege, another negative errno
  * of bpf(2) or read(2)); it touches nothing of the scan, so that AUTO can
- * still fall back to /proc. scan_bpf_fill() turns the records into the
+ * still fall back to /proc. nsrel__scan_bpf_fill() turns the records into the
  * processes, tasks, fds and sockets sources of the model, taking them. */
 struct bpf_records {
 	char *buf;
 	size_t len, cap;
 };
-int scan_bpf_read(struct bpf_records *ret);
-int scan_bpf_fill(struct scan *s, struct bpf_records *rec);
+int nsrel__scan_bpf_read(struct bpf_records *ret);
+int nsrel__scan_bpf_fill(struct scan *s, struct bpf_records *rec);
 
 /* The sources. Each returns 0 or a negative errno that ends the scan
  * (scan_err()); what is gone or not ours to read is skipped. */
-int scan_procs(struct scan *s);
-int scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
+int nsrel__scan_procs(struct scan *s);
+int nsrel__scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 		uint32_t own_net);
-int scan_mounts(struct scan *s);
+int nsrel__scan_mounts(struct scan *s);
 /* scan-mounts.c: reads the mounts of mount namespace idx now; mntfd (-1 if
  * none) is an fd to it, borrowed. 0 or a negative errno. */
-int scan_read_mounts(struct scan *s, uint32_t idx, int mntfd);
-int scan_listns(struct scan *s);
+int nsrel__scan_read_mounts(struct scan *s, uint32_t idx, int mntfd);
+int nsrel__scan_listns(struct scan *s);
 /* view.c: what this scan can see, into s->m->view; 0 or a negative
  * errno (scan_err()). */
-int scan_view(struct scan *s);
+int nsrel__scan_view(struct scan *s);
 
 #endif /* NSREL_SCAN_H */

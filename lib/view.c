@@ -91,7 +91,7 @@ static int proc_pidns(int proc_fd, enum nsrel_proc_pidns *ret)
 		n += k > 0 ? (size_t)k : 0;
 	if (k < 0 && errno != EINTR)
 		return scan_err(errno);
-	unsigned levels = procfs_status_nspid_levels(buf, n);
+	unsigned levels = nsrel__procfs_status_nspid_levels(buf, n);
 	*ret = levels == 1  ? NSREL_PROC_PIDNS_OWN
 	       : levels > 1 ? NSREL_PROC_PIDNS_ANCESTOR
 			    : NSREL_PROC_PIDNS_UNKNOWN;
@@ -126,12 +126,12 @@ static int proc_mount(int proc_fd, struct procfs_proc_opts *ret)
 		struct procfs_mount mi;
 		if (line[n - 1] == '\n')
 			line[n - 1] = '\0';
-		if (procfs_parse_mountinfo_line(line, &mi) == 0 &&
+		if (nsrel__procfs_parse_mountinfo_line(line, &mi) == 0 &&
 		    strcmp(mi.point, "/proc") == 0 &&
 		    strcmp(mi.fstype, "proc") == 0 &&
 		    mi.major == major(st.st_dev) &&
 		    mi.minor == minor(st.st_dev)) {
-			procfs_parse_proc_opts(mi.super, ret);
+			nsrel__procfs_parse_proc_opts(mi.super, ret);
 			found = 1;
 		}
 	}
@@ -141,7 +141,7 @@ static int proc_mount(int proc_fd, struct procfs_proc_opts *ret)
 	return found;
 }
 
-int scan_view(struct scan *s)
+int nsrel__scan_view(struct scan *s)
 {
 	struct nsrel_view *v = &s->m->view;
 	struct procfs_proc_opts o;

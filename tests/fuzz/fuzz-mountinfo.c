@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * procfs_parse_mountinfo_line(): one line of /proc/PID/mountinfo, in
+ * nsrel__procfs_parse_mountinfo_line(): one line of /proc/PID/mountinfo, in
  * place. It stays inside the NUL-terminated line, leaves its output alone
  * on failure, and gives what proc(5) says: the device (field 3, MAJOR:MINOR,
  * each a decimal number up to UINT32_MAX, else the line is refused), root
@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&m, 0xa5, sizeof(m));
 	untouched = m;
 
-	int r = procfs_parse_mountinfo_line(line, &m);
+	int r = nsrel__procfs_parse_mountinfo_line(line, &m);
 	FUZZ_CHECK(r == 0 || r == -EINVAL);
 
 	/* The reference: fields are runs of non-spaces. */

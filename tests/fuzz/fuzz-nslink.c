@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * procfs_parse_nslink(): accepts exactly "TYPE:[INODE]" for a namespace
+ * nsrel__procfs_parse_nslink(): accepts exactly "TYPE:[INODE]" for a namespace
  * type name of nsrel and a decimal inode in 1..UINT64_MAX, reads only the
  * len given, leaves its outputs alone on failure, and what it accepts
  * reads back the same once written out again.
@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ino_t ino = (ino_t)77;
 	uint64_t rino = 0;
 
-	int r = procfs_parse_nslink(s, size, &type, &ino);
+	int r = nsrel__procfs_parse_nslink(s, size, &type, &ino);
 	int rr = ref_parse(s, size, &rtype, &rino);
 	FUZZ_CHECK(r == 0 || r == -EINVAL);
 	FUZZ_CHECK(r == rr);
@@ -55,11 +55,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				 nsrel_nstype_str(type), (uint64_t)ino);
 		int type2;
 		ino_t ino2;
-		FUZZ_CHECK(procfs_parse_nslink(again, (size_t)n, &type2,
+		FUZZ_CHECK(nsrel__procfs_parse_nslink(again, (size_t)n, &type2,
 					       &ino2) == 0);
 		FUZZ_CHECK(type2 == type && ino2 == ino);
 		/* A namespace is no socket. */
-		FUZZ_CHECK(procfs_parse_socket(s, size, &ino2) == -EINVAL);
+		FUZZ_CHECK(nsrel__procfs_parse_socket(s, size, &ino2) == -EINVAL);
 	}
 	free(s);
 	return 0;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * procfs_parse_proc_opts() on what the view reads: the input is one
- * mountinfo line. Its super options (as procfs_parse_mountinfo_line()
+ * nsrel__procfs_parse_proc_opts() on what the view reads: the input is one
+ * mountinfo line. Its super options (as nsrel__procfs_parse_mountinfo_line()
  * finds them, and the whole input as one options string too) give exactly
  * what a separate reading of the comma-separated options gives: the last
  * known hidepid= value (off without one), the last gid= (-1 when it is no
@@ -57,7 +57,7 @@ static void check_opts(const char *super)
 {
 	struct procfs_proc_opts got, want;
 	memset(&got, 0xa5, sizeof(got));
-	procfs_parse_proc_opts(super, &got);
+	nsrel__procfs_parse_proc_opts(super, &got);
 	ref_opts(super, &want);
 	FUZZ_CHECK(got.hidepid == want.hidepid);
 	FUZZ_CHECK(got.gid == want.gid);
@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct procfs_mount m;
 
 	check_opts(orig);
-	if (procfs_parse_mountinfo_line(line, &m) == 0 && m.super)
+	if (nsrel__procfs_parse_mountinfo_line(line, &m) == 0 && m.super)
 		check_opts(m.super);
 	free(orig);
 	free(line);

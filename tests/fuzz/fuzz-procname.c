@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * procfs_proc_name(): from the stat name, the kernel-thread flag and
+ * nsrel__procfs_proc_name(): from the stat name, the kernel-thread flag and
  * /proc/PID/cmdline, the name shown for a process. It writes at most
  * size-1 bytes and a NUL (nothing when size is 0), returns the length
  * written, reads only the lengths given, and gives "[comm]" for a kernel
@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(out, CANARY, outsize);
 	size_t rn = ref_name(cmdline, cut, comm, comm_len, kthread, ref);
 
-	size_t n = procfs_proc_name(cmdline, cut, comm, comm_len, kthread, out,
+	size_t n = nsrel__procfs_proc_name(cmdline, cut, comm, comm_len, kthread, out,
 				    outsize);
 	if (outsize == 0) {
 		FUZZ_CHECK(n == 0);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * procfs_parse_socket(): accepts exactly "socket:[INODE]" with a decimal
+ * nsrel__procfs_parse_socket(): accepts exactly "socket:[INODE]" with a decimal
  * inode that fits 64 bits, reads only the len given, leaves its output
  * alone on failure; a socket is never taken for a namespace.
  */
@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ino_t ino = (ino_t)77;
 	uint64_t rino = 0;
 
-	int r = procfs_parse_socket(s, size, &ino);
+	int r = nsrel__procfs_parse_socket(s, size, &ino);
 	int rr = ref_parse(s, size, &rino);
 	FUZZ_CHECK(r == 0 || r == -EINVAL);
 	FUZZ_CHECK(r == rr);
@@ -40,9 +40,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				 (uint64_t)ino);
 		ino_t ino2;
 		int type;
-		FUZZ_CHECK(procfs_parse_socket(again, (size_t)n, &ino2) == 0);
+		FUZZ_CHECK(nsrel__procfs_parse_socket(again, (size_t)n, &ino2) == 0);
 		FUZZ_CHECK(ino2 == ino);
-		FUZZ_CHECK(procfs_parse_nslink(s, size, &type, &ino2) ==
+		FUZZ_CHECK(nsrel__procfs_parse_nslink(s, size, &type, &ino2) ==
 			   -EINVAL);
 	}
 	free(s);

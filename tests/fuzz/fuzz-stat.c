@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * procfs_parse_stat(): on any bytes, reads only the len given, fails
+ * nsrel__procfs_parse_stat(): on any bytes, reads only the len given, fails
  * cleanly (-EINVAL, output untouched) or returns what a reference reading
  * of proc(5) returns. And whatever the process name, even with spaces,
  * parentheses, newlines or NULs, a well-formed line gives it back whole.
@@ -89,7 +89,7 @@ static void check_raw(const uint8_t *data, size_t size)
 	memset(&st, 0xa5, sizeof(st));
 	untouched = st;
 
-	int r = procfs_parse_stat(buf, size, &st);
+	int r = nsrel__procfs_parse_stat(buf, size, &st);
 	int rr = ref_parse(buf, size, &ref);
 	FUZZ_CHECK(r == 0 || r == -EINVAL);
 	FUZZ_CHECK(r == rr);
@@ -140,7 +140,7 @@ static void check_built(const uint8_t *data, size_t size)
 	memcpy(buf + (size_t)hn + clen, tail, (size_t)tn);
 
 	struct procfs_stat st;
-	FUZZ_CHECK(procfs_parse_stat(buf, len, &st) == 0);
+	FUZZ_CHECK(nsrel__procfs_parse_stat(buf, len, &st) == 0);
 	FUZZ_CHECK(st.comm == buf + hn && st.comm_len == clen);
 	FUZZ_CHECK(st.ppid == ppid && st.num_threads == nthreads);
 	FUZZ_CHECK(st.flags == flags);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * procfs_status_nspid_levels(): the number of fields of the first line of a
+ * nsrel__procfs_status_nspid_levels(): the number of fields of the first line of a
  * /proc/PID/status text that starts "NSpid:", counted as a byte machine
  * would; reads only the len given; 0 without such a line.
  */
@@ -33,7 +33,7 @@ static unsigned ref_levels(const unsigned char *s, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fuzz_dup(data, size, 0);
-	unsigned n = procfs_status_nspid_levels(s, size);
+	unsigned n = nsrel__procfs_status_nspid_levels(s, size);
 	FUZZ_CHECK(n == ref_levels(data, size));
 	FUZZ_CHECK(n <= size / 2 + 1);
 	FUZZ_CHECK(memcmp(s, data, size) == 0);
