@@ -88,8 +88,8 @@ static long syscall_tracepoint(void)
 		id = -1;
 		if (unshare(CLONE_NEWNS) == 0 &&
 		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
-		    mount("nodev", "/sys/kernel/tracing", "tracefs", 0,
-			  NULL) == 0)
+		    mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) ==
+			    0)
 			id = read_id("/sys/kernel/tracing");
 		(void)!write(p[1], &id, sizeof(id));
 		_exit(0);
@@ -142,7 +142,8 @@ int main(int argc, char **argv)
 		i += 2;
 	}
 	if (i >= argc || argv[i][0] == '-') {
-		fputs("usage: measure [-t SECONDS] [-o FILE] COMMAND [ARG...]\n",
+		fputs("usage: measure [-t SECONDS] [-o FILE] COMMAND "
+		      "[ARG...]\n",
 		      stderr);
 		return 2;
 	}

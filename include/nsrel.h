@@ -63,8 +63,8 @@ extern "C" {
 #endif
 
 /* All eight types, as a mask of CLONE_NEW* bits. */
-#define NSREL_ALL_TYPES                                                        \
-	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC |         \
+#define NSREL_ALL_TYPES                                                \
+	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | \
 	 CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWTIME)
 
 /* The identity of a namespace. */
@@ -165,10 +165,10 @@ enum nsrel_backend {
 };
 
 struct nsrel_scan_opts {
-	size_t sz;        /* sizeof(struct nsrel_scan_opts) */
-	unsigned types;   /* mask of CLONE_NEW*; 0 means all */
-	unsigned sources; /* mask of enum nsrel_source; 0 means all */
-	unsigned flags;	  /* mask of enum nsrel_scan_flag; 0 means none */
+	size_t sz;		/* sizeof(struct nsrel_scan_opts) */
+	unsigned types;		/* mask of CLONE_NEW*; 0 means all */
+	unsigned sources;	/* mask of enum nsrel_source; 0 means all */
+	unsigned flags;		/* mask of enum nsrel_scan_flag; 0 means none */
 	unsigned mounts_method; /* enum nsrel_mounts_method */
 	enum nsrel_backend backend;
 };
@@ -178,9 +178,9 @@ struct nsrel_scan_opts {
  *	nsrel_scan(NSREL_SCAN_OPTS(.types = CLONE_NEWNET), &m);
  * (a compound literal that lives until the end of the enclosing block).
  */
-#define NSREL_SCAN_OPTS(...)                                                   \
-	(&(struct nsrel_scan_opts){ .sz = sizeof(struct nsrel_scan_opts),     \
-				    __VA_ARGS__ })
+#define NSREL_SCAN_OPTS(...)                                             \
+	(&(struct nsrel_scan_opts){.sz = sizeof(struct nsrel_scan_opts), \
+				   __VA_ARGS__})
 
 struct nsrel_model;
 struct nsrel_ns;
@@ -210,8 +210,8 @@ void nsrel_model_free(struct nsrel_model *m);
  * namespaces by type, then inode; processes by pid. */
 size_t nsrel_model_ns_count(const struct nsrel_model *m);
 const struct nsrel_ns *nsrel_model_ns(const struct nsrel_model *m, size_t i);
-const struct nsrel_ns *nsrel_model_find(const struct nsrel_model *m,
-					int nstype, ino_t ino);
+const struct nsrel_ns *nsrel_model_find(const struct nsrel_model *m, int nstype,
+					ino_t ino);
 
 /* Processes, sorted by pid. */
 size_t nsrel_model_proc_count(const struct nsrel_model *m);
@@ -316,14 +316,14 @@ size_t nsrel_ns_ref_count(const struct nsrel_ns *ns);
 const struct nsrel_ref *nsrel_ns_ref(const struct nsrel_ns *ns, size_t i);
 
 enum nsrel_ref_kind {
-	NSREL_REF_PROC = 1,     /* /proc/PID/ns/TYPE */
-	NSREL_REF_TASK,         /* /proc/PID/task/TID/ns/TYPE */
+	NSREL_REF_PROC = 1,	/* /proc/PID/ns/TYPE */
+	NSREL_REF_TASK,		/* /proc/PID/task/TID/ns/TYPE */
 	NSREL_REF_FOR_CHILDREN, /* pid_for_children, time_for_children */
-	NSREL_REF_FD,           /* an open fd of a process */
-	NSREL_REF_SOCKET,       /* a socket of a process in a net namespace
+	NSREL_REF_FD,		/* an open fd of a process */
+	NSREL_REF_SOCKET,	/* a socket of a process in a net namespace
 				 * other than the process's own */
-	NSREL_REF_BINDMOUNT,    /* an nsfs bind mount */
-	NSREL_REF_HIDDEN,       /* none: found only as a parent or owner */
+	NSREL_REF_BINDMOUNT,	/* an nsfs bind mount */
+	NSREL_REF_HIDDEN,	/* none: found only as a parent or owner */
 };
 
 enum nsrel_ref_kind nsrel_ref_kind(const struct nsrel_ref *r);
@@ -331,7 +331,7 @@ const char *nsrel_ref_kind_str(enum nsrel_ref_kind kind);
 /* The process (PROC, TASK, FOR_CHILDREN, FD, SOCKET), else NULL. */
 const struct nsrel_proc *nsrel_ref_proc(const struct nsrel_ref *r);
 pid_t nsrel_ref_tid(const struct nsrel_ref *r); /* TASK, else 0 */
-int nsrel_ref_fd(const struct nsrel_ref *r);    /* FD, SOCKET, else -1 */
+int nsrel_ref_fd(const struct nsrel_ref *r);	/* FD, SOCKET, else -1 */
 /* BINDMOUNT: the mount point, as seen in its mount namespace. */
 const char *nsrel_ref_path(const struct nsrel_ref *r);
 /* BINDMOUNT: the mount namespace the mount is in (NULL if unknown). */

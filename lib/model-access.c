@@ -20,8 +20,8 @@ _public_ const struct nsrel_ns *nsrel_model_ns(const struct nsrel_model *m,
 	return m && i < m->ns_n ? &m->ns[i] : NULL;
 }
 
-_public_ const struct nsrel_ns *
-nsrel_model_find(const struct nsrel_model *m, int nstype, ino_t ino)
+_public_ const struct nsrel_ns *nsrel_model_find(const struct nsrel_model *m,
+						 int nstype, ino_t ino)
 {
 	if (!m)
 		return NULL;
@@ -71,9 +71,9 @@ _public_ int nsrel_ns_type(const struct nsrel_ns *ns)
 _public_ struct nsrel_id nsrel_ns_id(const struct nsrel_ns *ns)
 {
 	if (!ns)
-		return (struct nsrel_id){ 0 };
-	return (struct nsrel_id){ .dev = ns->dev, .ino = ns->ino,
-				  .nsid = ns->nsid };
+		return (struct nsrel_id){0};
+	return (struct nsrel_id){
+		.dev = ns->dev, .ino = ns->ino, .nsid = ns->nsid};
 }
 
 _public_ ino_t nsrel_ns_ino(const struct nsrel_ns *ns)

@@ -146,8 +146,8 @@ static int finish_refs(struct nsrel_model *m)
 		held[m->refs[i].ns] = 1;
 	for (size_t i = 0; i < m->ns_n; i++)
 		if (!held[i] &&
-		    nsrel__model_ref_add(m, (uint32_t)i, NSREL_REF_HIDDEN, NONE, 0, -1,
-				  NONE, NONE) < 0)
+		    nsrel__model_ref_add(m, (uint32_t)i, NSREL_REF_HIDDEN, NONE,
+					 0, -1, NONE, NONE) < 0)
 			return -ENOMEM;
 	if (m->refs_n > 1)
 		qsort_r(m->refs, m->refs_n, sizeof(*m->refs), cmp_ref, m);
@@ -223,7 +223,8 @@ static void finish_leaders(struct nsrel_model *m)
 		for (uint32_t j = 0; j < ns->proc_n; j++) {
 			uint32_t pi = m->links[ns->proc_off + j];
 			const struct nsrel_proc *p = &m->procs[pi];
-			const struct nsrel_proc *pp = nsrel__model_find_proc(m, p->ppid);
+			const struct nsrel_proc *pp =
+				nsrel__model_find_proc(m, p->ppid);
 			if (pp && pp->ns[ns->tidx] == i)
 				continue;
 			if (best == NONE ||

@@ -57,7 +57,8 @@ int nsrel__model_ht_rebuild(struct nsrel_model *m, size_t cap)
 /* The type is part of the key: the kernel hands out a dead namespace's
  * inode number again at once, so within one scan the same number may name
  * namespaces of two types. */
-uint32_t nsrel__model_ns_lookup(const struct nsrel_model *m, int type, ino_t ino)
+uint32_t nsrel__model_ns_lookup(const struct nsrel_model *m, int type,
+				ino_t ino)
 {
 	if (!m->ht_cap)
 		return NONE;
@@ -71,7 +72,7 @@ uint32_t nsrel__model_ns_lookup(const struct nsrel_model *m, int type, ino_t ino
 }
 
 uint32_t nsrel__model_ns_get(struct nsrel_model *m, int type, ino_t ino,
-		      bool *ret_new)
+			     bool *ret_new)
 {
 	uint32_t idx = nsrel__model_ns_lookup(m, type, ino);
 	if (ret_new)
@@ -109,16 +110,16 @@ int nsrel__model_proc_add(struct nsrel_model *m, uint32_t *ret_idx)
 		return -ENOMEM;
 	uint32_t idx = (uint32_t)m->procs_n++;
 	struct nsrel_proc *p = &m->procs[idx];
-	*p = (struct nsrel_proc){ .m = m, .name = NONE, .args = NONE };
+	*p = (struct nsrel_proc){.m = m, .name = NONE, .args = NONE};
 	for (unsigned i = 0; i < NSREL_NSTYPE_COUNT; i++)
 		p->ns[i] = NONE;
 	*ret_idx = idx;
 	return 0;
 }
 
-int nsrel__model_ref_add(struct nsrel_model *m, uint32_t ns, enum nsrel_ref_kind kind,
-		  uint32_t proc, pid_t tid, int fd, uint32_t path,
-		  uint32_t mntns)
+int nsrel__model_ref_add(struct nsrel_model *m, uint32_t ns,
+			 enum nsrel_ref_kind kind, uint32_t proc, pid_t tid,
+			 int fd, uint32_t path, uint32_t mntns)
 {
 	if (grow((void **)&m->refs, &m->refs_cap, m->refs_n + 1,
 		 sizeof(*m->refs)) < 0)
@@ -150,7 +151,7 @@ uint32_t nsrel__model_str_add(struct nsrel_model *m, const char *s, size_t len)
 }
 
 const struct nsrel_proc *nsrel__model_find_proc(const struct nsrel_model *m,
-					 pid_t pid)
+						pid_t pid)
 {
 	size_t lo = 0, hi = m->procs_n;
 	while (lo < hi) {

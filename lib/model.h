@@ -40,8 +40,8 @@ struct nsrel_proc {
 	pid_t pid, ppid;
 	uid_t uid;
 	uint32_t argc;
-	uint32_t name;	/* string arena offset */
-	uint32_t args;	/* arena offset of argc NUL-terminated strings */
+	uint32_t name; /* string arena offset */
+	uint32_t args; /* arena offset of argc NUL-terminated strings */
 	uint32_t ns[NSREL_NSTYPE_COUNT]; /* ns index or NONE */
 	uint64_t starttime;
 };
@@ -49,8 +49,8 @@ struct nsrel_proc {
 struct nsrel_ref {
 	const struct nsrel_model *m;
 	uint32_t ns;
-	uint32_t proc; /* proc index or NONE */
-	uint32_t path; /* arena offset or NONE */
+	uint32_t proc;	/* proc index or NONE */
+	uint32_t path;	/* arena offset or NONE */
 	uint32_t mntns; /* ns index or NONE */
 	pid_t tid;
 	int fd;
@@ -70,21 +70,23 @@ struct nsrel_model {
 	uint32_t *ht;	 /* open addressing: ns index + 1, 0 = empty */
 	size_t ht_cap;
 	size_t unreadable;
-	struct nsrel_view view; /* filled by nsrel__scan_view(); unreadable aside */
+	struct nsrel_view
+		view; /* filled by nsrel__scan_view(); unreadable aside */
 	dev_t nsfs_dev;
-	unsigned types; /* types asked for */
+	unsigned types;		    /* types asked for */
 	enum nsrel_backend backend; /* the one that ran */
 };
 
 /* Returns the ns index, adding the namespace if new; NONE on ENOMEM. */
 uint32_t nsrel__model_ns_get(struct nsrel_model *m, int type, ino_t ino,
-		      bool *ret_new);
+			     bool *ret_new);
 /* type 0 matches any type. */
-uint32_t nsrel__model_ns_lookup(const struct nsrel_model *m, int type, ino_t ino);
+uint32_t nsrel__model_ns_lookup(const struct nsrel_model *m, int type,
+				ino_t ino);
 int nsrel__model_proc_add(struct nsrel_model *m, uint32_t *ret_idx);
-int nsrel__model_ref_add(struct nsrel_model *m, uint32_t ns, enum nsrel_ref_kind kind,
-		  uint32_t proc, pid_t tid, int fd, uint32_t path,
-		  uint32_t mntns);
+int nsrel__model_ref_add(struct nsrel_model *m, uint32_t ns,
+			 enum nsrel_ref_kind kind, uint32_t proc, pid_t tid,
+			 int fd, uint32_t path, uint32_t mntns);
 /* Copies len bytes and a NUL into the arena; returns the offset or NONE. */
 uint32_t nsrel__model_str_add(struct nsrel_model *m, const char *s, size_t len);
 /* Builds the (type, inode) hash anew with cap slots (a power of two)
@@ -92,7 +94,7 @@ uint32_t nsrel__model_str_add(struct nsrel_model *m, const char *s, size_t len);
 int nsrel__model_ht_rebuild(struct nsrel_model *m, size_t cap);
 /* The process with this pid, by binary search of the finished model. */
 const struct nsrel_proc *nsrel__model_find_proc(const struct nsrel_model *m,
-					 pid_t pid);
+						pid_t pid);
 /* Sorts, drops what the options exclude, fills the derived relations. */
 int nsrel__model_finish(struct nsrel_model *m, bool keep_hidden);
 

@@ -16,10 +16,10 @@ static const struct {
 	int type;
 	const char *name;
 } nstypes[NSREL_NSTYPE_COUNT] = {
-	{ CLONE_NEWNS, "mnt" },	    { CLONE_NEWCGROUP, "cgroup" },
-	{ CLONE_NEWUTS, "uts" },    { CLONE_NEWIPC, "ipc" },
-	{ CLONE_NEWUSER, "user" },  { CLONE_NEWPID, "pid" },
-	{ CLONE_NEWNET, "net" },    { CLONE_NEWTIME, "time" },
+	{CLONE_NEWNS, "mnt"},	 {CLONE_NEWCGROUP, "cgroup"},
+	{CLONE_NEWUTS, "uts"},	 {CLONE_NEWIPC, "ipc"},
+	{CLONE_NEWUSER, "user"}, {CLONE_NEWPID, "pid"},
+	{CLONE_NEWNET, "net"},	 {CLONE_NEWTIME, "time"},
 };
 
 _public_ int nsrel_nstype_at(unsigned i)
@@ -165,8 +165,8 @@ _public_ int nsrel_get_id(int nsfd, struct nsrel_id *ret_id)
 			return -errno;
 		nsid = 0; /* before 6.18: no ids */
 	}
-	*ret_id = (struct nsrel_id){ .dev = st.st_dev, .ino = st.st_ino,
-				     .nsid = nsid };
+	*ret_id = (struct nsrel_id){
+		.dev = st.st_dev, .ino = st.st_ino, .nsid = nsid};
 	return 0;
 }
 

@@ -54,7 +54,8 @@ static int parse_long_field(const char **p, const char *end, long *ret)
 	return 0;
 }
 
-int nsrel__procfs_parse_stat(const char *buf, size_t len, struct procfs_stat *ret)
+int nsrel__procfs_parse_stat(const char *buf, size_t len,
+			     struct procfs_stat *ret)
 {
 	const char *end = buf + len;
 	const char *open = memchr(buf, '(', len);
@@ -94,7 +95,7 @@ int nsrel__procfs_parse_stat(const char *buf, size_t len, struct procfs_stat *re
 }
 
 int nsrel__procfs_parse_nslink(const char *s, size_t len, int *ret_type,
-			ino_t *ret_ino)
+			       ino_t *ret_ino)
 {
 	const char *colon = memchr(s, ':', len);
 	/* A NUL would end the name early: "net\0:[1]" is no net link. */
@@ -154,8 +155,8 @@ static size_t argv0_len(const char *cmdline, size_t len)
 }
 
 size_t nsrel__procfs_proc_name(const char *cmdline, size_t cmdline_len,
-			const char *comm, size_t comm_len, bool kthread,
-			char *out, size_t size)
+			       const char *comm, size_t comm_len, bool kthread,
+			       char *out, size_t size)
 {
 	if (!size)
 		return 0;
@@ -222,7 +223,7 @@ static void unescape_octal(char *s)
 
 int nsrel__procfs_parse_mountinfo_line(char *line, struct procfs_mount *ret)
 {
-	char *f[6] = { 0 };
+	char *f[6] = {0};
 	char *save = NULL;
 	/* id parent maj:min root point options [optional...] - fstype ... */
 	char *s = strtok_r(line, " ", &save);
@@ -290,7 +291,8 @@ static void parse_proc_opt(const char *o, size_t n,
 	}
 }
 
-void nsrel__procfs_parse_proc_opts(const char *super, struct procfs_proc_opts *ret)
+void nsrel__procfs_parse_proc_opts(const char *super,
+				   struct procfs_proc_opts *ret)
 {
 	*ret = (struct procfs_proc_opts){.hidepid = NSREL_HIDEPID_OFF,
 					 .gid = -1};

@@ -26,12 +26,13 @@ struct procfs_stat {
 
 /* /proc/PID/stat: the comm may hold spaces and parentheses, so the fields
  * start after the last ')'. 0 or -EINVAL. */
-int nsrel__procfs_parse_stat(const char *buf, size_t len, struct procfs_stat *ret);
+int nsrel__procfs_parse_stat(const char *buf, size_t len,
+			     struct procfs_stat *ret);
 
 /* A namespace link or nsfs name, "net:[4026531833]": CLONE_NEW* type and
  * inode, or -EINVAL for anything else (pipe:[…], socket:[…], paths). */
 int nsrel__procfs_parse_nslink(const char *s, size_t len, int *ret_type,
-			ino_t *ret_ino);
+			       ino_t *ret_ino);
 
 /* "socket:[12345]" → 0 and the inode, else -EINVAL. */
 int nsrel__procfs_parse_socket(const char *s, size_t len, ino_t *ret_ino);
@@ -45,8 +46,8 @@ int nsrel__procfs_parse_socket(const char *s, size_t len, ino_t *ret_ino);
  * only where procfs_name_wants_cmdline(). Writes at most size-1 bytes and a
  * NUL to out; returns the length. */
 size_t nsrel__procfs_proc_name(const char *cmdline, size_t cmdline_len,
-			const char *comm, size_t comm_len, bool kthread,
-			char *out, size_t size);
+			       const char *comm, size_t comm_len, bool kthread,
+			       char *out, size_t size);
 
 static inline bool procfs_name_wants_cmdline(size_t comm_len, bool kthread)
 {
@@ -74,7 +75,8 @@ struct procfs_proc_opts {
 	bool subset_pid;
 };
 
-void nsrel__procfs_parse_proc_opts(const char *super, struct procfs_proc_opts *ret);
+void nsrel__procfs_parse_proc_opts(const char *super,
+				   struct procfs_proc_opts *ret);
 
 /* The number of PID namespace levels in the NSpid line of a
  * /proc/PID/status text (buf need not be NUL-terminated): 1 when that

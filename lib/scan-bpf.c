@@ -296,8 +296,9 @@ static int learn_at(struct scan *s, const struct bpf_view *v, int type,
 	if (s->m->ns[idx].learned || !v->proc_ours || !path)
 		return 0;
 	_cleanup_close_ int nsfd =
-		fd ? nsrel__scan_reopen_ns(s, fd_or_errno(openat(s->proc_fd, path,
-							  O_PATH | O_CLOEXEC)))
+		fd ? nsrel__scan_reopen_ns(
+			     s, fd_or_errno(openat(s->proc_fd, path,
+						   O_PATH | O_CLOEXEC)))
 		   : fd_or_errno(
 			     openat(s->proc_fd, path, O_RDONLY | O_CLOEXEC));
 	if (nsfd < 0)
@@ -355,8 +356,9 @@ static int add_threads(struct scan *s, const struct bpf_view *v, size_t *i,
 				return r;
 			if (idx == own[k])
 				continue;
-			if (nsrel__model_ref_add(s->m, idx, NSREL_REF_TASK, proc,
-					  t->pid, -1, NONE, NONE) < 0)
+			if (nsrel__model_ref_add(s->m, idx, NSREL_REF_TASK,
+						 proc, t->pid, -1, NONE,
+						 NONE) < 0)
 				return -ENOMEM;
 		}
 	}
@@ -371,9 +373,9 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 	char path[32];
 	snprintf(path, sizeof(path), "%d/cmdline", t->pid);
 	uint32_t proc;
-	int r = nsrel__scan_add_proc(s, cmdlines ? s->proc_fd : -1, path, t->comm,
-			      comm_len(t->comm), t->flags & PROCFS_PF_KTHREAD,
-			      &proc);
+	int r = nsrel__scan_add_proc(s, cmdlines ? s->proc_fd : -1, path,
+				     t->comm, comm_len(t->comm),
+				     t->flags & PROCFS_PF_KTHREAD, &proc);
 	if (r < 0)
 		return r;
 	struct nsrel_proc *p = &s->m->procs[proc];
@@ -401,8 +403,8 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 			s->m->procs[proc].ns[k] = own[k];
 			if (!s->m->ns[own[k]].any_pid)
 				s->m->ns[own[k]].any_pid = t->pid;
-			if (nsrel__model_ref_add(s->m, own[k], NSREL_REF_PROC, proc, 0,
-					  -1, NONE, NONE) < 0)
+			if (nsrel__model_ref_add(s->m, own[k], NSREL_REF_PROC,
+						 proc, 0, -1, NONE, NONE) < 0)
 				return -ENOMEM;
 		}
 		static const struct {
@@ -426,8 +428,9 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 				return r;
 			if (idx == own[nsrel_nstype_index(fc[i].type)])
 				continue;
-			if (nsrel__model_ref_add(s->m, idx, NSREL_REF_FOR_CHILDREN,
-					  proc, 0, -1, NONE, NONE) < 0)
+			if (nsrel__model_ref_add(s->m, idx,
+						 NSREL_REF_FOR_CHILDREN, proc,
+						 0, -1, NONE, NONE) < 0)
 				return -ENOMEM;
 		}
 	} else {
@@ -461,8 +464,9 @@ static int add_files(struct scan *s, const struct bpf_view *v, size_t *j,
 		if (f->socket && idx == own_net)
 			continue;
 		if (nsrel__model_ref_add(s->m, idx,
-				  f->socket ? NSREL_REF_SOCKET : NSREL_REF_FD,
-				  proc, 0, (int)f->fd, NONE, NONE) < 0)
+					 f->socket ? NSREL_REF_SOCKET
+						   : NSREL_REF_FD,
+					 proc, 0, (int)f->fd, NONE, NONE) < 0)
 			return -ENOMEM;
 	}
 	return 0;
@@ -477,7 +481,8 @@ int nsrel__scan_bpf_fill(struct scan *s, struct bpf_records *rec)
 	if (r < 0)
 		goto out;
 
-	/* As nsrel__scan_procs(): mount namespaces are read whenever mounts are. */
+	/* As nsrel__scan_procs(): mount namespaces are read whenever mounts
+	 * are. */
 	unsigned types = s->types;
 	if (s->sources & NSREL_SRC_MOUNTS)
 		types |= CLONE_NEWNS;

@@ -21,7 +21,8 @@
 static size_t sock_slot(const struct scan *s, ino_t ino)
 {
 	size_t mask = s->socks_cap - 1;
-	size_t i = (size_t)(((uint64_t)ino * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+	size_t i =
+		(size_t)(((uint64_t)ino * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
 	while (s->socks[i].ns != NONE && s->socks[i].ino != ino)
 		i = (i + 1) & mask;
 	return i;
@@ -51,7 +52,7 @@ static int sock_remember(struct scan *s, ino_t ino, uint32_t ns)
 					old.socks[i];
 		free(old.socks);
 	}
-	s->socks[sock_slot(s, ino)] = (struct sock_entry){ .ino = ino, .ns = ns };
+	s->socks[sock_slot(s, ino)] = (struct sock_entry){.ino = ino, .ns = ns};
 	s->socks_n++;
 	return 0;
 }
@@ -72,7 +73,7 @@ static int socket_netns(struct scan *s, int pidfd, int fd, uint32_t *ret)
 }
 
 int nsrel__scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
-		uint32_t own_net)
+		       uint32_t own_net)
 {
 	DIR *d = opendir_at(piddir, "fd");
 	/* Gone, or not ours to read: skipped; anything else ends the scan
@@ -123,22 +124,24 @@ int nsrel__scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 			/* A socket in the process's own namespace adds
 			 * nothing; one elsewhere may be all that holds it. */
 			if (r >= 0 && net != own_net)
-				r = nsrel__model_ref_add(s->m, net, NSREL_REF_SOCKET,
-						  proc, 0, (int)fd, NONE, NONE);
+				r = nsrel__model_ref_add(
+					s->m, net, NSREL_REF_SOCKET, proc, 0,
+					(int)fd, NONE, NONE);
 			continue;
 		}
 
 		int type;
 		ino_t ino;
-		if (nsrel__procfs_parse_nslink(link, (size_t)n, &type, &ino) < 0 ||
+		if (nsrel__procfs_parse_nslink(link, (size_t)n, &type, &ino) <
+			    0 ||
 		    !(s->types & (unsigned)type))
 			continue;
 		uint32_t idx;
-		r = nsrel__scan_ns_from_link(s, link, (size_t)n, ffd, de->d_name,
-				      false, &idx);
+		r = nsrel__scan_ns_from_link(s, link, (size_t)n, ffd,
+					     de->d_name, false, &idx);
 		if (r >= 0 && idx != NONE)
-			r = nsrel__model_ref_add(s->m, idx, NSREL_REF_FD, proc, 0,
-					  (int)fd, NONE, NONE);
+			r = nsrel__model_ref_add(s->m, idx, NSREL_REF_FD, proc,
+						 0, (int)fd, NONE, NONE);
 	}
 	if (r >= 0 && !de && errno)
 		r = scan_err(errno);

@@ -18,7 +18,8 @@
 #include "uapi.h"
 #include "util.h"
 
-int nsrel__scan_ns_from_fd(struct scan *s, int nsfd, int type, uint32_t *ret_idx)
+int nsrel__scan_ns_from_fd(struct scan *s, int nsfd, int type,
+			   uint32_t *ret_idx)
 {
 	struct stat st;
 	if (fstat(nsfd, &st) < 0)
@@ -100,8 +101,9 @@ int nsrel__scan_learn(struct scan *s, int fd, uint32_t idx)
 	return 0;
 }
 
-int nsrel__scan_ns_from_link(struct scan *s, const char *link, size_t len, int dirfd,
-		      const char *path, bool in_proc, uint32_t *ret_idx)
+int nsrel__scan_ns_from_link(struct scan *s, const char *link, size_t len,
+			     int dirfd, const char *path, bool in_proc,
+			     uint32_t *ret_idx)
 {
 	int type;
 	ino_t ino;
@@ -175,7 +177,7 @@ int nsrel__scan_keep_fd(struct scan *s, uint32_t idx, int fd)
 	int dup = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	if (dup < 0)
 		return -errno;
-	s->kept[s->kept_n++] = (struct kept_fd){ .ns = idx, .fd = dup };
+	s->kept[s->kept_n++] = (struct kept_fd){.ns = idx, .fd = dup};
 	return 0;
 }
 

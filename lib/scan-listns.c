@@ -24,7 +24,7 @@ static bool known_id(const struct nsrel_model *m, uint64_t id)
 
 int nsrel__scan_listns(struct scan *s)
 {
-	struct nsrel_ns_id_req req = { .size = sizeof(req) };
+	struct nsrel_ns_id_req req = {.size = sizeof(req)};
 	uint64_t ids[256];
 	for (;;) {
 		long n = syscall(__NR_listns, &req, ids, ELEMENTSOF(ids), 0);
@@ -42,10 +42,11 @@ int nsrel__scan_listns(struct scan *s)
 			u.fh.handle_bytes =
 				sizeof(struct nsrel_nsfs_file_handle);
 			u.fh.handle_type = NSREL_FILEID_NSFS;
-			struct nsrel_nsfs_file_handle nh = { .ns_id = ids[i] };
+			struct nsrel_nsfs_file_handle nh = {.ns_id = ids[i]};
 			memcpy(u.fh.f_handle, &nh, sizeof(nh));
-			_cleanup_close_ int fd = open_by_handle_at(
-				NSREL_FD_NSFS_ROOT, &u.fh, O_RDONLY | O_CLOEXEC);
+			_cleanup_close_ int fd =
+				open_by_handle_at(NSREL_FD_NSFS_ROOT, &u.fh,
+						  O_RDONLY | O_CLOEXEC);
 			if (fd < 0)
 				continue;
 			uint32_t idx;

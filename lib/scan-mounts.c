@@ -34,13 +34,13 @@
 /* The helper's answer: an errno (0: success), with the fd on success. */
 static int send_answer(int sock, int err, int fd)
 {
-	struct iovec iov = { .iov_base = &err, .iov_len = sizeof(err) };
+	struct iovec iov = {.iov_base = &err, .iov_len = sizeof(err)};
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} u;
 	memset(&u, 0, sizeof(u));
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
 	if (fd >= 0) {
 		msg.msg_control = u.buf;
 		msg.msg_controllen = sizeof(u.buf);
@@ -59,15 +59,15 @@ static int send_answer(int sock, int err, int fd)
 static int recv_answer(int sock)
 {
 	int err = 0;
-	struct iovec iov = { .iov_base = &err, .iov_len = sizeof(err) };
+	struct iovec iov = {.iov_base = &err, .iov_len = sizeof(err)};
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} u;
-	struct msghdr msg = { .msg_iov = &iov,
-			      .msg_iovlen = 1,
-			      .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
 	ssize_t n;
 	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 &&
 	       errno == EINTR)
@@ -209,8 +209,8 @@ static int found_mount(struct scan *s, uint32_t mnt, int mntfd,
 	uint32_t idx = nsrel__model_ns_get(s->m, type, ino, NULL);
 	uint32_t path = nsrel__model_str_add(s->m, point, strlen(point));
 	if (idx == NONE || path == NONE ||
-	    nsrel__model_ref_add(s->m, idx, NSREL_REF_BINDMOUNT, NONE, 0, -1, path,
-			  mnt) < 0)
+	    nsrel__model_ref_add(s->m, idx, NSREL_REF_BINDMOUNT, NONE, 0, -1,
+				 path, mnt) < 0)
 		return -ENOMEM;
 	if (s->m->ns[idx].learned)
 		return 0;
@@ -395,7 +395,7 @@ static int walk_mntns(struct scan *s, unsigned long req, bool read)
 	if (fd < 0)
 		return scan_err(errno);
 	for (;;) {
-		struct nsrel_mnt_ns_info info = { .size = sizeof(info) };
+		struct nsrel_mnt_ns_info info = {.size = sizeof(info)};
 		int next = ioctl(fd, req, &info);
 		int err = errno;
 		close(fd);

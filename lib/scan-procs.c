@@ -21,8 +21,8 @@
 #define CMDLINE_MAX 4096
 
 static const char *const ns_links[NSREL_NSTYPE_COUNT] = {
-	"ns/mnt", "ns/cgroup", "ns/uts", "ns/ipc",
-	"ns/user", "ns/pid", "ns/net", "ns/time",
+	"ns/mnt",  "ns/cgroup", "ns/uts", "ns/ipc",
+	"ns/user", "ns/pid",	"ns/net", "ns/time",
 };
 
 static ssize_t read_at(int dirfd, const char *path, char *buf, size_t size)
@@ -85,14 +85,14 @@ static int scan_tasks(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 			if (n <= 0)
 				continue;
 			uint32_t idx;
-			r = nsrel__scan_ns_from_link(s, link, (size_t)n, tfd, path,
-					      false, &idx);
+			r = nsrel__scan_ns_from_link(s, link, (size_t)n, tfd,
+						     path, false, &idx);
 			if (r < 0)
 				break;
 			if (idx == NONE || idx == own[t])
 				continue;
-			r = nsrel__model_ref_add(s->m, idx, NSREL_REF_TASK, proc, tid,
-					  -1, NONE, NONE);
+			r = nsrel__model_ref_add(s->m, idx, NSREL_REF_TASK,
+						 proc, tid, -1, NONE, NONE);
 			if (r < 0)
 				break;
 		}
@@ -104,8 +104,8 @@ static int scan_tasks(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 }
 
 int nsrel__scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
-		  const char *comm, size_t comm_len, bool kthread,
-		  uint32_t *ret)
+			 const char *comm, size_t comm_len, bool kthread,
+			 uint32_t *ret)
 {
 	/* A kernel thread has no command line; a user process's is read
 	 * only where it is kept or may extend a cut comm. */
@@ -126,16 +126,17 @@ int nsrel__scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
 		cmdline[n++] = '\0';
 
 	char name[256];
-	size_t name_len = nsrel__procfs_proc_name(n ? cmdline : "", (size_t)n, comm,
-					   comm_len, kthread, name, sizeof(name));
+	size_t name_len =
+		nsrel__procfs_proc_name(n ? cmdline : "", (size_t)n, comm,
+					comm_len, kthread, name, sizeof(name));
 	uint32_t idx;
 	if (nsrel__model_proc_add(s->m, &idx) < 0)
 		return -ENOMEM;
 	if (!keep)
 		n = 0;
 	uint32_t name_off = nsrel__model_str_add(s->m, name, name_len);
-	uint32_t args_off = n ? nsrel__model_str_add(s->m, cmdline, (size_t)n - 1)
-			      : NONE;
+	uint32_t args_off =
+		n ? nsrel__model_str_add(s->m, cmdline, (size_t)n - 1) : NONE;
 	if (name_off == NONE || (n && args_off == NONE))
 		return -ENOMEM;
 	uint32_t argc = 0;
@@ -155,8 +156,9 @@ static int add_proc(struct scan *s, pid_t pid, int piddir,
 		    uint32_t *ret)
 {
 	uint32_t idx;
-	int r = nsrel__scan_add_proc(s, piddir, "cmdline", ps->comm, ps->comm_len,
-			      ps->flags & PROCFS_PF_KTHREAD, &idx);
+	int r = nsrel__scan_add_proc(s, piddir, "cmdline", ps->comm,
+				     ps->comm_len,
+				     ps->flags & PROCFS_PF_KTHREAD, &idx);
 	if (r < 0)
 		return r;
 	struct nsrel_proc *p = &s->m->procs[idx];
@@ -176,28 +178,29 @@ static int scan_for_children(struct scan *s, int piddir, uint32_t proc,
 		int type;
 		const char *path;
 	} links[] = {
-		{ CLONE_NEWPID, "ns/pid_for_children" },
-		{ CLONE_NEWTIME, "ns/time_for_children" },
+		{CLONE_NEWPID, "ns/pid_for_children"},
+		{CLONE_NEWTIME, "ns/time_for_children"},
 	};
 	for (size_t i = 0; i < ELEMENTSOF(links); i++) {
 		if (!(s->types & (unsigned)links[i].type))
 			continue;
 		char link[64];
-		ssize_t n = readlinkat(piddir, links[i].path, link,
-				       sizeof(link));
+		ssize_t n =
+			readlinkat(piddir, links[i].path, link, sizeof(link));
 		if (n < 0 && scan_err(errno) < 0)
 			return -errno;
 		if (n <= 0)
 			continue;
 		uint32_t idx;
 		int r = nsrel__scan_ns_from_link(s, link, (size_t)n, piddir,
-					  links[i].path, false, &idx);
+						 links[i].path, false, &idx);
 		if (r < 0)
 			return r;
-		if (idx == NONE || idx == own[nsrel_nstype_index(links[i].type)])
+		if (idx == NONE ||
+		    idx == own[nsrel_nstype_index(links[i].type)])
 			continue;
-		r = nsrel__model_ref_add(s->m, idx, NSREL_REF_FOR_CHILDREN, proc, 0,
-				  -1, NONE, NONE);
+		r = nsrel__model_ref_add(s->m, idx, NSREL_REF_FOR_CHILDREN,
+					 proc, 0, -1, NONE, NONE);
 		if (r < 0)
 			return r;
 	}
@@ -207,8 +210,8 @@ static int scan_for_children(struct scan *s, int piddir, uint32_t proc,
 static int scan_proc(struct scan *s, const char *name, pid_t pid,
 		     unsigned types)
 {
-	_cleanup_close_ int piddir = openat(
-		s->proc_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int piddir =
+		openat(s->proc_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (piddir < 0) {
 		if (errno == EACCES || errno == EPERM)
 			s->m->unreadable++;
@@ -245,7 +248,7 @@ static int scan_proc(struct scan *s, const char *name, pid_t pid,
 			continue; /* a zombie, or gone */
 		}
 		int r = nsrel__scan_ns_from_link(s, link, (size_t)n, piddir,
-					  ns_links[t], true, &own[t]);
+						 ns_links[t], true, &own[t]);
 		if (r < 0)
 			return r;
 	}
@@ -261,8 +264,8 @@ static int scan_proc(struct scan *s, const char *name, pid_t pid,
 			s->m->procs[proc].ns[t] = own[t];
 			if (!s->m->ns[own[t]].any_pid)
 				s->m->ns[own[t]].any_pid = pid;
-			r = nsrel__model_ref_add(s->m, own[t], NSREL_REF_PROC, proc,
-					  0, -1, NONE, NONE);
+			r = nsrel__model_ref_add(s->m, own[t], NSREL_REF_PROC,
+						 proc, 0, -1, NONE, NONE);
 			if (r < 0)
 				return r;
 		}
@@ -296,8 +299,8 @@ int nsrel__scan_procs(struct scan *s)
 	unsigned types = s->types;
 	if (s->sources & NSREL_SRC_MOUNTS)
 		types |= CLONE_NEWNS;
-	if (!(s->sources & (NSREL_SRC_PROCS | NSREL_SRC_TASKS |
-			    NSREL_SRC_FDS | NSREL_SRC_MOUNTS)))
+	if (!(s->sources & (NSREL_SRC_PROCS | NSREL_SRC_TASKS | NSREL_SRC_FDS |
+			    NSREL_SRC_MOUNTS)))
 		return 0;
 
 	/* A fresh open: a dup would share the directory offset. */

@@ -30,7 +30,8 @@ static int read_opts(const struct nsrel_scan_opts *opts, struct scan *s)
 	for (size_t i = sizeof(*opts); i < opts->sz; i++)
 		if (((const char *)opts)[i])
 			return -E2BIG;
-#define HAS(f) (opts->sz >= offsetof(struct nsrel_scan_opts, f) + sizeof(opts->f))
+#define HAS(f) \
+	(opts->sz >= offsetof(struct nsrel_scan_opts, f) + sizeof(opts->f))
 	if (HAS(types) && opts->types) {
 		if (opts->types & ~(unsigned)NSREL_ALL_TYPES)
 			return -EINVAL;
@@ -115,7 +116,7 @@ _public_ int nsrel_scan(const struct nsrel_scan_opts *opts,
 {
 	if (!ret)
 		return -EINVAL;
-	struct scan s = { .proc_fd = -1 };
+	struct scan s = {.proc_fd = -1};
 	int r = read_opts(opts, &s);
 	if (r < 0)
 		return r;

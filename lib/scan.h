@@ -12,21 +12,21 @@ struct nsrel_statmount;
 
 struct scan {
 	struct nsrel_model *m;
-	unsigned types;	  /* mask of CLONE_NEW* to report */
-	unsigned sources; /* mask of enum nsrel_source */
-	unsigned flags;	  /* mask of enum nsrel_scan_flag */
-	unsigned mounts_method; /* enum nsrel_mounts_method */
-	bool no_listmount;	/* AUTO, and the kernel cannot list by id */
+	unsigned types;		    /* mask of CLONE_NEW* to report */
+	unsigned sources;	    /* mask of enum nsrel_source */
+	unsigned flags;		    /* mask of enum nsrel_scan_flag */
+	unsigned mounts_method;	    /* enum nsrel_mounts_method */
+	bool no_listmount;	    /* AUTO, and the kernel cannot list by id */
 	enum nsrel_backend backend; /* as asked: AUTO, PROC or BPF */
-	int proc_fd;	  /* /proc */
-	ino_t self_mntns; /* our own mount namespace */
+	int proc_fd;		    /* /proc */
+	ino_t self_mntns;	    /* our own mount namespace */
 	/* Mount namespaces no process is in whose mounts are still to be
 	 * read: an fd to each (they cannot be reopened through /proc), at
 	 * most kept_max of them at once (see nsrel__scan_keep_fd()). */
 	struct kept_fd {
 		uint32_t ns;
 		int fd;
-	} *kept;
+	} * kept;
 	size_t kept_n, kept_cap, kept_max;
 	/* statmount(2)'s buffer, grown as needed. */
 	struct nsrel_statmount *sm;
@@ -36,7 +36,7 @@ struct scan {
 	struct sock_entry {
 		ino_t ino;
 		uint32_t ns;
-	} *socks;
+	} * socks;
 	size_t socks_n, socks_cap;
 };
 
@@ -93,13 +93,15 @@ int nsrel__scan_learn(struct scan *s, int fd, uint32_t idx);
 /* Adds (or finds) the namespace behind nsfd (type 0: ask the kernel),
  * learning it if new. 1 and the index, 0 if nsfd is no namespace, or a
  * negative errno (which ends the scan). */
-int nsrel__scan_ns_from_fd(struct scan *s, int nsfd, int type, uint32_t *ret_idx);
+int nsrel__scan_ns_from_fd(struct scan *s, int nsfd, int type,
+			   uint32_t *ret_idx);
 /* Adds (or finds) the namespace named by link text ("net:[123]"); if it
  * is new, opens dirfd/path to learn it. NONE if the text is no namespace.
  * A mount namespace not held as a process's own (in_proc) has its fd kept
  * for reading its mounts later. */
-int nsrel__scan_ns_from_link(struct scan *s, const char *link, size_t len, int dirfd,
-		      const char *path, bool in_proc, uint32_t *ret_idx);
+int nsrel__scan_ns_from_link(struct scan *s, const char *link, size_t len,
+			     int dirfd, const char *path, bool in_proc,
+			     uint32_t *ret_idx);
 /* What another user controls (a process's fd, a mount point in their
  * tree) is opened O_PATH first: that has no side effects and cannot block
  * as opening a device or FIFO can. Takes pathfd (a negative errno passes
@@ -119,8 +121,8 @@ int nsrel__scan_take_kept_fd(struct scan *s, uint32_t idx);
  * dirfd/cmdline_path where needed (dirfd -1: never). The caller fills in
  * the rest. */
 int nsrel__scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
-		  const char *comm, size_t comm_len, bool kthread,
-		  uint32_t *ret);
+			 const char *comm, size_t comm_len, bool kthread,
+			 uint32_t *ret);
 
 /* scan-bpf.c, the BPF backend, in two steps: nsrel__scan_bpf_read() runs the
  * iterators and keeps what they wrote (0, or -EOPNOTSUPP without BPF
@@ -139,7 +141,7 @@ int nsrel__scan_bpf_fill(struct scan *s, struct bpf_records *rec);
  * (scan_err()); what is gone or not ours to read is skipped. */
 int nsrel__scan_procs(struct scan *s);
 int nsrel__scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
-		uint32_t own_net);
+		       uint32_t own_net);
 int nsrel__scan_mounts(struct scan *s);
 /* scan-mounts.c: reads the mounts of mount namespace idx now; mntfd (-1 if
  * none) is an fd to it, borrowed. 0 or a negative errno. */

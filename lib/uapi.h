@@ -14,9 +14,9 @@
 
 #define NSIO 0xb7
 #ifndef NS_GET_USERNS
-#define NS_GET_USERNS _IO(NSIO, 0x1)
-#define NS_GET_PARENT _IO(NSIO, 0x2)
-#define NS_GET_NSTYPE _IO(NSIO, 0x3)
+#define NS_GET_USERNS	 _IO(NSIO, 0x1)
+#define NS_GET_PARENT	 _IO(NSIO, 0x2)
+#define NS_GET_NSTYPE	 _IO(NSIO, 0x3)
 #define NS_GET_OWNER_UID _IO(NSIO, 0x4)
 #endif
 
@@ -28,11 +28,11 @@ struct nsrel_mnt_ns_info {
 #define NSREL_NS_MNT_GET_NEXT _IOR(NSIO, 11, struct nsrel_mnt_ns_info)
 #define NSREL_NS_MNT_GET_PREV _IOR(NSIO, 12, struct nsrel_mnt_ns_info)
 #define NSREL_NS_GET_MNTNS_ID _IOR(NSIO, 5, __u64)
-#define NSREL_NS_GET_ID _IOR(NSIO, 13, __u64)
+#define NSREL_NS_GET_ID	      _IOR(NSIO, 13, __u64)
 
 /* open_by_handle_at() anchor and handle type for namespaces (6.18). */
 #define NSREL_FD_NSFS_ROOT -10003
-#define NSREL_FILEID_NSFS 0xf1
+#define NSREL_FILEID_NSFS  0xf1
 struct nsrel_nsfs_file_handle {
 	__u64 ns_id;
 	__u32 ns_type;
@@ -65,12 +65,12 @@ struct nsrel_mnt_id_req {
 };
 #define NSREL_MNT_ID_REQ_SIZE_VER1 32
 
-#define NSREL_LSMT_ROOT 0xffffffffffffffffULL
-#define NSREL_STATMOUNT_SB_BASIC 0x00000001U
+#define NSREL_LSMT_ROOT		  0xffffffffffffffffULL
+#define NSREL_STATMOUNT_SB_BASIC  0x00000001U
 #define NSREL_STATMOUNT_MNT_BASIC 0x00000002U
-#define NSREL_STATMOUNT_MNT_ROOT 0x00000008U
+#define NSREL_STATMOUNT_MNT_ROOT  0x00000008U
 #define NSREL_STATMOUNT_MNT_POINT 0x00000010U
-#define NSREL_STATMOUNT_FS_TYPE 0x00000020U
+#define NSREL_STATMOUNT_FS_TYPE	  0x00000020U
 
 /* The head of struct statmount: the fields we read. */
 struct nsrel_statmount {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#define _public_ __attribute__((visibility("default")))
+#define _public_     __attribute__((visibility("default")))
 #define _cleanup_(f) __attribute__((cleanup(f)))
 
 static inline void closep(int *fd)
@@ -27,7 +27,7 @@ static inline void freep(void *p)
 }
 
 #define _cleanup_close_ _cleanup_(closep)
-#define _cleanup_free_ _cleanup_(freep)
+#define _cleanup_free_	_cleanup_(freep)
 
 /* Hand an fd out of a _cleanup_close_ variable. */
 static inline int take_fd(int *fd)

@@ -119,8 +119,8 @@ static PyObject *file_from_fd(int fd)
 	struct stat before, after;
 	bool known = fstat(fd, &before) == 0;
 	PyObject *io = PyImport_ImportModule("io");
-	PyObject *f = io ? PyObject_CallMethod(io, "open", "is", fd, "r") :
-			   NULL;
+	PyObject *f =
+		io ? PyObject_CallMethod(io, "open", "is", fd, "r") : NULL;
 	Py_XDECREF(io);
 	/*
 	 * io.open() closes the fd if it fails once FileIO has it, but not if
@@ -142,7 +142,7 @@ typedef int (*ns_fn)(int nsfd, uid_t *ret_uid);
 static int ns_call(PyObject *args, PyObject *kwargs, const char *format,
 		   const char *kw, ns_fn fn, uid_t *ret_uid)
 {
-	char *kwlist[] = { (char *)kw, NULL };
+	char *kwlist[] = {(char *)kw, NULL};
 	PyObject *obj;
 	if (!PyArg_ParseTupleAndKeywords(args, kwargs, format, kwlist, &obj))
 		return -1;
@@ -182,11 +182,10 @@ PyDoc_STRVAR(get_userns_doc,
 	     "object. nsref is a path string, an open file, or an fd.\n"
 	     "The owner of a user namespace is its parent.");
 
-static PyObject *py_get_userns(PyObject *self, PyObject *args,
-			       PyObject *kwargs)
+static PyObject *py_get_userns(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-	int fd = ns_call(args, kwargs, "O:get_userns", "nsref", userns_of,
-			 NULL);
+	int fd =
+		ns_call(args, kwargs, "O:get_userns", "nsref", userns_of, NULL);
 	return fd < 0 ? NULL : file_from_fd(fd);
 }
 
@@ -209,11 +208,10 @@ PyDoc_STRVAR(get_nstype_doc,
 	     "Returns the type of a namespace, one of the CLONE_NEW* "
 	     "constants.\nnsref is a path string, an open file, or an fd.");
 
-static PyObject *py_get_nstype(PyObject *self, PyObject *args,
-			       PyObject *kwargs)
+static PyObject *py_get_nstype(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-	int type = ns_call(args, kwargs, "O:get_nstype", "nsref", nstype_of,
-			   NULL);
+	int type =
+		ns_call(args, kwargs, "O:get_nstype", "nsref", nstype_of, NULL);
 	return type < 0 ? NULL : PyLong_FromLong(type);
 }
 
@@ -237,10 +235,9 @@ PyDoc_STRVAR(nstype_str_doc,
 	     "Returns the name of a namespace type ('net' for CLONE_NEWNET);\n"
 	     "ValueError for anything that is no namespace type.");
 
-static PyObject *py_nstype_str(PyObject *self, PyObject *args,
-			       PyObject *kwargs)
+static PyObject *py_nstype_str(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-	static char *kwlist[] = { "nstype", NULL };
+	static char *kwlist[] = {"nstype", NULL};
 	PyObject *obj;
 	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O:nstype_str", kwlist,
 					 &obj))
@@ -280,13 +277,16 @@ static PyObject *py_nstype_str(PyObject *self, PyObject *args,
  * take part in garbage collection.
  */
 struct obj {
-	PyObject_HEAD
-	PyObject *slot[];
+	PyObject_HEAD PyObject *slot[];
 };
 
-#define SLOT(i) ((Py_ssize_t)(offsetof(struct obj, slot) + \
-			      (size_t)(i) * sizeof(PyObject *)))
-#define MEMBER(name, i, doc) { name, T_OBJECT, SLOT(i), READONLY, doc }
+#define SLOT(i)                                    \
+	((Py_ssize_t)(offsetof(struct obj, slot) + \
+		      (size_t)(i) * sizeof(PyObject *)))
+#define MEMBER(name, i, doc)                           \
+	{                                              \
+		name, T_OBJECT, SLOT(i), READONLY, doc \
+	}
 
 static Py_ssize_t obj_nslots(PyObject *o)
 {
@@ -377,7 +377,7 @@ static PyMemberDef ns_members[] = {
 	MEMBER("refs", NS_REFS, "tuple of Refs: what holds the namespace"),
 	MEMBER("leader", NS_LEADER,
 	       "representative Process, or None without members"),
-	{ NULL },
+	{NULL},
 };
 
 static PyObject *ns_repr(PyObject *o)
@@ -413,7 +413,7 @@ static PyMemberDef proc_members[] = {
 	MEMBER("starttime", PROC_STARTTIME, "clock ticks since boot"),
 	MEMBER("namespaces", PROC_NAMESPACES,
 	       "dict: CLONE_NEW* type -> the process's Namespace"),
-	{ NULL },
+	{NULL},
 };
 
 static PyObject *proc_repr(PyObject *o)
@@ -445,7 +445,7 @@ static PyMemberDef ref_members[] = {
 	       "bindmount: the mount point, as seen in its mount namespace"),
 	MEMBER("mntns", REF_MNTNS,
 	       "bindmount: the mount Namespace the mount lives in"),
-	{ NULL },
+	{NULL},
 };
 
 static PyObject *ref_repr(PyObject *o)
@@ -500,10 +500,10 @@ static PyMemberDef model_members[] = {
 
 static PyObject *model_find(PyObject *o, PyObject *args, PyObject *kwargs)
 {
-	static char *kwlist[] = { "nstype", "ino", NULL };
+	static char *kwlist[] = {"nstype", "ino", NULL};
 	PyObject *type, *ino;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO:find", kwlist,
-					 &type, &ino))
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO:find", kwlist, &type,
+					 &ino))
 		return NULL;
 	PyObject *key = PyTuple_Pack(2, type, ino);
 	if (!key)
@@ -518,27 +518,26 @@ static PyObject *model_find(PyObject *o, PyObject *args, PyObject *kwargs)
 static PyObject *model_find_process(PyObject *o, PyObject *args,
 				    PyObject *kwargs)
 {
-	static char *kwlist[] = { "pid", NULL };
+	static char *kwlist[] = {"pid", NULL};
 	PyObject *pid;
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O:find_process",
-					 kwlist, &pid))
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O:find_process", kwlist,
+					 &pid))
 		return NULL;
-	PyObject *r =
-		PyDict_GetItemWithError(obj_get(o, MODEL_PROCINDEX), pid);
+	PyObject *r = PyDict_GetItemWithError(obj_get(o, MODEL_PROCINDEX), pid);
 	if (!r && PyErr_Occurred())
 		return NULL;
 	return Py_NewRef(r ? r : Py_None);
 }
 
 static PyMethodDef model_methods[] = {
-	{ "find", (PyCFunction)(void (*)(void))model_find,
-	  METH_VARARGS | METH_KEYWORDS,
-	  "find($self, /, nstype, ino)\n--\n\n"
-	  "The Namespace of that type and inode, or None." },
-	{ "find_process", (PyCFunction)(void (*)(void))model_find_process,
-	  METH_VARARGS | METH_KEYWORDS,
-	  "find_process($self, /, pid)\n--\n\nThe Process, or None." },
-	{ NULL },
+	{"find", (PyCFunction)(void (*)(void))model_find,
+	 METH_VARARGS | METH_KEYWORDS,
+	 "find($self, /, nstype, ino)\n--\n\n"
+	 "The Namespace of that type and inode, or None."},
+	{"find_process", (PyCFunction)(void (*)(void))model_find_process,
+	 METH_VARARGS | METH_KEYWORDS,
+	 "find_process($self, /, pid)\n--\n\nThe Process, or None."},
+	{NULL},
 };
 
 static PyObject *model_repr(PyObject *o)
@@ -549,26 +548,26 @@ static PyObject *model_repr(PyObject *o)
 		PyTuple_GET_SIZE(obj_get(o, MODEL_PROCESSES)));
 }
 
-#define OBJ_TYPE(cname, pyname, nslots, members, methods, repr, docstr)      \
-	static PyTypeObject cname = {                                        \
-		PyVarObject_HEAD_INIT(NULL, 0).tp_name = pyname,             \
-		.tp_basicsize = SLOT(nslots),                                \
-		.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,         \
-		.tp_doc = docstr,                                            \
-		.tp_traverse = obj_traverse,                                 \
-		.tp_clear = obj_clear,                                       \
-		.tp_dealloc = obj_dealloc,                                   \
-		.tp_members = members,                                       \
-		.tp_methods = methods,                                       \
-		.tp_repr = repr,                                             \
+#define OBJ_TYPE(cname, pyname, nslots, members, methods, repr, docstr) \
+	static PyTypeObject cname = {                                   \
+		PyVarObject_HEAD_INIT(NULL, 0).tp_name = pyname,        \
+		.tp_basicsize = SLOT(nslots),                           \
+		.tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,    \
+		.tp_doc = docstr,                                       \
+		.tp_traverse = obj_traverse,                            \
+		.tp_clear = obj_clear,                                  \
+		.tp_dealloc = obj_dealloc,                              \
+		.tp_members = members,                                  \
+		.tp_methods = methods,                                  \
+		.tp_repr = repr,                                        \
 	}
 
-OBJ_TYPE(ns_type, "linuxns_rel.Namespace", NS_NSLOTS, ns_members, NULL,
-	 ns_repr, "A namespace found by scan().");
+OBJ_TYPE(ns_type, "linuxns_rel.Namespace", NS_NSLOTS, ns_members, NULL, ns_repr,
+	 "A namespace found by scan().");
 OBJ_TYPE(proc_type, "linuxns_rel.Process", PROC_NSLOTS, proc_members, NULL,
 	 proc_repr, "A process found by scan().");
-OBJ_TYPE(ref_type, "linuxns_rel.Ref", REF_NSLOTS, ref_members, NULL,
-	 ref_repr, "Something that holds a namespace open.");
+OBJ_TYPE(ref_type, "linuxns_rel.Ref", REF_NSLOTS, ref_members, NULL, ref_repr,
+	 "Something that holds a namespace open.");
 OBJ_TYPE(model_type, "linuxns_rel.Model", MODEL_NSLOTS, model_members,
 	 model_methods, model_repr,
 	 "The namespaces and processes of one scan().");
@@ -684,8 +683,7 @@ static int fill_ns(struct builder *b, PyObject *o, const struct nsrel_ns *ns)
 	return 0;
 }
 
-static int fill_proc(struct builder *b, PyObject *o,
-		     const struct nsrel_proc *p)
+static int fill_proc(struct builder *b, PyObject *o, const struct nsrel_proc *p)
 {
 	PyObject *d = PyDict_New();
 	if (obj_set(o, PROC_NAMESPACES, d))
@@ -787,7 +785,7 @@ static PyObject *build_view(const struct nsrel_model *m)
 
 static PyObject *build_model(const struct nsrel_model *m)
 {
-	struct builder b = { .m = m };
+	struct builder b = {.m = m};
 	PyObject *model = obj_new(&model_type);
 	if (!model)
 		return NULL;
@@ -821,9 +819,9 @@ static PyObject *build_model(const struct nsrel_model *m)
 			goto fail;
 		PyObject *key = PyTuple_Pack(2, obj_get(o, NS_TYPE),
 					     obj_get(o, NS_INO));
-		int r = key ? PyDict_SetItem(obj_get(model, MODEL_NSINDEX),
-					     key, o) :
-			      -1;
+		int r = key ? PyDict_SetItem(obj_get(model, MODEL_NSINDEX), key,
+					     o)
+			    : -1;
 		Py_XDECREF(key);
 		if (r < 0)
 			goto fail;
@@ -943,9 +941,11 @@ static PyObject *py_scan(PyObject *self, PyObject *args, PyObject *kwargs)
 
 /* ---- The module -------------------------------------------------------- */
 
-#define FUNC(name, fn, doc)                                                  \
-	{ name, (PyCFunction)(void (*)(void))fn,                             \
-	  METH_VARARGS | METH_KEYWORDS, doc }
+#define FUNC(name, fn, doc)                               \
+	{                                                 \
+		name, (PyCFunction)(void (*)(void))fn,    \
+			METH_VARARGS | METH_KEYWORDS, doc \
+	}
 
 static PyMethodDef methods[] = {
 	FUNC("get_nstype", py_get_nstype, get_nstype_doc),
@@ -954,7 +954,7 @@ static PyMethodDef methods[] = {
 	FUNC("get_owner_uid", py_get_owner_uid, get_owner_uid_doc),
 	FUNC("nstype_str", py_nstype_str, nstype_str_doc),
 	FUNC("scan", py_scan, scan_doc),
-	{ NULL },
+	{NULL},
 };
 
 PyDoc_STRVAR(module_doc,
@@ -964,11 +964,8 @@ PyDoc_STRVAR(module_doc,
 	     "namespace on the host and how they relate. Built on libnsrel.");
 
 static struct PyModuleDef module = {
-	PyModuleDef_HEAD_INIT,
-	.m_name = "linuxns_rel",
-	.m_doc = module_doc,
-	.m_size = -1,
-	.m_methods = methods,
+	PyModuleDef_HEAD_INIT, .m_name = "linuxns_rel", .m_doc = module_doc,
+	.m_size = -1,	       .m_methods = methods,
 };
 
 static int add_int(PyObject *m, const char *name, long v)
@@ -982,14 +979,14 @@ PyMODINIT_FUNC PyInit_linuxns_rel(void)
 		const char *name;
 		int type;
 	} types[] = {
-		{ "CLONE_NEWNS", CLONE_NEWNS },
-		{ "CLONE_NEWCGROUP", CLONE_NEWCGROUP },
-		{ "CLONE_NEWUTS", CLONE_NEWUTS },
-		{ "CLONE_NEWIPC", CLONE_NEWIPC },
-		{ "CLONE_NEWUSER", CLONE_NEWUSER },
-		{ "CLONE_NEWPID", CLONE_NEWPID },
-		{ "CLONE_NEWNET", CLONE_NEWNET },
-		{ "CLONE_NEWTIME", CLONE_NEWTIME },
+		{"CLONE_NEWNS", CLONE_NEWNS},
+		{"CLONE_NEWCGROUP", CLONE_NEWCGROUP},
+		{"CLONE_NEWUTS", CLONE_NEWUTS},
+		{"CLONE_NEWIPC", CLONE_NEWIPC},
+		{"CLONE_NEWUSER", CLONE_NEWUSER},
+		{"CLONE_NEWPID", CLONE_NEWPID},
+		{"CLONE_NEWNET", CLONE_NEWNET},
+		{"CLONE_NEWTIME", CLONE_NEWTIME},
 	};
 	PyObject *m = PyModule_Create(&module);
 	if (!m)
@@ -1001,8 +998,8 @@ PyMODINIT_FUNC PyInit_linuxns_rel(void)
 	}
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
 		PyObject *k = PyLong_FromLong(types[i].type);
-		PyObject *v = PyUnicode_FromString(
-			nsrel_nstype_str(types[i].type));
+		PyObject *v =
+			PyUnicode_FromString(nsrel_nstype_str(types[i].type));
 		int r = k && v ? PyDict_SetItem(names, k, v) : -1;
 		Py_XDECREF(k);
 		Py_XDECREF(v);
@@ -1015,25 +1012,24 @@ PyMODINIT_FUNC PyInit_linuxns_rel(void)
 		const char *name;
 		unsigned bit;
 	} sources[] = {
-		{ "SOURCE_PROCS", NSREL_SRC_PROCS },
-		{ "SOURCE_TASKS", NSREL_SRC_TASKS },
-		{ "SOURCE_FDS", NSREL_SRC_FDS },
-		{ "SOURCE_MOUNTS", NSREL_SRC_MOUNTS },
-		{ "SOURCE_HIERARCHY", NSREL_SRC_HIERARCHY },
-		{ "SOURCE_LISTNS", NSREL_SRC_LISTNS },
-		{ "SOURCE_ALL", NSREL_SRC_ALL },
+		{"SOURCE_PROCS", NSREL_SRC_PROCS},
+		{"SOURCE_TASKS", NSREL_SRC_TASKS},
+		{"SOURCE_FDS", NSREL_SRC_FDS},
+		{"SOURCE_MOUNTS", NSREL_SRC_MOUNTS},
+		{"SOURCE_HIERARCHY", NSREL_SRC_HIERARCHY},
+		{"SOURCE_LISTNS", NSREL_SRC_LISTNS},
+		{"SOURCE_ALL", NSREL_SRC_ALL},
 	};
 	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
 		if (add_int(m, sources[i].name, (long)sources[i].bit) < 0)
 			goto fail;
-	PyTypeObject *otypes[] = { &ns_type, &proc_type, &ref_type,
-				   &model_type };
+	PyTypeObject *otypes[] = {&ns_type, &proc_type, &ref_type, &model_type};
 	for (size_t i = 0; i < sizeof(otypes) / sizeof(otypes[0]); i++) {
 		if (PyType_Ready(otypes[i]) < 0)
 			goto fail;
 		const char *dot = strrchr(otypes[i]->tp_name, '.');
-		if (PyModule_AddObjectRef(m, dot + 1,
-					  (PyObject *)otypes[i]) < 0)
+		if (PyModule_AddObjectRef(m, dot + 1, (PyObject *)otypes[i]) <
+		    0)
 			goto fail;
 	}
 	return m;

@@ -847,15 +847,15 @@ static void run_plan(const char *what, const struct plan *pl,
 	double dt = now() - t0;
 	printf("# %s: %zu fault points in %.1f s (%.1f ms each)\n", what, pl->n,
 	       dt, pl->n ? dt * 1000 / (double)pl->n : 0.0);
-	printf("#   %-18s %7s %7s %7s %7s %5s\n", "function", "points",
-	       "fired", "error", "partial", "bad");
+	printf("#   %-18s %7s %7s %7s %7s %5s\n", "function", "points", "fired",
+	       "error", "partial", "bad");
 	struct tally sum = {0};
 	for (int fn = 0; fn < SHIM_FN_COUNT; fn++) {
 		if (!t[fn].points)
 			continue;
-		printf("#   %-18s %7lu %7lu %7lu %7lu %5lu\n",
-		       shim_fn_name(fn), t[fn].points, t[fn].fired,
-		       t[fn].errors, t[fn].partial, t[fn].bad);
+		printf("#   %-18s %7lu %7lu %7lu %7lu %5lu\n", shim_fn_name(fn),
+		       t[fn].points, t[fn].fired, t[fn].errors, t[fn].partial,
+		       t[fn].bad);
 		sum.points += t[fn].points;
 		sum.fired += t[fn].fired;
 		sum.errors += t[fn].errors;

@@ -56,10 +56,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int type2;
 		ino_t ino2;
 		FUZZ_CHECK(nsrel__procfs_parse_nslink(again, (size_t)n, &type2,
-					       &ino2) == 0);
+						      &ino2) == 0);
 		FUZZ_CHECK(type2 == type && ino2 == ino);
 		/* A namespace is no socket. */
-		FUZZ_CHECK(nsrel__procfs_parse_socket(s, size, &ino2) == -EINVAL);
+		FUZZ_CHECK(nsrel__procfs_parse_socket(s, size, &ino2) ==
+			   -EINVAL);
 	}
 	free(s);
 	return 0;

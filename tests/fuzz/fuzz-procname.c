@@ -81,8 +81,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(out, CANARY, outsize);
 	size_t rn = ref_name(cmdline, cut, comm, comm_len, kthread, ref);
 
-	size_t n = nsrel__procfs_proc_name(cmdline, cut, comm, comm_len, kthread, out,
-				    outsize);
+	size_t n = nsrel__procfs_proc_name(cmdline, cut, comm, comm_len,
+					   kthread, out, outsize);
 	if (outsize == 0) {
 		FUZZ_CHECK(n == 0);
 	} else {

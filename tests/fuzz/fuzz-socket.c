@@ -40,7 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				 (uint64_t)ino);
 		ino_t ino2;
 		int type;
-		FUZZ_CHECK(nsrel__procfs_parse_socket(again, (size_t)n, &ino2) == 0);
+		FUZZ_CHECK(nsrel__procfs_parse_socket(again, (size_t)n,
+						      &ino2) == 0);
 		FUZZ_CHECK(ino2 == ino);
 		FUZZ_CHECK(nsrel__procfs_parse_nslink(s, size, &type, &ino2) ==
 			   -EINVAL);

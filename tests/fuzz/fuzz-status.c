@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * nsrel__procfs_status_nspid_levels(): the number of fields of the first line of a
- * /proc/PID/status text that starts "NSpid:", counted as a byte machine
+ * nsrel__procfs_status_nspid_levels(): the number of fields of the first line
+ * of a /proc/PID/status text that starts "NSpid:", counted as a byte machine
  * would; reads only the len given; 0 without such a line.
  */
 #include "fuzz.h"

@@ -185,7 +185,7 @@ static void on_alarm(int sig)
  * as bind-mounted and the fake net namespace is not. */
 static void scan_and_check(const char *how, unsigned method)
 {
-	struct sigaction sa = { .sa_handler = on_alarm };
+	struct sigaction sa = {.sa_handler = on_alarm};
 	sigaction(SIGALRM, &sa, NULL);
 	alarm(SCAN_LIMIT_S);
 	struct nsrel_model *m = NULL;

@@ -240,9 +240,9 @@ static int child_setup(const struct fixture_opts *opts, int ctl,
 static _Noreturn void child_main(const struct fixture_opts *opts, int rep_fd,
 				 int ctl)
 {
-	struct report rep = { 0 };
-	int keep[2] = { rep_fd < ctl ? rep_fd : ctl,
-			rep_fd < ctl ? ctl : rep_fd };
+	struct report rep = {0};
+	int keep[2] = {rep_fd < ctl ? rep_fd : ctl,
+		       rep_fd < ctl ? ctl : rep_fd};
 	int r = close_all_but(keep, 2);
 
 	if (r < 0)
@@ -262,10 +262,10 @@ static _Noreturn void child_main(const struct fixture_opts *opts, int rep_fd,
 
 int fixture_start(const struct fixture_opts *opts, struct fixture *f)
 {
-	struct report rep = { 0 };
+	struct report rep = {0};
 	int rp[2], cp[2], r;
 
-	*f = (struct fixture){ .ctl = -1, .failed_step = steps[STEP_NONE] };
+	*f = (struct fixture){.ctl = -1, .failed_step = steps[STEP_NONE]};
 	if (!opts || opts->user_depth > FIXTURE_MAX_DEPTH) {
 		f->failed_step = steps[STEP_OPTS];
 		return -EINVAL;

@@ -36,12 +36,11 @@ static const struct {
 	const char *name;
 	int type;
 } types[] = {
-	{ "mnt", 0x00020000 },	  { "cgroup", 0x02000000 },
-	{ "uts", 0x04000000 },	  { "ipc", 0x08000000 },
-	{ "user", 0x10000000 },	  { "pid", 0x20000000 },
-	{ "net", 0x40000000 },	  { "time", 0x00000080 },
+	{"mnt", 0x00020000}, {"cgroup", 0x02000000}, {"uts", 0x04000000},
+	{"ipc", 0x08000000}, {"user", 0x10000000},   {"pid", 0x20000000},
+	{"net", 0x40000000}, {"time", 0x00000080},
 };
-#define NTYPES (sizeof(types) / sizeof(types[0]))
+#define NTYPES	      (sizeof(types) / sizeof(types[0]))
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 
 static struct {
@@ -56,8 +55,7 @@ static struct {
 	char device[96];    /* our own node of /dev/null (root), else "" */
 } g;
 
-static void __attribute__((format(printf, 1, 2)))
-note(const char *fmt, ...)
+static void __attribute__((format(printf, 1, 2))) note(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -71,10 +69,10 @@ note(const char *fmt, ...)
 	fflush(stdout);
 }
 
-#define skip_because(...)                                                      \
-	do {                                                                   \
-		note(__VA_ARGS__);                                             \
-		skip();                                                        \
+#define skip_because(...)          \
+	do {                       \
+		note(__VA_ARGS__); \
+		skip();            \
 	} while (0)
 
 static const char *errname(int r)
@@ -83,22 +81,21 @@ static const char *errname(int r)
 }
 
 /* r must be -err; says which call on what otherwise. */
-#define assert_err(r, err, what)                                               \
-	do {                                                                   \
-		int r_ = (r);                                                  \
-		if (r_ != -(err))                                              \
-			fail_msg("%s: %s = %d (%s), want -%s (%s)", (what),    \
-				 #r, r_, errname(r_), #err,                    \
-				 strerror(err));                               \
+#define assert_err(r, err, what)                                            \
+	do {                                                                \
+		int r_ = (r);                                               \
+		if (r_ != -(err))                                           \
+			fail_msg("%s: %s = %d (%s), want -%s (%s)", (what), \
+				 #r, r_, errname(r_), #err, strerror(err)); \
 	} while (0)
 
 /* r must be a valid fd. */
-#define assert_fd(r, what)                                                     \
-	do {                                                                   \
-		int r_ = (r);                                                  \
-		if (r_ < 0)                                                    \
-			fail_msg("%s: %s = %d (%s), want an fd", (what), #r,   \
-				 r_, errname(r_));                             \
+#define assert_fd(r, what)                                                   \
+	do {                                                                 \
+		int r_ = (r);                                                \
+		if (r_ < 0)                                                  \
+			fail_msg("%s: %s = %d (%s), want an fd", (what), #r, \
+				 r_, errname(r_));                           \
 	} while (0)
 
 static void self_ns_path(char *buf, size_t sz, const char *type)
@@ -279,17 +276,22 @@ static void test_nstype_names(void **state)
 		assert_int_equal(nsrel_nstype_from_str(s), types[i].type);
 		assert_int_equal(nsrel_nstype_at((unsigned)i), types[i].type);
 		assert_int_equal(nsrel_nstype_index(types[i].type), (int)i);
-		assert_int_equal(nsrel_nstype_at((unsigned)
-				nsrel_nstype_index(types[i].type)),
+		assert_int_equal(nsrel_nstype_at((unsigned)nsrel_nstype_index(
+					 types[i].type)),
 				 types[i].type);
 	}
 }
 
 static void test_nstype_unknown(void **state)
 {
-	const int bad[] = { 0, -1, 1, CLONE_NEWUSER | CLONE_NEWNET,
-			    NSREL_ALL_TYPES, 0x00000100 /* CLONE_VM */,
-			    INT_MIN, INT_MAX };
+	const int bad[] = {0,
+			   -1,
+			   1,
+			   CLONE_NEWUSER | CLONE_NEWNET,
+			   NSREL_ALL_TYPES,
+			   0x00000100 /* CLONE_VM */,
+			   INT_MIN,
+			   INT_MAX};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_null(nsrel_nstype_str(bad[i]));
@@ -298,8 +300,14 @@ static void test_nstype_unknown(void **state)
 	assert_int_equal(nsrel_nstype_at(NSREL_NSTYPE_COUNT), -EINVAL);
 	assert_int_equal(nsrel_nstype_at(UINT_MAX), -EINVAL);
 
-	const char *names[] = { "", "bogus", "NET", "net ", "ns", "mount",
-				"pid_for_children", "time_for_children" };
+	const char *names[] = {"",
+			       "bogus",
+			       "NET",
+			       "net ",
+			       "ns",
+			       "mount",
+			       "pid_for_children",
+			       "time_for_children"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		assert_int_equal(nsrel_nstype_from_str(names[i]), -EINVAL);
 	assert_int_equal(nsrel_nstype_from_str(NULL), -EINVAL);
@@ -421,8 +429,8 @@ static void test_owner_uid_own(void **state)
 	assert_int_equal(nsrel_get_owner_uid(fd, &uid), 0);
 	assert_still_open(fd, ino);
 	close(fd);
-	assert_int_equal(nsrel_get_owner_uid_path("/proc/self/ns/user",
-						  &uid2), 0);
+	assert_int_equal(nsrel_get_owner_uid_path("/proc/self/ns/user", &uid2),
+			 0);
 	/* The initial user namespace belongs to root, whoever asks: as
 	 * root that is our own uid, as nobody it is not. */
 	assert_int_equal(uid, 0);
@@ -500,7 +508,7 @@ static void test_get_id(void **state)
 static void all_fd_fail(int fd, int err, const char *what)
 {
 	uid_t uid = 4242;
-	struct nsrel_id id = { .dev = 1, .ino = 2, .nsid = 3 };
+	struct nsrel_id id = {.dev = 1, .ino = 2, .nsid = 3};
 
 	assert_err(nsrel_get_nstype(fd), err, what);
 	assert_err(nsrel_get_userns(fd), err, what);
@@ -542,7 +550,7 @@ static void all_path_fail_unopened(const char *path, int err)
 static void all_path_fail(const char *path, int err, const char *what)
 {
 	uid_t uid = 4242;
-	struct nsrel_id id = { .dev = 1, .ino = 2, .nsid = 3 };
+	struct nsrel_id id = {.dev = 1, .ino = 2, .nsid = 3};
 
 	assert_err(nsrel_get_nstype_path(path), err, what);
 	assert_err(nsrel_get_userns_path(path), err, what);
@@ -717,7 +725,7 @@ static void test_err_socket(void **state)
 
 static void test_err_directory(void **state)
 {
-	const char *dirs[] = { "/proc/self/ns", "/", "/tmp" };
+	const char *dirs[] = {"/proc/self/ns", "/", "/tmp"};
 
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
 		int fd = open(dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -765,7 +773,7 @@ static void test_err_not_permitted(void **state)
 static void test_err_null_path(void **state)
 {
 	uid_t uid = 4242;
-	struct nsrel_id id = { .dev = 1, .ino = 2, .nsid = 3 };
+	struct nsrel_id id = {.dev = 1, .ino = 2, .nsid = 3};
 
 	assert_err(nsrel_open(NULL), EINVAL, "NULL");
 	assert_err(nsrel_get_nstype_path(NULL), EINVAL, "NULL");
@@ -786,8 +794,8 @@ static void test_err_null_ret(void **state)
 	assert_err(nsrel_get_id(fd, NULL), EINVAL, "ret_id NULL");
 	assert_still_open(fd, ino);
 	close(fd);
-	assert_err(nsrel_get_owner_uid_path("/proc/self/ns/user", NULL),
-		   EINVAL, "ret_uid NULL");
+	assert_err(nsrel_get_owner_uid_path("/proc/self/ns/user", NULL), EINVAL,
+		   "ret_uid NULL");
 	assert_err(nsrel_get_id_path("/proc/self/ns/user", NULL), EINVAL,
 		   "ret_id NULL");
 	/* NULL everything is still EINVAL, not a crash */
@@ -797,8 +805,7 @@ static void test_err_null_ret(void **state)
 
 static void test_err_missing_path(void **state)
 {
-	const char *paths[] = { "/nonexistent/nsrel", "/proc/self/ns/bogus",
-				"" };
+	const char *paths[] = {"/nonexistent/nsrel", "/proc/self/ns/bogus", ""};
 
 	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		assert_err(nsrel_open(paths[i]), ENOENT, paths[i]);
@@ -928,7 +935,7 @@ static void test_sandbox_user_net_pid(void **state)
 static void test_sandbox_userns_chain(void **state)
 {
 	struct fixture f;
-	struct fixture_opts o = { .user_depth = 3 };
+	struct fixture_opts o = {.user_depth = 3};
 
 	start_or_skip(&o, &f);
 	assert_int_equal(f.user_levels, 3);
@@ -941,8 +948,8 @@ static void test_sandbox_userns_chain(void **state)
 	ino_t ours = path_ino("/proc/self/ns/user");
 	dev_t ours_dev, dev;
 	ino_t ino;
-	assert_int_equal(fixture_path_ino("/proc/self/ns/user", &ours_dev,
-					  &ino), 0);
+	assert_int_equal(
+		fixture_path_ino("/proc/self/ns/user", &ours_dev, &ino), 0);
 
 	/* Three steps up: level 2, level 1, ours. */
 	for (int level = 2; level >= 0; level--) {
@@ -983,8 +990,8 @@ static void test_sandbox_userns_chain(void **state)
 static void test_sandbox_chain_owner(void **state)
 {
 	struct fixture f;
-	struct fixture_opts o = { .user_depth = 2,
-				  .unshare_flags = CLONE_NEWNET };
+	struct fixture_opts o = {.user_depth = 2,
+				 .unshare_flags = CLONE_NEWNET};
 
 	start_or_skip(&o, &f);
 	assert_int_equal(f.user_levels, 2);
@@ -1008,8 +1015,8 @@ static void test_no_fd_leak(void **state)
 	int now = fixture_fd_count();
 
 	if (now != g.fds_before)
-		fail_msg("%d fds open before the tests, %d after",
-			 g.fds_before, now);
+		fail_msg("%d fds open before the tests, %d after", g.fds_before,
+			 now);
 }
 
 int main(void)

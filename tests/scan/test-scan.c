@@ -129,7 +129,8 @@ static const struct nsrel_ref *find_held(const struct nsrel_model *m,
 		case NSREL_REF_BINDMOUNT: {
 			const struct nsrel_ns *mnt = nsrel_ref_mntns(r);
 			if (strcmp(nsrel_ref_path(r), jstr(c, "path")) == 0 &&
-			    mnt && (int64_t)nsrel_ns_ino(mnt) == jint(c, "mntns"))
+			    mnt &&
+			    (int64_t)nsrel_ns_ino(mnt) == jint(c, "mntns"))
 				return r;
 			break;
 		}
@@ -183,10 +184,9 @@ static void test_zoo_found(void **state)
 
 		const struct nsrel_ns *owner = nsrel_ns_owner(ns);
 		if (jint(c, "owner") > 0) {
-			if (!owner || (int64_t)nsrel_ns_ino(owner) !=
-					      jint(c, "owner"))
-				fail_msg("case %s: owner %lld, want %lld",
-					 name,
+			if (!owner ||
+			    (int64_t)nsrel_ns_ino(owner) != jint(c, "owner"))
+				fail_msg("case %s: owner %lld, want %lld", name,
 					 owner ? (long long)nsrel_ns_ino(owner)
 					       : 0LL,
 					 (long long)jint(c, "owner"));
@@ -249,8 +249,8 @@ static void manifest_argv0(json_object *c, char *buf, size_t size)
 	size_t n = 0;
 	assert_non_null(hex);
 	for (; hex[0] && hex[1] && n + 1 < size; hex += 2)
-		assert_int_equal(sscanf(hex, "%2hhx", (unsigned char *)&buf[n++]),
-				 1);
+		assert_int_equal(
+			sscanf(hex, "%2hhx", (unsigned char *)&buf[n++]), 1);
 	buf[n] = '\0';
 }
 
@@ -282,8 +282,8 @@ static void test_zoo_processes(void **state)
 	}
 	/* The hostile process leads its own user namespace. */
 	json_object *h = zoo_ns("hostile");
-	const struct nsrel_ns *ns = nsrel_model_find(
-		m, CLONE_NEWUSER, (ino_t)jint(h, "ino"));
+	const struct nsrel_ns *ns =
+		nsrel_model_find(m, CLONE_NEWUSER, (ino_t)jint(h, "ino"));
 	assert_non_null(ns);
 	const struct nsrel_proc *l = nsrel_ns_leader(ns);
 	assert_non_null(l);
@@ -580,10 +580,10 @@ static void test_sources_off(void **state)
 		unsigned off;
 		const char *lost[3];
 	} cases[] = {
-		{ NSREL_SRC_MOUNTS, { "bindnet", "bindmnt", "inneruts" } },
-		{ NSREL_SRC_FDS, { "fdipc", "socknet", NULL } },
-		{ NSREL_SRC_TASKS, { "threadnet", NULL, NULL } },
-		{ NSREL_SRC_HIERARCHY, { "userchain1", "userchain2", NULL } },
+		{NSREL_SRC_MOUNTS, {"bindnet", "bindmnt", "inneruts"}},
+		{NSREL_SRC_FDS, {"fdipc", "socknet", NULL}},
+		{NSREL_SRC_TASKS, {"threadnet", NULL, NULL}},
+		{NSREL_SRC_HIERARCHY, {"userchain1", "userchain2", NULL}},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct nsrel_model *m = scan(0, NSREL_SRC_ALL & ~cases[i].off);
@@ -637,9 +637,9 @@ static void test_order_and_lookup(void **state)
 	}
 	for (size_t i = 0; i < nsrel_model_ns_count(m); i++) {
 		const struct nsrel_ns *a = nsrel_model_ns(m, i);
-		assert_ptr_equal(nsrel_model_find(m, nsrel_ns_type(a),
-						  nsrel_ns_ino(a)),
-				 a);
+		assert_ptr_equal(
+			nsrel_model_find(m, nsrel_ns_type(a), nsrel_ns_ino(a)),
+			a);
 	}
 	for (size_t i = 1; i < nsrel_model_proc_count(m); i++)
 		assert_true(nsrel_proc_pid(nsrel_model_proc(m, i - 1)) <
@@ -668,10 +668,10 @@ static void test_bad_args(void **state)
 	(void)state;
 	struct nsrel_model *m = (void *)0x1;
 	assert_int_equal(nsrel_scan(NULL, NULL), -EINVAL);
-	struct nsrel_scan_opts o = { .sz = sizeof(o), .types = 1 };
+	struct nsrel_scan_opts o = {.sz = sizeof(o), .types = 1};
 	assert_int_equal(nsrel_scan(&o, &m), -EINVAL);
 	assert_ptr_equal(m, (void *)0x1); /* untouched on failure */
-	o = (struct nsrel_scan_opts){ .sz = sizeof(o), .sources = 1u << 30 };
+	o = (struct nsrel_scan_opts){.sz = sizeof(o), .sources = 1u << 30};
 	assert_int_equal(nsrel_scan(&o, &m), -EINVAL);
 	o = (struct nsrel_scan_opts){.sz = sizeof(o), .flags = 1u << 5};
 	assert_int_equal(nsrel_scan(&o, &m), -EINVAL);
@@ -690,13 +690,13 @@ static void test_bad_args(void **state)
 	struct {
 		struct nsrel_scan_opts o;
 		unsigned long future;
-	} big = { .o = { .sz = sizeof(big) } };
+	} big = {.o = {.sz = sizeof(big)}};
 	assert_int_equal(nsrel_scan(&big.o, &m), 0);
 	nsrel_model_free(m);
 	big.future = 1;
 	assert_int_equal(nsrel_scan(&big.o, &m), -E2BIG);
 	/* An older caller's smaller struct. */
-	struct nsrel_scan_opts small = { .sz = sizeof(size_t) };
+	struct nsrel_scan_opts small = {.sz = sizeof(size_t)};
 	assert_int_equal(nsrel_scan(&small, &m), 0);
 	nsrel_model_free(m);
 	nsrel_model_free(NULL);
@@ -780,8 +780,8 @@ static void test_mountinfo_fallback(void **state)
 	struct nsrel_model *m = NULL;
 	assert_int_equal(nsrel_scan(&o, &m), 0);
 	json_object *c = zoo_ns("bindnet");
-	const struct nsrel_ns *ns = nsrel_model_find(
-		m, CLONE_NEWNET, (ino_t)jint(c, "ino"));
+	const struct nsrel_ns *ns =
+		nsrel_model_find(m, CLONE_NEWNET, (ino_t)jint(c, "ino"));
 	assert_non_null(ns);
 	assert_non_null(find_held(m, ns, c));
 	assert_true(has_ns(m, zoo_ns("bindmnt")));
@@ -811,7 +811,8 @@ static void test_unprivileged(void **state)
 	const struct nsrel_ns *u = nsrel_proc_ns(self, CLONE_NEWUSER);
 	assert_non_null(u);
 	assert_int_equal(nsrel_ns_ino(u), st.st_ino);
-	printf("# unprivileged: %zu namespaces, %zu processes, %zu unreadable\n",
+	printf("# unprivileged: %zu namespaces, %zu processes, %zu "
+	       "unreadable\n",
 	       nsrel_model_ns_count(m), nsrel_model_proc_count(m),
 	       nsrel_model_unreadable(m));
 	nsrel_model_free(m);

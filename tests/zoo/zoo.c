@@ -56,7 +56,7 @@
 #include "mounts.h"
 #include "nsrel.h"
 
-#define NOPW_UID      4242
+#define NOPW_UID 4242
 /* Environment of a re-executed zoo that only reports and sleeps. */
 #define PAUSE_ENV "NSREL_ZOO_PAUSE"
 /* In every child, the socket it reports on. */

@@ -28,7 +28,7 @@ static char *read_line(int fd, char *why, size_t why_size)
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		long ms = (t.tv_sec - t0.tv_sec) * 1000 +
 			  (t.tv_nsec - t0.tv_nsec) / 1000000;
-		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct pollfd p = {.fd = fd, .events = POLLIN};
 		if (ms > 60000 || poll(&p, 1, (int)(60000 - ms)) == 0) {
 			snprintf(why, why_size, "no manifest in 60 s");
 			break;

@@ -19,7 +19,10 @@ struct zoo_run {
 	char dir[128];	/* the manifest's "dir" */
 };
 
-#define ZOO_RUN_INIT { .pid = -1, .in = -1 }
+#define ZOO_RUN_INIT                \
+	{                           \
+		.pid = -1, .in = -1 \
+	}
 
 /* Start the zoo at path and read its manifest (at most 60 s). 0; 77 when
  * it cannot run here (why says so); -1 on failure (why says what). On

@@ -14,7 +14,10 @@ void tc_print_version(void);
 /* --backend=auto|proc|bpf, which every tool takes: its entry for the
  * longopts array. tc_scan() uses it (tc_set_backend()). */
 #define TC_OPT_BACKEND 0x200
-#define TC_BACKEND_LONGOPT {"backend", required_argument, NULL, TC_OPT_BACKEND}
+#define TC_BACKEND_LONGOPT                                         \
+	{                                                          \
+		"backend", required_argument, NULL, TC_OPT_BACKEND \
+	}
 /* The option cases every tool shares: -h prints usage(), -V the version
  * (both exit 0); --backend is taken (and returns); anything else is
  * getopt's error (exit 2). */

@@ -55,8 +55,12 @@ static int append(struct printbuf *pb, const char *s, size_t n)
 static int append_u(struct printbuf *pb, unsigned u)
 {
 	static const char hex[] = "0123456789abcdef";
-	char e[6] = {'\\', 'u', hex[u >> 12 & 0xf], hex[u >> 8 & 0xf],
-		     hex[u >> 4 & 0xf], hex[u & 0xf]};
+	char e[6] = {'\\',
+		     'u',
+		     hex[u >> 12 & 0xf],
+		     hex[u >> 8 & 0xf],
+		     hex[u >> 4 & 0xf],
+		     hex[u & 0xf]};
 
 	return append(pb, e, sizeof(e));
 }
@@ -128,10 +132,12 @@ static int serialize_string(struct json_object *o, struct printbuf *pb,
 				r = append(pb, s, n);
 			else if (cp <= 0xffff)
 				r = append_u(pb, cp);
-			else if (append_u(pb, 0xd800 + ((cp - 0x10000) >> 10)) < 0)
+			else if (append_u(pb, 0xd800 + ((cp - 0x10000) >> 10)) <
+				 0)
 				r = -1;
 			else
-				r = append_u(pb, 0xdc00 + ((cp - 0x10000) & 0x3ff));
+				r = append_u(pb,
+					     0xdc00 + ((cp - 0x10000) & 0x3ff));
 			s += n - 1;
 			break;
 		}

@@ -144,8 +144,8 @@ struct nsrel_model *tc_scan_flags(unsigned types, unsigned sources,
 
 	if (r < 0 && backend == NSREL_BACKEND_BPF)
 		tc_die("the BPF backend cannot run here: %s%s", strerror(-r),
-		       r == -EPERM ? " (it needs root, or CAP_BPF and "
-				     "CAP_PERFMON)"
+		       r == -EPERM	  ? " (it needs root, or CAP_BPF and "
+					    "CAP_PERFMON)"
 		       : r == -EOPNOTSUPP ? " (built without it, or the "
 					    "kernel has no BTF)"
 					  : "");
