@@ -86,7 +86,7 @@ static inline int fd_or_errno(int fd)
 	return fd < 0 ? -errno : fd;
 }
 
-/* scan-hierarchy.c: record the kernel's relations of namespace idx, whose
+/* registry.c: record the kernel's relations of namespace idx, whose
  * fd (borrowed) the caller holds: id, owner uid, owning user namespace and
  * parent, walking up through namespaces no other source finds (hidden). */
 int nsrel__scan_learn(struct scan *s, int fd, uint32_t idx);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Hierarchy and ownership: for each namespace found, ask the kernel for its
+ * The namespace registry every source adds to (nsrel__scan_ns_from_fd(),
+ * nsrel__scan_ns_from_link()), and the hierarchy and ownership it learns:
+ * for each namespace found, ask the kernel for its
  * owning user namespace and its parent, and follow them up. A parent or
  * owner that no other source finds is a hidden namespace; it enters the
  * model here, with its own relations.
