@@ -239,6 +239,17 @@ static size_t add_owned(struct builder *bd, const struct nsrel_ns *u,
 	return shown;
 }
 
+/* A pale cluster labelled at its bottom. */
+static void style_cluster(Agraph_t *c, const char *label, const char *fill,
+			  const char *line)
+{
+	set(c, "label", label);
+	set(c, "labelloc", "b");
+	set(c, "style", "filled");
+	set(c, "fillcolor", fill);
+	set(c, "color", line);
+}
+
 /* The graph with its look, and its two clusters and the rank of the roots
  * in bd; false when out of memory. */
 static bool open_graph(struct builder *bd)
@@ -268,16 +279,8 @@ static bool open_graph(struct builder *bd)
 		agclose(bd->g);
 		return false;
 	}
-	set(bd->user, "label", "user");
-	set(bd->user, "labelloc", "b");
-	set(bd->user, "style", "filled");
-	set(bd->user, "fillcolor", "#e6f2ff");
-	set(bd->user, "color", "#7598bd");
-	set(bd->pid, "label", "PID");
-	set(bd->pid, "labelloc", "b");
-	set(bd->pid, "style", "filled");
-	set(bd->pid, "fillcolor", "#e6ffe6");
-	set(bd->pid, "color", "#85ad85");
+	style_cluster(bd->user, "user", "#e6f2ff", "#7598bd");
+	style_cluster(bd->pid, "PID", "#e6ffe6", "#85ad85");
 	set(bd->roots, "rank", "same");
 	return true;
 }
