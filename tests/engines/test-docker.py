@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Docker: a dockerd of the test's own (tests/lib/engines_docker.py), two
+containers of a busybox image imported from a tarball, one with a name,
+one with compose labels; the engine API step asked about them, and about
+sockets that fail: the daemon stopped, a listener that never answers, a
+FIFO, a regular file, an answer too large. Speaks TAP.
+"""
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+import engines_docker as eng  # noqa: E402
+from tap import check, plan, run_test  # noqa: E402
+
+# The deadline is 500 ms; a step that keeps to it ends well within this on
+# a busy machine, and one that does not never ends (the socket never
+# answers).
+DEADLINE_SLACK_S = 3.0
+
+
+def query(args, *extra):
+    r = subprocess.run([args.engine_query] + list(extra),
+                       capture_output=True, text=True, timeout=60)
+    check(r.returncode == 0, "engine-query %s: %d %s"
+          % (" ".join(extra), r.returncode, r.stderr))
+    return json.loads(r.stdout)
+
+
+def by_id(answer):
+    return {c["id"]: c for c in answer["containers"]}
+
+
+class Hanging:
+    """A unix socket that accepts connections and never answers."""
+
+    def __init__(self, path):
+        self.path = path
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.s.bind(path)
+        self.s.listen(16)
+
+    def close(self):
+        self.s.close()
+        os.unlink(self.path)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--engine-query", required=True)
+    args = ap.parse_args()
+    if os.geteuid() != 0:
+        print("1..0 # SKIP dockerd needs root")
+        return 0
+    eng.install_signal_handlers()
+    tmp = tempfile.mkdtemp(prefix="nsrel-engines-")
+    try:
+        return run(args, tmp)
+    finally:
+        subprocess.run(["rm", "-rf", tmp])
+
+
+def run(args, tmp):
+    bb = os.path.join(tmp, "bb.tar")
+    try:
+        eng.bb_rootfs_tar(bb)
+        d = eng.Dockerd()
+        d.__enter__()
+    except eng.Skip as e:
+        print("1..0 # SKIP %s" % str(e).replace("\n", " | "))
+        return 0
+    try:
+        d.docker("import", bb, "nsrel-bb:latest")
+        named, named_pid = d.run("--name", "nsrel-named", "nsrel-bb",
+                                 "/bin/busybox", "sleep", "600")
+        comp, comp_pid = d.run(
+            "--label", "com.docker.compose.project=nsrel-proj",
+            "--label", "com.docker.compose.service=web",
+            "nsrel-bb", "/bin/busybox", "sleep", "600")
+        hang = Hanging(os.path.join(tmp, "hang.sock"))
+        try:
+            tests(args, tmp, d, hang, named, named_pid, comp, comp_pid)
+        finally:
+            hang.close()
+        d.stop()
+        run_test("daemon stopped: no socket, no warning, nothing listed",
+                 t_stopped, args, d)
+    finally:
+        d.stop()
+    return plan()
+
+
+def tests(args, tmp, d, hang, named, named_pid, comp, comp_pid):
+    def t_list():
+        a = query(args, d.sock)
+        check(a["warning"] is None, "warning: %r" % a["warning"])
+        got = by_id(a)
+        check(named in got and comp in got,
+              "%s and %s not among %s" % (named, comp, sorted(got)))
+        n, c = got[named], got[comp]
+        check(n["engine"] == "docker" and c["engine"] == "docker",
+              "engines %r %r" % (n["engine"], c["engine"]))
+        check(n["name"] == "nsrel-named", "name %r" % n["name"])
+        check(n["project"] is None and n["service"] is None,
+              "labels of the named one: %r" % n)
+        check(c["project"] == "nsrel-proj" and c["service"] == "web",
+              "compose labels %r %r" % (c["project"], c["service"]))
+        check(c["name"], "the compose one has the name docker gave it")
+        check(n["pid"] == 0 and c["pid"] == 0,
+              "init pids asked for without want_pid")
+
+    def t_pid():
+        got = by_id(query(args, "-p", d.sock))
+        check(got[named]["pid"] == named_pid,
+              "pid %d, docker says %d" % (got[named]["pid"], named_pid))
+        check(got[comp]["pid"] == comp_pid,
+              "pid %d, docker says %d" % (got[comp]["pid"], comp_pid))
+
+    def t_same_socket_twice():
+        link = os.path.join(tmp, "link.sock")
+        os.symlink(d.sock, link)
+        try:
+            a = query(args, d.sock, link)
+        finally:
+            os.unlink(link)
+        ids = [c["id"] for c in a["containers"]]
+        check(ids.count(named) == 1, "listed %d times" % ids.count(named))
+
+    def t_hanging():
+        t0 = time.monotonic()
+        a = query(args, hang.path, d.sock)
+        took = time.monotonic() - t0
+        check(took < DEADLINE_SLACK_S, "took %.2f s" % took)
+        check(a["ms"] >= 450, "gave up after %.0f ms, before the deadline"
+              % a["ms"])
+        w = a["warning"] or ""
+        check(hang.path in w and "no answer within 500 ms" in w,
+              "warning %r" % w)
+        check(d.sock not in w, "the good socket warned: %r" % w)
+        check(w.count("engine API") == 1, "reported %d times: %r"
+              % (w.count("engine API"), w))
+        # Asked at once, not one after the other: the good socket's
+        # containers are there, the deadline spent on the bad one.
+        check(named in by_id(a), "the answering daemon's containers lost")
+
+    def t_not_sockets():
+        fifo = os.path.join(tmp, "fifo.sock")
+        reg = os.path.join(tmp, "file.sock")
+        os.mkfifo(fifo)
+        with open(reg, "w") as f:
+            f.write("HTTP/1.1 200 OK\r\n\r\n[]")
+        t0 = time.monotonic()
+        a = query(args, fifo, reg, d.sock)
+        took = time.monotonic() - t0
+        check(took < DEADLINE_SLACK_S, "took %.2f s" % took)
+        w = a["warning"] or ""
+        check("%s: not a socket" % fifo in w and
+              "%s: not a socket" % reg in w, "warning %r" % w)
+        check(named in by_id(a), "the daemon's containers lost")
+
+    def t_stale():
+        stale = os.path.join(tmp, "stale.sock")
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.bind(stale)
+        s.close()
+        a = query(args, stale)
+        w = a["warning"] or ""
+        check("%s: cannot connect" % stale in w, "warning %r" % w)
+        check(a["ms"] < 400, "a refused connection waited %.0f ms" % a["ms"])
+
+    def t_too_big():
+        a = query(args, "-m", "64", d.sock)
+        w = a["warning"] or ""
+        check("larger than 64 bytes" in w, "warning %r" % w)
+
+    run_test("docker: containers listed with id, name, compose labels",
+             t_list)
+    run_test("docker: init pids, where asked for", t_pid)
+    run_test("docker: the same socket by two paths is asked once",
+             t_same_socket_twice)
+    run_test("docker: a socket that never answers costs the deadline, "
+             "is reported once, the others still answer", t_hanging)
+    run_test("docker: a FIFO and a file at a socket path are not connected",
+             t_not_sockets)
+    run_test("docker: a socket no one listens on is refused at once",
+             t_stale)
+    run_test("docker: an answer larger than the limit is refused", t_too_big)
+
+
+def t_stopped(args, d):
+    check(not os.path.exists(d.sock), "the socket is still there")
+    a = query(args, d.sock)
+    check(a["warning"] is None and a["containers"] == [],
+          "after stop: %r" % a)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
