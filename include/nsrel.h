@@ -164,6 +164,13 @@ enum nsrel_backend {
 	NSREL_BACKEND_BPF = 2,
 };
 
+/* A switch whose default (0) the library chooses. */
+enum nsrel_switch {
+	NSREL_SWITCH_AUTO = 0,
+	NSREL_SWITCH_ON = 1,
+	NSREL_SWITCH_OFF = 2,
+};
+
 struct nsrel_scan_opts {
 	size_t sz;		/* sizeof(struct nsrel_scan_opts) */
 	unsigned types;		/* mask of CLONE_NEW*; 0 means all */
@@ -171,6 +178,14 @@ struct nsrel_scan_opts {
 	unsigned flags;		/* mask of enum nsrel_scan_flag; 0 means none */
 	unsigned mounts_method; /* enum nsrel_mounts_method */
 	enum nsrel_backend backend;
+	/* Containers (nsrel_proc_container()): AUTO and ON identify them
+	 * from cgroups and the runtimes' files on disk; OFF does not. */
+	enum nsrel_switch containers;
+	/* The engines' APIs (the Docker Engine API on its unix socket), one
+	 * request per engine and scan, bounded by a short deadline: ON asks
+	 * them, OFF never does, AUTO asks them where the caller is
+	 * privileged (nsrel_view.privileged). Only with containers on. */
+	enum nsrel_switch engine_api;
 };
 
 /*
@@ -186,6 +201,7 @@ struct nsrel_model;
 struct nsrel_ns;
 struct nsrel_proc;
 struct nsrel_ref;
+struct nsrel_container;
 
 /*
  * opts may be NULL for everything.
@@ -309,7 +325,11 @@ int nsrel_ns_owner_uid(const struct nsrel_ns *ns, uid_t *ret_uid);
 size_t nsrel_ns_proc_count(const struct nsrel_ns *ns);
 const struct nsrel_proc *nsrel_ns_proc(const struct nsrel_ns *ns, size_t i);
 /* Representative process: among members whose parent is not a member, the
- * earliest started, lowest pid on ties. NULL without member processes. */
+ * earliest started, lowest pid on ties; where that is a runtime's helper
+ * that only starts and waits for the payload (bwrap, catatonit, conmon,
+ * docker-init, tini, dumb-init), its earliest started child in the
+ * namespace instead, and so on down: the sandboxed program, not "bwrap".
+ * NULL without member processes. */
 const struct nsrel_proc *nsrel_ns_leader(const struct nsrel_ns *ns);
 /* Everything that holds the namespace, in a stable order. */
 size_t nsrel_ns_ref_count(const struct nsrel_ns *ns);
@@ -360,6 +380,93 @@ uid_t nsrel_proc_uid(const struct nsrel_proc *p);
 uint64_t nsrel_proc_starttime(const struct nsrel_proc *p);
 /* The process's namespace of a type; NULL if not known. */
 const struct nsrel_ns *nsrel_proc_ns(const struct nsrel_proc *p, int nstype);
+/* The container the process is in; NULL if none was identified (or the
+ * scan's containers option was OFF). */
+const struct nsrel_container *nsrel_proc_container(const struct nsrel_proc *p);
+
+/* ---- Containers -------------------------------------------------------- */
+
+/*
+ * A container, pod member or sandbox, identified without asking any
+ * daemon, cheapest first (each step may fail without harming the others):
+ *
+ * 1. the process's cgroup path (/proc/PID/cgroup; cgroup v1, v2 and
+ *    hybrid): the scope and directory names engines and systemd write
+ *    (docker-ID.scope, /docker/ID, libpod-ID.scope, cri-containerd-ID.scope,
+ *    crio-ID.scope, kubepods...podUID, lxc.payload.NAME,
+ *    machine-NAME.scope, app-flatpak-APP-N.scope, a bare 64-digit
+ *    hexadecimal id). It gives the engine and the id. The file is read
+ *    for processes outside PID 1's mount namespace only, since every
+ *    engine gives its containers a mount namespace of their own; the
+ *    identification is done once per distinct cgroup.
+ * 2. the runtime's records on disk: the arguments of conmon (-c ID -n NAME
+ *    -b BUNDLE: podman, CRI-O), the OCI bundle's config.json annotations
+ *    (io.kubernetes.cri.*, io.kubernetes.*: pod and container names, as
+ *    containerd and CRI-O write them; the bundle is found through conmon,
+ *    containerd's shim and runc's state in /run/runc), and the container=
+ *    variable of the container's init (only that variable is read).
+ * 3. the engines' APIs, if the scan's engine_api option allows them.
+ *
+ * Nothing is guessed: where the engine and id are known and the name is
+ * not, the name is NULL.
+ */
+enum nsrel_engine {
+	NSREL_ENGINE_NONE = 0,
+	NSREL_ENGINE_DOCKER,	 /* "docker" */
+	NSREL_ENGINE_PODMAN,	 /* "podman" */
+	NSREL_ENGINE_CONTAINERD, /* "containerd" */
+	NSREL_ENGINE_CRIO,	 /* "cri-o" */
+	/* "kubernetes": a pod's container whose runtime is not recorded
+	 * (the kubelet's cgroupfs layout, /kubepods/QOS/podUID/ID) */
+	NSREL_ENGINE_KUBERNETES,
+	NSREL_ENGINE_LXC,    /* "lxc" */
+	NSREL_ENGINE_NSPAWN, /* "systemd-nspawn" */
+	/* "machined": registered with systemd-machined (machine-NAME.scope)
+	 * by something other than systemd-nspawn, a virtual machine, say */
+	NSREL_ENGINE_MACHINED,
+	NSREL_ENGINE_FLATPAK, /* "flatpak" */
+	/* "oci": an OCI runtime's container (runc, crun) whose engine is
+	 * not recorded: a 64-digit id as its cgroup's name */
+	NSREL_ENGINE_OCI,
+};
+/* The names above; NULL for NONE or any other value. Static strings. */
+const char *nsrel_engine_str(enum nsrel_engine e);
+
+/* Containers, sorted by engine, then id. */
+size_t nsrel_model_container_count(const struct nsrel_model *m);
+const struct nsrel_container *nsrel_model_container(const struct nsrel_model *m,
+						    size_t i);
+/* By full id, or by name; NULL if none or, for a name, more than one. */
+const struct nsrel_container *
+nsrel_model_find_container(const struct nsrel_model *m, const char *id_or_name);
+
+enum nsrel_engine nsrel_container_engine(const struct nsrel_container *c);
+/* The engine's id of the container: 64 hexadecimal digits for OCI engines;
+ * the name for lxc and machined containers; APP-N for flatpak. */
+const char *nsrel_container_id(const struct nsrel_container *c);
+/* Its first 12 bytes, as the engines show it. */
+const char *nsrel_container_short_id(const struct nsrel_container *c);
+/* Its name, where it is recorded; NULL if not known. */
+const char *nsrel_container_name(const struct nsrel_container *c);
+/* Kubernetes: the pod's name, namespace and UID; NULL where not known. */
+const char *nsrel_container_pod_name(const struct nsrel_container *c);
+const char *nsrel_container_pod_namespace(const struct nsrel_container *c);
+const char *nsrel_container_pod_uid(const struct nsrel_container *c);
+/* The group the engine puts it in: a compose project
+ * (com.docker.compose.project), a podman pod; NULL if none recorded. */
+const char *nsrel_container_project(const struct nsrel_container *c);
+/* Its init: of its processes, one whose parent is not one of them, the
+ * earliest started (the container's PID 1). NULL if none was seen. */
+const struct nsrel_proc *nsrel_container_init(const struct nsrel_container *c);
+/* Its processes, by pid. */
+size_t nsrel_container_proc_count(const struct nsrel_container *c);
+const struct nsrel_proc *nsrel_container_proc(const struct nsrel_container *c,
+					      size_t i);
+/* The namespaces its processes are in (by type, then inode): its own,
+ * those shared with its pod, and the host's where it shares them. */
+size_t nsrel_container_ns_count(const struct nsrel_container *c);
+const struct nsrel_ns *nsrel_container_ns(const struct nsrel_container *c,
+					  size_t i);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "containers.h"
 #include "model.h"
 #include "util.h"
 static int cmp_ns(const void *a, const void *b)
@@ -230,6 +231,28 @@ static void finish_leaders(struct nsrel_model *m)
 			if (best == NONE ||
 			    p->starttime < m->procs[best].starttime)
 				best = pi;
+		}
+		/* A runtime's helper that started the payload (bwrap,
+		 * catatonit, conmon, ...) says nothing of whose namespace it
+		 * is: its earliest started child in the namespace stands
+		 * for it, and so on down. */
+		for (unsigned depth = 0; best != NONE && depth < 8; depth++) {
+			const struct nsrel_proc *b = &m->procs[best];
+			if (b->name == NONE ||
+			    !nsrel__container_is_helper(m->strs + b->name))
+				break;
+			uint32_t child = NONE;
+			for (uint32_t j = 0; j < ns->proc_n; j++) {
+				uint32_t pi = m->links[ns->proc_off + j];
+				const struct nsrel_proc *p = &m->procs[pi];
+				if (p->ppid == b->pid &&
+				    (child == NONE ||
+				     p->starttime < m->procs[child].starttime))
+					child = pi;
+			}
+			if (child == NONE)
+				break;
+			best = child;
 		}
 		ns->leader = best;
 	}

@@ -10,7 +10,8 @@
 
 #include "model.h"
 #include "util.h"
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+
+int nsrel__model_grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
 	if (need <= *cap)
 		return 0;
@@ -86,7 +87,8 @@ uint32_t nsrel__model_ns_get(struct nsrel_model *m, int type, ino_t ino,
 	if ((m->ns_n + 1) * 2 > m->ht_cap &&
 	    nsrel__model_ht_rebuild(m, m->ht_cap ? m->ht_cap * 2 : 256) < 0)
 		return NONE;
-	if (grow((void **)&m->ns, &m->ns_cap, m->ns_n + 1, sizeof(*m->ns)) < 0)
+	if (nsrel__model_grow((void **)&m->ns, &m->ns_cap, m->ns_n + 1,
+			      sizeof(*m->ns)) < 0)
 		return NONE;
 	idx = (uint32_t)m->ns_n++;
 	m->ns[idx] = (struct nsrel_ns){
@@ -105,12 +107,13 @@ uint32_t nsrel__model_ns_get(struct nsrel_model *m, int type, ino_t ino,
 
 int nsrel__model_proc_add(struct nsrel_model *m, uint32_t *ret_idx)
 {
-	if (grow((void **)&m->procs, &m->procs_cap, m->procs_n + 1,
-		 sizeof(*m->procs)) < 0)
+	if (nsrel__model_grow((void **)&m->procs, &m->procs_cap, m->procs_n + 1,
+			      sizeof(*m->procs)) < 0)
 		return -ENOMEM;
 	uint32_t idx = (uint32_t)m->procs_n++;
 	struct nsrel_proc *p = &m->procs[idx];
-	*p = (struct nsrel_proc){.m = m, .name = NONE, .args = NONE};
+	*p = (struct nsrel_proc){
+		.m = m, .name = NONE, .args = NONE, .ctr = NONE};
 	for (unsigned i = 0; i < NSREL_NSTYPE_COUNT; i++)
 		p->ns[i] = NONE;
 	*ret_idx = idx;
@@ -121,8 +124,8 @@ int nsrel__model_ref_add(struct nsrel_model *m, uint32_t ns,
 			 enum nsrel_ref_kind kind, uint32_t proc, pid_t tid,
 			 int fd, uint32_t path, uint32_t mntns)
 {
-	if (grow((void **)&m->refs, &m->refs_cap, m->refs_n + 1,
-		 sizeof(*m->refs)) < 0)
+	if (nsrel__model_grow((void **)&m->refs, &m->refs_cap, m->refs_n + 1,
+			      sizeof(*m->refs)) < 0)
 		return -ENOMEM;
 	m->refs[m->refs_n++] = (struct nsrel_ref){
 		.m = m,
@@ -141,7 +144,8 @@ uint32_t nsrel__model_str_add(struct nsrel_model *m, const char *s, size_t len)
 {
 	if (m->strs_n + len + 1 >= NONE)
 		return NONE;
-	if (grow((void **)&m->strs, &m->strs_cap, m->strs_n + len + 1, 1) < 0)
+	if (nsrel__model_grow((void **)&m->strs, &m->strs_cap,
+			      m->strs_n + len + 1, 1) < 0)
 		return NONE;
 	uint32_t off = (uint32_t)m->strs_n;
 	memcpy(m->strs + off, s, len);
@@ -175,6 +179,8 @@ _public_ void nsrel_model_free(struct nsrel_model *m)
 	free(m->refs);
 	free(m->strs);
 	free(m->links);
+	free(m->ctrs);
+	free(m->ctr_links);
 	free(m->ht);
 	free(m);
 }

@@ -43,6 +43,7 @@ struct nsrel_proc {
 	uint32_t name; /* string arena offset */
 	uint32_t args; /* arena offset of argc NUL-terminated strings */
 	uint32_t ns[NSREL_NSTYPE_COUNT]; /* ns index or NONE */
+	uint32_t ctr;			 /* container index or NONE */
 	uint64_t starttime;
 };
 
@@ -57,6 +58,18 @@ struct nsrel_ref {
 	enum nsrel_ref_kind kind;
 };
 
+/* A container (containers.c); strings are arena offsets or NONE. */
+struct nsrel_container {
+	const struct nsrel_model *m;
+	enum nsrel_engine engine;
+	uint32_t id, short_id, name;
+	uint32_t pod_name, pod_namespace, pod_uid, project;
+	uint32_t init; /* proc index or NONE */
+	/* Ranges into model->ctr_links: processes, namespaces. */
+	uint32_t proc_off, proc_n;
+	uint32_t ns_off, ns_n;
+};
+
 struct nsrel_model {
 	struct nsrel_ns *ns;
 	size_t ns_n, ns_cap;
@@ -66,8 +79,11 @@ struct nsrel_model {
 	size_t refs_n, refs_cap;
 	char *strs;
 	size_t strs_n, strs_cap;
-	uint32_t *links; /* filled by nsrel__model_finish() */
-	uint32_t *ht;	 /* open addressing: ns index + 1, 0 = empty */
+	struct nsrel_container *ctrs;
+	size_t ctrs_n, ctrs_cap;
+	uint32_t *ctr_links; /* filled by nsrel__containers_finish() */
+	uint32_t *links;     /* filled by nsrel__model_finish() */
+	uint32_t *ht;	     /* open addressing: ns index + 1, 0 = empty */
 	size_t ht_cap;
 	size_t unreadable;
 	struct nsrel_view
@@ -77,6 +93,8 @@ struct nsrel_model {
 	enum nsrel_backend backend; /* the one that ran */
 };
 
+/* Grows *arr (of elem bytes each) to hold need. 0 or -ENOMEM. */
+int nsrel__model_grow(void **arr, size_t *cap, size_t need, size_t elem);
 /* Returns the ns index, adding the namespace if new; NONE on ENOMEM. */
 uint32_t nsrel__model_ns_get(struct nsrel_model *m, int type, ino_t ino,
 			     bool *ret_new);

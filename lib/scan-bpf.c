@@ -19,6 +19,7 @@
 
 #include "config.h"
 #include "procfs.h"
+#include "containers.h"
 #include "scan.h"
 #include "uapi.h"
 #include "util.h"
@@ -396,6 +397,11 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 		if (r < 0)
 			return r;
 	}
+	snprintf(path, sizeof(path), "%d/cgroup", t->pid);
+	r = nsrel__containers_proc(s, cmdlines ? s->proc_fd : -1, path, proc,
+				   own[nsrel_nstype_index(CLONE_NEWNS)]);
+	if (r < 0)
+		return r;
 	if (s->sources & NSREL_SRC_PROCS) {
 		for (unsigned k = 0; k < NSREL_NSTYPE_COUNT; k++) {
 			if (own[k] == NONE)

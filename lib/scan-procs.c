@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "containers.h"
 #include "procfs.h"
 #include "scan.h"
 #include "util.h"
@@ -255,6 +256,10 @@ static int scan_proc(struct scan *s, const char *name, pid_t pid,
 
 	uint32_t proc;
 	int r = add_proc(s, pid, piddir, &st, &ps, &proc);
+	if (r < 0)
+		return r;
+	r = nsrel__containers_proc(s, piddir, "cgroup", proc,
+				   own[nsrel_nstype_index(CLONE_NEWNS)]);
 	if (r < 0)
 		return r;
 	if (s->sources & NSREL_SRC_PROCS) {

@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include "containers.h"
 #include "scan.h"
 #include "util.h"
 
@@ -23,6 +24,8 @@ static int read_opts(const struct nsrel_scan_opts *opts, struct scan *s)
 	s->flags = 0;
 	s->mounts_method = NSREL_MOUNTS_AUTO;
 	s->backend = NSREL_BACKEND_AUTO;
+	s->containers = NSREL_SWITCH_AUTO;
+	s->engine_api = NSREL_SWITCH_AUTO;
 	if (!opts)
 		return 0;
 	if (opts->sz < sizeof(opts->sz))
@@ -59,6 +62,16 @@ static int read_opts(const struct nsrel_scan_opts *opts, struct scan *s)
 			return -EINVAL;
 		s->backend = opts->backend;
 	}
+	if (HAS(containers)) {
+		if ((unsigned)opts->containers > NSREL_SWITCH_OFF)
+			return -EINVAL;
+		s->containers = opts->containers;
+	}
+	if (HAS(engine_api)) {
+		if ((unsigned)opts->engine_api > NSREL_SWITCH_OFF)
+			return -EINVAL;
+		s->engine_api = opts->engine_api;
+	}
 #undef HAS
 	return 0;
 }
@@ -70,6 +83,7 @@ static void scan_done(struct scan *s)
 	free(s->kept);
 	free(s->sm);
 	free(s->socks);
+	nsrel__containers_free(s->ct);
 	if (s->proc_fd >= 0)
 		close(s->proc_fd);
 	nsrel_model_free(s->m);
@@ -150,6 +164,8 @@ _public_ int nsrel_scan(const struct nsrel_scan_opts *opts,
 		goto out;
 
 	r = nsrel__scan_view(&s);
+	if (r >= 0 && s.containers != NSREL_SWITCH_OFF)
+		r = nsrel__containers_new(&s, s.engine_api);
 	if (r >= 0)
 		r = run_backend(&s);
 	if (r >= 0 && (s.sources & NSREL_SRC_MOUNTS))
@@ -158,6 +174,8 @@ _public_ int nsrel_scan(const struct nsrel_scan_opts *opts,
 		r = nsrel__scan_listns(&s);
 	if (r >= 0)
 		r = nsrel__model_finish(s.m, s.sources & NSREL_SRC_HIERARCHY);
+	if (r >= 0)
+		r = nsrel__containers_finish(&s);
 	if (r >= 0) {
 		*ret = take_ptr(&s.m);
 		r = 0;

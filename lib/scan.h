@@ -18,8 +18,9 @@ struct scan {
 	unsigned mounts_method;	    /* enum nsrel_mounts_method */
 	bool no_listmount;	    /* AUTO, and the kernel cannot list by id */
 	enum nsrel_backend backend; /* as asked: AUTO, PROC or BPF */
-	int proc_fd;		    /* /proc */
-	ino_t self_mntns;	    /* our own mount namespace */
+	enum nsrel_switch containers, engine_api; /* as asked */
+	int proc_fd;				  /* /proc */
+	ino_t self_mntns;			  /* our own mount namespace */
 	/* Mount namespaces no process is in whose mounts are still to be
 	 * read: an fd to each (they cannot be reopened through /proc), at
 	 * most kept_max of them at once (see nsrel__scan_keep_fd()). */
@@ -38,6 +39,8 @@ struct scan {
 		uint32_t ns;
 	} * socks;
 	size_t socks_n, socks_cap;
+	/* Containers (containers.c); NULL with the containers option off. */
+	struct nsrel__containers *ct;
 };
 
 /*
