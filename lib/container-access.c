@@ -36,7 +36,8 @@ nsrel_model_find_container(const struct nsrel_model *m, const char *id_or_name)
 		const struct nsrel_container *c = &m->ctrs[i];
 		if (strcmp(m->strs + c->id, id_or_name) == 0)
 			return c;
-		if (c->name != NONE && strcmp(m->strs + c->name, id_or_name) == 0) {
+		if (c->name != NONE &&
+		    strcmp(m->strs + c->name, id_or_name) == 0) {
 			by_name = c;
 			named++;
 		}
@@ -50,7 +51,8 @@ nsrel_proc_container(const struct nsrel_proc *p)
 	return !p || p->ctr == NONE ? NULL : &p->m->ctrs[p->ctr];
 }
 
-_public_ enum nsrel_engine nsrel_container_engine(const struct nsrel_container *c)
+_public_ enum nsrel_engine
+nsrel_container_engine(const struct nsrel_container *c)
 {
 	return c ? c->engine : NSREL_ENGINE_NONE;
 }

@@ -16,11 +16,11 @@
 #include "containers.h"
 
 enum what {
-	ID,	/* the rest is the container's id: 64 hex digits */
-	NAME,	/* the rest is the container's name (and id) */
-	UNIT,	/* as NAME, but systemd-escaped (\x2d for '-') */
-	FLATPAK,/* APPID-INSTANCE */
-	POD,	/* a kubepods pod: "pod" UID, or "-pod" UID ".slice" */
+	ID,	 /* the rest is the container's id: 64 hex digits */
+	NAME,	 /* the rest is the container's name (and id) */
+	UNIT,	 /* as NAME, but systemd-escaped (\x2d for '-') */
+	FLATPAK, /* APPID-INSTANCE */
+	POD,	 /* a kubepods pod: "pod" UID, or "-pod" UID ".slice" */
 };
 
 struct pattern {
@@ -72,12 +72,13 @@ static const struct pattern patterns[] = {
 	{NULL, "", "", ID, NSREL_ENGINE_OCI, true},
 };
 
-static bool is_hex64(const char *s, size_t n)
+bool nsrel__is_container_id(const char *s, size_t n)
 {
 	if (n != 64)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'f')))
 			return false;
 	return true;
 }
@@ -114,7 +115,8 @@ static void copy_unescaped(char *dst, size_t size, const char *s, size_t n)
 	for (size_t i = 0; i < n && k + 1 < size; i++) {
 		if (s[i] == '\\' && i + 3 < n && s[i + 1] == 'x' &&
 		    hexval(s[i + 2]) >= 0 && hexval(s[i + 3]) >= 0) {
-			char c = (char)(hexval(s[i + 2]) * 16 + hexval(s[i + 3]));
+			char c = (char)(hexval(s[i + 2]) * 16 +
+					hexval(s[i + 3]));
 			if (c) {
 				dst[k++] = c;
 				i += 3;
@@ -142,9 +144,8 @@ static bool pod_uid(const char *s, size_t n, char *out, size_t size)
 }
 
 /* Matches one component (with the one before it) against pattern p. */
-static bool match_one(const struct pattern *p, const char *prev,
-		      size_t prev_n, const char *c, size_t n,
-		      struct nsrel__cgroup_match *m)
+static bool match_one(const struct pattern *p, const char *prev, size_t prev_n,
+		      const char *c, size_t n, struct nsrel__cgroup_match *m)
 {
 	if (p->parent && (prev_n != strlen(p->parent) ||
 			  memcmp(prev, p->parent, prev_n) != 0))
@@ -159,7 +160,7 @@ static bool match_one(const struct pattern *p, const char *prev,
 		return false;
 	switch (p->what) {
 	case ID:
-		if (!is_hex64(r, rn))
+		if (!nsrel__is_container_id(r, rn))
 			return false;
 		m->engine = p->engine;
 		copy(m->id, sizeof(m->id), r, rn);
@@ -168,11 +169,12 @@ static bool match_one(const struct pattern *p, const char *prev,
 		 * machine-libpod_pod_PODID.slice/libpod-ID.scope (systemd) */
 		if (p->engine == NSREL_ENGINE_PODMAN) {
 			static const char pp[] = "machine-libpod_pod_";
-			if (is_hex64(prev, prev_n))
+			if (nsrel__is_container_id(prev, prev_n))
 				copy(m->group, sizeof(m->group), prev, prev_n);
 			else if (prev_n == sizeof(pp) - 1 + 64 + 6 &&
 				 memcmp(prev, pp, sizeof(pp) - 1) == 0 &&
-				 is_hex64(prev + sizeof(pp) - 1, 64) &&
+				 nsrel__is_container_id(prev + sizeof(pp) - 1,
+							64) &&
 				 memcmp(prev + prev_n - 6, ".slice", 6) == 0)
 				copy(m->group, sizeof(m->group),
 				     prev + sizeof(pp) - 1, 64);
@@ -206,7 +208,7 @@ static bool match_one(const struct pattern *p, const char *prev,
 		/* kubepods-QOS-podUID.slice, kubepods-podUID.slice, podUID */
 		const char *u = r;
 		size_t un = rn;
-		if (pl) {
+		if (strcmp(p->prefix, "pod") != 0) {
 			const char *q = memmem(r, rn, "pod", 3);
 			if (q && q != r && q[-1] != '-')
 				q = NULL;
@@ -240,10 +242,11 @@ static void match_path(const char *path, size_t len,
 		const char *slash = memchr(c, '/', (size_t)(end - c));
 		size_t n = slash ? (size_t)(slash - c) : (size_t)(end - c);
 		if (n) {
-			for (size_t i = 0; i < sizeof(patterns) / sizeof(*patterns);
-			     i++) {
+			for (size_t i = 0;
+			     i < sizeof(patterns) / sizeof(*patterns); i++) {
 				struct nsrel__cgroup_match t = m;
-				if (patterns[i].last && slash && slash + 1 < end)
+				if (patterns[i].last && slash &&
+				    slash + 1 < end)
 					continue;
 				if (match_one(&patterns[i], prev, prev_n, c, n,
 					      &t)) {
@@ -265,12 +268,12 @@ static void match_path(const char *path, size_t len,
 	int score = 1 + (m.pod_uid[0] ? 2 : 0) +
 		    (m.engine != NSREL_ENGINE_OCI &&
 		     m.engine != NSREL_ENGINE_KUBERNETES);
-	int best_score = best->engine == NSREL_ENGINE_NONE
-				 ? 0
-				 : 1 + (best->pod_uid[0] ? 2 : 0) +
-					   (best->engine != NSREL_ENGINE_OCI &&
-					    best->engine !=
-						    NSREL_ENGINE_KUBERNETES);
+	int best_score =
+		best->engine == NSREL_ENGINE_NONE
+			? 0
+			: 1 + (best->pod_uid[0] ? 2 : 0) +
+				  (best->engine != NSREL_ENGINE_OCI &&
+				   best->engine != NSREL_ENGINE_KUBERNETES);
 	if (score > best_score)
 		*best = m;
 }

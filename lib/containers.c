@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -36,7 +37,7 @@
 /* An init's environment: only container= is looked for in it. */
 #define ENVIRON_MAX 65536
 /* config.json, state.json: some kilobytes; ten thousand annotations fit. */
-#define JSON_MAX (1024 * 1024)
+#define JSON_MAX   (1024 * 1024)
 #define JSON_DEPTH 32
 
 /* One distinct /proc/PID/cgroup text and the container it names. */
@@ -95,7 +96,7 @@ bool nsrel__container_is_helper(const char *name)
 	/* Their own names (comm): bubblewrap, podman's and Kubernetes'
 	 * pause-style inits, conmon, Docker's and others' minimal inits. */
 	static const char *const helpers[] = {
-		"bwrap", "catatonit", "conmon", "docker-init",
+		"bwrap", "catatonit", "conmon",	     "docker-init",
 		"tini",	 "dumb-init", "tini-static",
 	};
 	for (size_t i = 0; i < ELEMENTSOF(helpers); i++)
@@ -211,8 +212,7 @@ static uint32_t ctr_get(struct nsrel_model *m, enum nsrel_engine engine,
 		return NONE;
 	size_t len = strlen(id);
 	uint32_t id_off = nsrel__model_str_add(m, id, len);
-	uint32_t short_off =
-		nsrel__model_str_add(m, id, len < 12 ? len : 12);
+	uint32_t short_off = nsrel__model_str_add(m, id, len < 12 ? len : 12);
 	if (id_off == NONE || short_off == NONE)
 		return NONE;
 	uint32_t idx = (uint32_t)m->ctrs_n++;
@@ -307,8 +307,8 @@ int nsrel__containers_add_pid(struct nsrel__containers *ct, pid_t pid,
 			      enum nsrel_engine engine, const char *id)
 {
 	struct nsrel_model *m = ct->s->m;
-	struct nsrel_proc *p = (struct nsrel_proc *)nsrel__model_find_proc(m,
-									   pid);
+	struct nsrel_proc *p =
+		(struct nsrel_proc *)nsrel__model_find_proc(m, pid);
 	if (!p)
 		return 0;
 	if (p->ctr != NONE)
@@ -329,9 +329,9 @@ int nsrel__containers_new(struct scan *s, enum nsrel_switch engine_api)
 		return -ENOMEM;
 	ct->s = s;
 	ct->engine_asked = engine_api == NSREL_SWITCH_ON;
-	ct->engine_on = engine_api == NSREL_SWITCH_ON ||
-			(engine_api == NSREL_SWITCH_AUTO &&
-			 s->m->view.privileged);
+	ct->engine_on =
+		engine_api == NSREL_SWITCH_ON ||
+		(engine_api == NSREL_SWITCH_AUTO && s->m->view.privileged);
 	ct->init_mntns = NONE;
 	s->ct = ct;
 	return 0;
@@ -422,7 +422,7 @@ static int cgroup_ctr(struct nsrel__containers *ct, const char *text,
 }
 
 int nsrel__containers_proc(struct scan *s, int dirfd, const char *path,
-			   uint32_t proc, uint32_t mntns)
+			   uint32_t proc, uint32_t mntns, bool kthread)
 {
 	struct nsrel__containers *ct = s->ct;
 	if (!ct || dirfd < 0)
@@ -445,7 +445,10 @@ int nsrel__containers_proc(struct scan *s, int dirfd, const char *path,
 	if (r < 0)
 		return r;
 	s->m->procs[proc].ctr = ctr;
-	if (pid == 1 && !ct->pid1_seen) {
+	/* PID 1, or where it is not ours to read, kthreadd (a kernel
+	 * thread, in the initial mount namespace): the host's mount
+	 * namespace, if it is in no container. */
+	if ((pid == 1 || (pid == 2 && kthread)) && !ct->pid1_seen) {
 		ct->pid1_seen = true;
 		if (ctr == NONE && mntns != NONE) {
 			ct->filter = true;
@@ -458,69 +461,139 @@ int nsrel__containers_proc(struct scan *s, int dirfd, const char *path,
 /* ---- Step 2: the runtimes' records on disk ---------------------------- */
 
 /* conmon -c ID -n NAME -b BUNDLE (also --cid, --name, --bundle, and
- * --opt=value): podman and CRI-O start one per container. Its -c must be
- * the container's id, else nothing is taken from it. */
-static void conmon_args(const char *args, size_t n, const char *id,
-			const char **ret_name, const char **ret_bundle)
+ * --opt=value): podman and CRI-O start one per container; podman's passes
+ * --exit-command PATH-TO-PODMAN. */
+struct conmon {
+	const char *cid, *name, *bundle, *exit_command, *exit_dir;
+};
+
+static void conmon_args(const char *args, size_t n, struct conmon *ret)
 {
-	const char *cid = NULL, *name = NULL, *bundle = NULL;
+	static const struct {
+		const char *s, *l;
+		size_t off;
+	} opts[] = {
+		{"-c", "--cid", offsetof(struct conmon, cid)},
+		{"-n", "--name", offsetof(struct conmon, name)},
+		{"-b", "--bundle", offsetof(struct conmon, bundle)},
+		{NULL, "--exit-command", offsetof(struct conmon, exit_command)},
+		{NULL, "--exit-dir", offsetof(struct conmon, exit_dir)},
+	};
+	*ret = (struct conmon){0};
 	const char *end = args + n;
 	for (const char *a = args; a < end; a += strlen(a) + 1) {
 		const char *next = a + strlen(a) + 1;
 		const char *v = next < end ? next : NULL;
-		static const struct {
-			const char *s, *l;
-			int which;
-		} opts[] = {
-			{"-c", "--cid", 0},
-			{"-n", "--name", 1},
-			{"-b", "--bundle", 2},
-		};
 		for (size_t i = 0; i < ELEMENTSOF(opts); i++) {
 			size_t ll = strlen(opts[i].l);
 			const char *val = NULL;
-			if (strcmp(a, opts[i].s) == 0 ||
+			if ((opts[i].s && strcmp(a, opts[i].s) == 0) ||
 			    strcmp(a, opts[i].l) == 0)
 				val = v;
-			else if (strncmp(a, opts[i].l, ll) == 0 &&
-				 a[ll] == '=')
+			else if (strncmp(a, opts[i].l, ll) == 0 && a[ll] == '=')
 				val = a + ll + 1;
-			if (!val)
-				continue;
-			const char **slot = opts[i].which == 0	 ? &cid
-					    : opts[i].which == 1 ? &name
-								 : &bundle;
-			if (!*slot)
+			const char **slot =
+				(const char **)((char *)ret + opts[i].off);
+			if (val && !*slot)
 				*slot = val;
 		}
 	}
-	if (cid && strcmp(cid, id) == 0) {
-		*ret_name = name;
-		*ret_bundle = bundle;
-	}
 }
 
-static int conmon_step(struct scan *s, uint32_t idx,
-		       const struct nsrel_proc *conmon, char *bundle,
-		       size_t bundle_size)
+/* conmon's command line, NUL-terminated, into buf (CONMON_CMDLINE_MAX + 1
+ * bytes); its length, or 0 if it could not be read. */
+static size_t conmon_cmdline(struct scan *s, const struct nsrel_proc *conmon,
+			     char *buf)
 {
 	_cleanup_close_ int dir = open_proc(s, conmon);
 	if (dir < 0)
 		return 0;
-	_cleanup_free_ char *buf = malloc(CONMON_CMDLINE_MAX + 1);
-	if (!buf)
-		return -ENOMEM;
 	ssize_t n = read_at(dir, "cmdline", buf, CONMON_CMDLINE_MAX);
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
-	const char *name = NULL, *b = NULL;
-	conmon_args(buf, (size_t)n, s->m->strs + s->m->ctrs[idx].id, &name,
-		    &b);
-	if (b && strlen(b) < bundle_size)
-		strcpy(bundle, b);
-	struct nsrel__container_info info = {.name = name};
+	return (size_t)n;
+}
+
+/* Its -c must be the container's id, else nothing is taken from it. */
+static int conmon_step(struct scan *s, uint32_t idx,
+		       const struct nsrel_proc *conmon, char *bundle,
+		       size_t bundle_size)
+{
+	_cleanup_free_ char *buf = malloc(CONMON_CMDLINE_MAX + 1);
+	if (!buf)
+		return -ENOMEM;
+	size_t n = conmon_cmdline(s, conmon, buf);
+	struct conmon c;
+	conmon_args(buf, n, &c);
+	if (!c.cid || strcmp(c.cid, s->m->strs + s->m->ctrs[idx].id) != 0)
+		return 0;
+	if (c.bundle && strlen(c.bundle) < bundle_size)
+		strcpy(bundle, c.bundle);
+	struct nsrel__container_info info = {.name = c.name};
 	return fill(s->m, idx, &info, false);
+}
+
+/* Containers without a cgroup of their own (rootless podman on cgroup v1,
+ * --cgroups=disabled): a process whose parent is conmon, conmon's -c its
+ * id; with its descendants. The engine is podman where conmon's exit
+ * command is podman, CRI-O where its exit directory is CRI-O's. */
+static int conmon_children(struct scan *s)
+{
+	struct nsrel_model *m = s->m;
+	_cleanup_free_ char *buf = NULL;
+	bool any = false;
+	for (size_t i = 0; i < m->procs_n; i++) {
+		struct nsrel_proc *p = &m->procs[i];
+		if (p->ctr != NONE)
+			continue;
+		const struct nsrel_proc *pp =
+			nsrel__model_find_proc(m, p->ppid);
+		if (!pp || strcmp(nsrel_proc_name(pp), "conmon") != 0 ||
+		    pp->ctr != NONE)
+			continue;
+		if (!buf && !(buf = malloc(CONMON_CMDLINE_MAX + 1)))
+			return -ENOMEM;
+		size_t n = conmon_cmdline(s, pp, buf);
+		struct conmon c;
+		conmon_args(buf, n, &c);
+		if (!c.cid || !nsrel__is_container_id(c.cid, strlen(c.cid)))
+			continue;
+		enum nsrel_engine e = NSREL_ENGINE_OCI;
+		const char *base =
+			c.exit_command ? strrchr(c.exit_command, '/') : NULL;
+		base = base ? base + 1 : c.exit_command;
+		if (base && strcmp(base, "podman") == 0)
+			e = NSREL_ENGINE_PODMAN;
+		else if (c.exit_dir && strstr(c.exit_dir, "/crio/"))
+			e = NSREL_ENGINE_CRIO;
+		uint32_t idx = ctr_get(m, e, c.cid);
+		if (idx == NONE)
+			return -ENOMEM;
+		p->ctr = idx;
+		any = true;
+	}
+	if (!any)
+		return 0;
+	/* Their descendants: up the parent chain to one of them. */
+	for (size_t i = 0; i < m->procs_n; i++) {
+		struct nsrel_proc *p = &m->procs[i];
+		if (p->ctr != NONE)
+			continue;
+		const struct nsrel_proc *a = p;
+		for (unsigned depth = 0; a && a->ctr == NONE && depth < 64;
+		     depth++)
+			a = a->ppid ? nsrel__model_find_proc(m, a->ppid) : NULL;
+		if (a && a->ctr != NONE) {
+			/* only through processes in no container, and not
+			 * into a container from outside it */
+			const struct nsrel_proc *pa =
+				nsrel__model_find_proc(m, a->ppid);
+			if (pa && strcmp(nsrel_proc_name(pa), "conmon") == 0)
+				p->ctr = a->ctr;
+		}
+	}
+	return 0;
 }
 
 /* containerd's shim runs in the directory of the bundle of the first
@@ -561,8 +634,8 @@ static json_object *parse_json(const char *buf, size_t n)
 	if (o && json_tokener_get_parse_end(tok) < n) {
 		/* trailing bytes after the object: only white space */
 		for (size_t i = json_tokener_get_parse_end(tok); i < n; i++)
-			if (buf[i] != ' ' && buf[i] != '\n' &&
-			    buf[i] != '\t' && buf[i] != '\r') {
+			if (buf[i] != ' ' && buf[i] != '\n' && buf[i] != '\t' &&
+			    buf[i] != '\r') {
 				json_object_put(o);
 				o = NULL;
 				break;
@@ -660,12 +733,12 @@ static int bundle_step(struct scan *s, uint32_t idx, const char *bundle)
 						    "container-name",
 						    "io.kubernetes.container."
 						    "name"),
-			.pod_name = json_str2(a, "io.kubernetes.cri.sandbox-name",
-					      "io.kubernetes.pod.name"),
-			.pod_namespace =
-				json_str2(a,
-					  "io.kubernetes.cri.sandbox-namespace",
-					  "io.kubernetes.pod.namespace"),
+			.pod_name =
+				json_str2(a, "io.kubernetes.cri.sandbox-name",
+					  "io.kubernetes.pod.name"),
+			.pod_namespace = json_str2(
+				a, "io.kubernetes.cri.sandbox-namespace",
+				"io.kubernetes.pod.namespace"),
 			.pod_uid = json_str2(a, "io.kubernetes.cri.sandbox-uid",
 					     "io.kubernetes.pod.uid"),
 			.project = json_str(a, "com.docker.compose.project"),
@@ -775,11 +848,13 @@ static void find_inits(struct nsrel_model *m)
 		const struct nsrel_proc *p = &m->procs[i];
 		if (p->ctr == NONE)
 			continue;
-		const struct nsrel_proc *pp = nsrel__model_find_proc(m, p->ppid);
+		const struct nsrel_proc *pp =
+			nsrel__model_find_proc(m, p->ppid);
 		if (pp && pp->ctr == p->ctr)
 			continue;
 		struct nsrel_container *c = &m->ctrs[p->ctr];
-		if (c->init == NONE || p->starttime < m->procs[c->init].starttime)
+		if (c->init == NONE ||
+		    p->starttime < m->procs[c->init].starttime)
 			c->init = (uint32_t)i;
 	}
 }
@@ -880,21 +955,26 @@ int nsrel__containers_finish(struct scan *s)
 {
 	struct nsrel__containers *ct = s->ct;
 	struct nsrel_model *m = s->m;
-	if (!ct || !m->ctrs_n)
+	if (!ct)
+		return 0;
+	int r = conmon_children(s);
+	if (r < 0)
+		return r;
+	if (!m->ctrs_n)
 		return 0;
 	find_inits(m);
 	for (size_t i = 0; i < m->ctrs_n; i++) {
-		int r = disk_step(s, (uint32_t)i);
+		r = disk_step(s, (uint32_t)i);
 		if (r < 0)
 			return r;
 	}
 	if (ct->engine_on) {
-		int r = nsrel__containers_apply_engine(ct);
+		r = nsrel__containers_apply_engine(ct);
 		if (r < 0)
 			return r;
 		find_inits(m);
 	}
-	int r = layout(m);
+	r = layout(m);
 	if (r < 0)
 		return r;
 	find_inits(m);

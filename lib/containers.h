@@ -82,9 +82,9 @@ int nsrel__containers_apply_engine(struct nsrel__containers *ct);
 struct nsrel__cgroup_match {
 	enum nsrel_engine engine; /* NSREL_ENGINE_NONE: no container */
 	char id[128];
-	char name[256];	   /* lxc, machined, flatpak: from the path */
-	char pod_uid[64];  /* kubepods: the pod's UID */
-	char group[128];   /* podman: the pod's id */
+	char name[256];	  /* lxc, machined, flatpak: from the path */
+	char pod_uid[64]; /* kubepods: the pod's UID */
+	char group[128];  /* podman: the pod's id */
 };
 /* Reads the text of a /proc/PID/cgroup (any mix of v1 and v2 lines) and
  * matches every path against the pattern table; the innermost match wins
@@ -92,18 +92,21 @@ struct nsrel__cgroup_match {
  * recognised, else 0. */
 int nsrel__cgroup_match(const char *text, size_t len,
 			struct nsrel__cgroup_match *ret);
+/* 64 lower-case hexadecimal digits: an OCI engine's container id. */
+bool nsrel__is_container_id(const char *s, size_t n);
 
 /* ---- The scan's side (containers.c) ---------------------------------- */
 
 /* Sets up s->ct for a scan with the options read (containers on). */
 int nsrel__containers_new(struct scan *s, enum nsrel_switch engine_api);
 void nsrel__containers_free(struct nsrel__containers *ct);
-/* Step 1 for the process proc just added: reads dirfd/path, its
- * /proc/PID/cgroup (dirfd -1: not readable), unless its mount namespace,
- * index mntns (NONE if not read), is PID 1's and PID 1 is in no container.
- * 0 or a negative errno that ends the scan. */
+/* Step 1 for the process proc just added (kthread: a kernel thread):
+ * reads dirfd/path, its /proc/PID/cgroup (dirfd -1: not readable), unless
+ * its mount namespace, index mntns (NONE if not read), is the host's: PID
+ * 1's (or, where PID 1 is not ours to read, kthreadd's) while that is in
+ * no container. 0 or a negative errno that ends the scan. */
 int nsrel__containers_proc(struct scan *s, int dirfd, const char *path,
-			   uint32_t proc, uint32_t mntns);
+			   uint32_t proc, uint32_t mntns, bool kthread);
 /* After nsrel__model_finish(): the containers of the model, their
  * processes and namespaces, steps 2 and 3. */
 int nsrel__containers_finish(struct scan *s);

@@ -399,7 +399,8 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 	}
 	snprintf(path, sizeof(path), "%d/cgroup", t->pid);
 	r = nsrel__containers_proc(s, cmdlines ? s->proc_fd : -1, path, proc,
-				   own[nsrel_nstype_index(CLONE_NEWNS)]);
+				   own[nsrel_nstype_index(CLONE_NEWNS)],
+				   t->flags & PROCFS_PF_KTHREAD);
 	if (r < 0)
 		return r;
 	if (s->sources & NSREL_SRC_PROCS) {

@@ -259,7 +259,8 @@ static int scan_proc(struct scan *s, const char *name, pid_t pid,
 	if (r < 0)
 		return r;
 	r = nsrel__containers_proc(s, piddir, "cgroup", proc,
-				   own[nsrel_nstype_index(CLONE_NEWNS)]);
+				   own[nsrel_nstype_index(CLONE_NEWNS)],
+				   ps.flags & PROCFS_PF_KTHREAD);
 	if (r < 0)
 		return r;
 	if (s->sources & NSREL_SRC_PROCS) {

@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Containers named in every view, with real engines: podman rootful (a
+named container, one with --uidmap, a pod), podman rootless as a user the
+test creates, and a runc container from a hand-made bundle carrying a
+Kubernetes pod's annotations (a hostile container name among them). For
+each container the test created: every namespace of its init that is not
+the host's is attributed to it (engine, id, name; pod) in the library
+(ctr-dump), Python scan(), lsuserns -d, lspidns, dumpns and graphns -o
+.dot. Speaks TAP.
+
+    test-containers.py --build BUILD_DIR [--only podman|rootless|runc]
+"""
+
+import argparse
+import json
+import os
+import secrets
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import engines_docker  # noqa: E402
+import engines_podman as pm  # noqa: E402
+from tap import check, plan, run_test  # noqa: E402
+
+# A name with one of everything each output must escape (tests/lib/hostile.h
+# without its invalid UTF-8, which a JSON annotation cannot hold), and its
+# text escape, written by hand.
+HOSTILE = ("\x1b[31m\u202e\u009b\x7f\n\u200bevil\x01\t\u2028"
+           "&#10;user:[1]&#10;&amp; \"quoted\" 'single' \\N \\ name")
+HOSTILE_TEXT = ("\\e[31m\\u202e\\u009b\\x7f\\n\\u200bevil\\x01\\t"
+                "\\u2028&#10;user:[1]&#10;&amp; \\\"quoted\\\" 'single' "
+                "\\\\N \\\\ name")
+
+TYPES = ("mnt", "cgroup", "uts", "ipc", "user", "pid", "net", "time")
+ARGS = None
+
+
+def ns_of(pid):
+    """type -> "type:ino" of the process's own namespaces."""
+    out = {}
+    for t in TYPES:
+        try:
+            link = os.readlink("/proc/%d/ns/%s" % (pid, t))
+        except OSError:
+            continue
+        out[t] = "%s:%s" % (t, link.split("[")[1].rstrip("]"))
+    return out
+
+
+def own_ns(pid):
+    """The namespaces of pid that are not the test's own: the
+    container's."""
+    host = ns_of(os.getpid())
+    return {t: v for t, v in ns_of(pid).items() if host.get(t) != v}
+
+
+def tool(name, *args):
+    path = os.path.join(ARGS.build, "tools", name)
+    r = subprocess.run([path] + list(args), capture_output=True, timeout=300)
+    check(r.returncode == 0, "%s %s: exit %d: %s" % (
+        name, " ".join(args), r.returncode,
+        r.stderr.decode(errors="replace")[-500:]))
+    return r.stdout.decode("utf-8", errors="surrogateescape")
+
+
+def ctr_dump():
+    r = subprocess.run([os.path.join(ARGS.build, "tests", "containers",
+                                     "ctr-dump")],
+                       capture_output=True, timeout=300)
+    check(r.returncode == 0, "ctr-dump: %s" % r.stderr)
+    return json.loads(r.stdout.decode(errors="surrogateescape"))
+
+
+def check_library(expected):
+    """ctr-dump: the container by id, its engine, name, pod, init, and
+    the leader of each of its own namespaces is in it."""
+    d = ctr_dump()
+    by_id = {c["id"]: c for c in d["containers"]}
+    for e in expected:
+        c = by_id.get(e["id"])
+        check(c is not None, "container %s not in the library's model: %s"
+              % (e["id"], [(x["engine"], x["id"]) for x in d["containers"]]))
+        for k in ("engine", "name", "pod_name", "pod_namespace", "pod_uid",
+                  "project"):
+            if k in e:
+                check(c[k] == e[k], "%s: %s %r, expected %r"
+                      % (e["id"][:12], k, c[k], e[k]))
+        check(c["short_id"] == e["id"][:12], "short id %r" % c["short_id"])
+        check(c["init"] == e["pid"], "%s: init %d, expected %d"
+              % (e["id"][:12], c["init"], e["pid"]))
+        check(e["pid"] in c["processes"], "init not among its processes")
+        for t, ns in own_ns(e["pid"]).items():
+            check(ns in c["namespaces"], "%s: %s not among its namespaces"
+                  % (e["id"][:12], ns))
+            lead = d["leaders"].get(ns)
+            want = e.get("holders", {}).get(t, e["id"])
+            check(lead and lead["container"] == want,
+                  "%s: %s led by %r, expected a process of %s"
+                  % (e["id"][:12], ns, lead, want and want[:12]))
+
+
+def run_case(expected):
+    check_library(expected)
+
+
+def case_podman():
+    engines_docker.install_signal_handlers()
+    with pm.Podman() as p:
+        cid, pid = p.run("--name", "nsrel-c1")
+        uid_cid, uid_pid = p.run("--name", "nsrel-uidmap",
+                                 "--uidmap", "0:200000:65536",
+                                 "--gidmap", "0:200000:65536")
+        exp = [
+            dict(id=cid, pid=pid, engine="podman", name="nsrel-c1",
+                 pod_name=None, project=None),
+            dict(id=uid_cid, pid=uid_pid, engine="podman",
+                 name="nsrel-uidmap"),
+        ]
+        check("user" in own_ns(uid_pid), "--uidmap made no user namespace")
+        run_case(exp)
+
+
+def case_podman_pod():
+    with pm.Podman() as p:
+        r = p.podman("pod", "create", "--name", "nsrel-pod", "--network",
+                     "none", check=False)
+        if r.returncode != 0:
+            return "podman pod create: " + r.stderr.strip()[-200:]
+        pod_id = r.stdout.strip().splitlines()[-1]
+        try:
+            cid, pid = p.run("--pod", "nsrel-pod", "--name", "nsrel-inpod",
+                             network=None)
+        except AssertionError as e:
+            return "the pod's infra container cannot start here: %s" % e
+        infra = p.podman("pod", "inspect", "-f", "{{.InfraContainerID}}",
+                         "nsrel-pod").stdout.strip()
+        ipid = p.pid(infra)
+        # The pod's shared namespaces are the infra container's.
+        shared = {t: infra for t in ("uts", "ipc", "net")}
+        exp = [
+            dict(id=cid, pid=pid, engine="podman", name="nsrel-inpod",
+                 project=pod_id, holders=shared),
+            dict(id=infra, pid=ipid, engine="podman",
+                 name=pod_id[:12] + "-infra", project=pod_id),
+        ]
+        run_case(exp)
+
+
+def case_rootless():
+    with pm.Podman(rootless=True) as p:
+        try:
+            cid, pid = p.run("--name", "nsrel-rl")
+        except AssertionError as e:
+            return "rootless podman cannot run a container here: %s" % e
+        exp = [dict(id=cid, pid=pid, engine="podman", name="nsrel-rl",
+                    holders={"user": None})]
+        # The user namespace is the rootless podman's, shared by all of
+        # the user's containers and held by its pause process.
+        run_case(exp)
+
+
+def case_runc():
+    pod_uid = "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
+    name = "nginx" + HOSTILE
+    cid = secrets.token_hex(32)
+    ann = {
+        "io.kubernetes.cri.container-type": "container",
+        "io.kubernetes.cri.container-name": name,
+        "io.kubernetes.cri.sandbox-name": "web-0",
+        "io.kubernetes.cri.sandbox-namespace": "default",
+        "io.kubernetes.cri.sandbox-uid": pod_uid,
+        "io.kubernetes.cri.sandbox-id": secrets.token_hex(32),
+    }
+    path = "/kubepods/besteffort/pod%s/%s" % (pod_uid, cid)
+    with pm.RuncBundle(ann, path, cid) as b:
+        exp = [dict(id=cid, pid=b.pid, engine="kubernetes", name=name,
+                    pod_name="web-0", pod_namespace="default",
+                    pod_uid=pod_uid)]
+        run_case(exp)
+
+
+CASES = {
+    "podman": [("podman rootful: a named container, --uidmap", case_podman),
+               ("podman rootful: a pod", case_podman_pod)],
+    "rootless": [("podman rootless, as a user of the test's own",
+                  case_rootless)],
+    "runc": [("runc: a bundle with a Kubernetes pod's annotations",
+              case_runc)],
+}
+
+
+def skipped(fn):
+    def wrapper():
+        try:
+            return fn()
+        except engines_docker.Skip as e:
+            return str(e)
+    return wrapper
+
+
+def main():
+    global ARGS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--only", choices=sorted(CASES))
+    ARGS = ap.parse_args()
+    engines_docker.install_signal_handlers()
+    todo = [c for k in sorted(CASES) if not ARGS.only or k == ARGS.only
+            for c in CASES[k]]
+    for name, fn in todo:
+        if os.geteuid() != 0:
+            run_test(name, lambda: "needs root")
+        else:
+            run_test(name, skipped(fn))
+    return plan()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
