@@ -23,7 +23,9 @@
 #include <string.h>
 #include <dirent.h>
 #include <sched.h>
+#include <math.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -931,6 +933,12 @@ static void test_files(void **state)
 
 /* ---- Options and errors -------------------------------------------------- */
 
+/* What --help and the viewer's help name: every key it handles. */
+static const char *const help_keys_named[] = {
+	"drag",	     "wheel",	 "+, -", "0 ",	  "1 ",	    "arrow keys",
+	"/, Ctrl+F", "Enter, n", "s ",	 "h, F1", "Escape", "q ",
+};
+
 static void test_options(void **state)
 {
 	struct output o;
@@ -940,6 +948,13 @@ static void test_options(void **state)
 
 		assert_int_equal(run(argv, NULL, &o), 0);
 		assert_non_null(strstr(o.out, "Usage: graphns"));
+		/* every key of the viewer */
+		for (size_t i = 0;
+		     i < sizeof(help_keys_named) / sizeof(help_keys_named[0]);
+		     i++)
+			if (!strstr(o.out, help_keys_named[i]))
+				fail_msg("--help does not name %s",
+					 help_keys_named[i]);
 		assert_int_equal(o.err_len, 0);
 		output_free(&o);
 	}
@@ -1495,18 +1510,277 @@ static void mouse(const char *win, cairo_surface_t *before, const char *shot)
 	cairo_surface_destroy(s);
 }
 
-/* 's' opens a file dialog; the name typed there gets the SVG. */
-static void save(const char *win)
-{
-	char path[4200], *dialog = NULL;
-	GError *err = NULL;
-	RsvgHandle *h = NULL;
-	struct stat st;
+/* ---- A viewer and its trace ---------------------------------------------- */
 
-	snprintf(path, sizeof(path), "%s/saved.svg", tmpdir);
-	free(xdo("windowfocus", "--sync", win, NULL));
-	free(xdo("key", "s", NULL, NULL));
-	for (int t = 0; t < 50 && !dialog; t++) {
+/*
+ * graphns --viewer-trace: the viewer says on stderr what it shows and does
+ * ("viewer: view mode=... scale=...", "viewer: status ok: ...", ...). The
+ * tests wait for those lines, each with a timeout, and check the screen
+ * where what they check is drawn.
+ */
+struct view_line {
+	char mode[16];
+	double scale, x, y, rx, ry;
+	int w, h;
+};
+
+static struct {
+	pid_t pid;  /* graphns, the leader of its process group */
+	bool child; /* the window is a child's (under sudo) */
+	int err;    /* graphns' stderr */
+	bool eof;
+	char *buf;	      /* all it wrote so far */
+	size_t len, cap, pos; /* pos: where the next trace_wait() looks */
+	char *win;
+	struct view_line view; /* the last view traced */
+	double gw, gh;	       /* the graph's size at 1x */
+} vr = {.pid = -1, .err = -1};
+
+static bool parse_view(const char *l, struct view_line *v)
+{
+	return sscanf(l,
+		      "view mode=%15s scale=%lf x=%lf y=%lf size=%dx%d "
+		      "root=%lf,%lf",
+		      v->mode, &v->scale, &v->x, &v->y, &v->w, &v->h, &v->rx,
+		      &v->ry) == 8;
+}
+
+/* The next trace line after vr.pos that starts with prefix (without
+ * "viewer: "), waiting up to ms for it; NULL (caller frees) on timeout or
+ * when graphns has closed its stderr. */
+static char *trace_wait(const char *prefix, int ms)
+{
+	long long end = now_ms() + ms;
+	size_t plen = strlen(prefix);
+
+	for (;;) {
+		while (vr.pos < vr.len) {
+			char *line = vr.buf + vr.pos;
+			char *nl = memchr(line, '\n', vr.len - vr.pos);
+
+			if (!nl)
+				break;
+			vr.pos = (size_t)(nl - vr.buf) + 1;
+			if (strncmp(line, "viewer: ", 8) != 0)
+				continue;
+			line += 8;
+			*nl = '\0';
+			if (strncmp(line, "view ", 5) == 0)
+				parse_view(line, &vr.view);
+			if (strncmp(line, prefix, plen) == 0) {
+				char *r = strdup(line);
+
+				*nl = '\n';
+				return r;
+			}
+			*nl = '\n';
+		}
+		long long left = end - now_ms();
+		struct pollfd p = {.fd = vr.err, .events = POLLIN};
+
+		if (left <= 0 || vr.eof)
+			return NULL;
+		if (poll(&p, 1, (int)left) > 0) {
+			size_t before = vr.len;
+
+			slurp(vr.err, &vr.buf, &vr.len, &vr.cap);
+			if (vr.len == before)
+				vr.eof = true;
+		}
+	}
+}
+
+/* trace_wait() that fails the test on timeout. */
+static char *trace_need(const char *prefix, int ms)
+{
+	char *l = trace_wait(prefix, ms);
+
+	if (!l)
+		fail_msg("the viewer did not say \"%s...\" within %d s; its "
+			 "stderr:\n%s",
+			 prefix, ms / 1000, vr.buf ? vr.buf : "");
+	printf("# %s\n", l);
+	return l;
+}
+
+/* The next view traced that is of mode (NULL: any) in an area w wide (0:
+ * any), into *v. */
+static void view_need(const char *mode, int w, struct view_line *v, int ms)
+{
+	long long end = now_ms() + ms;
+
+	for (;;) {
+		char *l = trace_wait("view ", (int)(end - now_ms()));
+		struct view_line got;
+
+		if (!l)
+			fail_msg("no view of mode %s and width %d traced; the "
+				 "last: mode=%s scale=%.4f size=%dx%d",
+				 mode ? mode : "any", w, vr.view.mode,
+				 vr.view.scale, vr.view.w, vr.view.h);
+		if (parse_view(l, &got) &&
+		    (!mode || strcmp(got.mode, mode) == 0) &&
+		    (!w || got.w == w)) {
+			printf("# %s\n", l);
+			free(l);
+			*v = got;
+			return;
+		}
+		free(l);
+	}
+}
+
+static void x_key(const char *key)
+{
+	free(xdo("windowfocus", "--sync", vr.win, NULL));
+	free(xdo("key", key, NULL, NULL));
+}
+
+static bool viewer_alive(void)
+{
+	return waitpid(vr.pid, NULL, WNOHANG) == 0;
+}
+
+/* graphns --viewer-trace with the environment env, until its window (a
+ * child's, with child) appears and has drawn its first view. */
+static void viewer_start(char **env, bool child)
+{
+	char *argv[] = {(char *)graphns, "--viewer-trace", NULL};
+	int errp[2];
+	char *l;
+
+	kill_viewer();
+	free(vr.buf);
+	free(vr.win);
+	if (vr.err >= 0)
+		close(vr.err);
+	memset(&vr, 0, sizeof(vr));
+	assert_int_equal(pipe2(errp, O_CLOEXEC), 0);
+	/* A whole run's trace fits: the viewer never waits for us. */
+	fcntl(errp[0], F_SETPIPE_SZ, 1 << 20);
+	vr.pid = viewer_pid = spawn(argv, env, -1, -1, errp[1]);
+	vr.err = errp[0];
+	vr.child = child;
+	close(errp[1]);
+	vr.win = wait_window(vr.pid, child, 120000);
+	if (!vr.win) {
+		kill_viewer();
+		trace_wait("never", 1000);
+		print_file("Xvfb", x.log);
+		fail_msg("no graphns window appeared; stderr: %s",
+			 vr.buf ? vr.buf : "");
+	}
+	l = trace_need("graph ", 60000);
+	assert_int_equal(sscanf(l, "graph %lfx%lf", &vr.gw, &vr.gh), 2);
+	free(l);
+	view_need(NULL, 0, &vr.view, 60000);
+}
+
+/* Closes the viewer with key; graphns' exit status. The rest of its
+ * trace is read. */
+static int viewer_close(const char *key)
+{
+	int r;
+
+	x_key(key);
+	r = wait_for(vr.pid, 30000);
+	viewer_pid = -1;
+	kill(-vr.pid, SIGKILL); /* whatever it left */
+	free(trace_wait("never", 2000));
+	return r;
+}
+
+/* Nothing GLib would print as a warning or a critical. */
+static void assert_no_warnings(void)
+{
+	const char *w = vr.buf ? vr.buf : "";
+
+	if (strstr(w, "-WARNING **") || strstr(w, "-CRITICAL **") ||
+	    strstr(w, "Gtk-Message"))
+		fail_msg("the viewer printed warnings:\n%s", w);
+}
+
+static void window_geometry(const char *win, int *x0, int *y0, int *w, int *h)
+{
+	char *argv[] = {NULL, "getwindowgeometry", "--shell", (char *)win,
+			NULL};
+	char **env = x_env(NULL);
+	struct output o;
+	const char *p;
+
+	argv[0] = x.xdotool;
+	assert_int_equal(run(argv, env, &o), 0);
+	free(env);
+	*x0 = (p = strstr(o.out, "X=")) ? atoi(p + 2) : 0;
+	*y0 = (p = strstr(o.out, "Y=")) ? atoi(p + 2) : 0;
+	*w = (p = strstr(o.out, "WIDTH=")) ? atoi(p + 6) : 0;
+	*h = (p = strstr(o.out, "HEIGHT=")) ? atoi(p + 7) : 0;
+	output_free(&o);
+}
+
+/* Pixels of colour rgb in the rectangle (x0, y0)-(x1, y1) of s. */
+static size_t count_color(cairo_surface_t *s, int x0, int y0, int x1, int y1,
+			  uint32_t rgb)
+{
+	int w = cairo_image_surface_get_width(s);
+	int h = cairo_image_surface_get_height(s);
+	int stride = cairo_image_surface_get_stride(s);
+	unsigned char *d;
+	size_t n = 0;
+
+	cairo_surface_flush(s);
+	d = cairo_image_surface_get_data(s);
+	for (int y = y0 < 0 ? 0 : y0; y < y1 && y < h; y++)
+		for (int xx = x0 < 0 ? 0 : x0; xx < x1 && xx < w; xx++)
+			if ((((uint32_t *)(d + y * stride))[xx] & 0xffffff) ==
+			    rgb)
+				n++;
+	return n;
+}
+
+/* The status line's colours (viewer.c's CSS). */
+#define STATUS_OK    0xdff3df
+#define STATUS_ERROR 0xffe0e0
+
+/* Screenshots until the bottom 40 rows of the window hold more than 2000
+ * pixels of colour want (and, with unwanted, none of that), for up to
+ * 20 s: the status line, drawn in the window. */
+static void status_drawn(uint32_t want, uint32_t unwanted, const char *shot)
+{
+	long long end = now_ms() + 20000;
+	size_t n = 0, bad = 0;
+	int wx, wy, ww, wh;
+
+	window_geometry(vr.win, &wx, &wy, &ww, &wh);
+	do {
+		cairo_surface_t *s = screenshot(shot);
+
+		n = count_color(s, wx, wy + wh - 40, wx + ww, wy + wh, want);
+		bad = unwanted ? count_color(s, wx, wy + wh - 40, wx + ww,
+					     wy + wh, unwanted)
+			       : 0;
+		cairo_surface_destroy(s);
+		if (n > 2000 && bad == 0)
+			break;
+		usleep(100000);
+	} while (now_ms() < end);
+	printf("# status line: %zu pixels of #%06x, %zu of #%06x\n", n,
+	       (unsigned)want, bad, (unsigned)unwanted);
+	assert_true(n > 2000);
+	assert_int_equal(bad, 0);
+}
+
+/* 's' opens a file dialog; path is typed into it, and Return. The folder
+ * the dialog started in, from the trace (caller frees). */
+static char *dialog_save(const char *path)
+{
+	char *dialog = NULL, *l, *folder;
+
+	x_key("s");
+	l = trace_need("save dialog in ", 30000);
+	folder = strdup(l + strlen("save dialog in "));
+	free(l);
+	for (long long end = now_ms() + 30000; !dialog && now_ms() < end;) {
 		dialog = xdo("search", "--onlyvisible", "--name",
 			     "^Save the graph as SVG");
 		if (dialog && !*dialog) {
@@ -1522,23 +1796,324 @@ static void save(const char *win)
 	free(xdo("key", "ctrl+a", NULL, NULL));
 	free(xdo("type", "--delay", "10", path));
 	free(xdo("key", "Return", NULL, NULL));
-	/* The file appears before it is whole: wait until it parses. */
-	for (long long end = now_ms() + 30000;; usleep(200000)) {
-		if (stat(path, &st) == 0) {
-			g_clear_error(&err);
-			h = rsvg_handle_new_from_file(path, &err);
-			if (h || now_ms() > end)
-				break;
-		} else if (now_ms() > end) {
-			fail_msg("'s' and Return saved nothing at %s", path);
-		}
-	}
 	free(dialog);
+	return folder;
+}
+
+/* A save through the dialog (started in folder, unless NULL) to path that
+ * works: said in the window, and the file is the SVG. */
+static void save_ok(const char *folder, const char *path, const char *shot)
+{
+	char want[4300], *l, *from;
+	GError *err = NULL;
+	RsvgHandle *h;
+
+	from = dialog_save(path);
+	if (folder)
+		assert_string_equal(from, folder);
+	free(from);
+	l = trace_need("status ", 30000);
+	snprintf(want, sizeof(want), "status ok: Saved %s (", path);
+	if (strncmp(l, want, strlen(want)) != 0)
+		fail_msg("saving %s: %s", path, l);
+	free(l);
+	h = rsvg_handle_new_from_file(path, &err);
 	if (!h)
 		fail_msg("the saved SVG does not parse: %s", err->message);
 	g_object_unref(h);
-	printf("# saved %lld bytes of SVG through the dialog\n",
-	       (long long)st.st_size);
+	status_drawn(STATUS_OK, STATUS_ERROR, shot);
+}
+
+/* A save to path that fails: said in the window, not in the title. */
+static void save_fails(const char *folder, const char *path, const char *shot)
+{
+	char *l, *title, *from;
+
+	from = dialog_save(path);
+	if (folder)
+		assert_string_equal(from, folder);
+	free(from);
+	l = trace_need("status ", 30000);
+	assert_true(strncmp(l, "status error: Not saved: ", 25) == 0);
+	free(l);
+	status_drawn(STATUS_ERROR, STATUS_OK, shot);
+	title = xdo("getwindowname", vr.win, NULL, NULL);
+	assert_non_null(title);
+	assert_null(strstr(title, "not saved"));
+	assert_non_null(strstr(title, "user and"));
+	free(title);
+}
+
+/* The environment of a viewer test: no session bus, no settings backend
+ * chosen (the viewer must not print warnings without them), a home and
+ * a runtime directory of the test's own, plus more. */
+static char **viewer_env(const char *home, const char *runtime,
+			 const char *const *more)
+{
+	static char h[4200], r[4200];
+	const char *set[8];
+	const char *const unset[] = {"WAYLAND_DISPLAY", "ASAN_OPTIONS",
+				     "DBUS_SESSION_BUS_ADDRESS",
+				     "GSETTINGS_BACKEND", NULL};
+	char **base, **env, **saved = environ;
+	size_t k = 0;
+
+	snprintf(h, sizeof(h), "HOME=%s", home);
+	snprintf(r, sizeof(r), "XDG_RUNTIME_DIR=%s", runtime);
+	if (home)
+		set[k++] = h;
+	set[k++] = r;
+	for (size_t i = 0; more && more[i] && k < 7; i++)
+		set[k++] = more[i];
+	set[k] = NULL;
+	base = x_env(set);
+	environ = base;
+	env = make_env(unset, NULL);
+	environ = saved;
+	/* x_env()'s ASAN_OPTIONS, unset above with the rest */
+	for (size_t i = 0; base[i]; i++)
+		if (strncmp(base[i], "ASAN_OPTIONS=", 13) == 0) {
+			size_t n = 0;
+
+			while (env[n])
+				n++;
+			env = realloc(env, (n + 2) * sizeof(*env));
+			env[n] = base[i];
+			env[n + 1] = NULL;
+		}
+	free(base);
+	return env;
+}
+
+static void make_dir(const char *path, uid_t uid)
+{
+	assert_true(mkdir(path, 0700) == 0 || errno == EEXIST);
+	if (uid != getuid())
+		assert_int_equal(chown(path, uid, uid), 0);
+}
+
+/* The first view can be read: at least 0.75x, with the root in the
+ * window. */
+static void assert_readable_start(const struct view_line *v)
+{
+	assert_true(v->scale >= 0.75);
+	assert_true(v->rx >= 0 && v->rx <= v->w);
+	assert_true(v->ry >= 0 && v->ry <= v->h);
+}
+
+/* Highlight frames (viewer.c's colours) drawn around (x, y) of the
+ * window. */
+static void highlight_drawn(double mx, double my, const char *shot)
+{
+	long long end = now_ms() + 20000;
+	size_t n = 0;
+	int wx, wy, ww, wh;
+
+	window_geometry(vr.win, &wx, &wy, &ww, &wh);
+	do {
+		cairo_surface_t *s = screenshot(shot);
+		int cx = wx + (int)mx, cy = wy + (int)my;
+
+		/* cairo's rgb(0.9, 0.2, 0) */
+		n = count_color(s, cx - 300, cy - 150, cx + 300, cy + 150,
+				0xe63300);
+		cairo_surface_destroy(s);
+		if (n > 200)
+			break;
+		usleep(100000);
+	} while (now_ms() < end);
+	printf("# %zu pixels of the current match's frame\n", n);
+	assert_true(n > 200);
+}
+
+/* '/' opens the search; query typed there finds something, Return goes to
+ * the first match: the node named want (NULL: any), centred at 1x or more,
+ * its frame drawn. Escape closes the search, not the viewer. */
+static void search(const char *query, const char *want, const char *shot)
+{
+	char head[128], *l, name[256];
+	unsigned n = 0, i, total;
+	double mx, my, ms;
+
+	x_key("slash");
+	free(trace_need("search open", 30000));
+	free(xdo("type", "--delay", "20", query));
+	snprintf(head, sizeof(head), "search \"%s\": ", query);
+	l = trace_need(head, 30000);
+	n = (unsigned)strtoul(l + strlen(head), NULL, 10);
+	free(l);
+	assert_true(n >= 1);
+	free(xdo("key", "Return", NULL, NULL));
+	l = trace_need("match ", 30000);
+	assert_int_equal(sscanf(l, "match %u/%u %255s at %lf,%lf scale=%lf", &i,
+				&total, name, &mx, &my, &ms),
+			 6);
+	free(l);
+	assert_int_equal(i, 1);
+	assert_int_equal(total, n);
+	if (want)
+		assert_string_equal(name, want);
+	assert_true(ms >= 1.0);
+	assert_true(mx > 0 && mx < vr.view.w && my > 0 && my < vr.view.h);
+	highlight_drawn(mx, my, shot);
+	x_key("Escape");
+	free(trace_need("search closed", 30000));
+	assert_true(viewer_alive());
+}
+
+/* 'h' shows the help, which names every key; Escape closes it (not the
+ * viewer). */
+static void help_keys(void)
+{
+	size_t n = sizeof(help_keys_named) / sizeof(help_keys_named[0]);
+	char *l;
+
+	x_key("h");
+	l = trace_need("help: ", 30000);
+	/* "KEYS: what; ": each key as --help names it, before a colon */
+	for (size_t i = 0; i < n; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "%s", help_keys_named[i]);
+		if (key[strlen(key) - 1] == ' ')
+			key[strlen(key) - 1] = ':';
+		if (!strstr(l, key))
+			fail_msg("the help does not name %s: %s", key, l);
+	}
+	free(l);
+	{
+		char *argv[] = {NULL,	  "search",
+				"--sync", "--onlyvisible",
+				"--name", "^graphns: mouse and keys",
+				NULL};
+
+		free(xdo_argv(argv));
+	}
+	free(xdo("key", "Escape", NULL, NULL));
+	free(trace_need("help closed", 30000));
+	assert_true(viewer_alive());
+}
+
+/*
+ * The window appears with the graph drawn, legible, the root in view;
+ * '+' zooms, the mouse zooms and moves; saves say in the window that they
+ * worked or why not (never in the title), from the home directory first,
+ * then from the last folder; search finds a node and goes to it; the help
+ * names every key; 'q' closes it and graphns exits 0; and nothing printed
+ * a GTK warning.
+ */
+static void test_viewer(void **state)
+{
+	char home[4200], run_dir[4200], path[4200], *title, *wpid;
+	char **env;
+	cairo_surface_t *s1, *s2;
+	size_t other, colors;
+
+	need_x();
+	snprintf(home, sizeof(home), "%s/home", tmpdir);
+	snprintf(run_dir, sizeof(run_dir), "%s/run", tmpdir);
+	make_dir(home, getuid());
+	make_dir(run_dir, getuid());
+	env = viewer_env(home, run_dir, NULL);
+	viewer_start(env, false);
+	free(env);
+
+	title = xdo("getwindowname", vr.win, NULL, NULL);
+	assert_non_null(title);
+	printf("# window title: %s\n", title);
+	assert_non_null(strstr(title, "user and"));
+	free(title);
+	wpid = xdo("getwindowpid", vr.win, NULL, NULL);
+	assert_non_null(wpid);
+	assert_int_equal(atoi(wpid), vr.pid);
+	free(wpid);
+	assert_readable_start(&vr.view);
+
+	s1 = shot_when("viewer-1.png", NULL);
+	picture_stats(s1, &other, &colors);
+	printf("# %zu pixels not background, %zu colours\n", other, colors);
+	assert_true(other > 10000);
+	assert_true(colors >= 4);
+	x_key("plus");
+	s2 = changed_since(s1, "viewer", "2", "'+'");
+	cairo_surface_destroy(s1);
+	mouse(vr.win, s2, "viewer");
+	cairo_surface_destroy(s2);
+
+	/* from home; then from the folder of the last save, also after a
+	 * failure, which the next save clears */
+	snprintf(path, sizeof(path), "%s/saved.svg", tmpdir);
+	save_ok(home, path, "viewer-saved.png");
+	save_fails(tmpdir, "/proc/x.svg", "viewer-failed.png");
+	snprintf(path, sizeof(path), "%s/saved-again.svg", tmpdir);
+	save_ok(tmpdir, path, "viewer-saved-again.png");
+
+	help_keys();
+	if (!zoo_skip && zoo.m) {
+		char ino[32], name[64];
+
+		snprintf(ino, sizeof(ino), "%ju",
+			 (uintmax_t)case_u64("userchain3", "ino"));
+		snprintf(name, sizeof(name), "user-%s", ino);
+		search(ino, name, "viewer-search.png");
+	} else {
+		search("user", NULL, "viewer-search.png");
+	}
+	assert_int_equal(viewer_close("q"), 0);
+	assert_no_warnings();
+}
+
+/* A resize refits what the user has not moved: the first view, '0' and
+ * '1' follow the window's size; after '+' the view stays. */
+static void test_viewer_resize(void **state)
+{
+	char home[4200], run_dir[4200], w1[16], h1[16], **env;
+	struct view_line v0, v;
+
+	need_x();
+	snprintf(home, sizeof(home), "%s/home", tmpdir);
+	snprintf(run_dir, sizeof(run_dir), "%s/run", tmpdir);
+	make_dir(home, getuid());
+	make_dir(run_dir, getuid());
+	env = viewer_env(home, run_dir, NULL);
+	viewer_start(env, false);
+	free(env);
+	v0 = vr.view;
+	assert_string_equal(v0.mode, "home");
+
+	snprintf(w1, sizeof(w1), "%d", v0.w - 200);
+	snprintf(h1, sizeof(h1), "%d", v0.h - 60);
+	free(xdo("windowsize", vr.win, w1, h1));
+	view_need(NULL, v0.w - 200, &v, 30000);
+	assert_string_equal(v.mode, "home");
+	/* placed again: the root (or the whole graph) moved with the
+	 * middle of the window */
+	assert_true(v.x != v0.x || v.scale != v0.scale);
+	assert_true(fabs((v.rx - v.w / 2.0) - (v0.rx - v0.w / 2.0)) < 150 ||
+		    v.scale != v0.scale);
+
+	x_key("0");
+	view_need("fit", 0, &v, 30000);
+	assert_true(v.scale * vr.gw <= v.w + 1);
+	assert_true(v.scale * vr.gh <= v.h + 1);
+	free(xdo("windowsize", vr.win, "600", "400"));
+	view_need("fit", 600, &v, 30000);
+	assert_true(v.scale * vr.gw <= 601);
+	assert_true(v.scale * vr.gh <= v.h + 1);
+
+	x_key("plus");
+	view_need("free", 0, &v0, 30000);
+	free(xdo("windowsize", vr.win, "900", "600"));
+	view_need(NULL, 900, &v, 30000);
+	assert_string_equal(v.mode, "free");
+	assert_true(v.scale == v0.scale && v.x == v0.x && v.y == v0.y);
+
+	x_key("1");
+	view_need("root", 0, &v, 30000);
+	assert_true(v.scale == 1.0);
+	assert_true(v.rx >= 0 && v.rx <= v.w && v.ry >= 0 && v.ry <= v.h);
+	assert_int_equal(viewer_close("Escape"), 0);
+	assert_no_warnings();
 }
 
 static uid_t status_id(pid_t pid, const char *key)
@@ -1564,108 +2139,278 @@ static uid_t status_id(pid_t pid, const char *key)
 	return (uid_t)a;
 }
 
+/* A variable of pid's environment (caller frees), or NULL. */
+static char *environ_of(pid_t pid, const char *name)
+{
+	char path[64], *buf = NULL, *found = NULL;
+	size_t len = 0, cap = 0, n = strlen(name);
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	for (;;) {
+		size_t before = len;
+
+		slurp(fd, &buf, &len, &cap);
+		if (len == before)
+			break;
+	}
+	close(fd);
+	for (size_t i = 0; i < len; i += strlen(buf + i) + 1)
+		if (strncmp(buf + i, name, n) == 0 && buf[i + n] == '=')
+			found = strdup(buf + i + n + 1);
+	free(buf);
+	return found;
+}
+
 /*
- * The window appears with the graph drawn; '+' zooms (the picture
- * changes); 'q' closes it and graphns exits 0. With SUDO_UID set (as root),
- * the window belongs to a process of that user.
+ * Under sudo (SUDO_UID as root) the window belongs to a process of that
+ * user, which has a runtime directory of its own, made for it when the
+ * user has none (nobody has no /run/user/65534), and removed when it
+ * exits. The save dialog starts where the user may write (nobody's home
+ * is /nonexistent, the current directory is root's); a save where the
+ * user may not write says so in the window, one where they may clears
+ * it; nothing printed a warning.
  */
-static void viewer(const char *sudo_uid, const char *shot)
-{
-	const char *more[] = {sudo_uid, sudo_uid ? "SUDO_GID=65534" : NULL,
-			      NULL};
-	char *argv[] = {(char *)graphns, NULL};
-	char **env = x_env(sudo_uid ? more : NULL);
-	cairo_surface_t *s1, *s2;
-	size_t other, colors;
-	char *win, *wpid, *title, name[64];
-	int errp[2], r;
-	pid_t pid;
-
-	need_x();
-	kill_viewer();
-	assert_int_equal(pipe2(errp, O_CLOEXEC), 0);
-	pid = viewer_pid = spawn(argv, env, -1, -1, errp[1]);
-	close(errp[1]);
-	free(env);
-	win = wait_window(pid, sudo_uid != NULL, 120000);
-	if (!win) {
-		char buf[4096] = "";
-		ssize_t n;
-
-		kill_viewer();
-		n = read(errp[0], buf, sizeof(buf) - 1);
-		(void)n;
-		print_file("Xvfb", x.log);
-		fail_msg("no graphns window appeared; stderr: %s", buf);
-	}
-	title = xdo("getwindowname", win, NULL, NULL);
-	assert_non_null(title);
-	printf("# window title: %s\n", title);
-	assert_non_null(strstr(title, "user and"));
-	free(title);
-
-	wpid = xdo("getwindowpid", win, NULL, NULL);
-	assert_non_null(wpid);
-	if (sudo_uid) {
-		pid_t vp = (pid_t)atoi(wpid);
-
-		assert_true(vp != pid);
-		assert_int_equal(status_id(vp, "Uid:"), 65534);
-		assert_int_equal(status_id(vp, "Gid:"), 65534);
-		/* and the root parent waits for it */
-		assert_int_equal(status_id(pid, "Uid:"), 0);
-	} else {
-		assert_int_equal(atoi(wpid), pid);
-	}
-	free(wpid);
-
-	snprintf(name, sizeof(name), "%s-1.png", shot);
-	s1 = shot_when(name, NULL);
-	picture_stats(s1, &other, &colors);
-	printf("# %zu pixels not background, %zu colours\n", other, colors);
-	assert_true(other > 10000);
-	assert_true(colors >= 4);
-
-	free(xdo("windowfocus", "--sync", win, NULL));
-	free(xdo("key", "plus", NULL, NULL));
-	s2 = changed_since(s1, shot, "2", "'+'");
-	cairo_surface_destroy(s1);
-
-	if (!sudo_uid) {
-		mouse(win, s2, shot);
-		save(win);
-	}
-
-	free(xdo("windowfocus", "--sync", win, NULL));
-	free(xdo("key", "q", NULL, NULL));
-	r = wait_for(pid, 30000);
-	kill_viewer(); /* whatever it left */
-	if (r != 0) {
-		char buf[4096] = "";
-		ssize_t n = read(errp[0], buf, sizeof(buf) - 1);
-
-		(void)n;
-		fail_msg("graphns exited %d after 'q'; stderr: %s", r, buf);
-	}
-	close(errp[0]);
-	cairo_surface_destroy(s2);
-	free(win);
-}
-
-static void test_viewer(void **state)
-{
-	viewer(NULL, "viewer");
-}
-
 static void test_viewer_sudo(void **state)
 {
+	const char *more[] = {"SUDO_UID=65534", "SUDO_GID=65534", NULL};
+	char run_dir[4200], path[4200];
+	char mine[] = "/tmp/test-graphns-nobody.XXXXXX";
+	char roots[] = "/tmp/test-graphns-root.XXXXXX";
+	char **env, *wpid, *rt, *folder;
+	cairo_surface_t *s1, *s2;
+	struct stat st;
+	pid_t vp;
+
 	if (geteuid() != 0) {
 		printf("# not root: nothing to drop\n");
 		skip();
 	}
-	viewer("SUDO_UID=65534", "viewer-sudo");
+	need_x();
+	/* root's runtime directory: not for the user */
+	snprintf(run_dir, sizeof(run_dir), "%s/run", tmpdir);
+	make_dir(run_dir, 0);
+	env = viewer_env(NULL, run_dir, more);
+	viewer_start(env, true);
+	free(env);
+
+	wpid = xdo("getwindowpid", vr.win, NULL, NULL);
+	assert_non_null(wpid);
+	vp = (pid_t)atoi(wpid);
+	free(wpid);
+	assert_true(vp != vr.pid);
+	assert_int_equal(status_id(vp, "Uid:"), 65534);
+	assert_int_equal(status_id(vp, "Gid:"), 65534);
+	/* and the root parent waits for it */
+	assert_int_equal(status_id(vr.pid, "Uid:"), 0);
+
+	rt = environ_of(vp, "XDG_RUNTIME_DIR");
+	assert_non_null(rt);
+	printf("# the viewer's XDG_RUNTIME_DIR: %s\n", rt);
+	assert_true(strncmp(rt, "/tmp/graphns-runtime-", 21) == 0);
+	assert_int_equal(lstat(rt, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_uid, 65534);
+	assert_int_equal(st.st_mode & 0777, 0700);
+
+	s1 = shot_when("viewer-sudo-1.png", NULL);
+	x_key("plus");
+	s2 = changed_since(s1, "viewer-sudo", "2", "'+'");
+	cairo_surface_destroy(s1);
+	cairo_surface_destroy(s2);
+
+	/* a directory of root's that the user may read, not write (as the
+	 * current directory often is under sudo) */
+	assert_non_null(mkdtemp(roots));
+	assert_int_equal(chmod(roots, 0755), 0);
+	snprintf(path, sizeof(path), "%s/x.svg", roots);
+	folder = dialog_save(path);
+	printf("# the save dialog started in %s\n", folder);
+	assert_true(access(folder, F_OK) == 0);
+	assert_true(strcmp(folder, "/nonexistent") != 0);
+	{
+		char cwd[4200];
+
+		if (getcwd(cwd, sizeof(cwd)) && stat(cwd, &st) == 0 &&
+		    st.st_uid == 0 && !(st.st_mode & 0002))
+			assert_true(strcmp(folder, cwd) != 0);
+	}
+	free(folder);
+	free(trace_need("status error: Not saved: ", 30000));
+	status_drawn(STATUS_ERROR, STATUS_OK, "viewer-sudo-failed.png");
+
+	assert_non_null(mkdtemp(mine));
+	assert_int_equal(chown(mine, 65534, 65534), 0);
+	snprintf(path, sizeof(path), "%s/ok.svg", mine);
+	save_ok(NULL, path, "viewer-sudo-saved.png");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_uid, 65534);
+	unlink(path);
+	rmdir(mine);
+	rmdir(roots);
+
+	assert_int_equal(viewer_close("Escape"), 0);
+	assert_true(lstat(rt, &st) < 0 && errno == ENOENT);
+	free(rt);
+	assert_no_warnings();
 }
 
+/* ---- 150 user namespaces ---------------------------------------------------
+ */
+
+#define BIG_USERNS 150
+
+static pid_t big_kids[BIG_USERNS];
+static int big_count;
+
+/* BIG_USERNS sleeping processes, each in a user namespace of its own. */
+static void big_start(void)
+{
+	int p[2];
+
+	if (big_count)
+		return;
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	for (int i = 0; i < BIG_USERNS; i++) {
+		pid_t pid = fork();
+
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			char ok = 1;
+
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			prctl(PR_SET_NAME, "graphns-big");
+			if (unshare(CLONE_NEWUSER) < 0)
+				ok = 0;
+			if (write(p[1], &ok, 1) != 1)
+				_exit(1);
+			for (;;)
+				pause();
+		}
+		big_kids[big_count++] = pid;
+	}
+	close(p[1]);
+	for (int i = 0; i < BIG_USERNS; i++) {
+		char ok = 0;
+
+		assert_int_equal(read(p[0], &ok, 1), 1);
+		assert_int_equal(ok, 1);
+	}
+	close(p[0]);
+}
+
+static void big_stop(void)
+{
+	for (int i = 0; i < big_count; i++) {
+		kill(big_kids[i], SIGKILL);
+		waitpid(big_kids[i], NULL, 0);
+	}
+	big_count = 0;
+}
+
+static void need_root(void)
+{
+	if (geteuid() != 0) {
+		printf("# not root: cannot make %d user namespaces to see\n",
+		       BIG_USERNS);
+		skip();
+	}
+}
+
+/* A number after key= in s, or -1. */
+static double field(const char *s, const char *key)
+{
+	const char *p = strstr(s, key);
+
+	return p ? strtod(p + strlen(key), NULL) : -1;
+}
+
+/*
+ * graphns --bench-redraw at 150 user namespaces, without a display: the
+ * viewer's drawing, a pan at 1x and 2x and zoom steps, timed. A pan frame
+ * costs less than 16 ms and all of it less than 100 MB.
+ */
+static void test_bench_redraw(void **state)
+{
+	char *argv[] = {(char *)graphns, "--bench-redraw", NULL};
+	struct output o;
+	const char *last;
+	char line[512];
+	FILE *f;
+
+	need_root();
+	big_start();
+	assert_int_equal(run(argv, NULL, &o), 0);
+	f = fmemopen(o.out, o.out_len, "r");
+	while (f && fgets(line, sizeof(line), f))
+		printf("# %s", line);
+	if (f)
+		fclose(f);
+	last = strstr(o.out, "pan_mean_ms=");
+	assert_non_null(last);
+	assert_true(field(last, "pan_mean_ms=") < 16);
+	assert_true(field(last, "pan2_mean_ms=") < 16);
+	assert_true(field(last, "peak_kb=") < 100 * 1024);
+	output_free(&o);
+}
+
+/*
+ * The viewer at 150 user namespaces: the first view is 1x at the root,
+ * not a fit of the whole; search finds one of them by PID and goes to it;
+ * '0' fits the whole; pans are timed; memory stays under 100 MB.
+ */
+static void test_viewer_big(void **state)
+{
+	char home[4200], run_dir[4200], pid[16], name[32], **env, *l;
+	struct view_line v;
+
+	need_root();
+	need_x();
+	big_start();
+	snprintf(home, sizeof(home), "%s/home", tmpdir);
+	snprintf(run_dir, sizeof(run_dir), "%s/run", tmpdir);
+	make_dir(home, getuid());
+	make_dir(run_dir, getuid());
+	env = viewer_env(home, run_dir, NULL);
+	viewer_start(env, false);
+	free(env);
+	printf("# the graph: %.0f x %.0f pixels at 1x\n", vr.gw, vr.gh);
+	assert_string_equal(vr.view.mode, "home");
+	assert_true(vr.view.scale == 1.0);
+	assert_readable_start(&vr.view);
+
+	snprintf(pid, sizeof(pid), "%d", (int)big_kids[BIG_USERNS / 2]);
+	(void)name;
+	search(pid, NULL, "viewer-big-search.png");
+
+	/* a drag, then arrow keys */
+	free(xdo("mousemove", "400", "250", NULL));
+	free(xdo("mousedown", "1", NULL, NULL));
+	for (int i = 0; i < 40; i++)
+		free(xdo("mousemove_relative", "--", "-15", "0"));
+	free(xdo("mouseup", "1", NULL, NULL));
+	for (int i = 0; i < 20; i++)
+		x_key("Right");
+	view_need("free", 0, &v, 30000);
+
+	x_key("0");
+	view_need("fit", 0, &v, 30000);
+	assert_true(v.scale * vr.gw <= v.w + 1);
+	assert_true(v.scale * vr.gh <= v.h + 1);
+
+	assert_int_equal(viewer_close("q"), 0);
+	vr.pos = 0;
+	l = trace_need("frames ", 1000);
+	assert_true(field(l, "pan=") > 0);
+	free(l);
+	l = trace_need("memory ", 1000);
+	assert_true(field(l, "rss=") > 0);
+	assert_true(field(l, "peak=") < 100 * 1024);
+	free(l);
+	assert_no_warnings();
+}
 static int group_setup(void **state)
 {
 	if (!mkdtemp(tmpdir))
@@ -1681,6 +2426,7 @@ static int group_teardown(void **state)
 	struct output o;
 
 	kill_viewer();
+	big_stop();
 	xvfb_stop(state);
 	zoo_stop(state);
 	if (getenv("NSREL_KEEP_SHOTS"))
@@ -1703,7 +2449,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_details),
 		cmocka_unit_test(test_viewer),
+		cmocka_unit_test(test_viewer_resize),
 		cmocka_unit_test(test_viewer_sudo),
+		cmocka_unit_test(test_bench_redraw),
+		cmocka_unit_test(test_viewer_big),
 	};
 
 	if (argc < 2) {

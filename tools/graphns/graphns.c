@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
@@ -61,9 +62,9 @@ static void usage(void)
 	       "  -h, --help            show this help and exit\n"
 	       "  -V, --version         show the version and exit\n"
 	       "\n"
-	       "Viewer: drag to move, wheel to zoom, + and - to zoom, 1 for\n"
-	       "1x, s to save as SVG, h for help, q to close.\n",
+	       "In the viewer:\n",
 	       prog);
+	viewer_print_keys(stdout, "  ");
 }
 
 static const char *format_of(const char *name)
@@ -278,25 +279,65 @@ static int drop_privileges(uid_t uid, gid_t gid, const char *user)
 	return 0;
 }
 
-/* The user's own session, not root's: what sudo may have reset. */
-static void user_environment(uid_t uid, const struct passwd *pw)
+#define PRIVATE_RUNTIME "/tmp/graphns-runtime-"
+
+static bool own_dir(const char *path, uid_t uid)
+{
+	struct stat st;
+
+	return path && *path == '/' && lstat(path, &st) == 0 &&
+	       S_ISDIR(st.st_mode) && st.st_uid == uid &&
+	       (st.st_mode & 077) == 0;
+}
+
+/*
+ * The user's own session, not root's: what sudo may have reset. The
+ * runtime directory is the user's (XDG_RUNTIME_DIR, else /run/user/UID)
+ * when it is theirs alone; else a private one is made, whose path is
+ * returned (caller frees), to be removed when the viewer is done.
+ */
+static char *user_environment(uid_t uid, const struct passwd *pw)
 {
 	const char *rt = getenv("XDG_RUNTIME_DIR");
-	char path[64];
-	struct stat st;
+	char path[64], *priv;
 
 	if (pw) {
 		setenv("HOME", pw->pw_dir, 1);
 		setenv("USER", pw->pw_name, 1);
 		setenv("LOGNAME", pw->pw_name, 1);
 	}
-	if (rt && stat(rt, &st) == 0 && st.st_uid == uid)
-		return;
+	if (own_dir(rt, uid))
+		return NULL;
 	snprintf(path, sizeof(path), "/run/user/%lu", (unsigned long)uid);
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid)
+	if (own_dir(path, uid)) {
 		setenv("XDG_RUNTIME_DIR", path, 1);
-	else
-		unsetenv("XDG_RUNTIME_DIR");
+		return NULL;
+	}
+	priv = strdup(PRIVATE_RUNTIME "XXXXXX");
+	if (priv && mkdtemp(priv)) {
+		setenv("XDG_RUNTIME_DIR", priv, 1);
+		return priv;
+	}
+	free(priv);
+	unsetenv("XDG_RUNTIME_DIR");
+	return NULL;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+			struct FTW *ftw)
+{
+	remove(path);
+	return 0;
+}
+
+/* The private runtime directory user_environment() made, with what GTK
+ * left in it; only one of ours, owned by us. */
+static void remove_private_runtime(const char *dir)
+{
+	if (!dir || strncmp(dir, PRIVATE_RUNTIME, strlen(PRIVATE_RUNTIME)) ||
+	    strstr(dir, "/..") || !own_dir(dir, getuid()))
+		return;
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
 static int memfd_with(const char *data, size_t len)
@@ -318,7 +359,7 @@ static int memfd_with(const char *data, size_t len)
 }
 
 static int view_as(uid_t uid, gid_t gid, const char *svg, size_t len,
-		   const char *title)
+		   const struct viewer_opts *vopts)
 {
 	char *user = NULL;
 	struct passwd *pw;
@@ -348,10 +389,10 @@ static int view_as(uid_t uid, gid_t gid, const char *svg, size_t len,
 		return 1;
 	}
 	if (pid == 0) {
-		char fdarg[32];
-		char *argv[] = {(char *)prog, fdarg, "--title", (char *)title,
-				NULL};
-		int fd = memfd;
+		char fdarg[32], *runtime, *rtarg = NULL;
+		char *argv[6] = {(char *)prog, fdarg, "--title",
+				 (char *)vopts->title};
+		int fd = memfd, k = 4, code;
 
 		r = drop_privileges(uid, gid, user);
 		if (r < 0) {
@@ -362,7 +403,12 @@ static int view_as(uid_t uid, gid_t gid, const char *svg, size_t len,
 				strerror(-r));
 			_exit(1);
 		}
-		user_environment(uid, pw);
+		runtime = user_environment(uid, pw);
+		if (vopts->trace)
+			argv[k++] = "--viewer-trace";
+		if (runtime &&
+		    asprintf(&rtarg, "--runtime-dir=%s", runtime) > 0)
+			argv[k++] = rtarg;
 		if (fd < 3) {
 			fd = fcntl(memfd, F_DUPFD, 3);
 			if (fd < 0)
@@ -378,7 +424,9 @@ static int view_as(uid_t uid, gid_t gid, const char *svg, size_t len,
 		/* The user may not execute this copy of the program (a build
 		 * directory only root can read): view from what this child
 		 * already holds, still without root. */
-		_exit(viewer_run(svg, len, title));
+		code = viewer_run(svg, len, vopts);
+		remove_private_runtime(runtime);
+		_exit(code);
 	}
 	close(memfd);
 	if (exefd >= 0)
@@ -393,7 +441,7 @@ static int view_as(uid_t uid, gid_t gid, const char *svg, size_t len,
 }
 
 /* The SVG from the memfd of a root parent (--viewer-fd). */
-static int view_fd(int fd, const char *title)
+static int view_fd(int fd, const struct viewer_opts *vopts, const char *runtime)
 {
 	struct stat st;
 	char *data;
@@ -410,8 +458,9 @@ static int view_fd(int fd, const char *title)
 		fprintf(stderr, "%s: --viewer-fd: %s\n", prog, strerror(errno));
 		return 1;
 	}
-	r = viewer_run(data, (size_t)st.st_size, title ? title : prog);
+	r = viewer_run(data, (size_t)st.st_size, vopts);
 	munmap(data, (size_t)st.st_size);
+	remove_private_runtime(runtime);
 	return r;
 }
 
@@ -435,15 +484,24 @@ static char *make_title(const struct graph_stats *st, bool details)
 /* What the command line asks for. */
 struct args {
 	struct graph_opts gopts;
-	const char *output; /* -o FILE, "-": stdout; NULL: a window */
-	const char *format; /* -T, or from FILE */
-	const char *title;  /* --title */
-	int viewer_fd;	    /* --viewer-fd, or -1 */
+	const char *output;  /* -o FILE, "-": stdout; NULL: a window */
+	const char *format;  /* -T, or from FILE */
+	const char *title;   /* --title */
+	int viewer_fd;	     /* --viewer-fd, or -1 */
+	const char *runtime; /* --runtime-dir: the viewer's to remove */
+	bool trace;	     /* --viewer-trace */
+	bool bench;	     /* --bench-redraw */
 };
 
 static void parse_args(int argc, char **argv, struct args *a)
 {
-	enum { OPT_VIEWER_FD = 0x100, OPT_TITLE };
+	enum {
+		OPT_VIEWER_FD = 0x100,
+		OPT_TITLE,
+		OPT_RUNTIME,
+		OPT_TRACE,
+		OPT_BENCH,
+	};
 	static const struct option longopts[] = {
 		{"details", no_argument, NULL, 'd'},
 		{"output", required_argument, NULL, 'o'},
@@ -454,6 +512,11 @@ static void parse_args(int argc, char **argv, struct args *a)
 		/* Internal: the viewer half after dropping root. */
 		{"viewer-fd", required_argument, NULL, OPT_VIEWER_FD},
 		{"title", required_argument, NULL, OPT_TITLE},
+		{"runtime-dir", required_argument, NULL, OPT_RUNTIME},
+		/* For the tests: what the viewer does, on stderr; the
+		 * redraw benchmark, without a display. */
+		{"viewer-trace", no_argument, NULL, OPT_TRACE},
+		{"bench-redraw", no_argument, NULL, OPT_BENCH},
 		{0},
 	};
 	int c;
@@ -484,6 +547,15 @@ static void parse_args(int argc, char **argv, struct args *a)
 		}
 		case OPT_TITLE:
 			a->title = optarg;
+			break;
+		case OPT_RUNTIME:
+			a->runtime = optarg;
+			break;
+		case OPT_TRACE:
+			a->trace = true;
+			break;
+		case OPT_BENCH:
+			a->bench = true;
 			break;
 		default:
 			tc_common_opt(c, usage);
@@ -572,6 +644,7 @@ static int render(const struct graph_opts *gopts, const char *format,
 int main(int argc, char **argv)
 {
 	struct args a = {.viewer_fd = -1};
+	struct viewer_opts vopts = {0};
 	struct graph_stats stats;
 	unsigned long sudo_uid = 0, sudo_gid = 0;
 	bool drop = false;
@@ -581,8 +654,17 @@ int main(int argc, char **argv)
 
 	tc_init(prog);
 	parse_args(argc, argv, &a);
+	vopts.title = a.title ? a.title : prog;
+	vopts.trace = a.trace;
 	if (a.viewer_fd >= 0)
-		return view_fd(a.viewer_fd, a.title);
+		return view_fd(a.viewer_fd, &vopts, a.runtime);
+	if (a.bench) {
+		if (render(&a.gopts, "svg", &data, &len, &stats))
+			return 1;
+		r = viewer_bench(data, len);
+		graph_free_data(data);
+		return r;
+	}
 
 	settle_output(&a);
 	if (!a.output && !have_display()) {
@@ -615,10 +697,12 @@ int main(int argc, char **argv)
 		graph_free_data(data);
 		return 1;
 	}
+	vopts.title = title;
 	if (drop)
-		r = view_as((uid_t)sudo_uid, (gid_t)sudo_gid, data, len, title);
+		r = view_as((uid_t)sudo_uid, (gid_t)sudo_gid, data, len,
+			    &vopts);
 	else
-		r = viewer_run(data, len, title);
+		r = viewer_run(data, len, &vopts);
 	free(title);
 	graph_free_data(data);
 	return r;

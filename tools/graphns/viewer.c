@@ -1,126 +1,461 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The viewer: one window, one drawing area. The SVG is drawn by librsvg
- * straight into the widget's cairo context at the current scale every time
- * the widget is drawn, so the graph stays sharp at every zoom; no bitmap is
- * ever scaled.
+ * The viewer: one window, the graph in a drawing area, a search entry and
+ * a status line laid over it.
+ *
+ * The SVG is interpreted once, into a picture cache (tiles.h) that draws
+ * it at the current scale from tiles rendered once per zoom level, so the
+ * graph stays sharp at every zoom and a pan only copies tiles.
  *
  * The view is a scale and the position of the SVG's top left corner in
  * widget coordinates (tx, ty); panning moves the corner, zooming around a
- * point keeps the SVG point under it fixed.
+ * point keeps the SVG point under it fixed. Until the user moves or zooms,
+ * the view follows the window's size: a fit of the whole graph when that
+ * is legible, else 1x at the root of the user namespaces.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <gtk/gtk.h>
 #include <librsvg/rsvg.h>
 
+#include "svgnodes.h"
+#include "tiles.h"
 #include "viewer.h"
 
 #define ZOOM_STEP 1.25
-#define ZOOM_MIN  0.05
+#define ZOOM_MIN  0.001
 #define ZOOM_MAX  20.0
+/* The least scale at which 11-point labels can be read: below it the
+ * first view is 1x at the root rather than a fit of the whole. */
+#define READABLE 0.75
+#define MARGIN	 10
+/* The tiles kept, beyond those in view. */
+#define TILE_BYTES (32u << 20)
+#define PAN_STEP   60
 
-struct viewer {
-	GtkWidget *window, *area, *help;
-	RsvgHandle *svg;
-	const char *data;
-	size_t len;
-	double width, height; /* the SVG at 1x, in pixels */
-	double scale, tx, ty;
-	double drag_tx, drag_ty;
-	double pointer_x, pointer_y;
-	bool placed, pointer_in;
-	bool done;
+enum view_mode {
+	VIEW_HOME, /* the first view: FIT if legible, else ROOT */
+	VIEW_FIT,  /* the whole graph ('0') */
+	VIEW_ROOT, /* 1x at the root ('1') */
+	VIEW_FREE, /* where the user moved or zoomed to */
 };
 
-static const char help_text[] =
-	"<b>Mouse</b>\n"
-	"  drag\t\tmove the graph\n"
-	"  wheel\t\tzoom in or out around the pointer\n"
-	"\n"
-	"<b>Keys</b>\n"
-	"  + / -\t\tzoom in / out\n"
-	"  1\t\t\treset the zoom to 1\xc3\x97\n"
-	"  0\t\t\tfit the graph into the window\n"
-	"  arrows\t\tmove the graph\n"
-	"  s\t\t\tsave the graph as SVG\n"
-	"  h\t\t\tthis help\n"
-	"  q\t\t\tclose the viewer\n"
-	"\n"
-	"<b>Graph</b>\n"
-	"  arrows point from a namespace to its parent;\n"
-	"  dashed arrows from a PID namespace to its owner;\n"
-	"  a dashed outline: held without a process of its own;\n"
-	"  dotted and grey: hidden, known only as a parent or owner.";
+static const char *const mode_names[] = {"home", "fit", "root", "free"};
+
+/* The view of the SVG (width x height at 1x) in a w x h area. */
+struct view {
+	double width, height;
+	double scale, tx, ty;
+	enum view_mode mode;
+	int w, h; /* the area it was placed in */
+	const struct svg_nodes *nodes;
+};
+
+struct frame_stats {
+	size_t n;
+	double sum, max; /* ms */
+};
+
+struct viewer {
+	GtkWidget *window, *overlay, *area, *help;
+	GtkWidget *search_box, *search, *search_count, *status;
+	RsvgHandle *svg;
+	struct tiles *tiles;
+	struct svg_nodes *nodes;
+	const char *data;
+	size_t len;
+	const char *title;
+	struct view view;
+	double drag_tx, drag_ty;
+	double pointer_x, pointer_y;
+	bool pointer_in;
+	bool done, trace;
+	GArray *matches; /* node indices */
+	int current;	 /* the match moved to, or -1 */
+	char *folder;	 /* where the last save went */
+	guint status_timeout, prefetch;
+	/* the last frame, and frame times */
+	double last_scale, last_tx, last_ty;
+	int last_w, last_h;
+	struct frame_stats pan, all, wall;
+	double frame_start, frame_wall;
+	bool drawn; /* the area, in this frame */
+	char *traced_view;
+};
+
+/* ---- Mouse and keys ------------------------------------------------------ */
+
+static const struct {
+	const char *keys, *what;
+} keys_help[] = {
+	{"drag", "move the graph"},
+	{"wheel", "zoom in or out around the pointer"},
+	{"+, -", "zoom in, zoom out"},
+	{"0", "fit the whole graph into the window"},
+	{"1", "1\xc3\x97, centred on the root user namespace"},
+	{"arrow keys", "move the graph"},
+	{"/, Ctrl+F", "search for a PID, a name or an inode"},
+	{"Enter, n", "go to the next match (N: the previous one)"},
+	{"s", "save the graph as SVG"},
+	{"h, F1", "this help"},
+	{"Escape", "close the search, or else the viewer"},
+	{"q", "close the viewer"},
+};
+
+#define N_KEYS (sizeof(keys_help) / sizeof(keys_help[0]))
+
+void viewer_print_keys(FILE *f, const char *indent)
+{
+	for (size_t i = 0; i < N_KEYS; i++)
+		fprintf(f, "%s%-12s %s\n", indent, keys_help[i].keys,
+			keys_help[i].what);
+}
+
+static const char graph_help[] =
+	"arrows point from a namespace to its parent;\n"
+	"dashed arrows from a PID namespace to its owner;\n"
+	"a dashed outline: held without a process of its own;\n"
+	"dotted and grey: hidden, known only as a parent or owner.";
+
+/* ---- The trace ----------------------------------------------------------- */
+
+static void G_GNUC_PRINTF(2, 3) trace(struct viewer *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!v->trace)
+		return;
+	fputs("viewer: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static double now_ms(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* A field of /proc/self/status in kB, or -1. */
+static long status_kb(const char *key)
+{
+	char line[256];
+	size_t n = strlen(key);
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, key, n) == 0 && line[n] == ':')
+			kb = strtol(line + n + 1, NULL, 10);
+	fclose(f);
+	return kb;
+}
+
+static void frame_add(struct frame_stats *s, double ms)
+{
+	s->n++;
+	s->sum += ms;
+	s->max = fmax(s->max, ms);
+}
+
+static double frame_mean(const struct frame_stats *s)
+{
+	return s->n ? s->sum / (double)s->n : 0;
+}
+
+/* ---- The view ------------------------------------------------------------ */
+
+static double clamp(double v, double lo, double hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* One axis: the SVG (size at the scale) centred where it is smaller than
+ * the area, else the offset kept from showing more than a margin beyond
+ * either edge. */
+static double clamp_axis(double t, double size, int area)
+{
+	if (size <= area - 2 * MARGIN)
+		return (area - size) / 2;
+	return clamp(t, area - MARGIN - size, MARGIN);
+}
+
+/* The SVG point (x, y) at 1x in the middle of the area, at scale, as far
+ * as clamp_axis() lets it be. */
+static void view_centre_on(struct view *vw, double x, double y, double scale)
+{
+	vw->scale = scale;
+	vw->tx = clamp_axis(vw->w / 2.0 - x * scale, vw->width * scale, vw->w);
+	vw->ty = clamp_axis(vw->h / 2.0 - y * scale, vw->height * scale, vw->h);
+}
+
+static double view_fit_scale(const struct view *vw)
+{
+	double fit = fmin((vw->w - 2 * MARGIN) / vw->width,
+			  (vw->h - 2 * MARGIN) / vw->height);
+
+	return clamp(fit, ZOOM_MIN, 1.0);
+}
+
+/* The middle of the root user namespace's node at 1x, or of the SVG. */
+static void view_root(const struct view *vw, double *x, double *y)
+{
+	const struct svg_nodes *n = vw->nodes;
+
+	if (n && n->root >= 0) {
+		const struct svg_node *r = n->nodes->pdata[n->root];
+
+		*x = (r->x0 + r->x1) / 2;
+		*y = (r->y0 + r->y1) / 2;
+	} else {
+		*x = vw->width / 2;
+		*y = vw->height / 2;
+	}
+}
+
+/* The view of mode in a w x h area. */
+static void view_place(struct view *vw, enum view_mode mode, int w, int h)
+{
+	double fit, x, y;
+
+	vw->mode = mode;
+	vw->w = w;
+	vw->h = h;
+	fit = view_fit_scale(vw);
+	if (mode == VIEW_HOME)
+		mode = fit >= READABLE ? VIEW_FIT : VIEW_ROOT;
+	if (mode == VIEW_FIT) {
+		view_centre_on(vw, vw->width / 2, vw->height / 2, fit);
+	} else if (mode == VIEW_ROOT) {
+		view_root(vw, &x, &y);
+		view_centre_on(vw, x, y, 1.0);
+	}
+}
+
+/* Zooms by factor around (x, y) of the area: the user's view from now. */
+static void view_zoom_at(struct view *vw, double x, double y, double factor)
+{
+	double scale = clamp(vw->scale * factor, ZOOM_MIN, ZOOM_MAX);
+
+	vw->tx = x - (x - vw->tx) * scale / vw->scale;
+	vw->ty = y - (y - vw->ty) * scale / vw->scale;
+	vw->scale = scale;
+	vw->mode = VIEW_FREE;
+}
+
+static void view_pan(struct view *vw, double dx, double dy)
+{
+	vw->tx += dx;
+	vw->ty += dy;
+	vw->mode = VIEW_FREE;
+}
+
+/* ---- Drawing ------------------------------------------------------------- */
+
+static void node_rect(const struct viewer *v, const struct svg_node *n,
+		      double *x, double *y, double *w, double *h)
+{
+	double s = v->view.scale, pad = 5;
+
+	*x = round(v->view.tx) + n->x0 * s - pad;
+	*y = round(v->view.ty) + n->y0 * s - pad;
+	*w = (n->x1 - n->x0) * s + 2 * pad;
+	*h = (n->y1 - n->y0) * s + 2 * pad;
+}
+
+/* A frame around every match in view; the current one also filled. */
+static void draw_matches(struct viewer *v, cairo_t *cr, int w, int h)
+{
+	for (guint i = 0; v->matches && i < v->matches->len; i++) {
+		guint k = g_array_index(v->matches, guint, i);
+		const struct svg_node *n = v->nodes->nodes->pdata[k];
+		double x, y, rw, rh;
+
+		node_rect(v, n, &x, &y, &rw, &rh);
+		if (x > w || y > h || x + rw < 0 || y + rh < 0)
+			continue;
+		cairo_rectangle(cr, x, y, rw, rh);
+		if ((int)i == v->current) {
+			cairo_set_source_rgba(cr, 1, 0.8, 0, 0.35);
+			cairo_fill_preserve(cr);
+			cairo_set_source_rgb(cr, 0.9, 0.2, 0);
+			cairo_set_line_width(cr, 4);
+		} else {
+			cairo_set_source_rgb(cr, 1, 0.55, 0);
+			cairo_set_line_width(cr, 3);
+		}
+		cairo_stroke(cr);
+	}
+}
+
+/* The view, when it differs from the one last traced. */
+static void trace_view(struct viewer *v)
+{
+	const struct view *vw = &v->view;
+	double rx, ry;
+	char *s;
+
+	if (!v->trace)
+		return;
+	view_root(vw, &rx, &ry);
+	s = g_strdup_printf("view mode=%s scale=%.4f x=%.0f y=%.0f "
+			    "size=%dx%d root=%.0f,%.0f",
+			    mode_names[vw->mode], vw->scale, round(vw->tx),
+			    round(vw->ty), vw->w, vw->h,
+			    round(vw->tx) + rx * vw->scale,
+			    round(vw->ty) + ry * vw->scale);
+	if (!v->traced_view || strcmp(s, v->traced_view) != 0) {
+		trace(v, "%s", s);
+		g_free(v->traced_view);
+		v->traced_view = s;
+	} else {
+		g_free(s);
+	}
+}
+
+static gboolean prefetch(gpointer data)
+{
+	struct viewer *v = data;
+
+	if (tiles_prefetch(v->tiles))
+		return G_SOURCE_CONTINUE;
+	v->prefetch = 0;
+	return G_SOURCE_REMOVE;
+}
+
+/* The picture of one frame; a view not the user's first follows the
+ * area's size. */
+static void paint(struct viewer *v, cairo_t *cr, int w, int h)
+{
+	struct view *vw = &v->view;
+
+	if (vw->mode != VIEW_FREE && (w != vw->w || h != vw->h))
+		view_place(vw, vw->mode, w, h);
+	vw->w = w;
+	vw->h = h;
+	cairo_set_source_rgb(cr, 0.92, 0.92, 0.92);
+	cairo_paint(cr);
+	tiles_draw(v->tiles, cr, vw->scale, vw->tx, vw->ty, w, h);
+	draw_matches(v, cr, w, h);
+}
+
+/* What a frame cost, counted also as a pan when only the position changed
+ * since the last one. */
+static void count_frame(struct viewer *v, double ms)
+{
+	const struct view *vw = &v->view;
+
+	frame_add(&v->all, ms);
+	if (v->all.n > 1 && vw->scale == v->last_scale && vw->w == v->last_w &&
+	    vw->h == v->last_h &&
+	    (vw->tx != v->last_tx || vw->ty != v->last_ty))
+		frame_add(&v->pan, ms);
+	v->last_scale = vw->scale;
+	v->last_tx = vw->tx;
+	v->last_ty = vw->ty;
+	v->last_w = vw->w;
+	v->last_h = vw->h;
+}
+
+/* A frame of the window, from the frame clock's start of painting to its
+ * end: the layout, our drawing, and GTK's rendering of it all. */
+static void before_paint(GdkFrameClock *clock, gpointer data)
+{
+	struct viewer *v = data;
+
+	v->frame_start = now_ms(CLOCK_THREAD_CPUTIME_ID);
+	v->frame_wall = now_ms(CLOCK_MONOTONIC);
+}
+
+/* The cost of a frame is the CPU time it took: on a busy machine the
+ * time it waited for the CPU and the X server is not ours. */
+static void after_paint(GdkFrameClock *clock, gpointer data)
+{
+	struct viewer *v = data;
+
+	if (v->drawn) {
+		frame_add(&v->wall, now_ms(CLOCK_MONOTONIC) - v->frame_wall);
+		count_frame(v,
+			    now_ms(CLOCK_THREAD_CPUTIME_ID) - v->frame_start);
+		v->drawn = false;
+	}
+}
+
+static void realized(GtkWidget *w, gpointer data)
+{
+	struct viewer *v = data;
+	GdkFrameClock *clock = gtk_widget_get_frame_clock(w);
+
+	g_signal_connect(clock, "before-paint", G_CALLBACK(before_paint), v);
+	g_signal_connect(clock, "after-paint", G_CALLBACK(after_paint), v);
+}
 
 static void draw(GtkDrawingArea *area, cairo_t *cr, int w, int h, gpointer data)
 {
 	struct viewer *v = data;
-	RsvgRectangle vp;
-	GError *err = NULL;
 
-	if (!v->placed && w > 0 && h > 0) {
-		double fit = fmin((w - 20) / v->width, (h - 20) / v->height);
-
-		v->scale = fmax(ZOOM_MIN, fmin(1.0, fit));
-		v->tx = (w - v->width * v->scale) / 2;
-		v->ty = (h - v->height * v->scale) / 2;
-		v->placed = true;
-	}
-	cairo_set_source_rgb(cr, 0.92, 0.92, 0.92);
-	cairo_paint(cr);
-	vp.x = v->tx;
-	vp.y = v->ty;
-	vp.width = v->width * v->scale;
-	vp.height = v->height * v->scale;
-	if (!rsvg_handle_render_document(v->svg, cr, &vp, &err)) {
-		fprintf(stderr, "graphns: cannot draw the graph: %s\n",
-			err->message);
-		g_error_free(err);
-	}
+	paint(v, cr, w, h);
+	v->drawn = true;
+	trace_view(v);
+	if (!v->prefetch)
+		v->prefetch =
+			g_idle_add_full(G_PRIORITY_LOW, prefetch, v, NULL);
 }
 
-static void zoom_at(struct viewer *v, double x, double y, double factor)
+static void redraw(struct viewer *v)
 {
-	double scale = fmax(ZOOM_MIN, fmin(ZOOM_MAX, v->scale * factor));
-
-	v->tx = x - (x - v->tx) * scale / v->scale;
-	v->ty = y - (y - v->ty) * scale / v->scale;
-	v->scale = scale;
 	gtk_widget_queue_draw(v->area);
 }
 
 static void zoom_center(struct viewer *v, double factor)
 {
-	zoom_at(v, gtk_widget_get_width(v->area) / 2.0,
-		gtk_widget_get_height(v->area) / 2.0, factor);
+	view_zoom_at(&v->view, gtk_widget_get_width(v->area) / 2.0,
+		     gtk_widget_get_height(v->area) / 2.0, factor);
+	redraw(v);
 }
 
-static void pan(struct viewer *v, double dx, double dy)
+static void place(struct viewer *v, enum view_mode mode)
 {
-	v->tx += dx;
-	v->ty += dy;
-	gtk_widget_queue_draw(v->area);
+	view_place(&v->view, mode, gtk_widget_get_width(v->area),
+		   gtk_widget_get_height(v->area));
+	redraw(v);
 }
+
+/* ---- Mouse --------------------------------------------------------------- */
 
 static void drag_begin(GtkGestureDrag *g, double x, double y, gpointer data)
 {
 	struct viewer *v = data;
 
-	v->drag_tx = v->tx;
-	v->drag_ty = v->ty;
+	v->drag_tx = v->view.tx;
+	v->drag_ty = v->view.ty;
 	gtk_widget_set_cursor_from_name(v->area, "grabbing");
+	gtk_widget_grab_focus(v->area);
 }
 
 static void drag_update(GtkGestureDrag *g, double dx, double dy, gpointer data)
 {
 	struct viewer *v = data;
 
-	v->tx = v->drag_tx + dx;
-	v->ty = v->drag_ty + dy;
-	gtk_widget_queue_draw(v->area);
+	v->view.tx = v->drag_tx + dx;
+	v->view.ty = v->drag_ty + dy;
+	v->view.mode = VIEW_FREE;
+	redraw(v);
 }
 
 static void drag_end(GtkGestureDrag *g, double dx, double dy, gpointer data)
@@ -155,41 +490,111 @@ static gboolean scroll(GtkEventControllerScroll *c, double dx, double dy,
 
 	if (dy == 0)
 		return FALSE;
-	if (v->pointer_in)
-		zoom_at(v, v->pointer_x, v->pointer_y, factor);
-	else
+	if (v->pointer_in) {
+		view_zoom_at(&v->view, v->pointer_x, v->pointer_y, factor);
+		redraw(v);
+	} else {
 		zoom_center(v, factor);
+	}
 	return TRUE;
 }
+
+/* ---- The status line ----------------------------------------------------- */
+
+static gboolean status_expire(gpointer data)
+{
+	struct viewer *v = data;
+
+	v->status_timeout = 0;
+	gtk_widget_set_visible(v->status, FALSE);
+	trace(v, "status hidden");
+	return G_SOURCE_REMOVE;
+}
+
+/* Says text in the window, at its bottom: an error until the next save or
+ * a click on it, anything else for a few seconds. */
+static void status(struct viewer *v, bool error, const char *text)
+{
+	if (v->status_timeout)
+		g_source_remove(v->status_timeout);
+	v->status_timeout = 0;
+	gtk_label_set_text(GTK_LABEL(v->status), text);
+	gtk_widget_remove_css_class(v->status, error ? "ok" : "error");
+	gtk_widget_add_css_class(v->status, error ? "error" : "ok");
+	gtk_widget_set_visible(v->status, TRUE);
+	if (!error)
+		v->status_timeout = g_timeout_add_seconds(8, status_expire, v);
+	trace(v, "status %s: %s", error ? "error" : "ok", text);
+}
+
+static void status_clicked(GtkGestureClick *g, int n, double x, double y,
+			   gpointer data)
+{
+	struct viewer *v = data;
+
+	if (v->status_timeout)
+		g_source_remove(v->status_timeout);
+	status_expire(v);
+}
+
+/* ---- Saving -------------------------------------------------------------- */
 
 static void save_response(GtkNativeDialog *dialog, int response, gpointer data)
 {
 	struct viewer *v = data;
 	GError *err = NULL;
-	GFile *file;
+	GFile *file = NULL;
+	char *name, *msg;
 
-	if (response != GTK_RESPONSE_ACCEPT)
-		goto out;
-	file = gtk_file_chooser_get_file(GTK_FILE_CHOOSER(dialog));
+	if (response == GTK_RESPONSE_ACCEPT)
+		file = gtk_file_chooser_get_file(GTK_FILE_CHOOSER(dialog));
+	g_object_unref(dialog);
+	/* Without a window manager nobody else gives the focus back. */
+	if (!v->done)
+		gtk_window_present(GTK_WINDOW(v->window));
 	if (!file)
-		goto out;
+		return;
+	name = g_file_get_parse_name(file);
 	if (!g_file_replace_contents(file, v->data, v->len, NULL, FALSE,
 				     G_FILE_CREATE_REPLACE_DESTINATION, NULL,
 				     NULL, &err)) {
-		/* The window stays; say it where a terminal user sees it
-		 * and in the title, where a desktop user does. */
-		char *title;
-
+		/* Said in the window, for a desktop user, and on stderr,
+		 * for one at a terminal. */
+		msg = g_strdup_printf("Not saved: %s", err->message);
 		fprintf(stderr, "graphns: cannot save the graph: %s\n",
 			err->message);
-		title = g_strdup_printf("graphns: not saved: %s", err->message);
-		gtk_window_set_title(GTK_WINDOW(v->window), title);
-		g_free(title);
 		g_error_free(err);
+		status(v, true, msg);
+	} else {
+		GFile *parent = g_file_get_parent(file);
+
+		msg = g_strdup_printf("Saved %s (%zu bytes)", name, v->len);
+		status(v, false, msg);
+		g_free(v->folder);
+		v->folder = parent ? g_file_get_path(parent) : NULL;
+		if (parent)
+			g_object_unref(parent);
 	}
+	g_free(msg);
+	g_free(name);
 	g_object_unref(file);
-out:
-	g_object_unref(dialog);
+}
+
+/* Where the chooser starts: the folder of the last save, else the home
+ * directory, else the current one if it may be written (under sudo it is
+ * often root's), else the temporary directory. */
+static char *save_folder(struct viewer *v)
+{
+	const char *home = g_get_home_dir();
+
+	if (v->folder && g_file_test(v->folder, G_FILE_TEST_IS_DIR))
+		return g_strdup(v->folder);
+	if (home && g_file_test(home, G_FILE_TEST_IS_DIR) &&
+	    access(home, W_OK) == 0)
+		return g_strdup(home);
+	if (access(".", W_OK) == 0)
+		return g_get_current_dir();
+	return g_strdup(g_get_tmp_dir());
 }
 
 /* GtkFileDialog needs GTK 4.10; Debian 12 has 4.8, so the native chooser. */
@@ -197,6 +602,8 @@ static void save(struct viewer *v)
 {
 	GtkFileChooserNative *dialog;
 	GtkFileFilter *filter;
+	char *folder = save_folder(v);
+	GFile *dir = g_file_new_for_path(folder);
 
 	dialog = gtk_file_chooser_native_new(
 		"Save the graph as SVG", GTK_WINDOW(v->window),
@@ -206,12 +613,105 @@ static void save(struct viewer *v)
 	gtk_file_filter_add_pattern(filter, "*.svg");
 	gtk_file_chooser_add_filter(GTK_FILE_CHOOSER(dialog), filter);
 	g_object_unref(filter);
+	gtk_file_chooser_set_current_folder(GTK_FILE_CHOOSER(dialog), dir,
+					    NULL);
+	g_object_unref(dir);
 	gtk_file_chooser_set_current_name(GTK_FILE_CHOOSER(dialog),
 					  "namespaces.svg");
 	gtk_native_dialog_set_modal(GTK_NATIVE_DIALOG(dialog), TRUE);
 	g_signal_connect(dialog, "response", G_CALLBACK(save_response), v);
+	trace(v, "save dialog in %s", folder);
+	g_free(folder);
 	gtk_native_dialog_show(GTK_NATIVE_DIALOG(dialog));
 }
+
+/* ---- Search -------------------------------------------------------------- */
+
+/* Goes to the next match (dir 1) or the previous one (-1): centred, at a
+ * scale where it can be read. */
+static void next_match(struct viewer *v, int dir)
+{
+	guint n = v->matches->len, k;
+	const struct svg_node *node;
+	char count[64];
+
+	if (n == 0)
+		return;
+	if (v->current < 0)
+		v->current = dir > 0 ? 0 : (int)n - 1;
+	else
+		v->current = (int)((v->current + dir + (int)n) % (int)n);
+	k = g_array_index(v->matches, guint, v->current);
+	node = v->nodes->nodes->pdata[k];
+	view_centre_on(&v->view, (node->x0 + node->x1) / 2,
+		       (node->y0 + node->y1) / 2, fmax(v->view.scale, 1.0));
+	v->view.mode = VIEW_FREE;
+	snprintf(count, sizeof(count), "%d of %u", v->current + 1, n);
+	gtk_label_set_text(GTK_LABEL(v->search_count), count);
+	redraw(v);
+	trace(v, "match %d/%u %s at %.0f,%.0f scale=%.4f", v->current + 1, n,
+	      node->name,
+	      round(v->view.tx) + (node->x0 + node->x1) / 2 * v->view.scale,
+	      round(v->view.ty) + (node->y0 + node->y1) / 2 * v->view.scale,
+	      v->view.scale);
+}
+
+static void search_changed(GtkSearchEntry *e, gpointer data)
+{
+	struct viewer *v = data;
+	const char *q = gtk_editable_get_text(GTK_EDITABLE(e));
+	char count[64] = "";
+
+	if (!v->nodes)
+		return;
+	svg_nodes_search(v->nodes, q, v->matches);
+	v->current = -1;
+	if (*q)
+		snprintf(count, sizeof(count),
+			 v->matches->len ? "%u found" : "none",
+			 v->matches->len);
+	gtk_label_set_text(GTK_LABEL(v->search_count), count);
+	redraw(v);
+	trace(v, "search \"%s\": %u matches", q, v->matches->len);
+}
+
+static void search_next(GtkWidget *w, gpointer data)
+{
+	next_match(data, 1);
+}
+
+static void search_previous(GtkWidget *w, gpointer data)
+{
+	next_match(data, -1);
+}
+
+static void open_search(struct viewer *v)
+{
+	if (!v->nodes) {
+		status(v, true, "No search: the graph's nodes cannot be read");
+		return;
+	}
+	gtk_widget_set_visible(v->search_box, TRUE);
+	gtk_widget_grab_focus(v->search);
+	trace(v, "search open");
+}
+
+static void close_search(struct viewer *v)
+{
+	gtk_widget_set_visible(v->search_box, FALSE);
+	g_array_set_size(v->matches, 0);
+	v->current = -1;
+	gtk_widget_grab_focus(v->area);
+	redraw(v);
+	trace(v, "search closed");
+}
+
+static void search_stop(GtkSearchEntry *e, gpointer data)
+{
+	close_search(data);
+}
+
+/* ---- Help ---------------------------------------------------------------- */
 
 static gboolean help_key(GtkEventControllerKey *c, guint keyval, guint keycode,
 			 GdkModifierType state, gpointer data)
@@ -234,6 +734,7 @@ static void help_destroyed(GtkWidget *w, gpointer data)
 	struct viewer *v = data;
 
 	v->help = NULL;
+	trace(v, "help closed");
 	/* Without a window manager nobody else gives the focus back. */
 	if (!v->done)
 		gtk_window_present(GTK_WINDOW(v->window));
@@ -247,9 +748,44 @@ static void help_close(GtkButton *b, gpointer data)
 		gtk_window_destroy(GTK_WINDOW(v->help));
 }
 
+/* The help: keys_help[] as a table, then what the graph's lines mean. */
+static GtkWidget *help_content(struct viewer *v)
+{
+	GtkWidget *grid = gtk_grid_new(), *l;
+	GString *plain = g_string_new(NULL);
+	int row = 0;
+
+	gtk_grid_set_column_spacing(GTK_GRID(grid), 24);
+	gtk_grid_set_row_spacing(GTK_GRID(grid), 2);
+	l = gtk_label_new(NULL);
+	gtk_label_set_markup(GTK_LABEL(l), "<b>Mouse and keys</b>");
+	gtk_label_set_xalign(GTK_LABEL(l), 0);
+	gtk_grid_attach(GTK_GRID(grid), l, 0, row++, 2, 1);
+	for (size_t i = 0; i < N_KEYS; i++) {
+		l = gtk_label_new(keys_help[i].keys);
+		gtk_label_set_xalign(GTK_LABEL(l), 0);
+		gtk_grid_attach(GTK_GRID(grid), l, 0, row, 1, 1);
+		l = gtk_label_new(keys_help[i].what);
+		gtk_label_set_xalign(GTK_LABEL(l), 0);
+		gtk_grid_attach(GTK_GRID(grid), l, 1, row++, 1, 1);
+		g_string_append_printf(plain, "%s: %s; ", keys_help[i].keys,
+				       keys_help[i].what);
+	}
+	l = gtk_label_new(NULL);
+	gtk_label_set_markup(GTK_LABEL(l), "\n<b>The graph</b>");
+	gtk_label_set_xalign(GTK_LABEL(l), 0);
+	gtk_grid_attach(GTK_GRID(grid), l, 0, row++, 2, 1);
+	l = gtk_label_new(graph_help);
+	gtk_label_set_xalign(GTK_LABEL(l), 0);
+	gtk_grid_attach(GTK_GRID(grid), l, 0, row++, 2, 1);
+	trace(v, "help: %s", plain->str);
+	g_string_free(plain, TRUE);
+	return grid;
+}
+
 static void help(struct viewer *v)
 {
-	GtkWidget *box, *label, *button;
+	GtkWidget *box, *button;
 	GtkEventController *keys;
 
 	if (v->help) {
@@ -268,13 +804,10 @@ static void help(struct viewer *v)
 	gtk_widget_set_margin_bottom(box, 16);
 	gtk_widget_set_margin_start(box, 16);
 	gtk_widget_set_margin_end(box, 16);
-	label = gtk_label_new(NULL);
-	gtk_label_set_markup(GTK_LABEL(label), help_text);
-	gtk_label_set_xalign(GTK_LABEL(label), 0);
 	button = gtk_button_new_with_mnemonic("_Close");
 	gtk_widget_set_halign(button, GTK_ALIGN_END);
 	g_signal_connect(button, "clicked", G_CALLBACK(help_close), v);
-	gtk_box_append(GTK_BOX(box), label);
+	gtk_box_append(GTK_BOX(box), help_content(v));
 	gtk_box_append(GTK_BOX(box), button);
 	gtk_window_set_child(GTK_WINDOW(v->help), box);
 	keys = gtk_event_controller_key_new();
@@ -284,14 +817,30 @@ static void help(struct viewer *v)
 	gtk_window_present(GTK_WINDOW(v->help));
 }
 
+/* ---- Keys ---------------------------------------------------------------- */
+
+static bool in_search(struct viewer *v)
+{
+	GtkWidget *focus = gtk_root_get_focus(GTK_ROOT(v->window));
+
+	return focus &&
+	       (focus == v->search || gtk_widget_is_ancestor(focus, v->search));
+}
+
 static gboolean key(GtkEventControllerKey *c, guint keyval, guint keycode,
 		    GdkModifierType state, gpointer data)
 {
 	struct viewer *v = data;
-	GtkWidget *area = v->area;
-	double step = 60;
 
 	if (state & (GDK_ALT_MASK | GDK_SUPER_MASK))
+		return FALSE;
+	if ((state & GDK_CONTROL_MASK) &&
+	    (keyval == GDK_KEY_f || keyval == GDK_KEY_F)) {
+		open_search(v);
+		return TRUE;
+	}
+	/* What the search entry did not take is typing, not commands. */
+	if (in_search(v))
 		return FALSE;
 	switch (keyval) {
 	case GDK_KEY_plus:
@@ -306,24 +855,39 @@ static gboolean key(GtkEventControllerKey *c, guint keyval, guint keycode,
 		return TRUE;
 	case GDK_KEY_1:
 	case GDK_KEY_KP_1:
-		zoom_center(v, 1 / v->scale);
+		place(v, VIEW_ROOT);
 		return TRUE;
 	case GDK_KEY_0:
 	case GDK_KEY_KP_0:
-		v->placed = false;
-		gtk_widget_queue_draw(area);
+		place(v, VIEW_FIT);
 		return TRUE;
 	case GDK_KEY_Left:
-		pan(v, step, 0);
+		view_pan(&v->view, PAN_STEP, 0);
+		redraw(v);
 		return TRUE;
 	case GDK_KEY_Right:
-		pan(v, -step, 0);
+		view_pan(&v->view, -PAN_STEP, 0);
+		redraw(v);
 		return TRUE;
 	case GDK_KEY_Up:
-		pan(v, 0, step);
+		view_pan(&v->view, 0, PAN_STEP);
+		redraw(v);
 		return TRUE;
 	case GDK_KEY_Down:
-		pan(v, 0, -step);
+		view_pan(&v->view, 0, -PAN_STEP);
+		redraw(v);
+		return TRUE;
+	case GDK_KEY_slash:
+	case GDK_KEY_KP_Divide:
+		open_search(v);
+		return TRUE;
+	case GDK_KEY_n:
+	case GDK_KEY_Return:
+	case GDK_KEY_KP_Enter:
+		next_match(v, 1);
+		return TRUE;
+	case GDK_KEY_N:
+		next_match(v, -1);
 		return TRUE;
 	case GDK_KEY_s:
 	case GDK_KEY_S:
@@ -335,14 +899,22 @@ static gboolean key(GtkEventControllerKey *c, guint keyval, guint keycode,
 	case GDK_KEY_F1:
 		help(v);
 		return TRUE;
+	case GDK_KEY_Escape:
+		if (gtk_widget_get_visible(v->search_box)) {
+			close_search(v);
+			return TRUE;
+		}
+		gtk_window_destroy(GTK_WINDOW(v->window));
+		return TRUE;
 	case GDK_KEY_q:
 	case GDK_KEY_Q:
-	case GDK_KEY_Escape:
 		gtk_window_destroy(GTK_WINDOW(v->window));
 		return TRUE;
 	}
 	return FALSE;
 }
+
+/* ---- The window ---------------------------------------------------------- */
 
 static void destroyed(GtkWidget *w, gpointer data)
 {
@@ -352,10 +924,11 @@ static void destroyed(GtkWidget *w, gpointer data)
 	g_main_context_wakeup(NULL);
 }
 
-/* The SVG in v->data, parsed, and its size at 1x; -1 (said why) if librsvg
- * cannot read it. */
+/* The SVG in v->data, parsed, its size at 1x, its picture cache and its
+ * nodes; -1 (said why) if librsvg cannot read or draw it. */
 static int load_svg(struct viewer *v)
 {
+	struct view *vw = &v->view;
 	GError *err = NULL;
 
 	v->svg = rsvg_handle_new_from_data((const guint8 *)v->data, v->len,
@@ -369,13 +942,35 @@ static int load_svg(struct viewer *v)
 	/* Graphviz sizes the SVG in points; 1x is the size a 96 dpi screen
 	 * shows it at. */
 	rsvg_handle_set_dpi(v->svg, 96);
-	if (!rsvg_handle_get_intrinsic_size_in_pixels(v->svg, &v->width,
-						      &v->height) ||
-	    v->width <= 0 || v->height <= 0) {
-		v->width = 800;
-		v->height = 600;
+	if (!rsvg_handle_get_intrinsic_size_in_pixels(v->svg, &vw->width,
+						      &vw->height) ||
+	    vw->width <= 0 || vw->height <= 0) {
+		vw->width = 800;
+		vw->height = 600;
 	}
+	v->tiles = tiles_new(v->svg, vw->width, vw->height, TILE_BYTES);
+	if (!v->tiles)
+		return -1;
+	/* The recording holds all that is drawn. */
+	g_clear_object(&v->svg);
+	v->nodes = svg_nodes_new(v->data, v->len, vw->width, vw->height);
+	vw->nodes = v->nodes;
+	vw->scale = 1;
+	vw->mode = VIEW_HOME;
+	v->matches = g_array_new(FALSE, FALSE, sizeof(guint));
+	v->current = -1;
 	return 0;
+}
+
+static void unload_svg(struct viewer *v)
+{
+	g_clear_object(&v->svg);
+	tiles_free(v->tiles);
+	svg_nodes_free(v->nodes);
+	if (v->matches)
+		g_array_free(v->matches, TRUE);
+	g_free(v->folder);
+	g_free(v->traced_view);
 }
 
 /* Drag (any button) and wheel on the drawing area, the pointer over it,
@@ -383,7 +978,7 @@ static int load_svg(struct viewer *v)
 static void add_controllers(struct viewer *v)
 {
 	GtkEventController *c;
-	GtkGesture *drag;
+	GtkGesture *drag, *click;
 
 	drag = gtk_gesture_drag_new();
 	gtk_gesture_single_set_button(GTK_GESTURE_SINGLE(drag), 0);
@@ -402,35 +997,188 @@ static void add_controllers(struct viewer *v)
 	g_signal_connect(c, "scroll", G_CALLBACK(scroll), v);
 	gtk_widget_add_controller(v->area, c);
 
+	click = gtk_gesture_click_new();
+	g_signal_connect(click, "pressed", G_CALLBACK(status_clicked), v);
+	gtk_widget_add_controller(v->status, GTK_EVENT_CONTROLLER(click));
+
 	c = gtk_event_controller_key_new();
 	g_signal_connect(c, "key-pressed", G_CALLBACK(key), v);
 	gtk_widget_add_controller(v->window, c);
 }
 
-int viewer_run(const char *svg, size_t len, const char *title)
+static const char css[] =
+	".graphns-status { padding: 6px 12px; border-top: 1px solid #999; }\n"
+	".graphns-status.ok { background-color: #dff3df; color: #0a4a0a; }\n"
+	".graphns-status.error { background-color: #ffe0e0; color: #8a0000; "
+	"font-weight: bold; }\n"
+	".graphns-search { padding: 4px; background-color: #f6f6f6; "
+	"border: 1px solid #999; border-radius: 4px; }\n";
+
+/* The search entry at the top right and the status line at the bottom,
+ * over the graph, so that neither changes the area's size. */
+static void add_overlays(struct viewer *v)
 {
-	struct viewer v = {.data = svg, .len = len, .scale = 1.0};
+	GtkCssProvider *p = gtk_css_provider_new();
+
+	gtk_css_provider_load_from_data(p, css, -1);
+	gtk_style_context_add_provider_for_display(
+		gtk_widget_get_display(v->window), GTK_STYLE_PROVIDER(p),
+		GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+	g_object_unref(p);
+
+	v->search_box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+	gtk_widget_add_css_class(v->search_box, "graphns-search");
+	v->search = gtk_search_entry_new();
+	gtk_widget_set_size_request(v->search, 260, -1);
+	v->search_count = gtk_label_new("");
+	gtk_box_append(GTK_BOX(v->search_box), v->search);
+	gtk_box_append(GTK_BOX(v->search_box), v->search_count);
+	gtk_widget_set_halign(v->search_box, GTK_ALIGN_END);
+	gtk_widget_set_valign(v->search_box, GTK_ALIGN_START);
+	gtk_widget_set_margin_top(v->search_box, 8);
+	gtk_widget_set_margin_end(v->search_box, 8);
+	gtk_widget_set_visible(v->search_box, FALSE);
+	g_signal_connect(v->search, "search-changed",
+			 G_CALLBACK(search_changed), v);
+	g_signal_connect(v->search, "activate", G_CALLBACK(search_next), v);
+	g_signal_connect(v->search, "next-match", G_CALLBACK(search_next), v);
+	g_signal_connect(v->search, "previous-match",
+			 G_CALLBACK(search_previous), v);
+	g_signal_connect(v->search, "stop-search", G_CALLBACK(search_stop), v);
+	gtk_overlay_add_overlay(GTK_OVERLAY(v->overlay), v->search_box);
+
+	v->status = gtk_label_new("");
+	gtk_widget_add_css_class(v->status, "graphns-status");
+	gtk_label_set_xalign(GTK_LABEL(v->status), 0);
+	gtk_label_set_ellipsize(GTK_LABEL(v->status), PANGO_ELLIPSIZE_MIDDLE);
+	gtk_widget_set_valign(v->status, GTK_ALIGN_END);
+	gtk_widget_set_visible(v->status, FALSE);
+	gtk_overlay_add_overlay(GTK_OVERLAY(v->overlay), v->status);
+}
+
+static bool have_session_bus(void)
+{
+	const char *addr = getenv("DBUS_SESSION_BUS_ADDRESS");
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	char *bus;
+	bool found;
+
+	if (addr && *addr)
+		return true;
+	if (!rt || !*rt)
+		return false;
+	bus = g_build_filename(rt, "bus", NULL);
+	found = g_file_test(bus, G_FILE_TEST_EXISTS);
+	g_free(bus);
+	return found;
+}
+
+/* GTK keeps its list of recent files in the user's data directory; where
+ * that cannot be made (nobody's home is /nonexistent), one in the runtime
+ * directory, which graphns made private for the viewer under sudo. */
+static void settle_data_dir(void)
+{
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	char *dir = NULL;
+	bool ok;
+
+	if (xdg && *xdg == '/')
+		dir = g_strdup(xdg);
+	else if (home && *home)
+		dir = g_build_filename(home, ".local", "share", NULL);
+	ok = dir && g_mkdir_with_parents(dir, 0700) == 0 &&
+	     access(dir, W_OK) == 0;
+	g_free(dir);
+	if (ok || !rt || *rt != '/')
+		return;
+	dir = g_build_filename(rt, "graphns-data", NULL);
+	if (g_mkdir_with_parents(dir, 0700) == 0)
+		setenv("XDG_DATA_HOME", dir, 1);
+	g_free(dir);
+}
+
+/*
+ * Before GTK starts: what it would otherwise complain about on stderr.
+ * The graph is one cairo picture, which GL only copies, and Mesa's
+ * software GL alone costs 100 MB: the cairo renderer, unless the user
+ * chose one. Without a session bus dconf cannot store the file chooser's
+ * settings: kept in memory. And a data directory that can be written.
+ */
+static void prepare_environment(void)
+{
+	if (!getenv("GSK_RENDERER")) {
+		setenv("GSK_RENDERER", "cairo", 1);
+		if (!getenv("GDK_DEBUG") && !getenv("GDK_DISABLE")) {
+			if (gtk_get_minor_version() >= 16)
+				setenv("GDK_DISABLE", "gl", 1);
+			else
+				setenv("GDK_DEBUG", "gl-disable", 1);
+		}
+	}
+	if (!getenv("GSETTINGS_BACKEND") && !have_session_bus())
+		setenv("GSETTINGS_BACKEND", "memory", 1);
+	settle_data_dir();
+}
+
+static void trace_exit(struct viewer *v)
+{
+	struct tiles_stats ts;
+
+	if (!v->trace)
+		return;
+	tiles_get_stats(v->tiles, &ts);
+	trace(v,
+	      "frames all=%zu mean=%.2fms max=%.2fms pan=%zu mean=%.2fms "
+	      "max=%.2fms (cpu); wall mean=%.2fms max=%.2fms",
+	      v->all.n, frame_mean(&v->all), v->all.max, v->pan.n,
+	      frame_mean(&v->pan), v->pan.max, frame_mean(&v->wall),
+	      v->wall.max);
+	trace(v,
+	      "memory rss=%ldkB peak=%ldkB anon=%ldkB tiles=%zu "
+	      "tilebytes=%zu replays=%zu",
+	      status_kb("VmRSS"), status_kb("VmHWM"), status_kb("RssAnon"),
+	      ts.tiles, ts.bytes, ts.replays);
+}
+
+int viewer_run(const char *svg, size_t len, const struct viewer_opts *opts)
+{
+	struct viewer v = {.data = svg,
+			   .len = len,
+			   .title = opts->title,
+			   .trace = opts->trace};
 	int ww, wh;
 
 	/* Named before GTK starts: the file chooser files what it saves
 	 * under the application's name. */
 	g_set_prgname("graphns");
 	g_set_application_name("graphns");
+	prepare_environment();
 	if (!gtk_init_check()) {
 		fprintf(stderr,
 			"graphns: cannot open the display; use -o FILE to "
 			"write the graph to a file\n");
 		return 1;
 	}
-	if (load_svg(&v) < 0)
+	if (load_svg(&v) < 0) {
+		unload_svg(&v);
 		return 1;
+	}
 
+	trace(&v, "graph %.0fx%.0f nodes=%u root=%s", v.view.width,
+	      v.view.height, v.nodes ? v.nodes->nodes->len : 0,
+	      v.nodes && v.nodes->root >= 0
+		      ? ((struct svg_node *)
+				 v.nodes->nodes->pdata[v.nodes->root])
+				->name
+		      : "-");
 	v.window = gtk_window_new();
-	gtk_window_set_title(GTK_WINDOW(v.window), title);
-	ww = (int)fmin(1280, fmax(480, v.width + 40));
-	wh = (int)fmin(860, fmax(320, v.height + 40));
+	gtk_window_set_title(GTK_WINDOW(v.window), v.title);
+	ww = (int)fmin(1280, fmax(480, v.view.width + 40));
+	wh = (int)fmin(860, fmax(320, v.view.height + 40));
 	gtk_window_set_default_size(GTK_WINDOW(v.window), ww, wh);
 
+	v.overlay = gtk_overlay_new();
 	v.area = gtk_drawing_area_new();
 	gtk_widget_set_hexpand(v.area, TRUE);
 	gtk_widget_set_vexpand(v.area, TRUE);
@@ -438,17 +1186,120 @@ int viewer_run(const char *svg, size_t len, const char *title)
 	gtk_widget_set_cursor_from_name(v.area, "grab");
 	gtk_drawing_area_set_draw_func(GTK_DRAWING_AREA(v.area), draw, &v,
 				       NULL);
-	gtk_window_set_child(GTK_WINDOW(v.window), v.area);
+	gtk_overlay_set_child(GTK_OVERLAY(v.overlay), v.area);
+	gtk_window_set_child(GTK_WINDOW(v.window), v.overlay);
+	add_overlays(&v);
 
 	add_controllers(&v);
 
 	g_signal_connect(v.window, "destroy", G_CALLBACK(destroyed), &v);
+	g_signal_connect(v.window, "realize", G_CALLBACK(realized), &v);
 	gtk_window_present(GTK_WINDOW(v.window));
 	gtk_widget_grab_focus(v.area);
 
 	while (!v.done)
 		g_main_context_iteration(NULL, TRUE);
 
-	g_object_unref(v.svg);
+	if (v.prefetch)
+		g_source_remove(v.prefetch);
+	if (v.status_timeout)
+		g_source_remove(v.status_timeout);
+	trace_exit(&v);
+	unload_svg(&v);
+	return 0;
+}
+
+/* ---- The redraw benchmark ------------------------------------------------ */
+
+/* n frames, each moved by (dx, dy) from the last, into cr (w x h); a
+ * prefetch step after each, as the viewer does when idle. Their wall
+ * time into *wall, that with the prefetch into *busy. */
+static void bench_frames(struct viewer *v, cairo_t *cr, int w, int h, int n,
+			 double dx, double dy, struct frame_stats *wall,
+			 struct frame_stats *busy)
+{
+	for (int i = 0; i < n; i++) {
+		double t0, t1;
+
+		v->view.tx += dx;
+		v->view.ty += dy;
+		t0 = now_ms(CLOCK_MONOTONIC);
+		paint(v, cr, w, h);
+		cairo_surface_flush(cairo_get_target(cr));
+		t1 = now_ms(CLOCK_MONOTONIC);
+		tiles_prefetch(v->tiles);
+		frame_add(wall, t1 - t0);
+		frame_add(busy, now_ms(CLOCK_MONOTONIC) - t0);
+	}
+}
+
+int viewer_bench(const char *svg, size_t len)
+{
+	const int w = 1280, h = 860, frames = 240;
+	struct viewer v = {.data = svg, .len = len};
+	struct frame_stats pan1 = {0}, busy1 = {0}, pan2 = {0}, busy2 = {0};
+	struct frame_stats zoom = {0}, none = {0};
+	struct tiles_stats ts;
+	cairo_surface_t *s;
+	double t0, load, first, cpu0;
+	cairo_t *cr;
+
+	cpu0 = now_ms(CLOCK_PROCESS_CPUTIME_ID);
+	t0 = now_ms(CLOCK_MONOTONIC);
+	if (load_svg(&v) < 0) {
+		unload_svg(&v);
+		return 1;
+	}
+	load = now_ms(CLOCK_MONOTONIC) - t0;
+	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+	cr = cairo_create(s);
+	t0 = now_ms(CLOCK_MONOTONIC);
+	paint(&v, cr, w, h);
+	first = now_ms(CLOCK_MONOTONIC) - t0;
+	printf("bench-redraw: graph %.0fx%.0f px at 1x, %u nodes; first "
+	       "view %s at scale %.3f\n",
+	       v.view.width, v.view.height, v.nodes ? v.nodes->nodes->len : 0,
+	       mode_names[v.view.mode], v.view.scale);
+	v.view.mode = VIEW_FREE;
+	/* A drag to the left at 8 pixels a frame, then back up and down. */
+	bench_frames(&v, cr, w, h, frames, -8, 0, &pan1, &busy1);
+	bench_frames(&v, cr, w, h, frames / 4, 0, 8, &pan1, &busy1);
+	bench_frames(&v, cr, w, h, frames / 4, 0, -8, &pan1, &busy1);
+	/* Zoom steps in and out around the middle, one frame each. */
+	for (int i = 0; i < 16; i++) {
+		view_zoom_at(&v.view, w / 2.0, h / 2.0,
+			     i < 8 ? ZOOM_STEP : 1 / ZOOM_STEP);
+		bench_frames(&v, cr, w, h, 1, 0, 0, &zoom, &none);
+	}
+	/* 2x, and a drag to the right. */
+	view_zoom_at(&v.view, w / 2.0, h / 2.0, 2 / v.view.scale);
+	bench_frames(&v, cr, w, h, 1, 0, 0, &zoom, &none);
+	bench_frames(&v, cr, w, h, frames, 8, 0, &pan2, &busy2);
+	tiles_get_stats(v.tiles, &ts);
+	printf("bench-redraw: load %.1f ms, first frame %.1f ms\n", load,
+	       first);
+	printf("bench-redraw: pan at 1x: %zu frames, mean %.2f ms, max %.2f "
+	       "ms; with the idle prefetch mean %.2f ms, max %.2f ms\n",
+	       pan1.n, frame_mean(&pan1), pan1.max, frame_mean(&busy1),
+	       busy1.max);
+	printf("bench-redraw: pan at 2x: %zu frames, mean %.2f ms, max %.2f "
+	       "ms; with the idle prefetch mean %.2f ms, max %.2f ms\n",
+	       pan2.n, frame_mean(&pan2), pan2.max, frame_mean(&busy2),
+	       busy2.max);
+	printf("bench-redraw: zoom: %zu frames, mean %.2f ms, max %.2f ms\n",
+	       zoom.n, frame_mean(&zoom), zoom.max);
+	printf("bench-redraw: %zu tiles (%zu kB), %zu replays; cpu %.0f ms; "
+	       "rss %ld kB, peak %ld kB\n",
+	       ts.tiles, ts.bytes / 1024, ts.replays,
+	       now_ms(CLOCK_PROCESS_CPUTIME_ID) - cpu0, status_kb("VmRSS"),
+	       status_kb("VmHWM"));
+	printf("bench-redraw: pan_mean_ms=%.3f pan_max_ms=%.3f "
+	       "pan2_mean_ms=%.3f busy_mean_ms=%.3f zoom_mean_ms=%.3f "
+	       "peak_kb=%ld\n",
+	       frame_mean(&pan1), pan1.max, frame_mean(&pan2),
+	       frame_mean(&busy1), frame_mean(&zoom), status_kb("VmHWM"));
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+	unload_svg(&v);
 	return 0;
 }

@@ -3,13 +3,35 @@
 #ifndef GRAPHNS_VIEWER_H
 #define GRAPHNS_VIEWER_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+
+struct viewer_opts {
+	const char *title;
+	/* What the viewer shows and does, as "viewer: ..." lines on stderr
+	 * (the view, status messages, search matches, the help text, frame
+	 * times and memory at exit), for the tests. */
+	bool trace;
+};
 
 /*
- * Shows svg in a window titled title until the user closes it. Returns the
- * exit status: 0, or 1 after saying on stderr why there is no window (no
+ * Shows svg in a window until the user closes it. Returns the exit
+ * status: 0, or 1 after saying on stderr why there is no window (no
  * display, an SVG librsvg cannot read).
  */
-int viewer_run(const char *svg, size_t len, const char *title);
+int viewer_run(const char *svg, size_t len, const struct viewer_opts *opts);
+
+/*
+ * Draws svg as the viewer does, into a 1280 x 860 picture without a
+ * display: the first view, a pan, zoom steps, a pan at the new zoom. Prints
+ * the time per frame and the memory used on stdout; returns the exit
+ * status.
+ */
+int viewer_bench(const char *svg, size_t len);
+
+/* The viewer's mouse and keys, one per line, each line starting with
+ * indent, for --help. */
+void viewer_print_keys(FILE *f, const char *indent);
 
 #endif /* GRAPHNS_VIEWER_H */
