@@ -14,6 +14,9 @@
  * is legible, else 1x at the root of the user namespaces.
  */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -951,8 +954,12 @@ static int load_svg(struct viewer *v)
 	v->tiles = tiles_new(v->svg, vw->width, vw->height, TILE_BYTES);
 	if (!v->tiles)
 		return -1;
-	/* The recording holds all that is drawn. */
+	/* The recording holds all that is drawn; what librsvg (and, in this
+	 * process, the scan and the layout) freed goes back to the system. */
 	g_clear_object(&v->svg);
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
 	v->nodes = svg_nodes_new(v->data, v->len, vw->width, vw->height);
 	vw->nodes = v->nodes;
 	vw->scale = 1;
