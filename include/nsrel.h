@@ -186,6 +186,10 @@ struct nsrel_scan_opts {
 	 * them, OFF never does, AUTO asks them where the caller is
 	 * privileged (nsrel_view.privileged). Only with containers on. */
 	enum nsrel_switch engine_api;
+	/* The one engine socket to ask (a path; the scan only borrows it),
+	 * instead of /run/docker.sock, /var/run/docker.sock and
+	 * /run/podman/podman.sock; NULL for those. */
+	const char *engine_socket;
 };
 
 /*
@@ -238,6 +242,13 @@ const struct nsrel_proc *nsrel_model_find_proc(const struct nsrel_model *m,
 
 /* Processes that exist but whose namespaces we were not allowed to read. */
 size_t nsrel_model_unreadable(const struct nsrel_model *m);
+
+/* Why an engine's API could not be asked (nsrel_scan_opts.engine_api): one
+ * line naming each socket that exists and failed, and how (no answer
+ * within the deadline, refused, not a socket, not trusted, a bad answer);
+ * NULL where every one answered, none exists, or none was asked. The
+ * containers the other steps found are in the model all the same. */
+const char *nsrel_model_engine_warning(const struct nsrel_model *m);
 
 /*
  * What the scan could see: a property of the thread that scanned and of

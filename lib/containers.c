@@ -281,6 +281,11 @@ const char *nsrel__containers_id(const struct nsrel__containers *ct, size_t i)
 	return i < m->ctrs_n ? m->strs + m->ctrs[i].id : NULL;
 }
 
+struct scan *nsrel__containers_scan(struct nsrel__containers *ct)
+{
+	return ct->s;
+}
+
 bool nsrel__containers_engine_asked(const struct nsrel__containers *ct)
 {
 	return ct->engine_asked;

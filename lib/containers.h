@@ -74,6 +74,9 @@ int nsrel__containers_fill(struct nsrel__containers *ct, const char *id,
 int nsrel__containers_add_pid(struct nsrel__containers *ct, pid_t pid,
 			      enum nsrel_engine engine, const char *id);
 
+/* The scan it belongs to: its options, its model. */
+struct scan *nsrel__containers_scan(struct nsrel__containers *ct);
+
 /* Step 3; implemented by engine-api.c. */
 int nsrel__containers_apply_engine(struct nsrel__containers *ct);
 

@@ -23,7 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "containers.h"
 #include "engine-api.h"
+#include "scan.h"
 
 void nsrel__engine_answer_done(struct nsrel__engine_answer *a)
 {
@@ -645,3 +647,73 @@ int nsrel__engine_api(const struct nsrel__engine_query *q,
 }
 
 #endif /* HAVE_ENGINE_API */
+
+/* ---- Step 3 of identifying containers (containers.h) ------------------- */
+
+/* The init PID is asked for only where the earlier steps did not find the
+ * container: one request more each. */
+static bool unknown_id(const char *id, void *data)
+{
+	struct nsrel__containers *ct = data;
+	for (size_t i = 0; i < nsrel__containers_count(ct); i++) {
+		const char *known = nsrel__containers_id(ct, i);
+		if (known && !strcmp(known, id))
+			return false;
+	}
+	return true;
+}
+
+static int set_warning(struct nsrel_model *m, const char *w)
+{
+	m->engine_warning = nsrel__model_str_add(m, w, strlen(w));
+	return m->engine_warning == NONE ? -ENOMEM : 0;
+}
+
+int nsrel__containers_apply_engine(struct nsrel__containers *ct)
+{
+	struct scan *s = nsrel__containers_scan(ct);
+	const char *path = s->engine_socket;
+	/* A pid in the answer is numbered in the engine's PID namespace; it
+	 * names the same process in ours only if we see the initial one. */
+	bool pids = s->m->view.pid_ns_initial &&
+		    s->m->view.proc_pid_ns == NSREL_PROC_PIDNS_OWN;
+	struct nsrel__engine_query q = {
+		.paths = path ? &path : NULL,
+		.n_paths = path ? 1 : 0,
+		.want_pid = pids ? unknown_id : NULL,
+		.data = ct,
+	};
+	struct nsrel__engine_answer a;
+	int r = nsrel__engine_api(&q, &a);
+	if (r == -EOPNOTSUPP)
+		return nsrel__containers_engine_asked(ct)
+			       ? set_warning(
+					 s->m,
+					 "engine APIs: not built in (libcurl "
+					 "with unix sockets, json-c)")
+			       : 0;
+	if (r < 0)
+		return r;
+	for (size_t i = 0; r >= 0 && i < a.n; i++) {
+		const struct nsrel__engine_ctr *c = &a.ctrs[i];
+		const struct nsrel__container_info info = {
+			.name = c->name,
+			.project = c->project,
+		};
+		r = nsrel__containers_fill(ct, c->id, &info, false);
+		if (r != 0 || c->pid <= 0)
+			continue;
+		/* Not found by the cgroup: its init, if the scan saw it. */
+		r = nsrel__containers_add_pid(ct, c->pid,
+					      strcmp(c->engine, "podman")
+						      ? NSREL_ENGINE_DOCKER
+						      : NSREL_ENGINE_PODMAN,
+					      c->id);
+		if (r > 0)
+			r = nsrel__containers_fill(ct, c->id, &info, false);
+	}
+	if (r >= 0 && a.warning)
+		r = set_warning(s->m, a.warning);
+	nsrel__engine_answer_done(&a);
+	return r < 0 ? r : 0;
+}

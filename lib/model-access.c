@@ -53,6 +53,12 @@ _public_ size_t nsrel_model_unreadable(const struct nsrel_model *m)
 	return m ? m->unreadable : 0;
 }
 
+_public_ const char *nsrel_model_engine_warning(const struct nsrel_model *m)
+{
+	return m && m->engine_warning != NONE ? m->strs + m->engine_warning
+					      : NULL;
+}
+
 _public_ enum nsrel_backend nsrel_model_backend(const struct nsrel_model *m)
 {
 	return m ? m->backend : NSREL_BACKEND_PROC;

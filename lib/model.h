@@ -86,6 +86,7 @@ struct nsrel_model {
 	uint32_t *ht;	     /* open addressing: ns index + 1, 0 = empty */
 	size_t ht_cap;
 	size_t unreadable;
+	uint32_t engine_warning; /* arena offset or NONE */
 	struct nsrel_view
 		view; /* filled by nsrel__scan_view(); unreadable aside */
 	dev_t nsfs_dev;

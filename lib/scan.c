@@ -72,6 +72,8 @@ static int read_opts(const struct nsrel_scan_opts *opts, struct scan *s)
 			return -EINVAL;
 		s->engine_api = opts->engine_api;
 	}
+	if (HAS(engine_socket))
+		s->engine_socket = opts->engine_socket;
 #undef HAS
 	return 0;
 }
@@ -146,6 +148,7 @@ _public_ int nsrel_scan(const struct nsrel_scan_opts *opts,
 	if (!s.m)
 		return -ENOMEM;
 	s.m->types = s.types;
+	s.m->engine_warning = NONE;
 	s.proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (s.proc_fd < 0) {
 		r = -errno;

@@ -19,6 +19,7 @@ struct scan {
 	bool no_listmount;	    /* AUTO, and the kernel cannot list by id */
 	enum nsrel_backend backend; /* as asked: AUTO, PROC or BPF */
 	enum nsrel_switch containers, engine_api; /* as asked */
+	const char *engine_socket;		  /* borrowed; NULL */
 	int proc_fd;				  /* /proc */
 	ino_t self_mntns;			  /* our own mount namespace */
 	/* Mount namespaces no process is in whose mounts are still to be

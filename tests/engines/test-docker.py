@@ -39,6 +39,36 @@ def by_id(answer):
     return {c["id"]: c for c in answer["containers"]}
 
 
+def own_namespaces(pid):
+    """The namespaces of pid as "type:[inode]", those of this test
+    left out (a container shares the host's user and time namespaces)."""
+    out = []
+    for t in sorted(os.listdir("/proc/%d/ns" % pid)):
+        if t.endswith("_for_children"):
+            continue
+        link = os.readlink("/proc/%d/ns/%s" % (pid, t))
+        if link != os.readlink("/proc/self/ns/%s" % t):
+            out.append(link)
+    return out
+
+
+def check_model(got, cid, pid, name, project):
+    """The scan's container cid: engine docker, its init pid, name and
+    project as given (None: not known), and every namespace of its own."""
+    check(cid in got, "container %s not in the model (%s)"
+          % (cid[:12], sorted(k[:12] for k in got)))
+    c = got[cid]
+    check(c["engine"] == "docker", "engine %r" % c["engine"])
+    check(c["init"] == pid, "init %r, docker says %d" % (c["init"], pid))
+    check(c["name"] == name, "name %r, want %r" % (c["name"], name))
+    check(c["project"] == project, "project %r, want %r"
+          % (c["project"], project))
+    want = own_namespaces(pid)
+    check(len(want) >= 5, "the container has only %r of its own" % want)
+    missing = [n for n in want if n not in c["namespaces"]]
+    check(not missing, "namespaces not attributed: %r" % missing)
+
+
 class Hanging:
     """A unix socket that accepts connections and never answers."""
 
@@ -85,14 +115,27 @@ def run(args, tmp):
             "--label", "com.docker.compose.project=nsrel-proj",
             "--label", "com.docker.compose.service=web",
             "nsrel-bb", "/bin/busybox", "sleep", "600")
+        comp_name = d.docker("inspect", "-f", "{{.Name}}", comp)[1:]
+        cases = [(named, named_pid, "nsrel-named", None),
+                 (comp, comp_pid, comp_name, "nsrel-proj")]
         hang = Hanging(os.path.join(tmp, "hang.sock"))
         try:
             tests(args, tmp, d, hang, named, named_pid, comp, comp_pid)
+            run_test("docker: the scan names both containers and gives "
+                     "them every namespace of theirs",
+                     t_scan, args, d.sock, cases, True)
+            run_test("docker: a socket that never answers: the scan ends "
+                     "in time, engine and id from the cgroup, one warning",
+                     t_scan, args, hang.path, cases, False)
         finally:
             hang.close()
-        d.stop()
-        run_test("daemon stopped: no socket, no warning, nothing listed",
-                 t_stopped, args, d)
+        sock = d.sock
+        d.kill_daemon()
+        run_test("docker: the daemon gone (socket too): no warning, nothing "
+                 "listed", t_stopped, args, sock)
+        run_test("docker: the daemon gone: the scan still has both "
+                 "containers, engine and id from the cgroup",
+                 t_scan, args, sock, cases, False)
     finally:
         d.stop()
     return plan()
@@ -195,11 +238,32 @@ def tests(args, tmp, d, hang, named, named_pid, comp, comp_pid):
     run_test("docker: an answer larger than the limit is refused", t_too_big)
 
 
-def t_stopped(args, d):
-    check(not os.path.exists(d.sock), "the socket is still there")
-    a = query(args, d.sock)
+def t_stopped(args, sock):
+    check(not os.path.exists(sock), "the socket is still there")
+    a = query(args, sock)
     check(a["warning"] is None and a["containers"] == [],
           "after stop: %r" % a)
+
+
+def t_scan(args, sock, cases, answers):
+    """nsrel_scan() with the engine API on sock: each case (id, pid, name,
+    project) found; names and projects only if the socket answers."""
+    t0 = time.monotonic()
+    a = query(args, "-s", sock)
+    took = time.monotonic() - t0
+    got = by_id(a)
+    for cid, pid, name, project in cases:
+        check_model(got, cid, pid, name if answers else None,
+                    project if answers else None)
+    w = a["warning"]
+    if answers or not os.path.exists(sock):
+        check(w is None, "warning %r" % w)
+    else:
+        check(w and w.count("engine API") == 1 and sock in w,
+              "warning %r" % w)
+        # The scan alone takes seconds on a busy host; the engine step
+        # adds its deadline at most.
+        check(took < a["ms"] / 1e3 + DEADLINE_SLACK_S, "took %.2f s" % took)
 
 
 if __name__ == "__main__":

@@ -230,6 +230,16 @@ class _Daemon:
     def ready(self):
         return True
 
+    def kill_daemon(self):
+        """The daemon killed (SIGKILL) as a crash would, its containers
+        left running under their shims; the socket removed. stop() still
+        takes the containers down."""
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+        if self.sock and os.path.exists(self.sock):
+            os.unlink(self.sock)
+
     def _client(self, args, check):
         """The daemon's client (cli()) with args: its stdout, stripped;
         AssertionError with its stderr and our log if it fails."""
