@@ -33,25 +33,26 @@ _nsrel()
 	case $tool in
 	lsuserns)
 		opts="-d --details -t --type -c --color -J --json --backend
-			-h --help -V --version"
+			--engine-socket --no-engine-api -h --help -V --version"
 		;;
 	lspidns)
 		opts="-u --user -c --color -J --json --backend -h --help
-			-V --version"
+			--engine-socket --no-engine-api -V --version"
 		;;
 	dumpns)
 		opts="-t --type -c --compact --no-tasks --no-fds --no-mounts
-			--backend -h --help -V --version"
+			--backend --engine-socket --no-engine-api -h --help -V --version"
 		;;
 	graphns)
 		opts="-d --details -o --output -T --format --backend -h --help
-			-V --version"
+			--engine-socket --no-engine-api -V --version"
 		;;
 	lsallns)
 		opts="-J --json -l --list -n --noheadings -o --output
 			--output-all -H --list-columns -p --task -r --raw
 			-u --notruncate -W --nowrap -t --type -T --tree --color
-			--backend -h --help -V --version"
+			--backend --engine-socket --no-engine-api -h --help
+			-V --version"
 		;;
 	esac
 
@@ -101,7 +102,7 @@ _nsrel()
 		COMPREPLY=($(compgen -W "svg png pdf dot" -- "$cur"))
 		return
 		;;
-	-o | --output)
+	-o | --output | --engine-socket)
 		if declare -F _filedir >/dev/null 2>&1; then
 			_filedir
 		else

@@ -37,6 +37,11 @@ static void usage(void)
 	       "      --backend=WHICH   where namespaces are found: auto\n"
 	       "                        (default), proc (/proc) or bpf (the\n"
 	       "                        kernel's BPF iterators)\n"
+	       "      --engine-socket=PATH\n"
+	       "                        the one engine API socket to ask\n"
+	       "                        (default: /run/docker.sock and\n"
+	       "                        /run/podman/podman.sock)\n"
+	       "      --no-engine-api   ask no engine for container names\n"
 	       "  -h, --help            show this help and exit\n"
 	       "  -V, --version         show the version and exit\n"
 	       "\n"
@@ -116,6 +121,7 @@ int main(int argc, char **argv)
 		{"no-fds", no_argument, NULL, OPT_NO_FDS},
 		{"no-mounts", no_argument, NULL, OPT_NO_MOUNTS},
 		TC_BACKEND_LONGOPT,
+		TC_ENGINE_LONGOPTS,
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0},

@@ -35,6 +35,11 @@ CASES = [
     (["lspidns", "--backend=b"], ["bpf"], []),
     (["graphns", "--b"], ["--backend"], []),
     (["lsallns", "--backend", "p"], ["proc"], []),
+    (["lsuserns", "--eng"], ["--engine-socket"], []),
+    (["dumpns", "--no-e"], ["--no-engine-api"], []),
+    (["graphns", "--no-e"], ["--no-engine-api"], []),
+    (["lspidns", "--engine-s"], ["--engine-socket"], []),
+    (["lsallns", "--no-e"], ["--no-engine-api"], []),
 ]
 
 

@@ -36,6 +36,16 @@ void tc_common_opt(int opt, void (*usage)(void))
 			       "(auto, proc or bpf)",
 			       e);
 	}
+	if (opt == TC_OPT_ENGINE_SOCKET) {
+		if (!*optarg)
+			tc_usage_error("--engine-socket needs a path");
+		tc_set_engine_api(NSREL_SWITCH_ON, optarg);
+		return;
+	}
+	if (opt == TC_OPT_NO_ENGINE_API) {
+		tc_set_engine_api(NSREL_SWITCH_OFF, NULL);
+		return;
+	}
 	if (opt == 'h') {
 		usage();
 		tc_close_stdout();

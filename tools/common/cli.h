@@ -18,8 +18,19 @@ void tc_print_version(void);
 	{                                                          \
 		"backend", required_argument, NULL, TC_OPT_BACKEND \
 	}
+/* --engine-socket=PATH (the one engine API socket to ask) and
+ * --no-engine-api (ask none), which every tool takes: their entries for
+ * the longopts array. tc_scan() uses them (tc_set_engine_api()). */
+#define TC_OPT_ENGINE_SOCKET 0x201
+#define TC_OPT_NO_ENGINE_API 0x202
+#define TC_ENGINE_LONGOPTS                                                \
+	{"engine-socket", required_argument, NULL, TC_OPT_ENGINE_SOCKET}, \
+	{                                                                 \
+		"no-engine-api", no_argument, NULL, TC_OPT_NO_ENGINE_API  \
+	}
 /* The option cases every tool shares: -h prints usage(), -V the version
- * (both exit 0); --backend is taken (and returns); anything else is
+ * (both exit 0); --backend, --engine-socket and --no-engine-api are
+ * taken (and return); anything else is
  * getopt's error (exit 2). */
 void tc_common_opt(int opt, void (*usage)(void));
 /* A usage error unless every argument was an option. */

@@ -7,10 +7,12 @@
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "err.h"
+#include "escape.h"
 #include "json.h"
 #include "scan.h"
 
@@ -70,7 +72,14 @@ void tc_report_view(const struct nsrel_model *m)
 	struct nsrel_view v = view_of(m);
 	const char *prog = tc_prog();
 	size_t n = v.unreadable;
+	const char *ew = nsrel_model_engine_warning(m);
 
+	if (ew) {
+		char *e = tc_escape(ew);
+
+		fprintf(stderr, "%s: %s\n", prog, e);
+		free(e);
+	}
 	if (v.hidepid_applies)
 		report_hidepid(&v, prog);
 	report_pidns(&v, prog);
@@ -123,6 +132,14 @@ void tc_jw_visibility(struct tc_jw *w, const struct nsrel_model *m)
 }
 
 static enum nsrel_backend backend = NSREL_BACKEND_AUTO;
+static enum nsrel_switch engine_api = NSREL_SWITCH_AUTO;
+static const char *engine_socket;
+
+void tc_set_engine_api(enum nsrel_switch on, const char *socket)
+{
+	engine_api = on;
+	engine_socket = socket;
+}
 
 void tc_set_backend(enum nsrel_backend b)
 {
@@ -138,6 +155,8 @@ struct nsrel_model *tc_scan_flags(unsigned types, unsigned sources,
 		.sources = sources,
 		.flags = flags,
 		.backend = backend,
+		.engine_api = engine_api,
+		.engine_socket = engine_socket,
 	};
 	struct nsrel_model *m = NULL;
 	int r = nsrel_scan(&opts, &m);

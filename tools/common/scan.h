@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Layer 4 of tools/common: running the discovery for a tool, and saying
- * what the scan could see, on stderr and in JSON. Uses json.h and err.h.
+ * what the scan could see, on stderr and in JSON. Uses json.h, escape.h
+ * and err.h.
  */
 #ifndef NSREL_TOOLS_SCAN_H
 #define NSREL_TOOLS_SCAN_H
@@ -16,13 +17,18 @@ struct nsrel_model *tc_scan_flags(unsigned types, unsigned sources,
 struct nsrel_model *tc_scan(unsigned types, unsigned sources);
 /* The backend tc_scan*() ask for (default NSREL_BACKEND_AUTO). */
 void tc_set_backend(enum nsrel_backend b);
+/* Whether tc_scan*() ask the engines' APIs (default NSREL_SWITCH_AUTO:
+ * where the caller is privileged), and the one socket to ask (NULL: the
+ * library's default ones). */
+void tc_set_engine_api(enum nsrel_switch on, const char *socket);
 /*
  * What the view of the scan (nsrel_model_view()) lacks or means, one plain
  * line each on stderr: /proc mounted hidepid= (when it hides anything from
  * us), a PID namespace other than the initial one (with its own /proc, an
  * ancestor's or another's), a user namespace other than the initial one,
- * and "N processes could not be read" when N > 0. Nothing when the view is
- * whole.
+ * and "N processes could not be read" when N > 0; the engine API's
+ * failure (nsrel_model_engine_warning()), once. Nothing when the view is
+ * whole and the engines answered.
  */
 void tc_report_view(const struct nsrel_model *m);
 /*

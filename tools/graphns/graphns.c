@@ -59,6 +59,11 @@ static void usage(void)
 	       "      --backend=WHICH   where namespaces are found: auto\n"
 	       "                        (default), proc (/proc) or bpf (the\n"
 	       "                        kernel's BPF iterators)\n"
+	       "      --engine-socket=PATH\n"
+	       "                        the one engine API socket to ask\n"
+	       "                        (default: /run/docker.sock and\n"
+	       "                        /run/podman/podman.sock)\n"
+	       "      --no-engine-api   ask no engine for container names\n"
 	       "  -h, --help            show this help and exit\n"
 	       "  -V, --version         show the version and exit\n"
 	       "\n"
@@ -507,6 +512,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 		{"output", required_argument, NULL, 'o'},
 		{"format", required_argument, NULL, 'T'},
 		TC_BACKEND_LONGOPT,
+		TC_ENGINE_LONGOPTS,
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		/* Internal: the viewer half after dropping root. */
