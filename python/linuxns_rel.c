@@ -477,6 +477,7 @@ enum {
 	MODEL_UNREADABLE,
 	MODEL_VIEW,
 	MODEL_BACKEND,
+	MODEL_ENGINE_WARNING,
 	MODEL_NSINDEX,
 	MODEL_PROCINDEX,
 	MODEL_NSLOTS,
@@ -495,6 +496,9 @@ static PyMemberDef model_members[] = {
 	       "cap_effective, unreadable"),
 	MEMBER("backend", MODEL_BACKEND,
 	       "the backend that found it: 'proc' or 'bpf'"),
+	MEMBER("engine_warning", MODEL_ENGINE_WARNING,
+	       "why an engine's API could not be asked, one line "
+	       "(nsrel_model_engine_warning()); None if none failed"),
 	{NULL},
 };
 
@@ -800,6 +804,14 @@ static PyObject *build_model(const struct nsrel_model *m)
 	    obj_set(model, MODEL_BACKEND,
 		    PyUnicode_FromString(
 			    nsrel_backend_str(nsrel_model_backend(m)))) ||
+	    obj_set(model, MODEL_ENGINE_WARNING,
+		    nsrel_model_engine_warning(m)
+			    ? PyUnicode_DecodeUTF8(
+				      nsrel_model_engine_warning(m),
+				      (Py_ssize_t)strlen(
+					      nsrel_model_engine_warning(m)),
+				      "surrogateescape")
+			    : Py_NewRef(Py_None)) ||
 	    obj_set(model, MODEL_NSINDEX, PyDict_New()) ||
 	    obj_set(model, MODEL_PROCINDEX, PyDict_New()))
 		goto fail;
@@ -856,7 +868,8 @@ fail:
 }
 
 PyDoc_STRVAR(scan_doc,
-	     "scan($module, /, *, types=0, sources=0, backend='auto')\n--\n\n"
+	     "scan($module, /, *, types=0, sources=0, backend='auto',\n"
+	     "     engine_socket=None)\n--\n\n"
 	     "Finds every namespace on the host and how they relate; returns\n"
 	     "a Model. types is a mask of CLONE_NEW* (0: all), sources a mask\n"
 	     "of SOURCE_* (0: all); a bit outside them is a ValueError.\n"
@@ -864,6 +877,9 @@ PyDoc_STRVAR(scan_doc,
 	     "BPF iterators; OSError where they cannot run). Process.name is\n"
 	     "the kernel's comm (see nsrel_proc_name(3)), Process.cmdline the\n"
 	     "command line, read in the scan.\n"
+	     "engine_socket: the one engine API socket to ask (a path),\n"
+	     "instead of the default ones; Model.engine_warning says why an\n"
+	     "engine could not be asked.\n"
 	     "A scan that cannot finish raises OSError with the errno\n"
 	     "(EMFILE out of file descriptors, ENOMEM, EIO): only what is\n"
 	     "gone or not ours to read is skipped, never a smaller Model.");
@@ -900,14 +916,26 @@ static int sources_arg(PyObject *obj, void *ret)
 	return mask_arg(obj, NSREL_SRC_ALL, "sources", ret);
 }
 
+/* A path (str, bytes, os.PathLike) as bytes, for PyArg "O&"; None: NULL. */
+static int path_or_none_arg(PyObject *obj, void *ret)
+{
+	if (obj == Py_None) {
+		*(PyObject **)ret = NULL;
+		return 1;
+	}
+	return PyUnicode_FSConverter(obj, ret);
+}
+
 static PyObject *py_scan(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-	static char *kwlist[] = {"types", "sources", "backend", NULL};
+	static char *kwlist[] = {"types", "sources", "backend", "engine_socket",
+				 NULL};
 	unsigned int types = 0, sources = 0;
 	const char *backend = "auto";
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|$O&O&s:scan", kwlist,
-					 types_arg, &types, sources_arg,
-					 &sources, &backend))
+	PyObject *sock = NULL; /* str, bytes or os.PathLike, or None */
+	if (!PyArg_ParseTupleAndKeywords(
+		    args, kwargs, "|$O&O&sO&:scan", kwlist, types_arg, &types,
+		    sources_arg, &sources, &backend, path_or_none_arg, &sock))
 		return NULL;
 	static const enum nsrel_backend backends[] = {
 		NSREL_BACKEND_AUTO, NSREL_BACKEND_PROC, NSREL_BACKEND_BPF};
@@ -920,6 +948,7 @@ static PyObject *py_scan(PyObject *self, PyObject *args, PyObject *kwargs)
 			     "backend must be 'auto', 'proc' or 'bpf', not "
 			     "'%.100s'",
 			     backend);
+		Py_XDECREF(sock);
 		return NULL;
 	}
 	struct nsrel_scan_opts opts = {.sz = sizeof(opts),
@@ -927,11 +956,16 @@ static PyObject *py_scan(PyObject *self, PyObject *args, PyObject *kwargs)
 				       .sources = sources,
 				       .flags = NSREL_SCAN_CMDLINE,
 				       .backend = backends[bi]};
+	if (sock) {
+		opts.engine_api = NSREL_SWITCH_ON;
+		opts.engine_socket = PyBytes_AS_STRING(sock);
+	}
 	struct nsrel_model *m = NULL;
 	int r;
 	Py_BEGIN_ALLOW_THREADS
 	r = nsrel_scan(&opts, &m);
 	Py_END_ALLOW_THREADS
+	Py_XDECREF(sock);
 	if (r < 0)
 		return set_errno(r);
 	PyObject *model = build_model(m);
