@@ -13,7 +13,6 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -39,17 +38,6 @@ def by_id(answer):
     return {c["id"]: c for c in answer["containers"]}
 
 
-def own_namespaces(pid):
-    """The namespaces of pid as "type:[inode]", those of this test
-    left out (a container shares the host's user and time namespaces)."""
-    out = []
-    for t in sorted(os.listdir("/proc/%d/ns" % pid)):
-        if t.endswith("_for_children"):
-            continue
-        link = os.readlink("/proc/%d/ns/%s" % (pid, t))
-        if link != os.readlink("/proc/self/ns/%s" % t):
-            out.append(link)
-    return out
 
 
 def check_model(got, cid, pid, name, project):
@@ -63,7 +51,7 @@ def check_model(got, cid, pid, name, project):
     check(c["name"] == name, "name %r, want %r" % (c["name"], name))
     check(c["project"] == project, "project %r, want %r"
           % (c["project"], project))
-    want = own_namespaces(pid)
+    want = eng.own_namespaces(pid)
     check(len(want) >= 5, "the container has only %r of its own" % want)
     missing = [n for n in want if n not in c["namespaces"]]
     check(not missing, "namespaces not attributed: %r" % missing)
@@ -86,28 +74,16 @@ class Hanging:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--engine-query", required=True)
+    for tool in ("lsuserns", "lspidns", "dumpns", "graphns"):
+        ap.add_argument("--" + tool)
     args = ap.parse_args()
-    if os.geteuid() != 0:
-        print("1..0 # SKIP dockerd needs root")
-        return 0
-    eng.install_signal_handlers()
-    tmp = tempfile.mkdtemp(prefix="nsrel-engines-")
-    try:
-        return run(args, tmp)
-    finally:
-        subprocess.run(["rm", "-rf", tmp])
+    return eng.run_as_root_test("dockerd", run, args)
 
 
 def run(args, tmp):
     bb = os.path.join(tmp, "bb.tar")
-    try:
-        eng.bb_rootfs_tar(bb)
-        d = eng.Dockerd()
-        d.__enter__()
-    except eng.Skip as e:
-        print("1..0 # SKIP %s" % str(e).replace("\n", " | "))
-        return 0
-    try:
+    eng.bb_rootfs_tar(bb)
+    with eng.Dockerd() as d:
         d.docker("import", bb, "nsrel-bb:latest")
         named, named_pid = d.run("--name", "nsrel-named", "nsrel-bb",
                                  "/bin/busybox", "sleep", "600")
@@ -127,6 +103,11 @@ def run(args, tmp):
             run_test("docker: a socket that never answers: the scan ends "
                      "in time, engine and id from the cgroup, one warning",
                      t_scan, args, hang.path, cases, False)
+            run_test("docker: every tool says a silent socket once on "
+                     "stderr, and nothing of an answering one",
+                     t_tools_warning, args, tmp, hang.path, d.sock)
+            run_test("docker: Python scan(engine_socket=): "
+                     "Model.engine_warning", t_python, hang.path, d.sock)
         finally:
             hang.close()
         sock = d.sock
@@ -136,8 +117,6 @@ def run(args, tmp):
         run_test("docker: the daemon gone: the scan still has both "
                  "containers, engine and id from the cgroup",
                  t_scan, args, sock, cases, False)
-    finally:
-        d.stop()
     return plan()
 
 
@@ -236,6 +215,56 @@ def tests(args, tmp, d, hang, named, named_pid, comp, comp_pid):
     run_test("docker: a socket no one listens on is refused at once",
              t_stale)
     run_test("docker: an answer larger than the limit is refused", t_too_big)
+
+
+def tools(args):
+    out = []
+    for t, extra in (("lsuserns", ["-d"]), ("lspidns", []), ("dumpns", []),
+                     ("graphns", ["-T", "dot", "-o"])):
+        path = getattr(args, t)
+        if path:
+            out.append((t, [path] + extra))
+    return out
+
+
+def t_tools_warning(args, tmp, hang, good):
+    for t, argv in tools(args):
+        for sock, silent in ((hang, False), (good, True)):
+            cmd = list(argv)
+            if cmd[-1] == "-o":
+                cmd.append(os.path.join(tmp, "g.dot"))
+            cmd.append("--engine-socket=" + sock)
+            r = subprocess.run(cmd, capture_output=True, text=True,
+                               timeout=300)
+            check(r.returncode == 0, "%s: exit %d: %s"
+                  % (" ".join(cmd), r.returncode, r.stderr))
+            lines = [x for x in r.stderr.splitlines() if "engine API" in x]
+            if silent:
+                check(not lines, "%s said %r" % (t, lines))
+            else:
+                want = "%s: engine API %s: no answer within 500 ms" % (t, hang)
+                check(lines == [want], "%s said %r, not %r"
+                      % (t, lines, want))
+
+
+def t_python(hang, good):
+    mod = None
+    root = os.environ.get("NSREL_BUILD_ROOT")
+    pydir = os.path.join(root, "python") if root else None
+    if not pydir or not os.path.isdir(pydir):
+        return "the Python module is not built"
+    sys.path.insert(0, pydir)
+    try:
+        import linuxns_rel as mod
+    except ImportError as e:
+        return "cannot import linuxns_rel: %s" % e
+    finally:
+        sys.path.remove(pydir)
+    w = mod.scan(engine_socket=hang).engine_warning
+    check(w == "engine API %s: no answer within 500 ms" % hang,
+          "engine_warning %r" % w)
+    w = mod.scan(engine_socket=good).engine_warning
+    check(w is None, "engine_warning %r" % w)
 
 
 def t_stopped(args, sock):

@@ -44,6 +44,37 @@ def install_signal_handlers():
         signal.signal(sig, handler)
 
 
+def run_as_root_test(what, run, *args):
+    """The frame of an engine test: a TAP skip unless root; the signal
+    handlers; run(*args, tmp) with a directory of its own, removed after;
+    a Skip from run is the plan's skip. Returns the exit status."""
+    if os.geteuid() != 0:
+        print("1..0 # SKIP %s needs root" % what)
+        return 0
+    install_signal_handlers()
+    tmp = tempfile.mkdtemp(prefix="nsrel-engines-")
+    try:
+        return run(*args, tmp)
+    except Skip as e:
+        print("1..0 # SKIP %s" % str(e).replace("\n", " | "))
+        return 0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def own_namespaces(pid):
+    """The namespaces of pid that are not the caller's, as "type:[inode]"
+    (a container shares the host's user and time namespaces, say)."""
+    out = []
+    for t in sorted(os.listdir("/proc/%d/ns" % pid)):
+        if t.endswith("_for_children"):
+            continue
+        link = os.readlink("/proc/%d/ns/%s" % (pid, t))
+        if link != os.readlink("/proc/self/ns/%s" % t):
+            out.append(link)
+    return out
+
+
 def bb_rootfs_tar(path):
     """A root file system tar with busybox-static as /bin/busybox and
     /bin/sh (the issue's recipe); Skip if busybox is not static."""
@@ -283,9 +314,10 @@ class _Daemon:
         if os.path.isdir(self.dir):
             # The mounts lived in the daemon's mount namespace, gone with
             # it; whatever still is mounted here is not removed.
-            mounted = [line.split()[4] for line in open(
-                "/proc/self/mountinfo")
-                if line.split()[4].startswith(self.dir + "/")]
+            with open("/proc/self/mountinfo", "rb") as f:
+                mounted = [line.split()[4] for line in f
+                           if line.split()[4].startswith(
+                               self.dir.encode() + b"/")]
             if not mounted:
                 shutil.rmtree(self.dir, ignore_errors=True)
 
