@@ -52,7 +52,11 @@ int nsrel__engine_api(const struct nsrel__engine_query *q,
 
 #else
 
+/* The functions are called through pointers (load_curl()), not the
+ * type-checking macros of the same names. */
+#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <json-c/json.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,7 +79,63 @@ static const char *const default_paths[] = {
 
 enum step { PING, LIST, INSPECT, DONE };
 
+/* The libcurl functions used, from dlopen(). */
+struct curlfns {
+	const curl_version_info_data *(*version_info)(CURLversion);
+	CURLcode (*global_init)(long);
+	void (*global_cleanup)(void);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	const char *(*easy_strerror)(CURLcode);
+	void (*easy_cleanup)(CURL *);
+	CURLM *(*multi_init)(void);
+	CURLMcode (*multi_add_handle)(CURLM *, CURL *);
+	CURLMcode (*multi_remove_handle)(CURLM *, CURL *);
+	CURLMcode (*multi_perform)(CURLM *, int *);
+	CURLMcode (*multi_poll)(CURLM *, struct curl_waitfd *, unsigned, int,
+				int *);
+	CURLMsg *(*multi_info_read)(CURLM *, int *);
+	CURLMcode (*multi_cleanup)(CURLM *);
+};
+
+/* libcurl 4 (the soname of every libcurl 7 and 8), its functions in *cf;
+ * the handle for dlclose(), or NULL where it is missing, too old (no
+ * CURLOPT_PROTOCOLS_STR: 7.85) or without unix sockets. RTLD_NODELETE:
+ * OpenSSL, which it loads, must not be unloaded under its own atexit. */
+static void *load_curl(struct curlfns *cf)
+{
+	void *dl =
+		dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+	if (!dl)
+		return NULL;
+	static const char *const names[] = {
+		"curl_version_info",	    "curl_global_init",
+		"curl_global_cleanup",	    "curl_easy_init",
+		"curl_easy_setopt",	    "curl_easy_getinfo",
+		"curl_easy_strerror",	    "curl_easy_cleanup",
+		"curl_multi_init",	    "curl_multi_add_handle",
+		"curl_multi_remove_handle", "curl_multi_perform",
+		"curl_multi_poll",	    "curl_multi_info_read",
+		"curl_multi_cleanup",
+	};
+	_Static_assert(sizeof(*cf) == ELEMENTSOF(names) * sizeof(void *),
+		       "one name per function");
+	void **slot = (void **)cf;
+	for (size_t i = 0; i < ELEMENTSOF(names); i++)
+		if (!(slot[i] = dlsym(dl, names[i])))
+			goto bad;
+	const curl_version_info_data *vi = cf->version_info(CURLVERSION_NOW);
+	if (vi && (vi->features & CURL_VERSION_UNIX_SOCKETS) &&
+	    vi->version_num >= 0x075500)
+		return dl;
+bad:
+	dlclose(dl);
+	return NULL;
+}
+
 struct sockq {
+	const struct curlfns *cf;
 	const char *path;
 	CURL *h;
 	enum step step;
@@ -389,7 +449,7 @@ static void next_request(struct ctx *c, struct sockq *s)
 	}
 	s->body_n = 0;
 	s->too_big = false;
-	curl_easy_setopt(s->h, CURLOPT_URL, url);
+	s->cf->easy_setopt(s->h, CURLOPT_URL, url);
 }
 
 /* A transfer of s ended with res: take its answer, choose the next. */
@@ -397,7 +457,7 @@ static void finished(struct ctx *c, struct sockq *s, CURLcode res)
 {
 	long code = 0;
 	if (res == CURLE_OK)
-		curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &code);
+		s->cf->easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &code);
 	if (s->peer_why)
 		return fail(c, s, "%s", s->peer_why);
 	if (s->too_big || res == CURLE_FILESIZE_EXCEEDED)
@@ -406,7 +466,7 @@ static void finished(struct ctx *c, struct sockq *s, CURLcode res)
 	if (res == CURLE_COULDNT_CONNECT) {
 		long e = 0;
 		char buf[128];
-		curl_easy_getinfo(s->h, CURLINFO_OS_ERRNO, &e);
+		s->cf->easy_getinfo(s->h, CURLINFO_OS_ERRNO, &e);
 		return fail(c, s, "cannot connect: %s",
 			    e > 0 ? strerror_r((int)e, buf, sizeof(buf))
 				  : "refused");
@@ -420,7 +480,7 @@ static void finished(struct ctx *c, struct sockq *s, CURLcode res)
 		return fail(c, s, "out of memory");
 	}
 	if (res != CURLE_OK)
-		return fail(c, s, "%s", curl_easy_strerror(res));
+		return fail(c, s, "%s", s->cf->easy_strerror(res));
 	switch (s->step) {
 	case PING:
 		if (code != 200)
@@ -451,35 +511,37 @@ static void finished(struct ctx *c, struct sockq *s, CURLcode res)
 		next_request(c, s);
 }
 
-static int setup(struct sockq *s, const char *path, size_t max_answer)
+static int setup(struct sockq *s, const struct curlfns *cf, size_t max_answer)
 {
-	s->path = path;
+	const char *path = s->path;
+	s->cf = cf;
 	s->max_answer = max_answer;
-	s->h = curl_easy_init();
+	s->h = s->cf->easy_init();
 	if (!s->h)
 		return -ENOMEM;
 	CURL *h = s->h;
 	/* HTTP/1.1 over this socket only: no proxy (whatever the
 	 * environment says), no redirects, no compression, no signals. */
-	if (curl_easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, path) != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_PROXY, "") != CURLE_OK ||
-	    curl_easy_setopt(h, CURLOPT_NOPROXY, "*") != CURLE_OK)
+	if (s->cf->easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, path) != CURLE_OK ||
+	    s->cf->easy_setopt(h, CURLOPT_PROXY, "") != CURLE_OK ||
+	    s->cf->easy_setopt(h, CURLOPT_NOPROXY, "*") != CURLE_OK)
 		return -ENOMEM;
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
-	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max_answer);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, s);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, s);
-	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, on_opensocket);
-	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, s);
-	curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, on_closesocket);
-	curl_easy_setopt(h, CURLOPT_CLOSESOCKETDATA, s);
-	curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, on_prereq);
-	curl_easy_setopt(h, CURLOPT_PREREQDATA, s);
+	s->cf->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http");
+	s->cf->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	s->cf->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	s->cf->easy_setopt(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
+	s->cf->easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+			   (curl_off_t)max_answer);
+	s->cf->easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	s->cf->easy_setopt(h, CURLOPT_WRITEDATA, s);
+	s->cf->easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	s->cf->easy_setopt(h, CURLOPT_HEADERDATA, s);
+	s->cf->easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, on_opensocket);
+	s->cf->easy_setopt(h, CURLOPT_OPENSOCKETDATA, s);
+	s->cf->easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, on_closesocket);
+	s->cf->easy_setopt(h, CURLOPT_CLOSESOCKETDATA, s);
+	s->cf->easy_setopt(h, CURLOPT_PREREQFUNCTION, on_prereq);
+	s->cf->easy_setopt(h, CURLOPT_PREREQDATA, s);
 	return 0;
 }
 
@@ -487,8 +549,9 @@ static int setup(struct sockq *s, const char *path, size_t max_answer)
 static int start(CURLM *multi, struct sockq *s, long long deadline)
 {
 	long long left = deadline - now_ms();
-	curl_easy_setopt(s->h, CURLOPT_TIMEOUT_MS, left > 1 ? (long)left : 1L);
-	return curl_multi_add_handle(multi, s->h) == CURLM_OK ? 0 : -ENOMEM;
+	s->cf->easy_setopt(s->h, CURLOPT_TIMEOUT_MS,
+			   left > 1 ? (long)left : 1L);
+	return s->cf->multi_add_handle(multi, s->h) == CURLM_OK ? 0 : -ENOMEM;
 }
 
 /* The warning line: every socket that failed, with its reason. */
@@ -519,10 +582,6 @@ int nsrel__engine_api(const struct nsrel__engine_query *q,
 		      struct nsrel__engine_answer *ret)
 {
 	*ret = (struct nsrel__engine_answer){0};
-	const curl_version_info_data *vi = curl_version_info(CURLVERSION_NOW);
-	if (!vi || !(vi->features & CURL_VERSION_UNIX_SOCKETS))
-		return -EOPNOTSUPP;
-
 	const char *const *paths = q->paths ? q->paths : default_paths;
 	size_t n_paths = q->paths ? q->n_paths : ELEMENTSOF(default_paths);
 	unsigned deadline_ms =
@@ -573,16 +632,26 @@ int nsrel__engine_api(const struct nsrel__engine_query *q,
 		return r;
 	}
 
+	/* libcurl is loaded only now, where there is a socket to ask: what
+	 * it links (OpenSSL and more) costs every process that loads it
+	 * milliseconds and megabytes. */
+	struct curlfns cf;
+	void *dl = load_curl(&cf);
+	if (!dl) {
+		for (size_t i = 0; i < n; i++)
+			free(sq[i].why);
+		return -EOPNOTSUPP;
+	}
 	/* A refcount: curl initialises itself once for the process, and
 	 * only the last cleanup of all its users undoes it. */
-	bool inited = curl_global_init(CURL_GLOBAL_NOTHING) == CURLE_OK;
-	CURLM *multi = inited ? curl_multi_init() : NULL;
+	bool inited = cf.global_init(CURL_GLOBAL_NOTHING) == CURLE_OK;
+	CURLM *multi = inited ? cf.multi_init() : NULL;
 	int r = multi ? 0 : -ENOMEM;
 	for (size_t i = 0; r >= 0 && i < n; i++) {
 		struct sockq *s = &sq[i];
 		if (s->step == DONE)
 			continue;
-		r = setup(s, s->path, max_answer);
+		r = setup(s, &cf, max_answer);
 		if (r < 0)
 			break;
 		next_request(&c, s);
@@ -597,13 +666,13 @@ int nsrel__engine_api(const struct nsrel__engine_query *q,
 		if (!busy || left <= 0)
 			break;
 		int running;
-		if (curl_multi_perform(multi, &running) != CURLM_OK) {
+		if (cf.multi_perform(multi, &running) != CURLM_OK) {
 			r = -ENOMEM;
 			break;
 		}
 		CURLMsg *msg;
 		int queued;
-		while ((msg = curl_multi_info_read(multi, &queued))) {
+		while ((msg = cf.multi_info_read(multi, &queued))) {
 			if (msg->msg != CURLMSG_DONE)
 				continue;
 			CURL *h = msg->easy_handle;
@@ -611,7 +680,7 @@ int nsrel__engine_api(const struct nsrel__engine_query *q,
 			for (size_t i = 0; i < n; i++) {
 				if (sq[i].h != h)
 					continue;
-				curl_multi_remove_handle(multi, h);
+				cf.multi_remove_handle(multi, h);
 				finished(&c, &sq[i], res);
 				if (sq[i].step != DONE &&
 				    start(multi, &sq[i], deadline) < 0)
@@ -620,21 +689,22 @@ int nsrel__engine_api(const struct nsrel__engine_query *q,
 		}
 		left = deadline - now_ms();
 		if (left > 0 && running)
-			curl_multi_poll(multi, NULL, 0,
-					left > 100 ? 100 : (int)left, NULL);
+			cf.multi_poll(multi, NULL, 0,
+				      left > 100 ? 100 : (int)left, NULL);
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (sq[i].h && sq[i].step != DONE)
 			fail(&c, &sq[i], "no answer within %u ms", deadline_ms);
 		if (sq[i].h) {
-			curl_multi_remove_handle(multi, sq[i].h);
-			curl_easy_cleanup(sq[i].h);
+			cf.multi_remove_handle(multi, sq[i].h);
+			cf.easy_cleanup(sq[i].h);
 		}
 		free(sq[i].body);
 	}
-	curl_multi_cleanup(multi);
+	cf.multi_cleanup(multi);
 	if (inited)
-		curl_global_cleanup();
+		cf.global_cleanup();
+	dlclose(dl);
 	if (r >= 0 && c.enomem)
 		r = -ENOMEM;
 	if (r >= 0)
