@@ -181,10 +181,13 @@ struct nsrel_scan_opts {
 	/* Containers (nsrel_proc_container()): AUTO and ON identify them
 	 * from cgroups and the runtimes' files on disk; OFF does not. */
 	enum nsrel_switch containers;
-	/* The engines' APIs (the Docker Engine API on its unix socket), one
-	 * request per engine and scan, bounded by a short deadline: ON asks
-	 * them, OFF never does, AUTO asks them where the caller is
-	 * privileged (nsrel_view.privileged). Only with containers on. */
+	/* The engines' APIs (the Docker Engine API, and podman's compatible
+	 * service, on their unix sockets), asked where containers were found:
+	 * a ping and the list of containers per engine and scan (and the
+	 * init PID of each the cgroups did not show), every socket at once
+	 * under one deadline of 500 ms: ON asks them, OFF never does, AUTO
+	 * asks them where the caller is privileged (nsrel_view.privileged).
+	 * Only with containers on. What failed: nsrel_model_engine_warning(). */
 	enum nsrel_switch engine_api;
 	/* The one engine socket to ask (a path; the scan only borrows it),
 	 * instead of /run/docker.sock, /var/run/docker.sock and
