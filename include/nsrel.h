@@ -187,7 +187,8 @@ struct nsrel_scan_opts {
 	 * init PID of each the cgroups did not show), every socket at once
 	 * under one deadline of 500 ms: ON asks them, OFF never does, AUTO
 	 * asks them where the caller is privileged (nsrel_view.privileged).
-	 * Only with containers on. What failed: nsrel_model_engine_warning(). */
+	 * Only with containers on. What failed: nsrel_model_engine_warning().
+	 */
 	enum nsrel_switch engine_api;
 	/* The one engine socket to ask (a path; the scan only borrows it),
 	 * instead of /run/docker.sock, /var/run/docker.sock and

@@ -26,7 +26,7 @@ DEADLINE_SLACK_S = 3.0
 
 def scan(args, sock):
     r = subprocess.run([args.engine_query, "-s", sock], capture_output=True,
-                       text=True, timeout=120)
+                       text=True, timeout=600)
     check(r.returncode == 0, "engine-query -s: %d %s"
           % (r.returncode, r.stderr))
     return json.loads(r.stdout)

@@ -28,7 +28,7 @@ DEADLINE_SLACK_S = 3.0
 
 def query(args, *extra):
     r = subprocess.run([args.engine_query] + list(extra),
-                       capture_output=True, text=True, timeout=60)
+                       capture_output=True, text=True, timeout=600)
     check(r.returncode == 0, "engine-query %s: %d %s"
           % (" ".join(extra), r.returncode, r.stderr))
     return json.loads(r.stdout)
