@@ -34,7 +34,13 @@ struct tiles {
 	GHashTable *map; /* &tile->key -> tile */
 	size_t max;	 /* tiles */
 	double scale;	 /* of the tiles held */
-	int cols, rows;	 /* the grid at scale */
+	/* The last view at the last scale, one picture of it: a preview
+	 * while the view at this scale is not complete. */
+	cairo_surface_t *snap;
+	double snap_scale, snap_x, snap_y;
+	double last_x, last_y; /* the last view: its corner and size */
+	int last_w, last_h;
+	int cols, rows; /* the grid at scale */
 	unsigned long frame;
 	bool have_view;
 	int c0, c1, r0, r1; /* the tiles in the last view */
@@ -86,7 +92,15 @@ struct tiles *tiles_new(RsvgHandle *svg, double width, double height,
 	cairo_destroy(cr);
 	t->map = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL,
 				       tile_free);
+
 	return t;
+}
+
+static void drop_snapshot(struct tiles *t)
+{
+	if (t->snap)
+		cairo_surface_destroy(t->snap);
+	t->snap = NULL;
 }
 
 void tiles_free(struct tiles *t)
@@ -94,6 +108,7 @@ void tiles_free(struct tiles *t)
 	if (!t)
 		return;
 	g_hash_table_destroy(t->map);
+	drop_snapshot(t);
 	cairo_surface_destroy(t->rec);
 	free(t);
 }
@@ -105,10 +120,51 @@ static struct tile *tile_at(struct tiles *t, int col, int row)
 	return g_hash_table_lookup(t->map, &k);
 }
 
+/* One picture of the tiles of the last view, as it was drawn. */
+static cairo_surface_t *snapshot(struct tiles *t)
+{
+	cairo_surface_t *snap;
+	GHashTableIter it;
+	struct tile *tl;
+	cairo_t *cr;
+
+	if (t->last_w <= 0 || t->last_h <= 0)
+		return NULL;
+	snap = cairo_image_surface_create(CAIRO_FORMAT_RGB24, t->last_w,
+					  t->last_h);
+	cr = cairo_create(snap);
+	cairo_set_source_rgb(cr, 0.92, 0.92, 0.92);
+	cairo_paint(cr);
+	g_hash_table_iter_init(&it, t->map);
+	while (g_hash_table_iter_next(&it, NULL, (gpointer *)&tl)) {
+		if (tl->used != t->frame)
+			continue;
+		cairo_set_source_surface(
+			cr, tl->s, t->last_x + tl->col * (double)TILE_SIZE,
+			t->last_y + tl->row * (double)TILE_SIZE);
+		cairo_paint(cr);
+	}
+	cairo_destroy(cr);
+	return snap;
+}
+
+/* The last view at the old scale becomes the preview, unless nothing was
+ * drawn at it (then the one before stays). */
 static void set_scale(struct tiles *t, double scale)
 {
 	if (scale == t->scale)
 		return;
+	if (t->have_view && g_hash_table_size(t->map) > 0) {
+		cairo_surface_t *snap = snapshot(t);
+
+		if (snap) {
+			drop_snapshot(t);
+			t->snap = snap;
+			t->snap_scale = t->scale;
+			t->snap_x = t->last_x;
+			t->snap_y = t->last_y;
+		}
+	}
 	g_hash_table_remove_all(t->map);
 	t->scale = scale;
 	t->cols = (int)ceil(t->width * scale / TILE_SIZE);
@@ -129,8 +185,8 @@ static size_t missing(struct tiles *t, int c0, int c1, int r0, int r1)
 	return n;
 }
 
-/* One replay of the recording over the missing tiles of c0..c1 x r0..r1,
- * cut into tiles. */
+/* One replay of the recording over the missing tiles of c0..c1 x
+ * r0..r1, cut into tiles. */
 static void render(struct tiles *t, int c0, int c1, int r0, int r1)
 {
 	double gw = ceil(t->width * t->scale), gh = ceil(t->height * t->scale);
@@ -143,7 +199,8 @@ static void render(struct tiles *t, int c0, int c1, int r0, int r1)
 		return;
 	batch = cairo_image_surface_create(CAIRO_FORMAT_RGB24, bw, bh);
 	cr = cairo_create(batch);
-	/* What the SVG leaves transparent shows white, as in a browser. */
+	/* What the SVG leaves transparent shows white, as in a browser.
+	 */
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
 	cairo_translate(cr, -c0 * (double)TILE_SIZE, -r0 * (double)TILE_SIZE);
@@ -210,10 +267,27 @@ static int clampi(int v, int lo, int hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-void tiles_draw(struct tiles *t, cairo_t *cr, double scale, double x, double y,
-		int w, int h)
+/* The preview: the last view at the old scale, scaled to this one, with
+ * the SVG's corner at (ox, oy). */
+static void draw_preview(struct tiles *t, cairo_t *cr, double ox, double oy)
+{
+	double r = t->scale / t->snap_scale;
+
+	cairo_save(cr);
+	cairo_translate(cr, ox - t->snap_x * r, oy - t->snap_y * r);
+	cairo_scale(cr, r, r);
+	cairo_set_source_surface(cr, t->snap, 0, 0);
+	/* for a frame or two: fast rather than smooth */
+	cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_FAST);
+	cairo_paint(cr);
+	cairo_restore(cr);
+}
+
+bool tiles_draw(struct tiles *t, cairo_t *cr, double scale, double x, double y,
+		int w, int h, bool defer)
 {
 	double ox = round(x), oy = round(y);
+	bool complete = true;
 	int c0, c1, r0, r1;
 
 	set_scale(t, scale);
@@ -227,10 +301,20 @@ void tiles_draw(struct tiles *t, cairo_t *cr, double scale, double x, double y,
 	    oy + t->rows * (double)TILE_SIZE <= 0 || t->cols <= 0 ||
 	    t->rows <= 0) {
 		t->have_view = false;
-		return;
+		return true;
 	}
-	if (missing(t, c0, c1, r0, r1))
-		render(t, c0, c1, r0, r1);
+	t->c0 = c0;
+	t->c1 = c1;
+	t->r0 = r0;
+	t->r1 = r1;
+	if (missing(t, c0, c1, r0, r1)) {
+		if (defer && t->snap) {
+			draw_preview(t, cr, ox, oy);
+			complete = false;
+		} else {
+			render(t, c0, c1, r0, r1);
+		}
+	}
 	for (int r = r0; r <= r1; r++) {
 		for (int c = c0; c <= c1; c++) {
 			struct tile *tl = tile_at(t, c, r);
@@ -248,12 +332,21 @@ void tiles_draw(struct tiles *t, cairo_t *cr, double scale, double x, double y,
 			cairo_fill(cr);
 		}
 	}
-	t->have_view = true;
-	t->c0 = c0;
-	t->c1 = c1;
-	t->r0 = r0;
-	t->r1 = r1;
+	t->have_view = complete;
+	t->last_x = ox;
+	t->last_y = oy;
+	t->last_w = w;
+	t->last_h = h;
+	if (complete)
+		drop_snapshot(t);
 	evict(t);
+	return complete;
+}
+
+void tiles_complete(struct tiles *t)
+{
+	if (missing(t, t->c0, t->c1, t->r0, t->r1))
+		render(t, t->c0, t->c1, t->r0, t->r1);
 }
 
 bool tiles_prefetch(struct tiles *t)

@@ -28,11 +28,15 @@ void tiles_free(struct tiles *t);
 /*
  * Paints the SVG at scale with its top left corner at (x, y) of cr, whose
  * visible area is w x h from (0, 0), and nothing else: what lies beyond
- * the SVG keeps what cr had. Tiles of another scale are dropped; missing
- * tiles in view are replayed now, in one pass.
+ * the SVG keeps what cr had. Missing tiles in view are replayed now, in one
+ * pass; or, with defer and tiles of the last scale at hand, those are
+ * drawn scaled instead (a preview, not sharp), and false is returned: then
+ * tiles_complete() replays what is missing, for the next frame. Tiles of
+ * other scales are dropped.
  */
-void tiles_draw(struct tiles *t, cairo_t *cr, double scale, double x, double y,
-		int w, int h);
+bool tiles_draw(struct tiles *t, cairo_t *cr, double scale, double x, double y,
+		int w, int h, bool defer);
+void tiles_complete(struct tiles *t);
 
 /* Replays one batch of the tiles around the last view (a row or a column
  * of the ring around it), if the cache has room for them. false when

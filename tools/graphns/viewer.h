@@ -25,7 +25,7 @@ int viewer_run(const char *svg, size_t len, const struct viewer_opts *opts);
 /*
  * Draws svg as the viewer does, into a 1280 x 860 picture without a
  * display: the first view, a pan, zoom steps, a pan at the new zoom. Prints
- * the time per frame and the memory used on stdout; returns the exit
+ * the CPU time per frame and the memory used on stdout; returns the exit
  * status.
  */
 int viewer_bench(const char *svg, size_t len);
