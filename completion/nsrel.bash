@@ -32,12 +32,13 @@ _nsrel()
 	local tool=${1##*/} opts
 	case $tool in
 	lsuserns)
-		opts="-d --details -t --type -c --color -J --json --backend
-			--engine-socket --no-engine-api -h --help -V --version"
+		opts="-d --details -t --type -c --color -J --json --container
+			--backend --engine-socket --no-engine-api -h --help
+			-V --version"
 		;;
 	lspidns)
-		opts="-u --user -c --color -J --json --backend -h --help
-			--engine-socket --no-engine-api -V --version"
+		opts="-u --user -c --color -J --json --container --backend
+			--engine-socket --no-engine-api -h --help -V --version"
 		;;
 	dumpns)
 		opts="-t --type -c --compact --no-tasks --no-fds --no-mounts
@@ -96,6 +97,11 @@ _nsrel()
 		;;
 	--backend)
 		COMPREPLY=($(compgen -W "auto proc bpf" -- "$cur"))
+		return
+		;;
+	--container)
+		# a name or an id: known only to a scan
+		COMPREPLY=()
 		return
 		;;
 	-T | --format)

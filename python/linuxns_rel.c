@@ -398,6 +398,7 @@ enum {
 	PROC_UID,
 	PROC_STARTTIME,
 	PROC_NAMESPACES,
+	PROC_CONTAINER,
 	PROC_NSLOTS,
 };
 
@@ -413,8 +414,52 @@ static PyMemberDef proc_members[] = {
 	MEMBER("starttime", PROC_STARTTIME, "clock ticks since boot"),
 	MEMBER("namespaces", PROC_NAMESPACES,
 	       "dict: CLONE_NEW* type -> the process's Namespace"),
+	MEMBER("container", PROC_CONTAINER,
+	       "the Container the process is in, or None"),
 	{NULL},
 };
+
+enum {
+	CTR_ENGINE,
+	CTR_ID,
+	CTR_SHORT_ID,
+	CTR_NAME,
+	CTR_POD_NAME,
+	CTR_POD_NAMESPACE,
+	CTR_POD_UID,
+	CTR_PROJECT,
+	CTR_INIT,
+	CTR_PROCESSES,
+	CTR_NAMESPACES,
+	CTR_NSLOTS,
+};
+
+static PyMemberDef ctr_members[] = {
+	MEMBER("engine", CTR_ENGINE,
+	       "'docker', 'podman', 'containerd', 'cri-o', 'kubernetes', "
+	       "'lxc', 'systemd-nspawn', 'machined', 'flatpak' or 'oci'"),
+	MEMBER("id", CTR_ID, "the engine's id of the container"),
+	MEMBER("short_id", CTR_SHORT_ID, "its first 12 characters"),
+	MEMBER("name", CTR_NAME, "its name, or None where not known"),
+	MEMBER("pod_name", CTR_POD_NAME, "Kubernetes: the pod's name, or None"),
+	MEMBER("pod_namespace", CTR_POD_NAMESPACE,
+	       "Kubernetes: the pod's namespace, or None"),
+	MEMBER("pod_uid", CTR_POD_UID, "Kubernetes: the pod's UID, or None"),
+	MEMBER("project", CTR_PROJECT,
+	       "the compose project or podman pod it is in, or None"),
+	MEMBER("init", CTR_INIT, "its init Process (its PID 1), or None"),
+	MEMBER("processes", CTR_PROCESSES, "tuple of its Processes, by pid"),
+	MEMBER("namespaces", CTR_NAMESPACES,
+	       "tuple of the Namespaces its processes are in"),
+	{NULL},
+};
+
+static PyObject *ctr_repr(PyObject *o)
+{
+	return PyUnicode_FromFormat(
+		"<linuxns_rel.Container %S %S %R>", obj_get(o, CTR_ENGINE),
+		obj_get(o, CTR_SHORT_ID), obj_get(o, CTR_NAME));
+}
 
 static PyObject *proc_repr(PyObject *o)
 {
@@ -478,6 +523,7 @@ enum {
 	MODEL_VIEW,
 	MODEL_BACKEND,
 	MODEL_ENGINE_WARNING,
+	MODEL_CONTAINERS,
 	MODEL_NSINDEX,
 	MODEL_PROCINDEX,
 	MODEL_NSLOTS,
@@ -499,6 +545,8 @@ static PyMemberDef model_members[] = {
 	MEMBER("engine_warning", MODEL_ENGINE_WARNING,
 	       "why an engine's API could not be asked, one line "
 	       "(nsrel_model_engine_warning()); None if none failed"),
+	MEMBER("containers", MODEL_CONTAINERS,
+	       "tuple of Containers, by engine then id"),
 	{NULL},
 };
 
@@ -572,6 +620,8 @@ OBJ_TYPE(proc_type, "linuxns_rel.Process", PROC_NSLOTS, proc_members, NULL,
 	 proc_repr, "A process found by scan().");
 OBJ_TYPE(ref_type, "linuxns_rel.Ref", REF_NSLOTS, ref_members, NULL, ref_repr,
 	 "Something that holds a namespace open.");
+OBJ_TYPE(ctr_type, "linuxns_rel.Container", CTR_NSLOTS, ctr_members, NULL,
+	 ctr_repr, "A container, pod member or sandbox found by scan().");
 OBJ_TYPE(model_type, "linuxns_rel.Model", MODEL_NSLOTS, model_members,
 	 model_methods, model_repr,
 	 "The namespaces and processes of one scan().");
@@ -581,6 +631,7 @@ struct builder {
 	const struct nsrel_model *m;
 	PyObject *ns_by_ptr;   /* PyLong(pointer) -> Namespace */
 	PyObject *proc_by_ptr; /* PyLong(pointer) -> Process */
+	PyObject *ctr_by_ptr;  /* PyLong(pointer) -> Container */
 };
 
 static PyObject *lookup(PyObject *dict, const void *p)
@@ -705,7 +756,55 @@ static int fill_proc(struct builder *b, PyObject *o, const struct nsrel_proc *p)
 		if (r < 0)
 			return -1;
 	}
-	return 0;
+	return obj_set(o, PROC_CONTAINER,
+		       lookup(b->ctr_by_ptr, nsrel_proc_container(p)));
+}
+
+static PyObject *new_ctr(struct builder *b, const struct nsrel_container *c)
+{
+	PyObject *o = obj_new(&ctr_type);
+	if (!o)
+		return NULL;
+	const char *engine = nsrel_engine_str(nsrel_container_engine(c));
+	size_t np = nsrel_container_proc_count(c);
+	size_t nn = nsrel_container_ns_count(c);
+	PyObject *procs = PyTuple_New((Py_ssize_t)np);
+	if (obj_set(o, CTR_PROCESSES, procs))
+		goto fail;
+	for (size_t i = 0; i < np; i++) {
+		PyObject *v =
+			lookup(b->proc_by_ptr, nsrel_container_proc(c, i));
+		if (!v)
+			goto fail;
+		PyTuple_SET_ITEM(procs, (Py_ssize_t)i, v);
+	}
+	PyObject *nss = PyTuple_New((Py_ssize_t)nn);
+	if (obj_set(o, CTR_NAMESPACES, nss))
+		goto fail;
+	for (size_t i = 0; i < nn; i++) {
+		PyObject *v = lookup(b->ns_by_ptr, nsrel_container_ns(c, i));
+		if (!v)
+			goto fail;
+		PyTuple_SET_ITEM(nss, (Py_ssize_t)i, v);
+	}
+	if (obj_set(o, CTR_ENGINE, str_or_none(engine)) ||
+	    obj_set(o, CTR_ID, str_or_none(nsrel_container_id(c))) ||
+	    obj_set(o, CTR_SHORT_ID,
+		    str_or_none(nsrel_container_short_id(c))) ||
+	    obj_set(o, CTR_NAME, str_or_none(nsrel_container_name(c))) ||
+	    obj_set(o, CTR_POD_NAME,
+		    str_or_none(nsrel_container_pod_name(c))) ||
+	    obj_set(o, CTR_POD_NAMESPACE,
+		    str_or_none(nsrel_container_pod_namespace(c))) ||
+	    obj_set(o, CTR_POD_UID, str_or_none(nsrel_container_pod_uid(c))) ||
+	    obj_set(o, CTR_PROJECT, str_or_none(nsrel_container_project(c))) ||
+	    obj_set(o, CTR_INIT,
+		    lookup(b->proc_by_ptr, nsrel_container_init(c))))
+		goto fail;
+	return o;
+fail:
+	Py_DECREF(o);
+	return NULL;
 }
 
 static PyObject *new_ns(const struct nsrel_ns *ns)
@@ -817,7 +916,8 @@ static PyObject *build_model(const struct nsrel_model *m)
 		goto fail;
 	b.ns_by_ptr = PyDict_New();
 	b.proc_by_ptr = PyDict_New();
-	if (!b.ns_by_ptr || !b.proc_by_ptr)
+	b.ctr_by_ptr = PyDict_New();
+	if (!b.ns_by_ptr || !b.proc_by_ptr || !b.ctr_by_ptr)
 		goto fail;
 
 	/* Objects first, so that relations can point at any of them. */
@@ -849,6 +949,19 @@ static PyObject *build_model(const struct nsrel_model *m)
 				   obj_get(o, PROC_PID), o) < 0)
 			goto fail;
 	}
+	size_t nctr = nsrel_model_container_count(m);
+	PyObject *ctrs = PyTuple_New((Py_ssize_t)nctr);
+	if (obj_set(model, MODEL_CONTAINERS, ctrs))
+		goto fail;
+	for (size_t i = 0; i < nctr; i++) {
+		const struct nsrel_container *c = nsrel_model_container(m, i);
+		PyObject *o = new_ctr(&b, c);
+		if (!o)
+			goto fail;
+		PyTuple_SET_ITEM(ctrs, (Py_ssize_t)i, o);
+		if (index_ptr(b.ctr_by_ptr, c, o) < 0)
+			goto fail;
+	}
 	for (size_t i = 0; i < nns; i++)
 		if (fill_ns(&b, PyTuple_GET_ITEM(nss, (Py_ssize_t)i),
 			    nsrel_model_ns(m, i)) < 0)
@@ -859,22 +972,28 @@ static PyObject *build_model(const struct nsrel_model *m)
 			goto fail;
 	Py_DECREF(b.ns_by_ptr);
 	Py_DECREF(b.proc_by_ptr);
+	Py_DECREF(b.ctr_by_ptr);
 	return model;
 fail:
 	Py_XDECREF(b.ns_by_ptr);
 	Py_XDECREF(b.proc_by_ptr);
+	Py_XDECREF(b.ctr_by_ptr);
 	Py_DECREF(model);
 	return NULL;
 }
 
 PyDoc_STRVAR(scan_doc,
 	     "scan($module, /, *, types=0, sources=0, backend='auto',\n"
-	     "     engine_socket=None)\n--\n\n"
+	     "     containers=True, engine_api=None, engine_socket=None)\n"
+	     "--\n\n"
 	     "Finds every namespace on the host and how they relate; returns\n"
 	     "a Model. types is a mask of CLONE_NEW* (0: all), sources a mask\n"
 	     "of SOURCE_* (0: all); a bit outside them is a ValueError.\n"
 	     "backend is 'auto', 'proc' (read /proc) or 'bpf' (the kernel's\n"
-	     "BPF iterators; OSError where they cannot run). Process.name is\n"
+	     "BPF iterators; OSError where they cannot run). containers:\n"
+	     "identify containers (Model.containers, Process.container);\n"
+	     "engine_api: ask the engines' APIs (True, False; None: where\n"
+	     "the caller is privileged). Process.name is\n"
 	     "the kernel's comm (see nsrel_proc_name(3)), Process.cmdline the\n"
 	     "command line, read in the scan.\n"
 	     "engine_socket: the one engine API socket to ask (a path),\n"
@@ -928,15 +1047,25 @@ static int path_or_none_arg(PyObject *obj, void *ret)
 
 static PyObject *py_scan(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-	static char *kwlist[] = {"types", "sources", "backend", "engine_socket",
+	static char *kwlist[] = {"types",      "sources",    "backend",
+				 "containers", "engine_api", "engine_socket",
 				 NULL};
 	unsigned int types = 0, sources = 0;
 	const char *backend = "auto";
+	int containers = 1;
+	PyObject *engine_api = Py_None;
 	PyObject *sock = NULL; /* str, bytes or os.PathLike, or None */
-	if (!PyArg_ParseTupleAndKeywords(
-		    args, kwargs, "|$O&O&sO&:scan", kwlist, types_arg, &types,
-		    sources_arg, &sources, &backend, path_or_none_arg, &sock))
+	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|$O&O&spOO&:scan",
+					 kwlist, types_arg, &types, sources_arg,
+					 &sources, &backend, &containers,
+					 &engine_api, path_or_none_arg, &sock))
 		return NULL;
+	if (engine_api != Py_None && !PyBool_Check(engine_api)) {
+		PyErr_SetString(PyExc_TypeError,
+				"engine_api must be True, False or None");
+		Py_XDECREF(sock);
+		return NULL;
+	}
 	static const enum nsrel_backend backends[] = {
 		NSREL_BACKEND_AUTO, NSREL_BACKEND_PROC, NSREL_BACKEND_BPF};
 	size_t bi = 0;
@@ -951,11 +1080,16 @@ static PyObject *py_scan(PyObject *self, PyObject *args, PyObject *kwargs)
 		Py_XDECREF(sock);
 		return NULL;
 	}
-	struct nsrel_scan_opts opts = {.sz = sizeof(opts),
-				       .types = types,
-				       .sources = sources,
-				       .flags = NSREL_SCAN_CMDLINE,
-				       .backend = backends[bi]};
+	struct nsrel_scan_opts opts = {
+		.sz = sizeof(opts),
+		.types = types,
+		.sources = sources,
+		.flags = NSREL_SCAN_CMDLINE,
+		.backend = backends[bi],
+		.containers = containers ? NSREL_SWITCH_ON : NSREL_SWITCH_OFF,
+		.engine_api = engine_api == Py_None   ? NSREL_SWITCH_AUTO
+			      : engine_api == Py_True ? NSREL_SWITCH_ON
+						      : NSREL_SWITCH_OFF};
 	if (sock) {
 		opts.engine_api = NSREL_SWITCH_ON;
 		opts.engine_socket = PyBytes_AS_STRING(sock);
@@ -1057,7 +1191,8 @@ PyMODINIT_FUNC PyInit_linuxns_rel(void)
 	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
 		if (add_int(m, sources[i].name, (long)sources[i].bit) < 0)
 			goto fail;
-	PyTypeObject *otypes[] = {&ns_type, &proc_type, &ref_type, &model_type};
+	PyTypeObject *otypes[] = {&ns_type, &proc_type, &ref_type, &ctr_type,
+				  &model_type};
 	for (size_t i = 0; i < sizeof(otypes) / sizeof(otypes[0]); i++) {
 		if (PyType_Ready(otypes[i]) < 0)
 			goto fail;

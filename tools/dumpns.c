@@ -109,6 +109,10 @@ static void write_proc(struct tc_jw *w, const struct nsrel_proc *p,
 					    nsrel_ns_ino(ns))));
 	}
 	tc_jw_end_object(w);
+	tc_jw_value(w, "container",
+		    nsrel_proc_container(p) ? tc_json_string(nsrel_container_id(
+						      nsrel_proc_container(p)))
+					    : NULL);
 	tc_jw_end_object(w);
 }
 
@@ -177,6 +181,12 @@ int main(int argc, char **argv)
 	tc_jw_begin_array(&w, "processes");
 	for (size_t i = 0; i < nsrel_model_proc_count(m); i++)
 		write_proc(&w, nsrel_model_proc(m, i), types);
+	tc_jw_end_array(&w);
+	tc_jw_begin_array(&w, "containers");
+	for (size_t i = 0; i < nsrel_model_container_count(m); i++)
+		tc_jw_value(
+			&w, NULL,
+			tc_json_container(nsrel_model_container(m, i), true));
 	tc_jw_end_array(&w);
 	tc_jw_value(&w, "backend",
 		    tc_json_string(nsrel_backend_str(nsrel_model_backend(m))));

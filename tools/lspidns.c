@@ -25,6 +25,7 @@ struct ctx {
 	struct tc_style st;
 	bool user;	  /* -u: interleave the owning user namespaces */
 	struct tc_jw *jw; /* JSON is written as the tree is walked */
+	const struct nsrel_container *ctr; /* --container: only its own */
 };
 
 static void usage(void)
@@ -42,6 +43,9 @@ static void usage(void)
 	       "                      never; auto colours only on a\n"
 	       "                      terminal and without NO_COLOR\n"
 	       "  -J, --json          print the tree as JSON\n"
+	       "      --container=NAME|ID  only the PID namespaces of this\n"
+	       "                      container (a name, an id or its\n"
+	       "                      prefix) and those above them\n"
 	       "      --backend=WHICH where namespaces are found: auto\n"
 	       "                      (default), proc (/proc) or bpf (the\n"
 	       "                      kernel's BPF iterators)\n"
@@ -186,8 +190,11 @@ static void add_pid_children(const struct ctx *c, struct tc_tree *parent,
 
 	/* pids are in the model's order, by inode; with -u, grouped by
 	 * owner first. */
-	if (n)
-		memcpy(v, pids, n * sizeof(*v));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (tc_container_shows(c->ctr, pids[i]))
+			v[k++] = pids[i];
+	n = k;
 	if (c->user)
 		qsort(v, n, sizeof(*v), cmp_by_owner);
 	for (size_t i = 0; i < n;) {
@@ -224,6 +231,7 @@ int main(int argc, char **argv)
 		{"color", optional_argument, NULL, 'C'},
 		{"colour", optional_argument, NULL, 'C'},
 		{"json", no_argument, NULL, 'J'},
+		{"container", required_argument, NULL, TC_OPT_CONTAINER},
 		TC_BACKEND_LONGOPT,
 		TC_ENGINE_LONGOPTS,
 		{"help", no_argument, NULL, 'h'},
@@ -238,6 +246,7 @@ int main(int argc, char **argv)
 	struct tc_tree *forest = NULL;
 	struct tc_jw w;
 	bool json = false;
+	const char *container = NULL;
 	int opt;
 
 	tc_init("lspidns");
@@ -255,6 +264,9 @@ int main(int argc, char **argv)
 		case 'J':
 			json = true;
 			break;
+		case TC_OPT_CONTAINER:
+			container = optarg;
+			break;
 		default:
 			tc_common_opt(opt, usage);
 		}
@@ -264,6 +276,8 @@ int main(int argc, char **argv)
 	c.st.color = !json && tc_color_enabled(color, STDOUT_FILENO);
 	/* User namespaces too: the owner and its uid are on every line. */
 	m = tc_scan(CLONE_NEWPID | CLONE_NEWUSER, 0);
+	if (container)
+		c.ctr = tc_container_arg(m, container);
 
 	roots = tc_xmalloc(nsrel_model_ns_count(m) * sizeof(*roots));
 	for (size_t i = 0; i < nsrel_model_ns_count(m); i++) {

@@ -25,6 +25,7 @@ struct ctx {
 	struct tc_style st;
 	bool details;
 	unsigned owned_types; /* with details: which owned types to show */
+	const struct nsrel_container *ctr; /* --container: only its own */
 };
 
 static void usage(void)
@@ -44,6 +45,9 @@ static void usage(void)
 	       "                      never; auto colours only on a\n"
 	       "                      terminal and without NO_COLOR\n"
 	       "  -J, --json          print the tree as JSON\n"
+	       "      --container=NAME|ID  only the namespaces of this\n"
+	       "                      container (a name, an id or its\n"
+	       "                      prefix) and the tree above them\n"
 	       "      --backend=WHICH where namespaces are found: auto\n"
 	       "                      (default), proc (/proc) or bpf (the\n"
 	       "                      kernel's BPF iterators)\n"
@@ -72,7 +76,8 @@ owned_list(const struct ctx *c, const struct nsrel_ns *ns, size_t *ret_n)
 		const struct nsrel_ns *o = nsrel_ns_owned(ns, i);
 		int t = nsrel_ns_type(o);
 
-		if (t != CLONE_NEWUSER && (c->owned_types & (unsigned)t))
+		if (t != CLONE_NEWUSER && (c->owned_types & (unsigned)t) &&
+		    (!c->ctr || tc_container_has(c->ctr, o)))
 			v[k++] = o;
 	}
 	qsort(v, k, sizeof(*v), tc_cmp_ns_type_name_ino);
@@ -99,7 +104,8 @@ static struct tc_tree *text_node(const struct ctx *c, const struct nsrel_ns *ns)
 	}
 	/* Children come in the model's order: by inode. */
 	for (size_t i = 0; i < nsrel_ns_child_count(ns); i++)
-		tc_tree_adopt(t, text_node(c, nsrel_ns_child(ns, i)));
+		if (tc_container_shows(c->ctr, nsrel_ns_child(ns, i)))
+			tc_tree_adopt(t, text_node(c, nsrel_ns_child(ns, i)));
 	return t;
 }
 
@@ -127,7 +133,8 @@ static void write_node(struct tc_jw *w, const struct ctx *c,
 	}
 	tc_jw_begin_array(w, "children");
 	for (size_t i = 0; i < nsrel_ns_child_count(ns); i++)
-		write_node(w, c, nsrel_ns_child(ns, i));
+		if (tc_container_shows(c->ctr, nsrel_ns_child(ns, i)))
+			write_node(w, c, nsrel_ns_child(ns, i));
 	tc_jw_end_array(w);
 	tc_jw_end_object(w);
 }
@@ -144,7 +151,8 @@ static void write_json(const struct ctx *c)
 	for (size_t i = 0; i < nsrel_model_ns_count(c->m); i++) {
 		const struct nsrel_ns *ns = nsrel_model_ns(c->m, i);
 
-		if (nsrel_ns_type(ns) == CLONE_NEWUSER && !nsrel_ns_parent(ns))
+		if (nsrel_ns_type(ns) == CLONE_NEWUSER &&
+		    !nsrel_ns_parent(ns) && tc_container_shows(c->ctr, ns))
 			write_node(&w, c, ns);
 	}
 	tc_jw_end_array(&w);
@@ -163,7 +171,8 @@ static void print_tree(const struct ctx *c)
 	for (size_t i = 0; i < nsrel_model_ns_count(c->m); i++) {
 		const struct nsrel_ns *ns = nsrel_model_ns(c->m, i);
 
-		if (nsrel_ns_type(ns) == CLONE_NEWUSER && !nsrel_ns_parent(ns))
+		if (nsrel_ns_type(ns) == CLONE_NEWUSER &&
+		    !nsrel_ns_parent(ns) && tc_container_shows(c->ctr, ns))
 			tc_tree_adopt(forest, text_node(c, ns));
 	}
 	tc_tree_print(stdout, forest);
@@ -188,6 +197,7 @@ int main(int argc, char **argv)
 		{"color", optional_argument, NULL, 'C'},
 		{"colour", optional_argument, NULL, 'C'},
 		{"json", no_argument, NULL, 'J'},
+		{"container", required_argument, NULL, TC_OPT_CONTAINER},
 		TC_BACKEND_LONGOPT,
 		TC_ENGINE_LONGOPTS,
 		{"help", no_argument, NULL, 'h'},
@@ -197,6 +207,7 @@ int main(int argc, char **argv)
 	enum tc_color_mode color = TC_COLOR_AUTO;
 	struct ctx c = {0};
 	bool json = false;
+	const char *container = NULL;
 	unsigned types = 0;
 	struct nsrel_model *m;
 	int opt;
@@ -221,6 +232,9 @@ int main(int argc, char **argv)
 		case 'J':
 			json = true;
 			break;
+		case TC_OPT_CONTAINER:
+			container = optarg;
+			break;
 		default:
 			tc_common_opt(opt, usage);
 		}
@@ -231,6 +245,8 @@ int main(int argc, char **argv)
 	c.st.color = !json && tc_color_enabled(color, STDOUT_FILENO);
 	m = tc_scan(CLONE_NEWUSER | (c.details ? c.owned_types : 0), 0);
 	c.m = m;
+	if (container)
+		c.ctr = tc_container_arg(m, container);
 
 	if (json)
 		write_json(&c);

@@ -18,6 +18,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
@@ -102,8 +103,170 @@ def check_library(expected):
                   % (e["id"][:12], ns, lead, want and want[:12]))
 
 
+NSTYPE = {"mnt": 0x00020000, "cgroup": 0x02000000, "uts": 0x04000000,
+          "ipc": 0x08000000, "user": 0x10000000, "pid": 0x20000000,
+          "net": 0x40000000, "time": 0x00000080}
+
+
+def holder_text(expected, e, t):
+    """The words a tool shows for the holder of e's namespace of type t:
+    its container's, or None where the holder is in no container."""
+    want = e.get("holders", {}).get(t, e["id"])
+    if want is None:
+        return None
+    return [x for x in expected if x["id"] == want][0]["text"]
+
+
+def ns_key(ns):
+    t, ino = ns.split(":")
+    return "%s:[%s]" % (t, ino)
+
+
+def check_python(expected):
+    sys.path.insert(0, os.path.join(ARGS.build, "python"))
+    import linuxns_rel
+    m = linuxns_rel.scan()
+    by_id = {c.id: c for c in m.containers}
+    for e in expected:
+        c = by_id.get(e["id"])
+        check(c is not None, "scan(): no container %s" % e["id"][:12])
+        check(c.engine == e["engine"], "scan(): engine %r" % c.engine)
+        check(c.short_id == e["id"][:12], "scan(): short_id")
+        for k in ("name", "pod_name", "pod_namespace", "pod_uid",
+                  "project"):
+            if k in e:
+                check(getattr(c, k) == e[k], "scan(): %s %r, expected %r"
+                      % (k, getattr(c, k), e[k]))
+        check(c.init is not None and c.init.pid == e["pid"],
+              "scan(): init %r" % c.init)
+        check(c.init.container is c, "scan(): init's container")
+        for t, ns in own_ns(e["pid"]).items():
+            n = m.find(NSTYPE[t], int(ns.split(":")[1]))
+            check(n is not None and n in c.namespaces,
+                  "scan(): %s not among the container's" % ns)
+            want = e.get("holders", {}).get(t, e["id"])
+            got = n.leader.container.id if n.leader.container else None
+            check(got == want, "scan(): %s led by %r" % (ns, n.leader))
+
+
+def check_lines(out, expected, types, what):
+    """Every own namespace of each container (of types) is on a line of
+    out that names its holder's container."""
+    check("\x1b" not in out, what + ": a raw ESC")
+    lines = out.splitlines()
+    for e in expected:
+        for t, ns in own_ns(e["pid"]).items():
+            if t not in types:
+                continue
+            key = ns_key(ns)
+            found = [ln for ln in lines if key + " " in ln]
+            check(len(found) == 1, "%s: %d lines with %s" % (
+                what, len(found), key))
+            text = holder_text(expected, e, t)
+            if text is None:
+                check(" container " not in found[0],
+                      "%s: %s: %r" % (what, key, found[0]))
+            else:
+                check(text in found[0], "%s: %s: %r, expected %r"
+                      % (what, key, found[0], text))
+
+
+def check_filter(expected):
+    """--container by id, name and id prefix: the container's namespaces,
+    none of the other containers' own ones."""
+    for e in expected:
+        mine = set(ns_key(x) for x in own_ns(e["pid"]).values())
+        others = set()
+        for x in expected:
+            if x is not e:
+                others |= set(ns_key(y) for y in own_ns(x["pid"]).values())
+        others -= mine
+        args = [e["id"], e["id"][:12]]
+        if e.get("name") and "\n" not in e["name"]:
+            args.append(e["name"])
+        for a in args:
+            out = tool("lsuserns", "-d", "--color=never", "--container", a)
+            for k in mine:
+                check(k + " " in out, "lsuserns --container %s: no %s"
+                      % (a[:12], k))
+            for k in others:
+                check(k + " " not in out, "lsuserns --container %s: %s"
+                      % (a[:12], k))
+            out = tool("lspidns", "--color=never", "--container", a)
+            pid = [k for k in mine if k.startswith("pid:")]
+            for k in pid:
+                check(k + " " in out, "lspidns --container: no %s" % k)
+    path = os.path.join(ARGS.build, "tools", "lsuserns")
+    r = subprocess.run([path, "--container", "nsrel-no-such-container"],
+                       capture_output=True, text=True)
+    check(r.returncode == 1 and "no container" in r.stderr,
+          "--container of none: %d %r" % (r.returncode, r.stderr))
+
+
+def check_dumpns(expected):
+    d = json.loads(tool("dumpns", "-c"))
+    by_id = {c["id"]: c for c in d["containers"]}
+    procs = {p["pid"]: p for p in d["processes"]}
+    for e in expected:
+        c = by_id.get(e["id"])
+        check(c is not None, "dumpns: no container %s" % e["id"][:12])
+        check(c["engine"] == e["engine"] and c["init"] == e["pid"] and
+              c["short_id"] == e["id"][:12], "dumpns: %r" % c)
+        if "name" in e:
+            check(c["name"] == e["name"], "dumpns: name %r" % c["name"])
+        if e.get("pod_name"):
+            check(c["pod"] == {"name": e["pod_name"],
+                               "namespace": e["pod_namespace"],
+                               "uid": e["pod_uid"]},
+                  "dumpns: pod %r" % c["pod"])
+        check(procs[e["pid"]]["container"] == e["id"],
+              "dumpns: process %d container %r"
+              % (e["pid"], procs[e["pid"]]["container"]))
+        for t, ns in own_ns(e["pid"]).items():
+            check(int(ns.split(":")[1]) in c["namespaces"].get(t, []),
+                  "dumpns: %s not among the container's" % ns)
+
+
+def check_graphns(expected):
+    path = os.path.join(ARGS.build, "tools", "graphns", "graphns")
+    if not os.path.exists(path):
+        return
+    with tempfile.TemporaryDirectory() as d:
+        dot = os.path.join(d, "g.dot")
+        r = subprocess.run([path, "-d", "-o", dot], capture_output=True,
+                           timeout=300)
+        check(r.returncode == 0, "graphns: %r" % r.stderr[-300:])
+        with open(dot, encoding="utf-8", errors="surrogateescape") as f:
+            # cgraph continues long lines with a backslash-newline
+            text = f.read().replace("\\\n", "")
+    check("\x1b" not in text, "graphns: a raw ESC in the DOT")
+    labels = [ln for ln in text.splitlines() if "label=" in ln]
+    for e in expected:
+        for t, ns in own_ns(e["pid"]).items():
+            key = ns_key(ns)
+            found = [ln for ln in labels if key + '"' in ln]
+            check(len(found) == 1, "graphns: %d labels with %s"
+                  % (len(found), key))
+            want = e.get("holders", {}).get(t, e["id"])
+            if want is None:
+                check(" container " not in found[0],
+                      "graphns: %s: %r" % (key, found[0]))
+            else:
+                check("(%s)" % want[:12] in found[0],
+                      "graphns: %s: %r, expected %s" % (key, found[0],
+                                                        want[:12]))
+
+
 def run_case(expected):
     check_library(expected)
+    check_python(expected)
+    check_lines(tool("lsuserns", "-d", "--color=never"), expected, TYPES,
+                "lsuserns -d")
+    check_lines(tool("lspidns", "--color=never"), expected, ("pid",),
+                "lspidns")
+    check_dumpns(expected)
+    check_graphns(expected)
+    check_filter(expected)
 
 
 def case_podman():
@@ -115,9 +278,12 @@ def case_podman():
                                  "--gidmap", "0:200000:65536")
         exp = [
             dict(id=cid, pid=pid, engine="podman", name="nsrel-c1",
-                 pod_name=None, project=None),
+                 pod_name=None, project=None,
+                 text='in podman container "nsrel-c1" (%s)' % cid[:12]),
             dict(id=uid_cid, pid=uid_pid, engine="podman",
-                 name="nsrel-uidmap"),
+                 name="nsrel-uidmap",
+                 text='in podman container "nsrel-uidmap" (%s)'
+                 % uid_cid[:12]),
         ]
         check("user" in own_ns(uid_pid), "--uidmap made no user namespace")
         run_case(exp)
@@ -142,9 +308,13 @@ def case_podman_pod():
         shared = {t: infra for t in ("uts", "ipc", "net")}
         exp = [
             dict(id=cid, pid=pid, engine="podman", name="nsrel-inpod",
-                 project=pod_id, holders=shared),
+                 project=pod_id, holders=shared,
+                 text='in podman pod %s container "nsrel-inpod" (%s)'
+                 % (pod_id[:12], cid[:12])),
             dict(id=infra, pid=ipid, engine="podman",
-                 name=pod_id[:12] + "-infra", project=pod_id),
+                 name=pod_id[:12] + "-infra", project=pod_id,
+                 text='in podman pod %s container "%s-infra" (%s)'
+                 % (pod_id[:12], pod_id[:12], infra[:12])),
         ]
         run_case(exp)
 
@@ -156,7 +326,8 @@ def case_rootless():
         except AssertionError as e:
             return "rootless podman cannot run a container here: %s" % e
         exp = [dict(id=cid, pid=pid, engine="podman", name="nsrel-rl",
-                    holders={"user": None})]
+                    holders={"user": None},
+                    text='in podman container "nsrel-rl" (%s)' % cid[:12])]
         # The user namespace is the rootless podman's, shared by all of
         # the user's containers and held by its pause process.
         run_case(exp)
@@ -178,7 +349,9 @@ def case_runc():
     with pm.RuncBundle(ann, path, cid) as b:
         exp = [dict(id=cid, pid=b.pid, engine="kubernetes", name=name,
                     pod_name="web-0", pod_namespace="default",
-                    pod_uid=pod_uid)]
+                    pod_uid=pod_uid,
+                    text='in kubernetes pod "default/web-0" container '
+                    '"nginx%s" (%s)' % (HOSTILE_TEXT, cid[:12]))]
         run_case(exp)
 
 

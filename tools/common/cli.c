@@ -134,3 +134,62 @@ void tc_close_stdout(void)
 		tc_die("write error: %s", strerror(e ? e : EIO));
 	}
 }
+
+const struct nsrel_container *tc_container_arg(const struct nsrel_model *m,
+					       const char *arg)
+{
+	const struct nsrel_container *c = nsrel_model_find_container(m, arg);
+	const struct nsrel_container *by_prefix = NULL;
+	size_t n = strlen(arg), matches = 0;
+	struct tc_buf b = {0};
+
+	if (c)
+		return c;
+	/* A prefix of an id, as the engines accept one. */
+	for (size_t i = 0; n && i < nsrel_model_container_count(m); i++) {
+		const struct nsrel_container *x = nsrel_model_container(m, i);
+
+		if (strncmp(nsrel_container_id(x), arg, n) == 0) {
+			by_prefix = x;
+			matches++;
+		}
+	}
+	if (matches == 1)
+		return by_prefix;
+	tc_buf_escape(&b, arg);
+	tc_die("%s container \"%s\"", matches ? "more than one" : "no",
+	       tc_buf_str(&b));
+}
+
+bool tc_container_has(const struct nsrel_container *c,
+		      const struct nsrel_ns *ns)
+{
+	for (size_t i = 0; i < nsrel_container_ns_count(c); i++)
+		if (nsrel_container_ns(c, i) == ns)
+			return true;
+	return false;
+}
+
+/* ns, or an ancestor of ns, or the owner of either, or their ancestors. */
+static bool leads_to(const struct nsrel_ns *ns, const struct nsrel_ns *target)
+{
+	for (const struct nsrel_ns *a = ns; a; a = nsrel_ns_parent(a))
+		if (a == target)
+			return true;
+	for (const struct nsrel_ns *o = nsrel_ns_owner(ns); o;
+	     o = nsrel_ns_parent(o))
+		if (o == target)
+			return true;
+	return false;
+}
+
+bool tc_container_shows(const struct nsrel_container *c,
+			const struct nsrel_ns *ns)
+{
+	if (!c)
+		return true;
+	for (size_t i = 0; i < nsrel_container_ns_count(c); i++)
+		if (leads_to(nsrel_container_ns(c, i), ns))
+			return true;
+	return false;
+}

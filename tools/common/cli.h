@@ -7,7 +7,10 @@
 #ifndef NSREL_TOOLS_CLI_H
 #define NSREL_TOOLS_CLI_H
 
+#include <stdbool.h>
+
 #include "color.h"
+#include "nsrel.h"
 
 /* "PROG (nsrel) VERSION" on stdout. */
 void tc_print_version(void);
@@ -43,6 +46,18 @@ int tc_parse_type_arg(const char *arg);
  * of CLONE_NEW*; a usage error for an unknown or empty name ("", ",",
  * "net,"). */
 unsigned tc_parse_types_arg(const char *arg);
+/* --container=NAME|ID: the container with that id, name, or unique id
+ * prefix; exits 1, saying so, if there is none or more than one. */
+#define TC_OPT_CONTAINER 0x201
+const struct nsrel_container *tc_container_arg(const struct nsrel_model *m,
+					       const char *arg);
+/* ns is one of the container's namespaces. */
+bool tc_container_has(const struct nsrel_container *c,
+		      const struct nsrel_ns *ns);
+/* ns is one of them, or on the way to one in a tree: a parent or an owner
+ * (and theirs) of one of them. Always true for a NULL c. */
+bool tc_container_shows(const struct nsrel_container *c,
+			const struct nsrel_ns *ns);
 /* Flushes stdout and exits 1 if anything could not be written. */
 void tc_close_stdout(void);
 

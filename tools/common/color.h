@@ -22,9 +22,12 @@ bool tc_color_enabled(enum tc_color_mode mode, int fd);
 
 /* SGR sequences; each readable on dark and on light backgrounds. */
 const char *tc_color_nstype(int nstype);
-#define TC_COLOR_PROC  "\033[1;38;5;172m"
-#define TC_COLOR_USER  "\033[38;5;127m"
-#define TC_COLOR_RESET "\033[0m"
+#define TC_COLOR_PROC "\033[1;38;5;172m"
+#define TC_COLOR_USER "\033[38;5;127m"
+/* A container's, a pod's name and id (cyan, bold: stands out from the
+ * process before it on either background). */
+#define TC_COLOR_CONTAINER "\033[1;38;5;31m"
+#define TC_COLOR_RESET	   "\033[0m"
 
 /* How labels are drawn. */
 struct tc_style {

@@ -40,9 +40,99 @@ void tc_fmt_proc(struct tc_buf *b, const struct tc_style *st,
 	fmt_name_id(b, st, nsrel_proc_name(p), nsrel_proc_pid(p));
 }
 
+/* "S" escaped, quoted, in the container colour. */
+static void quoted(struct tc_buf *b, const struct tc_style *st, const char *s)
+{
+	struct tc_buf t = {0};
+
+	tc_buf_putc(&t, '"');
+	tc_buf_escape(&t, s);
+	tc_buf_putc(&t, '"');
+	tc_buf_colored(b, st, TC_COLOR_CONTAINER, tc_buf_str(&t));
+	tc_buf_free(&t);
+}
+
+/* An id as the engines show it: the 12-character short form of a 64-digit
+ * id, any other id (lxc, flatpak) whole. */
+static void fmt_id(struct tc_buf *b, const struct tc_style *st,
+		   const struct nsrel_container *c, bool parens)
+{
+	const char *id = nsrel_container_id(c);
+	struct tc_buf t = {0};
+
+	if (parens)
+		tc_buf_putc(&t, '(');
+	tc_buf_escape(&t, strlen(id) == 64 ? nsrel_container_short_id(c) : id);
+	if (parens)
+		tc_buf_putc(&t, ')');
+	tc_buf_colored(b, st, TC_COLOR_CONTAINER, tc_buf_str(&t));
+	tc_buf_free(&t);
+}
+
+void tc_fmt_container(struct tc_buf *b, const struct tc_style *st,
+		      const struct nsrel_container *c)
+{
+	const char *name = nsrel_container_name(c);
+	const char *pod = nsrel_container_pod_name(c);
+	const char *pod_ns = nsrel_container_pod_namespace(c);
+	const char *pod_uid = nsrel_container_pod_uid(c);
+	const char *project = nsrel_container_project(c);
+	const char *engine = nsrel_engine_str(nsrel_container_engine(c));
+
+	if (pod || pod_uid) {
+		tc_buf_puts(b, "kubernetes pod ");
+		if (pod) {
+			struct tc_buf t = {0};
+
+			if (pod_ns) {
+				tc_buf_puts(&t, pod_ns);
+				tc_buf_putc(&t, '/');
+			}
+			tc_buf_puts(&t, pod);
+			quoted(b, st, tc_buf_str(&t));
+			tc_buf_free(&t);
+		} else {
+			struct tc_buf t = {0};
+
+			tc_buf_escape(&t, pod_uid);
+			tc_buf_colored(b, st, TC_COLOR_CONTAINER,
+				       tc_buf_str(&t));
+			tc_buf_free(&t);
+		}
+		tc_buf_puts(b, " container ");
+	} else {
+		tc_buf_puts(b, engine ? engine : "?");
+		if (project &&
+		    nsrel_container_engine(c) == NSREL_ENGINE_PODMAN) {
+			/* podman's pods by their id, short */
+			struct tc_buf t = {0};
+			char id[13];
+
+			snprintf(id, sizeof(id), "%s", project);
+			tc_buf_escape(&t, id);
+			tc_buf_puts(b, " pod ");
+			tc_buf_colored(b, st, TC_COLOR_CONTAINER,
+				       tc_buf_str(&t));
+			tc_buf_free(&t);
+		}
+		tc_buf_puts(b, " container ");
+	}
+	if (!name) {
+		fmt_id(b, st, c, false);
+		return;
+	}
+	quoted(b, st, name);
+	if (strcmp(name, nsrel_container_id(c)) != 0) {
+		tc_buf_putc(b, ' ');
+		fmt_id(b, st, c, true);
+	}
+}
+
 static void fmt_of_process(struct tc_buf *b, const struct tc_style *st,
 			   const struct nsrel_proc *p)
 {
+	const struct nsrel_container *c;
+
 	if (!p) {
 		tc_buf_puts(b, "process (none)");
 		return;
@@ -50,6 +140,11 @@ static void fmt_of_process(struct tc_buf *b, const struct tc_style *st,
 	tc_buf_puts(b, "process \"");
 	tc_fmt_proc(b, st, p);
 	tc_buf_putc(b, '"');
+	c = nsrel_proc_container(p);
+	if (c) {
+		tc_buf_puts(b, " in ");
+		tc_fmt_container(b, st, c);
+	}
 }
 
 void tc_fmt_holder(struct tc_buf *b, const struct tc_style *st,

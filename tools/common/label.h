@@ -18,11 +18,20 @@ void tc_fmt_ns(struct tc_buf *b, const struct tc_style *st,
 void tc_fmt_proc(struct tc_buf *b, const struct tc_style *st,
 		 const struct nsrel_proc *p);
 /*
+ * A container: ENGINE container "NAME" (SHORT-ID), ENGINE container
+ * SHORT-ID where the name is not known, podman pod POD container ...;
+ * kubernetes pod "NAMESPACE/POD" container "NAME" (SHORT-ID) for a pod's.
+ * Names and ids escaped, in the container colour.
+ */
+void tc_fmt_container(struct tc_buf *b, const struct tc_style *st,
+		      const struct nsrel_container *c);
+/*
  * How a namespace is held: process "NAME (PID)" for its representative
  * process; without one, from its first reference: bind-mounted at "PATH",
  * held by fd N of process "NAME (PID)", held by socket of process
  * "NAME (PID)", task "NAME (TID)" of process "NAME (PID)", for children of
- * process "NAME (PID)"; and process (none) when nothing holds it.
+ * process "NAME (PID)"; and process (none) when nothing holds it. A
+ * process in a container is followed by " in " and the container.
  */
 void tc_fmt_holder(struct tc_buf *b, const struct tc_style *st,
 		   const struct nsrel_ns *ns);

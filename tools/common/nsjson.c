@@ -34,6 +34,64 @@ struct json_object *tc_json_proc_brief(const struct nsrel_proc *p)
 	o = tc_json_new(json_object_new_object());
 	tc_json_add(o, "pid", jint(nsrel_proc_pid(p)));
 	tc_json_add_string(o, "name", nsrel_proc_name(p));
+	if (nsrel_proc_container(p))
+		tc_json_add(o, "container",
+			    tc_json_container(nsrel_proc_container(p), false));
+	return o;
+}
+
+struct json_object *tc_json_container(const struct nsrel_container *c,
+				      bool full)
+{
+	struct json_object *o, *pod = NULL;
+	const char *engine = nsrel_engine_str(nsrel_container_engine(c));
+
+	if (!c)
+		return NULL;
+	o = tc_json_new(json_object_new_object());
+	tc_json_add(o, "engine",
+		    tc_json_new(json_object_new_string(engine ? engine : "?")));
+	tc_json_add_string(o, "id", nsrel_container_id(c));
+	tc_json_add_string(o, "short_id", nsrel_container_short_id(c));
+	tc_json_add_string(o, "name", nsrel_container_name(c));
+	if (nsrel_container_pod_name(c) || nsrel_container_pod_uid(c)) {
+		pod = tc_json_new(json_object_new_object());
+		tc_json_add_string(pod, "name", nsrel_container_pod_name(c));
+		tc_json_add_string(pod, "namespace",
+				   nsrel_container_pod_namespace(c));
+		tc_json_add_string(pod, "uid", nsrel_container_pod_uid(c));
+	}
+	tc_json_add(o, "pod", pod);
+	tc_json_add_string(o, "project", nsrel_container_project(c));
+	if (!full)
+		return o;
+	tc_json_add(o, "init",
+		    nsrel_container_init(c)
+			    ? jint(nsrel_proc_pid(nsrel_container_init(c)))
+			    : NULL);
+	struct json_object *nss = tc_json_new(json_object_new_object());
+	for (size_t i = 0; i < nsrel_container_ns_count(c); i++) {
+		const struct nsrel_ns *ns = nsrel_container_ns(c, i);
+		const char *t = nsrel_nstype_str(nsrel_ns_type(ns));
+		struct json_object *a;
+
+		/* by type: an array, for a container whose processes are in
+		 * more than one namespace of a type */
+		if (!json_object_object_get_ex(nss, t, &a)) {
+			a = tc_json_new(json_object_new_array());
+			tc_json_add(nss, t, a);
+		}
+		if (json_object_array_add(a, jino(ns)))
+			tc_die_oom();
+	}
+	tc_json_add(o, "namespaces", nss);
+	struct json_object *procs = tc_json_new(json_object_new_array());
+	for (size_t i = 0; i < nsrel_container_proc_count(c); i++)
+		if (json_object_array_add(
+			    procs,
+			    jint(nsrel_proc_pid(nsrel_container_proc(c, i)))))
+			tc_die_oom();
+	tc_json_add(o, "processes", procs);
 	return o;
 }
 

@@ -6,6 +6,8 @@
 #ifndef NSREL_TOOLS_NSJSON_H
 #define NSREL_TOOLS_NSJSON_H
 
+#include <stdbool.h>
+
 #include "json.h"
 #include "nsrel.h"
 
@@ -19,8 +21,14 @@ struct json_object *tc_json_ns_head(const struct nsrel_ns *ns);
 /* The same with "refs", as one object (fine for a few namespaces; for a
  * whole host, stream with tc_jw_ns()). */
 struct json_object *tc_json_ns(const struct nsrel_ns *ns);
-/* {"pid": N, "name": "..."} or JSON null. */
+/* {"pid": N, "name": "..."} or JSON null; "container" (brief) too for a
+ * process in a container. */
 struct json_object *tc_json_proc_brief(const struct nsrel_proc *p);
+/* {"engine", "id", "short_id", "name" (null if not known), "pod" (null,
+ * or {"name", "namespace", "uid"}), "project"}; full: also "init" (a pid),
+ * "namespaces" (type: [inode, ...]) and "processes" (pids). */
+struct json_object *tc_json_container(const struct nsrel_container *c,
+				      bool full);
 /* The fields of tc_json_ns_head(), then "refs" one by one. Call inside an
  * open object. */
 void tc_jw_ns(struct tc_jw *w, const struct nsrel_ns *ns);

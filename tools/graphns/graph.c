@@ -70,7 +70,8 @@ static bool ns_hidden(const struct nsrel_ns *ns)
 }
 
 /*
- * Two lines: how the namespace is held, over "TYPE:[INO]". The holder is
+ * Two lines: how the namespace is held, over "TYPE:[INO]"; three where the
+ * holder is in a container, the container between them. The holder is
  * lsuserns' wording, except that the representative process is only
  * "NAME (PID)", quoted, as in linuxns_rel's graph.
  */
@@ -88,6 +89,13 @@ static char *ns_label(const struct nsrel_ns *ns)
 		tc_fmt_holder(&t, &st, ns);
 	}
 	put_gv(&b, tc_buf_str(&t));
+	if (leader && nsrel_proc_container(leader)) {
+		/* the leader's container, a line of its own */
+		tc_buf_truncate(&t, 0);
+		tc_fmt_container(&t, &st, nsrel_proc_container(leader));
+		tc_buf_puts(&b, "\\n");
+		put_gv(&b, tc_buf_str(&t));
+	}
 	tc_buf_truncate(&t, 0);
 	tc_fmt_ns(&t, &st, ns);
 	tc_buf_puts(&b, "\\n");
