@@ -445,8 +445,17 @@ static void tool_scan(unsigned i)
 		free(out);
 		return;
 	}
-	enum json_tokener_error jerr;
-	json_object *doc = json_tokener_parse_verbose(out, &jerr);
+	/* Trees nest two levels per user or PID namespace, and the kernel
+	 * allows 32 of each: more than json-c's default depth of 32. */
+	struct json_tokener *tok = json_tokener_new_ex(256);
+	assert_non_null(tok);
+	json_object *doc = json_tokener_parse_ex(tok, out, -1);
+	enum json_tokener_error jerr = json_tokener_get_error(tok);
+	json_tokener_free(tok);
+	if (jerr != json_tokener_success) {
+		json_object_put(doc);
+		doc = NULL;
+	}
 	struct keyset ks = {0};
 	json_object *list;
 	if (!doc || !json_object_object_get_ex(doc, "namespaces", &list) ||
