@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -328,15 +329,17 @@ static uint64_t case_u64(const char *name, const char *key)
 
 /* ---- The graph, read back ------------------------------------------------ */
 
-/* graphns ARGS... -T dot -o -, parsed by libcgraph. */
-static Agraph_t *dot_of(const char *extra)
+/* graphns [A [B]] -T dot -o -, parsed by libcgraph. */
+static Agraph_t *dot_of2(const char *a, const char *b)
 {
-	char *argv[] = {(char *)graphns, "-T", "dot", "-o", "-", NULL, NULL};
+	char *argv[] = {
+		(char *)graphns, "-T", "dot", "-o", "-", NULL, NULL, NULL};
 	struct output o;
 	Agraph_t *g;
 	int r;
 
-	argv[5] = (char *)extra;
+	argv[5] = (char *)a;
+	argv[6] = a ? (char *)b : NULL;
 	r = run(argv, NULL, &o);
 	if (r != 0)
 		fprintf(stderr, "# graphns: %s", o.err);
@@ -345,6 +348,11 @@ static Agraph_t *dot_of(const char *extra)
 	assert_non_null(g);
 	output_free(&o);
 	return g;
+}
+
+static Agraph_t *dot_of(const char *extra)
+{
+	return dot_of2(extra, NULL);
 }
 
 static Agnode_t *ns_node(Agraph_t *g, const char *type, uint64_t ino)
@@ -431,7 +439,7 @@ static void test_model_graph(void **state)
 {
 	struct nsrel_model *before, *after;
 	Agraph_t *g, *cu, *cp, *roots;
-	size_t i, nodes = 0, checked = 0, unstable = 0;
+	size_t i, nodes = 0, checked = 0, unstable = 0, invisible = 0;
 
 	/* The zoo adds to the graph; without it (as nobody) the view is
 	 * partial, and must still be the model's. */
@@ -511,6 +519,17 @@ static void test_model_graph(void **state)
 			uintmax_t hino;
 			bool ok;
 
+			/* Not drawn: the one edge that puts the user
+			 * cluster above the PID cluster, root to root. */
+			if (strcmp(attr(e, "style"), "invis") == 0) {
+				invisible++;
+				assert_true(agsubnode(roots, n, 0) &&
+					    agsubnode(roots, aghead(e), 0));
+				assert_true(agsubnode(cu, n, 0) &&
+					    agsubnode(cp, aghead(e), 0));
+				continue;
+			}
+
 			assert_int_equal(sscanf(agnameof(aghead(e)),
 						"%15[a-z]-%ju", ht, &hino),
 					 2);
@@ -521,6 +540,7 @@ static void test_model_graph(void **state)
 					 agnameof(n), agnameof(aghead(e)));
 		}
 	}
+	assert_true(invisible <= 1);
 	printf("# %zu nodes, %zu namespaces checked, %zu nodes of namespaces "
 	       "that came or went meanwhile\n",
 	       nodes, checked, unstable);
@@ -582,6 +602,89 @@ static void test_zoo_cases(void **state)
 		assert_non_null(np);
 	}
 	agclose(g);
+}
+
+/* Graphviz's "x,y" of a node laid out (y grows upwards). */
+static void pos_of(Agnode_t *n, double *x, double *y)
+{
+	assert_non_null(n);
+	if (sscanf(attr(n, "pos"), "%lf,%lf", x, y) != 2)
+		fail_msg("%s has no position", agnameof(n));
+}
+
+/* Graphviz's "x0,y0,x1,y1" of a cluster laid out. */
+static void bb_of(Agraph_t *c, double bb[4])
+{
+	assert_non_null(c);
+	if (sscanf(attr(c, "bb"), "%lf,%lf,%lf,%lf", &bb[0], &bb[1], &bb[2],
+		   &bb[3]) != 4)
+		fail_msg("%s has no bounding box", agnameof(c));
+}
+
+/*
+ * The layout for wide trees: depth grows to the right and siblings stack
+ * in a column (a wide level makes a tall graph, not a wide one), and the
+ * user cluster is above the PID cluster, with or without -d.
+ */
+static void test_layout(void **state)
+{
+	double hx, hy, x1, y1, x2, y2, ox, oy, px, py, qx, qy, bu[4], bp[4];
+	Agraph_t *g, *cu, *cp;
+
+	need_zoo();
+	for (int details = 0; details < 2; details++) {
+		g = dot_of(details ? "-d" : NULL);
+		cu = agsubg(g, "cluster_user", 0);
+		cp = agsubg(g, "cluster_pid", 0);
+		pos_of(ns_node(cu, "user", case_u64("userchain1", "parent")),
+		       &hx, &hy);
+		pos_of(ns_node(cu, "user", case_u64("userchain1", "ino")), &x1,
+		       &y1);
+		pos_of(ns_node(cu, "user", case_u64("userchain2", "ino")), &x2,
+		       &y2);
+		pos_of(ns_node(cu, "user", case_u64("ownuser", "ino")), &ox,
+		       &oy);
+		assert_true(hx < x1 && x1 < x2);
+		/* Siblings of one rank: one column, one above the other. */
+		assert_true(case_u64("ownuser", "parent") ==
+			    case_u64("userchain1", "parent"));
+		assert_true(fabs(ox - x1) < 1 && fabs(oy - y1) > 10);
+		pos_of(ns_node(cp, "pid", case_u64("pid1", "parent")), &px,
+		       &py);
+		pos_of(ns_node(cp, "pid", case_u64("pid1", "ino")), &qx, &qy);
+		assert_true(px < qx);
+		bb_of(cu, bu);
+		bb_of(cp, bp);
+		if (!(bu[1] >= bp[3]))
+			fail_msg("the user cluster (%s) is not above the PID "
+				 "cluster (%s)",
+				 attr(cu, "bb"), attr(cp, "bb"));
+		agclose(g);
+	}
+}
+
+/* Owner arrows: class owner, dashed; none with -A. */
+static void test_owner_arrows(void **state)
+{
+	size_t owners[2] = {0, 0};
+
+	need_zoo();
+	for (int hide = 0; hide < 2; hide++) {
+		Agraph_t *g = dot_of(hide ? "-A" : NULL);
+
+		for (Agnode_t *n = agfstnode(g); n; n = agnxtnode(g, n))
+			for (Agedge_t *e = agfstout(g, n); e;
+			     e = agnxtout(g, e)) {
+				bool cls =
+					strcmp(attr(e, "class"), "owner") == 0;
+
+				assert_true(cls == is_owner_edge(e));
+				owners[hide] += cls;
+			}
+		agclose(g);
+	}
+	assert_true(owners[0] > 0);
+	assert_int_equal(owners[1], 0);
 }
 
 static pid_t zoo_process(const char *name, const char **ret_argv0)
@@ -719,10 +822,45 @@ static void assert_no_raw(const char *data, size_t len, const char *what)
 	/* A raw 0x9b outside a valid sequence would have failed above. */
 }
 
+/* The last "\\n" of a Graphviz label: its own line break (the name's
+ * escaped newlines come before it, as "\\\\n"). */
+static const char *last_break(const char *label)
+{
+	const char *p, *last = NULL;
+
+	for (p = label; (p = strstr(p, "\\n")); p++)
+		last = p;
+	assert_non_null(last);
+	return last;
+}
+
+/*
+ * Whether line, up to end (NULL: its end), is full cut short: a prefix of
+ * full and "…"; with max, of at most max characters (UTF-8), and not much
+ * fewer.
+ */
+static void assert_cut(const char *line, const char *end, const char *full,
+		       size_t max)
+{
+	static const char ell[] = "…";
+	size_t len = end ? (size_t)(end - line) : strlen(line);
+	size_t body = len - strlen(ell);
+
+	if (len < strlen(ell) || memcmp(line + body, ell, strlen(ell)) != 0)
+		fail_msg("'%.*s' does not end in an ellipsis", (int)len, line);
+	if (body >= strlen(full) || memcmp(line, full, body) != 0)
+		fail_msg("'%.*s' is no prefix of '%s'", (int)body, line, full);
+	if (max && (g_utf8_strlen(line, (gssize)body) > (glong)max ||
+		    g_utf8_strlen(line, (gssize)body) < (glong)max - 10))
+		fail_msg("'%.*s' is not cut near %zu characters", (int)body,
+			 line, max);
+}
+
 /* The hostile name is one label, escaped, on its own node, and shown as
  * exactly the text tools' escaped name: in DOT, in SVG (what PNG and PDF
  * are drawn from too: the same label through the same layout), and in the
- * viewer, which shows that SVG. */
+ * viewer, which shows that SVG. The label is cut short after 40
+ * characters; the tooltip has the whole name. */
 static void test_hostile(void **state)
 {
 	char shown[512], expected[1200], path[4200], lines[4][512];
@@ -753,10 +891,16 @@ static void test_hostile(void **state)
 		g = dot_of(details ? "-d" : NULL);
 		n = ns_node(agsubg(g, "cluster_user", 0), "user", ino);
 		assert_non_null(n);
-		assert_string_equal(attr(n, "label"), expected);
+		assert_string_equal(attr(n, "tooltip"), expected);
+		assert_cut(attr(n, "label"), last_break(attr(n, "label")),
+			   expected, 0);
+		assert_string_equal(last_break(attr(n, "label")),
+				    strstr(expected, "\\nuser:["));
 		n = ns_node(agsubg(g, "cluster_pid", 0), "pid", pidns);
 		assert_non_null(n);
-		assert_string_equal(attr(n, "label"), kids_expected);
+		assert_string_equal(attr(n, "tooltip"), kids_expected);
+		assert_cut(attr(n, "label"), last_break(attr(n, "label")),
+			   kids_expected, 0);
 		for (Agnode_t *k = agfstnode(g); k; k = agnxtnode(g, k))
 			if (has_control(attr(k, "label")))
 				fail_msg("a control character in the label of "
@@ -792,11 +936,11 @@ static void test_hostile(void **state)
 		assert_true(g_file_get_contents(path, &svg, &len, NULL));
 		assert_no_raw(svg, len, "SVG");
 		assert_int_equal(svg_node_text(svg, "user", ino, lines, 4), 2);
-		assert_string_equal(lines[0], shown);
+		assert_cut(lines[0], NULL, shown, 40);
 		snprintf(ns, sizeof(ns), "user:[%ju]", (uintmax_t)ino);
 		assert_string_equal(lines[1], ns);
 		assert_int_equal(svg_node_text(svg, "pid", pidns, lines, 4), 2);
-		assert_string_equal(lines[0], kids);
+		assert_cut(lines[0], NULL, kids, 40);
 		snprintf(ns, sizeof(ns), "pid:[%ju]", (uintmax_t)pidns);
 		assert_string_equal(lines[1], ns);
 		/* No entity of the name became a line of its own. */
@@ -817,7 +961,8 @@ static void test_details(void **state)
 	char name[96];
 
 	need_zoo();
-	g = dot_of("-d");
+	/* Never a group: other zoos on the host may own many of a type. */
+	g = dot_of2("-d", "--group=0");
 	cu = agsubg(g, "cluster_user", 0);
 	host = ns_node(cu, "user", case_u64("userchain1", "parent"));
 	ou = ns_node(cu, "user", case_u64("ownuser", "ino"));
@@ -844,6 +989,46 @@ static void test_details(void **state)
 	ct = ns_node(cu, "time", case_u64("childtime", "ino"));
 	assert_non_null(ct);
 	assert_non_null(ns_node(cu, "uts", case_u64("inneruts", "ino")));
+	agclose(g);
+
+	/* More than one of a type under one owner: one group node, with a
+	 * count and the first holders, one edge, no node of each. */
+	g = dot_of2("-d", "--group=1");
+	cu = agsubg(g, "cluster_user", 0);
+	host = ns_node(cu, "user", case_u64("userchain1", "parent"));
+	folder = agnode(cu, name, 0);
+	assert_non_null(folder);
+	assert_string_equal(attr(folder, "class"), "group");
+	assert_string_equal(attr(folder, "id"), name);
+	{
+		unsigned long k = 0;
+
+		assert_int_equal(sscanf(attr(folder, "label"), "net × %lu", &k),
+				 1);
+		assert_true(k >= 2);
+		assert_non_null(strstr(attr(folder, "tooltip"), "net × "));
+	}
+	assert_non_null(edge(g, folder, host));
+	assert_int_equal(agdegree(g, folder, 1, 1), 1);
+	assert_null(ns_node(cu, "net", case_u64("bindnet", "ino")));
+	/* The zoo's own user namespace owns one net namespace: a box. */
+	on = ns_node(cu, "net", case_u64("ownnet", "ino"));
+	assert_non_null(on);
+	assert_string_equal(attr(on, "class"), "owned");
+	agclose(g);
+
+	/* The default groups more than 8 of a type. */
+	g = dot_of("-d");
+	for (Agnode_t *k = agfstnode(g); k; k = agnxtnode(g, k)) {
+		unsigned long c = 0;
+
+		if (strcmp(attr(k, "class"), "group") == 0)
+			assert_true(sscanf(attr(k, "label"), "%*s × %lu", &c) ==
+					    1 &&
+				    c > 8);
+		if (strcmp(attr(k, "class"), "folder") == 0)
+			assert_true(agdegree(g, k, 1, 0) <= 8);
+	}
 	/* Without -d, none of that. */
 	agclose(g);
 	g = dot_of(NULL);
@@ -924,6 +1109,23 @@ static void test_files(void **state)
 	assert_true(agnnodes(g) >= 2);
 	agclose(g);
 
+	/* The page: HTML with the SVG in it and nothing to load. */
+	write_as("g.html", NULL, path, sizeof(path));
+	assert_magic(path, "<!DOCTYPE html>", 15);
+	{
+		gchar *page;
+		gsize len;
+
+		assert_true(g_file_get_contents(path, &page, &len, NULL));
+		assert_non_null(strstr(page, "<svg"));
+		assert_non_null(strstr(page, "id=\"data\""));
+		assert_null(strstr(page, "<script src"));
+		assert_no_raw(page, len, "HTML");
+		g_free(page);
+	}
+	write_as("g.out", "html", path, sizeof(path));
+	assert_magic(path, "<!DOCTYPE html>", 15);
+
 	/* -T wins over the name; upper case extensions count. */
 	write_as("graph.out", "png", path, sizeof(path));
 	assert_magic(path, "\x89PNG", 4);
@@ -985,6 +1187,14 @@ static void test_options(void **state)
 				NULL};
 
 		assert_int_equal(run(argv, NULL, &o), 2);
+		output_free(&o);
+	}
+	{
+		char *argv[] = {(char *)graphns, "--group=x", "-T", "dot",
+				NULL};
+
+		assert_int_equal(run(argv, NULL, &o), 2);
+		assert_non_null(strstr(o.err, "--group"));
 		output_free(&o);
 	}
 	{
@@ -2460,6 +2670,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_output_whole),
 		cmocka_unit_test(test_model_graph),
 		cmocka_unit_test(test_zoo_cases),
+		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_owner_arrows),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_details),
 		cmocka_unit_test(test_viewer),

@@ -5,8 +5,8 @@
  *
  * Every edge points from a namespace to the one it belongs to (child to
  * parent, PID namespace to owning user namespace, owned namespace to its
- * owner). With rankdir=BT such edges put the parent above the child, so the
- * edges say what the relation is and the roots still end up on top.
+ * owner). With rankdir=RL such edges put the parent left of the child, so
+ * the edges say what the relation is and the roots still end up first.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -70,50 +70,121 @@ static bool ns_hidden(const struct nsrel_ns *ns)
 }
 
 /*
- * Two lines: how the namespace is held, over "TYPE:[INO]"; three where the
- * holder is in a container, the container between them. The holder is
- * lsuserns' wording, except that the representative process is only
- * "NAME (PID)", quoted, as in linuxns_rel's graph.
+ * Appends the escaped text e, cut with "…" where it would show more than
+ * max characters. An escape sequence (\\xNN, \\u202e, ...) shows as the
+ * characters it has and is never cut, so what shows is a prefix of the
+ * whole text.
  */
-static char *ns_label(const struct nsrel_ns *ns)
+static void put_short(struct tc_buf *b, const char *e, size_t max)
+{
+	const char *p = e;
+	size_t n = 0;
+
+	for (;;) {
+		size_t l = 1, w = 1;
+
+		if (!*p)
+			break;
+		if (*p == '\\')
+			w = l = p[1] == 'x'   ? 4
+				: p[1] == 'u' ? 6
+				: p[1] == 'U' ? 10
+					      : 2;
+		else if ((unsigned char)*p >= 0x80 && tc_utf8_len(p))
+			l = tc_utf8_len(p);
+		l = strnlen(p, l);
+		if (n + w > max)
+			break;
+		p += l;
+		n += w;
+	}
+	if (!*p) {
+		tc_buf_puts(b, e);
+		return;
+	}
+	tc_buf_putn(b, e, (size_t)(p - e));
+	tc_buf_puts(b, "…");
+}
+
+/* How ns is held, in lsuserns' wording, except that the representative
+ * process is only "NAME (PID)", quoted, as in linuxns_rel's graph. */
+static void put_holder(struct tc_buf *t, const struct nsrel_ns *ns)
 {
 	struct tc_style st = {.color = false};
 	const struct nsrel_proc *leader = nsrel_ns_leader(ns);
-	struct tc_buf t = {0}, b = {0};
 
 	if (leader) {
-		tc_buf_putc(&t, '"');
-		tc_fmt_proc(&t, &st, leader);
-		tc_buf_putc(&t, '"');
+		tc_buf_putc(t, '"');
+		tc_fmt_proc(t, &st, leader);
+		tc_buf_putc(t, '"');
 	} else {
-		tc_fmt_holder(&t, &st, ns);
+		tc_fmt_holder(t, &st, ns);
 	}
-	put_gv(&b, tc_buf_str(&t));
+}
+
+/*
+ * Two lines: how the namespace is held, over "TYPE:[INO]", as Graphviz
+ * label text; three where the holder is in a container, the container
+ * between them. The holder and the container are cut after max
+ * characters (0: never), so that a long name makes no wide node; the
+ * tooltip has the whole of them.
+ */
+static char *ns_label(const struct nsrel_ns *ns, size_t max)
+{
+	struct tc_style st = {.color = false};
+	const struct nsrel_proc *leader = nsrel_ns_leader(ns);
+	struct tc_buf t = {0}, s = {0}, b = {0};
+
+	put_holder(&t, ns);
+	if (max)
+		put_short(&s, tc_buf_str(&t), max);
+	else
+		tc_buf_puts(&s, tc_buf_str(&t));
+	put_gv(&b, tc_buf_str(&s));
 	if (leader && nsrel_proc_container(leader)) {
 		/* the leader's container, a line of its own */
 		tc_buf_truncate(&t, 0);
+		tc_buf_truncate(&s, 0);
 		tc_fmt_container(&t, &st, nsrel_proc_container(leader));
+		if (max)
+			put_short(&s, tc_buf_str(&t), max);
+		else
+			tc_buf_puts(&s, tc_buf_str(&t));
 		tc_buf_puts(&b, "\\n");
-		put_gv(&b, tc_buf_str(&t));
+		put_gv(&b, tc_buf_str(&s));
 	}
 	tc_buf_truncate(&t, 0);
 	tc_fmt_ns(&t, &st, ns);
 	tc_buf_puts(&b, "\\n");
 	put_gv(&b, tc_buf_str(&t));
 	tc_buf_free(&t);
+	tc_buf_free(&s);
 	return tc_buf_steal(&b);
 }
 
-static void ns_name(char *buf, size_t n, const struct nsrel_ns *ns)
+void graph_ns_id(char *buf, size_t n, const struct nsrel_ns *ns)
 {
 	snprintf(buf, n, "%s-%ju", nsrel_nstype_str(nsrel_ns_type(ns)),
 		 (uintmax_t)nsrel_ns_ino(ns));
 }
 
+void graph_group_id(char *buf, size_t n, const struct nsrel_ns *owner, int type)
+{
+	snprintf(buf, n, "user-%ju-%s", (uintmax_t)nsrel_ns_ino(owner),
+		 nsrel_nstype_str(type));
+}
+
+bool graph_grouped(const struct graph_opts *opts, size_t k)
+{
+	return opts->group > 0 && k > opts->group;
+}
+
 /* ---- The graph ----------------------------------------------------------- */
 
 struct builder {
+	const struct graph_opts *opts;
 	Agraph_t *g, *user, *pid, *roots;
+	Agnode_t *user_root, *pid_root; /* the first root of each */
 	bool oom;
 };
 
@@ -136,23 +207,36 @@ static void style_held(Agnode_t *n, const struct nsrel_ns *ns)
 	}
 }
 
+/* The tooltip of a namespace: its label with the holder in full. */
+static char *ns_tooltip(const struct nsrel_ns *ns)
+{
+	return ns_label(ns, 0);
+}
+
 static Agnode_t *add_ns_node(struct builder *bd, Agraph_t *sub,
-			     const struct nsrel_ns *ns, const char *shape)
+			     const struct nsrel_ns *ns, const char *shape,
+			     const char *class)
 {
 	char name[64];
-	char *label;
+	char *label, *tip;
 	Agnode_t *n;
 
-	ns_name(name, sizeof(name), ns);
+	graph_ns_id(name, sizeof(name), ns);
 	n = agnode(sub, name, 1);
-	label = ns_label(ns);
-	if (!n || !label) {
+	label = ns_label(ns, GRAPH_LABEL_MAX);
+	tip = ns_tooltip(ns);
+	if (!n || !label || !tip) {
 		free(label);
+		free(tip);
 		bd->oom = true;
 		return NULL;
 	}
 	set(n, "label", label);
+	set(n, "tooltip", tip);
 	free(label);
+	free(tip);
+	set(n, "id", name);
+	set(n, "class", class);
 	if (strcmp(shape, "ellipse") != 0)
 		set(n, "shape", shape);
 	style_held(n, ns);
@@ -163,22 +247,88 @@ static Agnode_t *find_ns_node(struct builder *bd, const struct nsrel_ns *ns)
 {
 	char name[64];
 
-	ns_name(name, sizeof(name), ns);
+	graph_ns_id(name, sizeof(name), ns);
 	return agnode(bd->g, name, 0);
 }
 
+/* An edge with the id "TAIL~HEAD" and a class. */
 static Agedge_t *add_edge(struct builder *bd, Agraph_t *sub, Agnode_t *from,
-			  Agnode_t *to)
+			  Agnode_t *to, const char *class)
 {
 	Agedge_t *e = agedge(sub, from, to, NULL, 1);
+	char *id;
 
-	if (!e)
+	if (!e) {
 		bd->oom = true;
+		return NULL;
+	}
+	if (asprintf(&id, "%s~%s", agnameof(from), agnameof(to)) < 0) {
+		bd->oom = true;
+		return e;
+	}
+	set(e, "id", id);
+	free(id);
+	set(e, "class", class);
 	return e;
 }
 
+/*
+ * The k owned namespaces of one type in list as one node, "uts × 312"
+ * over the first few holders, with more of them in the tooltip, and one
+ * edge to the owner's node un.
+ */
+static void add_group(struct builder *bd, const struct nsrel_ns *u,
+		      Agnode_t *un, int type, const struct nsrel_ns **list,
+		      size_t k)
+{
+	struct tc_buf label = {0}, tip = {0}, t = {0}, s = {0};
+	char name[96];
+	Agnode_t *node;
+	Agedge_t *e;
+
+	graph_group_id(name, sizeof(name), u, type);
+	node = agnode(bd->user, name, 1);
+	if (!node) {
+		bd->oom = true;
+		return;
+	}
+	tc_buf_printf(&label, "%s × %zu", nsrel_nstype_str(type), k);
+	tc_buf_puts(&tip, tc_buf_str(&label));
+	for (size_t i = 0; i < k && i < GRAPH_GROUP_TIP; i++) {
+		tc_buf_truncate(&t, 0);
+		tc_buf_truncate(&s, 0);
+		put_holder(&t, list[i]);
+		put_short(&s, tc_buf_str(&t), GRAPH_LABEL_MAX);
+		if (i < GRAPH_GROUP_SHOWN) {
+			tc_buf_puts(&label, "\\n");
+			put_gv(&label, tc_buf_str(&s));
+		}
+		tc_buf_printf(&tip, "\\n%ju ",
+			      (uintmax_t)nsrel_ns_ino(list[i]));
+		put_gv(&tip, tc_buf_str(&s));
+	}
+	if (k > GRAPH_GROUP_SHOWN)
+		tc_buf_printf(&label, "\\n… %zu more", k - GRAPH_GROUP_SHOWN);
+	if (k > GRAPH_GROUP_TIP)
+		tc_buf_printf(&tip, "\\n… %zu more", k - GRAPH_GROUP_TIP);
+	set(node, "label", tc_buf_str(&label));
+	set(node, "tooltip", tc_buf_str(&tip));
+	set(node, "id", name);
+	set(node, "class", "group");
+	set(node, "shape", "box3d");
+	set(node, "fillcolor", "#fff8e0");
+	tc_buf_free(&label);
+	tc_buf_free(&tip);
+	tc_buf_free(&t);
+	tc_buf_free(&s);
+	e = add_edge(bd, bd->user, node, un, "owned");
+	if (e)
+		set(e, "color", "#808080");
+}
+
 /* -d: what user namespace u owns, besides user and PID namespaces (those
- * are nodes of their own), one box each, several of a type in a folder. */
+ * are nodes of their own), one box each, several of a type in a folder,
+ * more than opts->group of a type as one group node. */
 static size_t add_owned(struct builder *bd, const struct nsrel_ns *u,
 			Agnode_t *un)
 {
@@ -209,14 +359,17 @@ static size_t add_owned(struct builder *bd, const struct nsrel_ns *u,
 		/* In the model's order: by inode. */
 		if (k == 0)
 			continue;
+		if (graph_grouped(bd->opts, k)) {
+			add_group(bd, u, un, type, list, k);
+			shown += k;
+			continue;
+		}
 		if (k > 1) {
 			char name[96];
 			Agnode_t *folder;
 			Agedge_t *e;
 
-			snprintf(name, sizeof(name), "user-%ju-%s",
-				 (uintmax_t)nsrel_ns_ino(u),
-				 nsrel_nstype_str(type));
+			graph_group_id(name, sizeof(name), u, type);
 			folder = agnode(bd->user, name, 1);
 			if (!folder) {
 				bd->oom = true;
@@ -225,7 +378,9 @@ static size_t add_owned(struct builder *bd, const struct nsrel_ns *u,
 			set(folder, "shape", "folder");
 			set(folder, "label", nsrel_nstype_str(type));
 			set(folder, "fillcolor", "#fff8e0");
-			e = add_edge(bd, bd->user, folder, un);
+			set(folder, "id", name);
+			set(folder, "class", "folder");
+			e = add_edge(bd, bd->user, folder, un, "owned");
 			if (e)
 				set(e, "color", "#808080");
 			parent = folder;
@@ -234,10 +389,11 @@ static size_t add_owned(struct builder *bd, const struct nsrel_ns *u,
 			Agnode_t *box;
 			Agedge_t *e;
 
-			box = add_ns_node(bd, bd->user, list[i], "box");
+			box = add_ns_node(bd, bd->user, list[i], "box",
+					  "owned");
 			if (!box)
 				break;
-			e = add_edge(bd, bd->user, box, parent);
+			e = add_edge(bd, bd->user, box, parent, "owned");
 			if (e)
 				set(e, "color", "#808080");
 			shown++;
@@ -258,22 +414,31 @@ static void style_cluster(Agraph_t *c, const char *label, const char *fill,
 	set(c, "color", line);
 }
 
-/* The graph with its look, and its two clusters and the rank of the roots
- * in bd; false when out of memory. */
+/*
+ * The graph with its look, and its two clusters and the rank of the roots
+ * in bd; false when out of memory. The roots are on the left and depth
+ * grows to the right (rankdir=RL, as every edge points to the parent), so
+ * that siblings stack in a column: a wide level grows the graph downwards
+ * only, into a tall column of legible nodes.
+ */
 static bool open_graph(struct builder *bd)
 {
 	bd->g = agopen("namespaces", Agdirected, NULL);
 	if (!bd->g)
 		return false;
 
-	set(bd->g, "rankdir", "BT");
+	set(bd->g, "rankdir", "RL");
 	/* Ranks across clusters, so that rank=same can line up the roots of
 	 * both hierarchies. */
 	set(bd->g, "newrank", "true");
 	set(bd->g, "bgcolor", "white");
 	set(bd->g, "fontname", "sans-serif");
-	set(bd->g, "nodesep", "0.3");
-	set(bd->g, "ranksep", "0.45");
+	set(bd->g, "nodesep", "0.12");
+	set(bd->g, "ranksep", "0.6");
+	/* Fewer crossing-minimisation passes: the tree is mostly a tree,
+	 * and the default effort grows badly with a wide rank. */
+	set(bd->g, "mclimit", "0.3");
+	set(bd->g, "id", "graph");
 	agattr(bd->g, AGNODE, "fontname", "sans-serif");
 	agattr(bd->g, AGNODE, "fontsize", "11");
 	agattr(bd->g, AGNODE, "style", "filled");
@@ -289,6 +454,8 @@ static bool open_graph(struct builder *bd)
 	}
 	style_cluster(bd->user, "user", "#e6f2ff", "#7598bd");
 	style_cluster(bd->pid, "PID", "#e6ffe6", "#85ad85");
+	set(bd->user, "id", "cluster_user");
+	set(bd->pid, "id", "cluster_pid");
 	set(bd->roots, "rank", "same");
 	return true;
 }
@@ -303,29 +470,53 @@ static void add_nodes(struct builder *bd, const struct nsrel_model *m,
 	for (size_t i = 0; i < n && !bd->oom; i++) {
 		const struct nsrel_ns *ns = nsrel_model_ns(m, i);
 		int type = nsrel_ns_type(ns);
+		bool user = type == CLONE_NEWUSER;
 		Agnode_t *node;
 
-		if (type != CLONE_NEWUSER && type != CLONE_NEWPID)
+		if (!user && type != CLONE_NEWPID)
 			continue;
-		node = add_ns_node(bd,
-				   type == CLONE_NEWUSER ? bd->user : bd->pid,
-				   ns, "ellipse");
+		node = add_ns_node(bd, user ? bd->user : bd->pid, ns, "ellipse",
+				   user ? "user" : "pid");
 		if (!node)
 			break;
-		if (type == CLONE_NEWUSER)
+		if (user)
 			st->userns++;
 		else
 			st->pidns++;
-		if (!nsrel_ns_parent(ns) && !agsubnode(bd->roots, node, 1))
+		if (nsrel_ns_parent(ns))
+			continue;
+		if (!agsubnode(bd->roots, node, 1))
 			bd->oom = true;
+		if (user && !bd->user_root)
+			bd->user_root = node;
+		if (!user && !bd->pid_root)
+			bd->pid_root = node;
 	}
 }
 
+/*
+ * The user cluster above the PID cluster, however large either is: an
+ * invisible edge between their first roots, which share a rank, orders
+ * them within it, and the clusters follow.
+ */
+static void fix_sides(struct builder *bd)
+{
+	Agedge_t *e;
+
+	if (!bd->user_root || !bd->pid_root)
+		return;
+	e = agedge(bd->roots, bd->user_root, bd->pid_root, NULL, 1);
+	if (!e) {
+		bd->oom = true;
+		return;
+	}
+	set(e, "style", "invis");
+}
+
 /* The edges of ns, a user or PID namespace: to its parent; a PID
- * namespace's to its owner; with details, a user namespace's owned
- * namespaces (their count is returned). */
-static size_t add_edges(struct builder *bd, const struct nsrel_ns *ns,
-			bool details)
+ * namespace's to its owner, unless opts->no_owners; with details, a user
+ * namespace's owned namespaces (their count is returned). */
+static size_t add_edges(struct builder *bd, const struct nsrel_ns *ns)
 {
 	const struct nsrel_ns *parent = nsrel_ns_parent(ns);
 	const struct nsrel_ns *owner = nsrel_ns_owner(ns);
@@ -335,18 +526,19 @@ static size_t add_edges(struct builder *bd, const struct nsrel_ns *ns,
 	Agedge_t *e;
 
 	if (parent && (to = find_ns_node(bd, parent)))
-		add_edge(bd, sub, node, to);
+		add_edge(bd, sub, node, to, "parent");
 	/* A PID namespace's owner, without pulling it into the PID
 	 * hierarchy's ranks. */
-	if (type == CLONE_NEWPID && owner && (to = find_ns_node(bd, owner))) {
-		e = add_edge(bd, bd->g, node, to);
+	if (type == CLONE_NEWPID && owner && !bd->opts->no_owners &&
+	    (to = find_ns_node(bd, owner))) {
+		e = add_edge(bd, bd->g, node, to, "owner");
 		if (e) {
 			set(e, "style", "dashed");
 			set(e, "constraint", "false");
 			set(e, "color", "#606060");
 		}
 	}
-	if (type == CLONE_NEWUSER && details)
+	if (type == CLONE_NEWUSER && bd->opts->details)
 		return add_owned(bd, ns, node);
 	return 0;
 }
@@ -355,20 +547,22 @@ Agraph_t *graph_build(const struct nsrel_model *m,
 		      const struct graph_opts *opts,
 		      struct graph_stats *ret_stats)
 {
+	static const struct graph_opts none = {0};
 	struct graph_stats st = {0};
-	struct builder bd = {0};
+	struct builder bd = {.opts = opts ? opts : &none};
 	size_t n = nsrel_model_ns_count(m);
 
 	if (!open_graph(&bd))
 		return NULL;
 	/* Nodes first, so that every edge finds both ends. */
 	add_nodes(&bd, m, &st);
+	fix_sides(&bd);
 	for (size_t i = 0; i < n && !bd.oom; i++) {
 		const struct nsrel_ns *ns = nsrel_model_ns(m, i);
 		int type = nsrel_ns_type(ns);
 
 		if (type == CLONE_NEWUSER || type == CLONE_NEWPID)
-			st.owned += add_edges(&bd, ns, opts && opts->details);
+			st.owned += add_edges(&bd, ns);
 	}
 	if (bd.oom) {
 		agclose(bd.g);

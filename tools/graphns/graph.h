@@ -11,8 +11,22 @@
 #include "nsrel.h"
 
 struct graph_opts {
-	bool details; /* -d: owned namespaces as boxes under their owner */
+	bool details;	/* -d: owned namespaces as boxes under their owner */
+	bool no_owners; /* no arrow from a PID namespace to its owner */
+	/* With details, more than this many owned namespaces of one type
+	 * under one owner are one group node; 0: never. */
+	size_t group;
 };
+
+/* graphns' default for graph_opts.group. */
+#define GRAPH_GROUP_DEFAULT 8
+/* A holder in a label is cut where it would show more than this many
+ * characters (never inside an escape sequence), with "…"; the tooltip
+ * has all of it. */
+#define GRAPH_LABEL_MAX 40
+/* A group's label lists this many of its members, its tooltip more. */
+#define GRAPH_GROUP_SHOWN 3
+#define GRAPH_GROUP_TIP	  30
 
 /* Counts of what the graph shows, for the window title. */
 struct graph_stats {
@@ -20,14 +34,40 @@ struct graph_stats {
 };
 
 /*
- * Builds the graph of the user and PID namespaces of m. Node names are
- * "TYPE-INO" (and "user-INO-TYPE" for the folder of several owned
- * namespaces of one type), so tests and scripts can find them again.
- * Returns NULL only when out of memory.
+ * Builds the graph of the user and PID namespaces of m. So that tests,
+ * scripts, the viewer and the web page can find them again, every node
+ * and edge has an id, which is also its SVG element's id, and a class
+ * (in SVG: class="node CLASS" or "edge CLASS"):
+ *
+ *   node "TYPE-INO"        class user, pid, or owned (a box, with -d)
+ *   node "user-INO-TYPE"   the owned namespaces of TYPE of user namespace
+ *                          INO: class folder (a few, each a box under
+ *                          it) or group (more than opts->group, one node
+ *                          "TYPE × N" listing the first few; no node of
+ *                          their own); graph_group_id()
+ *   edge "TAIL~HEAD"       from a node to its parent (class parent), a PID
+ *                          namespace to its owner (class owner, dashed:
+ *                          hide ".owner" to hide the owner arrows), or an
+ *                          owned namespace, folder or group to its owner
+ *                          (class owned)
+ *   clusters "cluster_user" and "cluster_pid", the graph "graph"
+ *
+ * Every label holds escaped text only (graph_label_text()); a node's
+ * tooltip is its label with the holder not cut. Returns NULL only when out
+ * of memory.
  */
 Agraph_t *graph_build(const struct nsrel_model *m,
 		      const struct graph_opts *opts,
 		      struct graph_stats *ret_stats);
+
+/* "TYPE-INO", the id of ns's node (n >= 64 is enough). */
+void graph_ns_id(char *buf, size_t n, const struct nsrel_ns *ns);
+/* "user-INO-TYPE", the id of the folder or group of owner's owned
+ * namespaces of type (n >= 96 is enough). */
+void graph_group_id(char *buf, size_t n, const struct nsrel_ns *owner,
+		    int type);
+/* Whether k owned namespaces of one type under one owner are a group. */
+bool graph_grouped(const struct graph_opts *opts, size_t k);
 
 /*
  * Lays out g with dot and renders it in format ("svg", "png", "pdf",

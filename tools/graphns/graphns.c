@@ -37,10 +37,11 @@
 #include "nsrel.h"
 #include "scan.h"
 #include "viewer.h"
+#include "web.h"
 
 static const char *prog = "graphns";
 
-static const char *const formats[] = {"svg", "png", "pdf", "dot"};
+static const char *const formats[] = {"svg", "png", "pdf", "dot", "html"};
 
 static void usage(void)
 {
@@ -52,10 +53,17 @@ static void usage(void)
 	       "Options:\n"
 	       "  -d, --details         also show the namespaces each user\n"
 	       "                        namespace owns\n"
+	       "  -g, --group=N         with -d, more than N namespaces of "
+	       "one\n"
+	       "                        type under one owner as one node\n"
+	       "                        (default %d; 0: never)\n"
+	       "  -A, --no-owner-arrows no arrow from a PID namespace to its\n"
+	       "                        owner\n"
 	       "  -o, --output=FILE     write the graph to FILE ('-' for\n"
 	       "                        stdout) instead of opening a window\n"
-	       "  -T, --format=FORMAT   svg, png, pdf or dot (default: from\n"
-	       "                        the name of FILE)\n"
+	       "  -T, --format=FORMAT   svg, png, pdf, dot or html (a page\n"
+	       "                        that needs nothing else; default:\n"
+	       "                        from the name of FILE)\n"
 	       "      --backend=WHICH   where namespaces are found: auto\n"
 	       "                        (default), proc (/proc) or bpf (the\n"
 	       "                        kernel's BPF iterators)\n"
@@ -68,7 +76,7 @@ static void usage(void)
 	       "  -V, --version         show the version and exit\n"
 	       "\n"
 	       "In the viewer:\n",
-	       prog);
+	       prog, GRAPH_GROUP_DEFAULT);
 	viewer_print_keys(stdout, "  ");
 }
 
@@ -81,6 +89,8 @@ static const char *format_of(const char *name)
 			return formats[i];
 	if (strcasecmp(name, "gv") == 0)
 		return "dot";
+	if (strcasecmp(name, "htm") == 0)
+		return "html";
 	return NULL;
 }
 
@@ -509,6 +519,8 @@ static void parse_args(int argc, char **argv, struct args *a)
 	};
 	static const struct option longopts[] = {
 		{"details", no_argument, NULL, 'd'},
+		{"group", required_argument, NULL, 'g'},
+		{"no-owner-arrows", no_argument, NULL, 'A'},
 		{"output", required_argument, NULL, 'o'},
 		{"format", required_argument, NULL, 'T'},
 		TC_BACKEND_LONGOPT,
@@ -527,10 +539,23 @@ static void parse_args(int argc, char **argv, struct args *a)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "do:T:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "dg:Ao:T:hV", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'd':
 			a->gopts.details = true;
+			break;
+		case 'g': {
+			unsigned long v;
+
+			if (parse_id(optarg, &v) < 0)
+				tc_usage_error("bad --group \"%s\" (a number)",
+					       tc_escape(optarg));
+			a->gopts.group = v;
+			break;
+		}
+		case 'A':
+			a->gopts.no_owners = true;
 			break;
 		case 'o':
 			a->output = optarg;
@@ -539,7 +564,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 			a->format = format_of(optarg);
 			if (!a->format)
 				tc_usage_error("unknown format \"%s\" (svg, "
-					       "png, pdf or dot)",
+					       "png, pdf, dot or html)",
 					       tc_escape(optarg));
 			break;
 		case OPT_VIEWER_FD: {
@@ -580,7 +605,7 @@ static void settle_output(struct args *a)
 				    : format_of_file(a->output);
 		if (!a->format)
 			tc_usage_error("cannot tell the format of \"%s\"; use "
-				       "-T svg, png, pdf or dot",
+				       "-T svg, png, pdf, dot or html",
 				       tc_escape(a->output));
 	}
 	if (a->format && !a->output)
@@ -619,37 +644,57 @@ static int sudo_user(unsigned long *ret_uid, unsigned long *ret_gid)
 	return 0;
 }
 
-/* Scans, builds the graph and renders it in format. Returns 0, or 1 after
- * saying what failed. */
+/* Scans, builds the graph and renders it in format ("html": the SVG in
+ * a page). Returns 0, or 1 after saying what failed. */
 static int render(const struct graph_opts *gopts, const char *format,
 		  char **ret_data, size_t *ret_len,
 		  struct graph_stats *ret_stats)
 {
+	bool html = strcmp(format, "html") == 0;
 	struct nsrel_model *m;
+	char *data, *title;
+	size_t len;
 	Agraph_t *g;
 
 	m = tc_scan(gopts->details ? 0 : CLONE_NEWUSER | CLONE_NEWPID, 0);
 	tc_report_view(m);
 
 	g = graph_build(m, gopts, ret_stats);
-	nsrel_model_free(m);
 	if (!g) {
 		fprintf(stderr, "%s: out of memory\n", prog);
+		nsrel_model_free(m);
 		return 1;
 	}
-	if (graph_render(g, format, ret_data, ret_len) < 0) {
+	if (graph_render(g, html ? "svg" : format, &data, &len) < 0) {
 		fprintf(stderr, "%s: Graphviz cannot render %s\n", prog,
 			format);
 		agclose(g);
+		nsrel_model_free(m);
 		return 1;
 	}
 	agclose(g);
+	if (html) {
+		title = make_title(ret_stats, gopts->details);
+		*ret_data = web_page(m, gopts, data, len, title, ret_len);
+		free(title);
+		graph_free_data(data);
+		nsrel_model_free(m);
+		if (!*ret_data) {
+			fprintf(stderr, "%s: cannot make the page\n", prog);
+			return 1;
+		}
+		return 0;
+	}
+	nsrel_model_free(m);
+	*ret_data = data;
+	*ret_len = len;
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	struct args a = {.viewer_fd = -1};
+	struct args a = {.viewer_fd = -1,
+			 .gopts = {.group = GRAPH_GROUP_DEFAULT}};
 	struct viewer_opts vopts = {0};
 	struct graph_stats stats;
 	unsigned long sudo_uid = 0, sudo_gid = 0;
@@ -694,7 +739,10 @@ int main(int argc, char **argv)
 
 	if (a.output) {
 		r = output_write(data, len);
-		graph_free_data(data);
+		if (strcmp(a.format, "html") == 0)
+			free(data);
+		else
+			graph_free_data(data);
 		return r;
 	}
 	title = make_title(&stats, a.gopts.details);
