@@ -45,8 +45,9 @@ _nsrel()
 			--backend --engine-socket --no-engine-api -h --help -V --version"
 		;;
 	graphns)
-		opts="-d --details -o --output -T --format --backend -h --help
-			--engine-socket --no-engine-api -V --version"
+		opts="-d --details -g --group -A --no-owner-arrows -o --output
+			-T --format --backend -h --help --engine-socket
+			--no-engine-api -V --version"
 		;;
 	lsallns)
 		opts="-J --json -l --list -n --noheadings -o --output
@@ -105,7 +106,7 @@ _nsrel()
 		return
 		;;
 	-T | --format)
-		COMPREPLY=($(compgen -W "svg png pdf dot" -- "$cur"))
+		COMPREPLY=($(compgen -W "svg png pdf dot html" -- "$cur"))
 		return
 		;;
 	-o | --output | --engine-socket)

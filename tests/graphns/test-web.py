@@ -221,7 +221,9 @@ class Page:
         missing = js(self.d, """
             var ids = arguments[0], data = JSON.parse(
                 document.getElementById('data').textContent), node = {};
-            data.nodes.forEach(function (n) { node[n.id] = n.node; });
+            data.nodes.forEach(function (n) {
+                node[n.id] = n.node || n.id;
+            });
             return ids.filter(function (id) {
                 return !node[id] || !document.getElementById(node[id]);
             });""", ["%s-%d" % (n["type"], n["ino"])
@@ -298,6 +300,19 @@ class Page:
         no_alert(d)
         check(js(d, "return document.scripts.length") == 2,
               "a script element from a name")
+        # The zoo's hostile process (tests/lib/hostile.h): its name as
+        # the tools escape it, nothing raw.
+        hostile = [n for n in self.zoo.manifest["namespaces"]
+                   if n["name"] == "hostile"][0]
+        js(d, "window.graphns.select(arguments[0])",
+           "user-%d" % hostile["ino"])
+        text = js(d, "return document.getElementById('details')"
+                     ".textContent")
+        check("\\e[31m\\u202e\\u009b\\x7f\\n\\u200bevil\\x01" in text,
+              "the hostile name is not escaped text: %r" % text[:300])
+        for raw in ("\x1b", "\u202e", "\u009b", "\u200b", "\u2028",
+                    "\x01", "\x7f"):
+            check(raw not in text, "raw %r in the details" % raw)
 
     def test_zoom_pan(self):
         from selenium.webdriver.common.action_chains import ActionChains
@@ -331,23 +346,48 @@ class Page:
         check(transform(d) != t5, "the wheel does not zoom")
 
     def test_group(self):
+        """A page with --group=1: the zoo's host user namespace owns
+        several net namespaces, one group node; 'e' expands it into a
+        column of all its members and collapses it again."""
         d = self.d
-        gid = js(d, "var g = document.querySelector('g.node.group');"
-                    "return g ? g.id : null")
-        if gid is None:
-            return "no group on this host (nothing owns more than 8 of a " \
-                   "type)"
-        n = js(d, "return JSON.parse(document.getElementById('data')"
-                  ".textContent).groups[arguments[0]].members.length", gid)
-        js(d, "window.graphns.select(arguments[0])", gid)
-        d.find_element("tag name", "body").send_keys("e")
-        shown = js(d, "var c = document.getElementById('expansion-' + "
-                      "arguments[0]); return c ? c.children.length : -1",
+        path = os.path.join(self.tmp, "grouped.html")
+        r = subprocess.run([self.args.graphns, "-d", "--group=1", "-o",
+                            path], stderr=subprocess.PIPE)
+        check(r.returncode == 0, "graphns --group=1: %r" % r.stderr)
+        try:
+            d.get("file://" + path)
+            host = os.stat("/proc/self/ns/user").st_ino
+            gid = "user-%d-net" % host
+            check(js(d, "var g = document.getElementById(arguments[0]);"
+                        "return g !== null && g.classList.contains("
+                        "'group')", gid), "no group node %s" % gid)
+            n = js(d, "return JSON.parse(document.getElementById('data')"
+                      ".textContent).groups[arguments[0]].members.length",
                    gid)
-        check(shown == n, "expanded %s shows %d of %d" % (gid, shown, n))
-        d.find_element("tag name", "body").send_keys("e")
-        check(js(d, "return document.getElementById('expansion-' + "
-                    "arguments[0])", gid) is None, "no collapse")
+            check(n >= 2, "group %s has %d members" % (gid, n))
+            js(d, "window.graphns.select(arguments[0])", gid)
+            check(("net \u00d7 %d" % n) in
+                  d.find_element("id", "details").text,
+                  "the details do not say the group's count")
+            d.find_element("tag name", "body").send_keys("e")
+            shown = js(d, "var c = document.getElementById('expansion-' + "
+                          "arguments[0]); return c ? c.children.length : "
+                          "-1", gid)
+            check(shown == n, "expanded %s shows %d of %d"
+                  % (gid, shown, n))
+            # A member found by search selects the group's node.
+            bind = [x for x in self.zoo.manifest["namespaces"]
+                    if x["name"] == "bindnet"][0]
+            self.search(str(bind["ino"]))
+            check("current" in js(d, "return document.getElementById("
+                                     "arguments[0]).getAttribute('class')",
+                                  gid), "a member's search misses its group")
+            d.find_element("tag name", "body").send_keys("e")
+            check(js(d, "return document.getElementById('expansion-' + "
+                        "arguments[0])", gid) is None, "no collapse")
+            no_alert(d)
+        finally:
+            d.get("file://" + self.path)
 
     def test_owner_arrows(self):
         d = self.d

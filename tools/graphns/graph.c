@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <graphviz/gvc.h>
@@ -543,6 +544,24 @@ static size_t add_edges(struct builder *bd, const struct nsrel_ns *ns)
 	return 0;
 }
 
+/*
+ * Past GRAPH_LAYOUT_FULL nodes, dot's placement within ranks (network
+ * simplex: its time grows with the square of the nodes) stops after a
+ * fixed number of improvements (nslimit is per node), so that a large
+ * graph takes time in proportion to its size. Below, the placement is
+ * optimal: parents centred beside their children.
+ */
+static void limit_layout(struct builder *bd)
+{
+	int n = agnnodes(bd->g);
+	char v[32];
+
+	if (n <= GRAPH_LAYOUT_FULL)
+		return;
+	snprintf(v, sizeof(v), "%.4f", (double)GRAPH_LAYOUT_STEPS / n);
+	set(bd->g, "nslimit", v);
+}
+
 Agraph_t *graph_build(const struct nsrel_model *m,
 		      const struct graph_opts *opts,
 		      struct graph_stats *ret_stats)
@@ -568,16 +587,26 @@ Agraph_t *graph_build(const struct nsrel_model *m,
 		agclose(bd.g);
 		return NULL;
 	}
+	limit_layout(&bd);
 	if (ret_stats)
 		*ret_stats = st;
 	return bd.g;
 }
 
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int graph_render(Agraph_t *g, const char *format, char **ret_data,
-		 size_t *ret_len)
+		 size_t *ret_len, struct graph_times *ret_times)
 {
 	unsigned int len = 0;
 	char *data = NULL;
+	double t0, t1, t2 = 0;
 	GVC_t *gvc;
 	int r;
 
@@ -586,9 +615,12 @@ int graph_render(Agraph_t *g, const char *format, char **ret_data,
 	gvc = gvContext();
 	if (!gvc)
 		return -1;
+	t0 = now();
 	r = gvLayout(gvc, g, "dot");
+	t1 = now();
 	if (r == 0) {
 		r = gvRenderData(gvc, g, format, &data, &len);
+		t2 = now();
 		gvFreeLayout(gvc, g);
 	}
 	gvFreeContext(gvc);
@@ -596,6 +628,10 @@ int graph_render(Agraph_t *g, const char *format, char **ret_data,
 		if (data)
 			gvFreeRenderData(data);
 		return -1;
+	}
+	if (ret_times) {
+		ret_times->layout = t1 - t0;
+		ret_times->render = t2 - t1;
 	}
 	*ret_data = data;
 	*ret_len = len;

@@ -27,6 +27,11 @@ struct graph_opts {
 /* A group's label lists this many of its members, its tooltip more. */
 #define GRAPH_GROUP_SHOWN 3
 #define GRAPH_GROUP_TIP	  30
+/* Up to this many nodes, dot places nodes within their ranks as well as
+ * it can; beyond, in GRAPH_LAYOUT_STEPS steps, so that the layout time
+ * grows linearly. */
+#define GRAPH_LAYOUT_FULL  1500
+#define GRAPH_LAYOUT_STEPS 200
 
 /* Counts of what the graph shows, for the window title. */
 struct graph_stats {
@@ -75,8 +80,11 @@ bool graph_grouped(const struct graph_opts *opts, size_t k);
  * Returns 0, or -1 when Graphviz cannot render that format (it has said
  * why on stderr).
  */
+struct graph_times {
+	double layout, render; /* seconds */
+};
 int graph_render(Agraph_t *g, const char *format, char **ret_data,
-		 size_t *ret_len);
+		 size_t *ret_len, struct graph_times *ret_times);
 void graph_free_data(char *data);
 
 /*

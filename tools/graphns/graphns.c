@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -506,6 +507,7 @@ struct args {
 	const char *runtime; /* --runtime-dir: the viewer's to remove */
 	bool trace;	     /* --viewer-trace */
 	bool bench;	     /* --bench-redraw */
+	bool timing;	     /* --timing */
 };
 
 static void parse_args(int argc, char **argv, struct args *a)
@@ -516,6 +518,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 		OPT_RUNTIME,
 		OPT_TRACE,
 		OPT_BENCH,
+		OPT_TIMING,
 	};
 	static const struct option longopts[] = {
 		{"details", no_argument, NULL, 'd'},
@@ -535,6 +538,8 @@ static void parse_args(int argc, char **argv, struct args *a)
 		 * redraw benchmark, without a display. */
 		{"viewer-trace", no_argument, NULL, OPT_TRACE},
 		{"bench-redraw", no_argument, NULL, OPT_BENCH},
+		/* Internal: bench/graphns's split of the time. */
+		{"timing", no_argument, NULL, OPT_TIMING},
 		{0},
 	};
 	int c;
@@ -587,6 +592,9 @@ static void parse_args(int argc, char **argv, struct args *a)
 			break;
 		case OPT_BENCH:
 			a->bench = true;
+			break;
+		case OPT_TIMING:
+			a->timing = true;
 			break;
 		default:
 			tc_common_opt(c, usage);
@@ -644,13 +652,24 @@ static int sudo_user(unsigned long *ret_uid, unsigned long *ret_gid)
 	return 0;
 }
 
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* Scans, builds the graph and renders it in format ("html": the SVG in
- * a page). Returns 0, or 1 after saying what failed. */
+ * a page). With timing, says on stderr how long each step took. Returns
+ * 0, or 1 after saying what failed. */
 static int render(const struct graph_opts *gopts, const char *format,
-		  char **ret_data, size_t *ret_len,
+		  bool timing, char **ret_data, size_t *ret_len,
 		  struct graph_stats *ret_stats)
 {
 	bool html = strcmp(format, "html") == 0;
+	struct graph_times gt = {0};
+	double t0 = seconds(), t1, t2, t3 = 0;
 	struct nsrel_model *m;
 	char *data, *title;
 	size_t len;
@@ -659,13 +678,15 @@ static int render(const struct graph_opts *gopts, const char *format,
 	m = tc_scan(gopts->details ? 0 : CLONE_NEWUSER | CLONE_NEWPID, 0);
 	tc_report_view(m);
 
+	t1 = seconds();
 	g = graph_build(m, gopts, ret_stats);
+	t2 = seconds();
 	if (!g) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		nsrel_model_free(m);
 		return 1;
 	}
-	if (graph_render(g, html ? "svg" : format, &data, &len) < 0) {
+	if (graph_render(g, html ? "svg" : format, &data, &len, &gt) < 0) {
 		fprintf(stderr, "%s: Graphviz cannot render %s\n", prog,
 			format);
 		agclose(g);
@@ -674,20 +695,28 @@ static int render(const struct graph_opts *gopts, const char *format,
 	}
 	agclose(g);
 	if (html) {
+		double p0 = seconds();
+
 		title = make_title(ret_stats, gopts->details);
 		*ret_data = web_page(m, gopts, data, len, title, ret_len);
 		free(title);
 		graph_free_data(data);
-		nsrel_model_free(m);
+		t3 = seconds() - p0;
 		if (!*ret_data) {
 			fprintf(stderr, "%s: cannot make the page\n", prog);
+			nsrel_model_free(m);
 			return 1;
 		}
-		return 0;
+	} else {
+		*ret_data = data;
+		*ret_len = len;
 	}
 	nsrel_model_free(m);
-	*ret_data = data;
-	*ret_len = len;
+	if (timing)
+		fprintf(stderr,
+			"%s: timing: scan %.3f s, graph %.3f s, layout %.3f s, "
+			"render %.3f s, page %.3f s\n",
+			prog, t1 - t0, t2 - t1, gt.layout, gt.render, t3);
 	return 0;
 }
 
@@ -710,7 +739,7 @@ int main(int argc, char **argv)
 	if (a.viewer_fd >= 0)
 		return view_fd(a.viewer_fd, &vopts, a.runtime);
 	if (a.bench) {
-		if (render(&a.gopts, "svg", &data, &len, &stats))
+		if (render(&a.gopts, "svg", false, &data, &len, &stats))
 			return 1;
 		r = viewer_bench(data, len);
 		graph_free_data(data);
@@ -734,7 +763,8 @@ int main(int argc, char **argv)
 
 	if (a.output && output_open(a.output, a.format))
 		return 1;
-	if (render(&a.gopts, a.output ? a.format : "svg", &data, &len, &stats))
+	if (render(&a.gopts, a.output ? a.format : "svg", a.timing, &data, &len,
+		   &stats))
 		return 1;
 
 	if (a.output) {

@@ -143,8 +143,9 @@ static void put_ref_text(struct tc_buf *t, const struct nsrel_ref *r)
 
 /*
  * {"id", "type", "ino", "holder", "parent", "owner", "uid", "node" (the
- * SVG node that shows it: its own, or its group's), "pids" (the member
- * processes), "refs" (every other holder, as text)}.
+ * SVG node that shows it, where not its own: its group's), "pids" (the
+ * member processes), "refs" (every other holder, as text)}; what it does
+ * not have (a parent, an owner, other holders) is left out, for size.
  */
 static void put_ns(struct tc_buf *b, const struct nsrel_ns *ns,
 		   const char *node)
@@ -170,14 +171,20 @@ static void put_ns(struct tc_buf *b, const struct nsrel_ns *ns,
 		tc_fmt_holder(&t, &st, ns);
 	}
 	put_json(b, tc_buf_str(&t));
-	tc_buf_puts(b, ",\"parent\":");
-	put_id(b, nsrel_ns_parent(ns));
-	tc_buf_puts(b, ",\"owner\":");
-	put_id(b, nsrel_ns_owner(ns));
+	if (nsrel_ns_parent(ns)) {
+		tc_buf_puts(b, ",\"parent\":");
+		put_id(b, nsrel_ns_parent(ns));
+	}
+	if (nsrel_ns_owner(ns)) {
+		tc_buf_puts(b, ",\"owner\":");
+		put_id(b, nsrel_ns_owner(ns));
+	}
 	if (nsrel_ns_owner_uid(ns, &uid) == 0)
 		tc_buf_printf(b, ",\"uid\":%ju", (uintmax_t)uid);
-	tc_buf_puts(b, ",\"node\":");
-	put_json(b, node);
+	if (node) {
+		tc_buf_puts(b, ",\"node\":");
+		put_json(b, node);
+	}
 	tc_buf_puts(b, ",\"pids\":[");
 	for (size_t i = 0; i < n; i++) {
 		const struct nsrel_ref *r = nsrel_ns_ref(ns, i);
@@ -188,7 +195,7 @@ static void put_ns(struct tc_buf *b, const struct nsrel_ns *ns,
 			      (int)nsrel_proc_pid(nsrel_ref_proc(r)));
 		first = false;
 	}
-	tc_buf_puts(b, "],\"refs\":[");
+	tc_buf_putc(b, ']');
 	first = true;
 	for (size_t i = 0; i < n; i++) {
 		const struct nsrel_ref *r = nsrel_ns_ref(ns, i);
@@ -197,12 +204,11 @@ static void put_ns(struct tc_buf *b, const struct nsrel_ns *ns,
 			continue;
 		tc_buf_truncate(&t, 0);
 		put_ref_text(&t, r);
-		if (!first)
-			tc_buf_putc(b, ',');
+		tc_buf_puts(b, first ? ",\"refs\":[" : ",");
 		put_json(b, tc_buf_str(&t));
 		first = false;
 	}
-	tc_buf_puts(b, "]}");
+	tc_buf_puts(b, first ? "}" : "]}");
 	tc_buf_free(&t);
 }
 
@@ -245,7 +251,7 @@ static void put_owned(struct tc_buf *b, struct tc_buf *groups,
 				continue;
 			graph_ns_id(id, sizeof(id), o);
 			tc_buf_puts(b, ",\n");
-			put_ns(b, o, grouped ? gid : id);
+			put_ns(b, o, grouped ? gid : NULL);
 			if (grouped) {
 				tc_buf_puts(groups, k ? "," : "");
 				put_json(groups, id);
@@ -264,7 +270,6 @@ static void put_data(struct tc_buf *b, const struct nsrel_model *m,
 	struct tc_buf groups = {0};
 	size_t n = nsrel_model_ns_count(m);
 	bool first = true;
-	char id[64];
 
 	tc_buf_puts(b, "{\"nodes\":[\n");
 	for (size_t i = 0; i < n; i++) {
@@ -276,8 +281,7 @@ static void put_data(struct tc_buf *b, const struct nsrel_model *m,
 		if (!first)
 			tc_buf_puts(b, ",\n");
 		first = false;
-		graph_ns_id(id, sizeof(id), ns);
-		put_ns(b, ns, id);
+		put_ns(b, ns, NULL);
 		if (type == CLONE_NEWUSER && opts->details)
 			put_owned(b, &groups, ns, opts);
 	}

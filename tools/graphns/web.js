@@ -22,7 +22,12 @@
 	var matches = [], current = -1, lastQuery = null;
 	var selected = null;
 
-	data.nodes.forEach(function (n) { byId[n.id] = n; });
+	/* What a node has not is left out of the data. */
+	data.nodes.forEach(function (n) {
+		n.node = n.node || n.id;
+		n.refs = n.refs || [];
+		byId[n.id] = n;
+	});
 
 	/* The drawing in a group of our own, which carries the zoom and
 	 * pan, in an svg element that fills the view. */
@@ -520,8 +525,9 @@
 		case "n": search(1); break;
 		case "N": search(-1); break;
 		case "a": toggleOwners(); break;
-		case "e": if (selected && data.groups[selected])
-				toggleGroup(selected);
+		case "e": /* The group selected, or the selected member's. */
+			if (selected)
+				toggleGroup(n2svg(selected));
 			break;
 		case "s": case "S": save(); break;
 		case "h": case "H": case "?": case "F1": toggleHelp(); break;
