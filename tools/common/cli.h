@@ -24,8 +24,8 @@ void tc_print_version(void);
 /* --engine-socket=PATH (the one engine API socket to ask) and
  * --no-engine-api (ask none), which every tool takes: their entries for
  * the longopts array. tc_scan() uses them (tc_set_engine_api()). */
-#define TC_OPT_ENGINE_SOCKET 0x201
-#define TC_OPT_NO_ENGINE_API 0x202
+#define TC_OPT_ENGINE_SOCKET 0x210
+#define TC_OPT_NO_ENGINE_API 0x211
 #define TC_ENGINE_LONGOPTS                                                \
 	{"engine-socket", required_argument, NULL, TC_OPT_ENGINE_SOCKET}, \
 	{                                                                 \
