@@ -2427,7 +2427,7 @@ static void test_viewer_sudo(void **state)
 
 	rt = environ_of(vp, "XDG_RUNTIME_DIR");
 	assert_non_null(rt);
-	printf("# the viewer's XDG_RUNTIME_DIR: %s\n", rt);
+	printf("# the viewer's XDG_RUNTIME_DIR: %s\n", rt ? rt : "(none)");
 	assert_true(strncmp(rt, "/tmp/graphns-runtime-", 21) == 0);
 	assert_int_equal(lstat(rt, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
