@@ -18,7 +18,9 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import engines_docker as eng  # noqa: E402
+from enginecheck import add_tool_args, check_tools  # noqa: E402
 from tap import check, plan, run_test  # noqa: E402
 
 DEADLINE_SLACK_S = 3.0
@@ -63,6 +65,7 @@ def t_scan(args, sock, cid, pid, hanging):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--engine-query", required=True)
+    add_tool_args(ap)
     args = ap.parse_args()
     return eng.run_as_root_test("containerd", run, args)
 
@@ -82,6 +85,11 @@ def run(args, tmp):
         run_test("containerd: ctr run's container, its namespaces, engine "
                  "and id", t_scan, args, os.path.join(tmp, "none.sock"),
                  cid, pid, False)
+        run_test("containerd: lsuserns -d, lspidns, dumpns and graphns "
+                 "show the container beside every namespace of its own",
+                 check_tools, args, tmp,
+                 "--engine-socket=" + os.path.join(tmp, "none.sock"),
+                 "containerd", [(cid, pid, None, None)])
         hang = os.path.join(tmp, "hang.sock")
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.bind(hang)

@@ -17,7 +17,9 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import engines_docker as eng  # noqa: E402
+from enginecheck import add_tool_args, check_tools, tool_env, tools  # noqa: E402
 from tap import check, plan, run_test  # noqa: E402
 
 # The deadline is 500 ms; a step that keeps to it ends well within this on
@@ -74,8 +76,7 @@ class Hanging:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--engine-query", required=True)
-    for tool in ("lsuserns", "lspidns", "dumpns", "graphns"):
-        ap.add_argument("--" + tool)
+    add_tool_args(ap)
     args = ap.parse_args()
     return eng.run_as_root_test("dockerd", run, args)
 
@@ -108,6 +109,9 @@ def run(args, tmp):
                      t_tools_warning, args, tmp, hang.path, d.sock)
             run_test("docker: Python scan(engine_socket=): "
                      "Model.engine_warning", t_python, hang.path, d.sock)
+            run_test("docker: lsuserns -d, lspidns, dumpns and graphns name "
+                     "both containers beside every namespace of theirs",
+                     t_tools_names, args, tmp, d.sock, cases, True)
         finally:
             hang.close()
         sock = d.sock
@@ -117,6 +121,9 @@ def run(args, tmp):
         run_test("docker: the daemon gone: the scan still has both "
                  "containers, engine and id from the cgroup",
                  t_scan, args, sock, cases, False)
+        run_test("docker: the daemon gone: the tools show engine and "
+                 "short id, no name", t_tools_names, args, tmp, sock,
+                 cases, False)
     return plan()
 
 
@@ -217,16 +224,6 @@ def tests(args, tmp, d, hang, named, named_pid, comp, comp_pid):
     run_test("docker: an answer larger than the limit is refused", t_too_big)
 
 
-def tools(args):
-    out = []
-    for t, extra in (("lsuserns", ["-d"]), ("lspidns", []), ("dumpns", []),
-                     ("graphns", ["-T", "dot", "-o"])):
-        path = getattr(args, t)
-        if path:
-            out.append((t, [path] + extra))
-    return out
-
-
 def t_tools_warning(args, tmp, hang, good):
     for t, argv in tools(args):
         for sock, silent in ((hang, False), (good, True)):
@@ -235,7 +232,7 @@ def t_tools_warning(args, tmp, hang, good):
                 cmd.append(os.path.join(tmp, "g.dot"))
             cmd.append("--engine-socket=" + sock)
             r = subprocess.run(cmd, capture_output=True, text=True,
-                               timeout=300)
+                               timeout=600, env=tool_env(cmd))
             check(r.returncode == 0, "%s: exit %d: %s"
                   % (" ".join(cmd), r.returncode, r.stderr))
             lines = [x for x in r.stderr.splitlines() if "engine API" in x]
@@ -245,6 +242,16 @@ def t_tools_warning(args, tmp, hang, good):
                 want = "%s: engine API %s: no answer within 500 ms" % (t, hang)
                 check(lines == [want], "%s said %r, not %r"
                       % (t, lines, want))
+
+
+def t_tools_names(args, tmp, sock, cases, answers):
+    """Each case (id, pid, name, project) in every tool's output; names
+    and projects only where the engine answers."""
+    opt = "--engine-socket=" + sock
+    check_tools(args, tmp, opt, "docker",
+                [(cid, pid, name if answers else None,
+                  project if answers else None)
+                 for cid, pid, name, project in cases])
 
 
 def t_python(hang, good):
