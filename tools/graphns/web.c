@@ -142,7 +142,8 @@ static void put_ref_text(struct tc_buf *t, const struct nsrel_ref *r)
 }
 
 /*
- * {"id", "type", "ino", "holder", "parent", "owner", "uid", "node" (the
+ * {"id", "type", "ino", "holder", "parent", "owner", "uid", "container"
+ * (the representative process's, as text), "node" (the
  * SVG node that shows it, where not its own: its group's), "pids" (the
  * member processes), "refs" (every other holder, as text)}; what it does
  * not have (a parent, an owner, other holders) is left out, for size.
@@ -181,6 +182,12 @@ static void put_ns(struct tc_buf *b, const struct nsrel_ns *ns,
 	}
 	if (nsrel_ns_owner_uid(ns, &uid) == 0)
 		tc_buf_printf(b, ",\"uid\":%ju", (uintmax_t)uid);
+	if (leader && nsrel_proc_container(leader)) {
+		tc_buf_truncate(&t, 0);
+		tc_fmt_container(&t, &st, nsrel_proc_container(leader));
+		tc_buf_puts(b, ",\"container\":");
+		put_json(b, tc_buf_str(&t));
+	}
 	if (node) {
 		tc_buf_puts(b, ",\"node\":");
 		put_json(b, node);
