@@ -123,6 +123,11 @@ def ns_key(ns):
 
 
 def check_python(expected):
+    # A sanitized build's module needs the sanitizers' runtime preloaded
+    # into Python: the sanitized run checks the library and the tools, the
+    # plain run Python.
+    if os.environ.get("NSREL_SANITIZED"):
+        return
     sys.path.insert(0, os.path.join(ARGS.build, "python"))
     import linuxns_rel
     m = linuxns_rel.scan()
@@ -233,8 +238,14 @@ def check_graphns(expected):
         return
     with tempfile.TemporaryDirectory() as d:
         dot = os.path.join(d, "g.dot")
+        # Graphviz's and fontconfig's caches live until exit: the leak
+        # checker of a sanitized build is told so (tests/graphns).
+        supp = os.path.join(HERE, "..", "graphns", "lsan.supp")
+        old = os.environ.get("LSAN_OPTIONS")
+        env = dict(os.environ, LSAN_OPTIONS=(old + ":" if old else "") +
+                   "suppressions=" + os.path.abspath(supp))
         r = subprocess.run([path, "-d", "-o", dot], capture_output=True,
-                           timeout=300)
+                           timeout=300, env=env)
         check(r.returncode == 0, "graphns: %r" % r.stderr[-300:])
         with open(dot, encoding="utf-8", errors="surrogateescape") as f:
             # cgraph continues long lines with a backslash-newline
@@ -355,6 +366,53 @@ def case_runc():
         run_case(exp)
 
 
+def case_bwrap():
+    """A bubblewrap sandbox: its namespaces are held by the sandboxed
+    program, not by bwrap (the outer one, or the inner one that is PID 1
+    of the sandbox's PID namespace)."""
+    import shutil
+    import time
+    if not shutil.which("bwrap"):
+        return "bwrap (bubblewrap) is not installed"
+    tag = "nsrelbw" + secrets.token_hex(4)
+    p = subprocess.Popen(["bwrap", "--unshare-all", "--dev-bind", "/", "/",
+                          "--", "bash", "-c", "exec -a %s sleep 600" % tag],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE)
+    try:
+        payload = None
+        deadline = time.monotonic() + 20
+        while payload is None and time.monotonic() < deadline:
+            if p.poll() is not None:
+                return "bwrap cannot run here: %s" % p.stderr.read()[-200:]
+            for d in os.listdir("/proc"):
+                try:
+                    with open("/proc/%s/cmdline" % d, "rb") as f:
+                        if f.read().split(b"\0")[0] == tag.encode():
+                            payload = int(d)
+                except OSError:
+                    pass
+            time.sleep(0.05)
+        check(payload is not None, "the sandboxed sleep never started")
+        mine = own_ns(payload)
+        check("pid" in mine and "user" in mine, "bwrap made no user or PID "
+              "namespace: %r" % mine)
+        d = ctr_dump()
+        for t, ns in mine.items():
+            lead = d["leaders"].get(ns)
+            check(lead and lead["pid"] == payload,
+                  "%s led by %r, not the sandboxed program %d"
+                  % (ns, lead, payload))
+        out = tool("lsuserns", "-d", "--color=never")
+        for t, ns in mine.items():
+            found = [ln for ln in out.splitlines() if ns_key(ns) + " " in ln]
+            check(len(found) == 1 and '(%d)"' % payload in found[0],
+                  "lsuserns -d: %s: %r" % (ns, found))
+    finally:
+        p.kill()
+        p.wait()
+
+
 CASES = {
     "podman": [("podman rootful: a named container, --uidmap", case_podman),
                ("podman rootful: a pod", case_podman_pod)],
@@ -362,6 +420,8 @@ CASES = {
                   case_rootless)],
     "runc": [("runc: a bundle with a Kubernetes pod's annotations",
               case_runc)],
+    "bwrap": [("bwrap: a sandbox is held by its program, not bwrap",
+               case_bwrap)],
 }
 
 
