@@ -669,19 +669,21 @@ static const char *json_str2(json_object *o, const char *k1, const char *k2)
 /* runc's state (/run/runc/ID/state.json, runc's default root): the
  * bundle is one of the labels ("bundle=PATH"), and the state names the
  * init's pid, which must be the container's. */
-static void runc_state_step(struct scan *s, uint32_t idx, pid_t init,
-			    char *bundle, size_t bundle_size)
+static int runc_state_step(struct scan *s, uint32_t idx, pid_t init,
+			   char *bundle, size_t bundle_size)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "/run/runc/%s/state.json",
 		 s->m->strs + s->m->ctrs[idx].id);
 	_cleanup_free_ char *buf = NULL;
 	ssize_t n = read_regular(path, JSON_MAX, &buf);
+	if (n == -ENOMEM)
+		return -ENOMEM;
 	if (n <= 0)
-		return;
+		return 0;
 	json_object *o = parse_json(buf, (size_t)n);
 	if (!o)
-		return;
+		return 0;
 	json_object *pid, *config, *labels;
 	if (json_object_object_get_ex(o, "init_process_pid", &pid) &&
 	    json_object_is_type(pid, json_type_int) &&
@@ -703,6 +705,7 @@ static void runc_state_step(struct scan *s, uint32_t idx, pid_t init,
 		}
 	}
 	json_object_put(o);
+	return 0;
 }
 
 /* The OCI bundle's annotations: Kubernetes' pod and container, as
@@ -761,10 +764,11 @@ static int bundle_step(struct scan *s, uint32_t idx, const char *bundle)
 	return r;
 }
 #else
-static void runc_state_step(struct scan *s, uint32_t idx, pid_t init,
-			    char *bundle, size_t bundle_size)
+static int runc_state_step(struct scan *s, uint32_t idx, pid_t init,
+			   char *bundle, size_t bundle_size)
 {
 	(void)s, (void)idx, (void)init, (void)bundle, (void)bundle_size;
+	return 0;
 }
 
 static int bundle_step(struct scan *s, uint32_t idx, const char *bundle)
@@ -778,18 +782,18 @@ static int bundle_step(struct scan *s, uint32_t idx, const char *bundle)
  * systemd-nspawn, CRI-O and others set it): that one variable is looked
  * for, the rest is cleared at once. It refines an engine the cgroup left
  * open. */
-static void environ_step(struct scan *s, uint32_t idx,
-			 const struct nsrel_proc *init)
+static int environ_step(struct scan *s, uint32_t idx,
+			const struct nsrel_proc *init)
 {
 	struct nsrel_container *c = &s->m->ctrs[idx];
 	if (c->engine != NSREL_ENGINE_MACHINED && c->engine != NSREL_ENGINE_OCI)
-		return;
+		return 0;
 	_cleanup_close_ int dir = open_proc(s, init);
 	if (dir < 0)
-		return;
+		return 0;
 	_cleanup_free_ char *buf = malloc(ENVIRON_MAX);
 	if (!buf)
-		return;
+		return -ENOMEM;
 	ssize_t n = read_at(dir, "environ", buf, ENVIRON_MAX);
 	char value[32] = "";
 	for (ssize_t i = 0; i < n;) {
@@ -812,6 +816,7 @@ static void environ_step(struct scan *s, uint32_t idx,
 		c->engine = NSREL_ENGINE_PODMAN;
 	else if (c->engine == NSREL_ENGINE_OCI && strcmp(value, "lxc") == 0)
 		c->engine = NSREL_ENGINE_LXC;
+	return 0;
 }
 
 static int disk_step(struct scan *s, uint32_t idx)
@@ -833,11 +838,11 @@ static int disk_step(struct scan *s, uint32_t idx)
 	}
 	if (r >= 0 && !bundle[0] && m->ctrs[idx].id != NONE &&
 	    strlen(m->strs + m->ctrs[idx].id) == 64)
-		runc_state_step(s, idx, init->pid, bundle, sizeof(bundle));
+		r = runc_state_step(s, idx, init->pid, bundle, sizeof(bundle));
 	if (r >= 0 && bundle[0] == '/')
 		r = bundle_step(s, idx, bundle);
 	if (r >= 0)
-		environ_step(s, idx, init);
+		r = environ_step(s, idx, init);
 	return r;
 }
 
