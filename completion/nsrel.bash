@@ -2,8 +2,8 @@
 # lsallns. Installed once under each tool's name; each copy registers all.
 
 _nsrel_types="mnt cgroup uts ipc user pid net time"
-_nsrel_lsallns_columns="NS TYPE PATH NPROCS PID PPID COMMAND UID USER NSFS PNS
-	ONS HOLDERS OUID OUSER NSID"
+_nsrel_lsallns_columns="NS TYPE PATH NPROCS PID PPID COMMAND UID USER NETNSID
+	NSFS PNS ONS HOLDERS OUID OUSER UIDMAP GIDMAP NSID"
 
 _nsrel()
 {

@@ -336,6 +336,41 @@ size_t nsrel_ns_owned_count(const struct nsrel_ns *ns);
 const struct nsrel_ns *nsrel_ns_owned(const struct nsrel_ns *ns, size_t i);
 /* User namespaces only: 0, or -ENODATA where it is not known. */
 int nsrel_ns_owner_uid(const struct nsrel_ns *ns, uid_t *ret_uid);
+
+/* One range of a user namespace's uid or gid map, a line of
+ * /proc/PID/uid_map: the ids inside .. inside + count - 1 of the namespace
+ * are outside .. outside + count - 1 outside it. */
+struct nsrel_idmap {
+	uint32_t inside, outside, count;
+};
+
+/*
+ * User namespaces only (-EINVAL for another type): the uid (gid) map, as
+ * /proc/PID/uid_map (gid_map) of a member process showed it to the scanning
+ * thread. The kernel writes the outside ids as seen from the reader's user
+ * namespace, or, where the reader is in the namespace itself, from its parent.
+ * 0 and *ret_map, *ret_n (n is 0 while no map is written: every id is then
+ * unmapped; *ret_map lives as long as the model); -ENODATA where no member
+ * process could be read (a namespace held only by fds, mounts, threads or its
+ * children, or the BPF backend where /proc is not of our PID namespace).
+ */
+int nsrel_ns_uid_map(const struct nsrel_ns *ns,
+		     const struct nsrel_idmap **ret_map, size_t *ret_n);
+int nsrel_ns_gid_map(const struct nsrel_ns *ns,
+		     const struct nsrel_idmap **ret_map, size_t *ret_n);
+
+/* The kernel's NETNSA_NSID_NOT_ASSIGNED. */
+#define NSREL_NETNSID_UNASSIGNED (-1)
+/*
+ * Net namespaces only (-EINVAL for another type): the id the scanning thread's
+ * net namespace knows this one by (its peer netnsid: RTM_GETNSID, as `ip netns
+ * list-id` and lsns(8) show it), or NSREL_NETNSID_UNASSIGNED where it has none;
+ * ids are assigned by `ip netns set`, and by the kernel where a device links
+ * the two namespaces. 0 and *ret_id; -ENODATA where it is not known (a
+ * kernel without it, no rtnetlink, a namespace learned only from BPF
+ * records).
+ */
+int nsrel_ns_netnsid(const struct nsrel_ns *ns, int *ret_id);
 /* Member processes (the ns is their own, not only for their children). */
 size_t nsrel_ns_proc_count(const struct nsrel_ns *ns);
 const struct nsrel_proc *nsrel_ns_proc(const struct nsrel_ns *ns, size_t i);

@@ -135,6 +135,40 @@ _public_ int nsrel_ns_owner_uid(const struct nsrel_ns *ns, uid_t *ret_uid)
 	return 0;
 }
 
+static int id_map(const struct nsrel_ns *ns, int which,
+		  const struct nsrel_idmap **ret_map, size_t *ret_n)
+{
+	if (!ns || !ret_map || !ret_n || ns->type != CLONE_NEWUSER)
+		return -EINVAL;
+	if (ns->map_off[which] == NONE)
+		return -ENODATA;
+	*ret_map = ns->m->idmaps + ns->map_off[which];
+	*ret_n = ns->map_n[which];
+	return 0;
+}
+
+_public_ int nsrel_ns_uid_map(const struct nsrel_ns *ns,
+			      const struct nsrel_idmap **ret_map, size_t *ret_n)
+{
+	return id_map(ns, 0, ret_map, ret_n);
+}
+
+_public_ int nsrel_ns_gid_map(const struct nsrel_ns *ns,
+			      const struct nsrel_idmap **ret_map, size_t *ret_n)
+{
+	return id_map(ns, 1, ret_map, ret_n);
+}
+
+_public_ int nsrel_ns_netnsid(const struct nsrel_ns *ns, int *ret_id)
+{
+	if (!ns || !ret_id || ns->type != CLONE_NEWNET)
+		return -EINVAL;
+	if (!ns->has_netnsid)
+		return -ENODATA;
+	*ret_id = ns->netnsid;
+	return 0;
+}
+
 _public_ size_t nsrel_ns_proc_count(const struct nsrel_ns *ns)
 {
 	return ns ? ns->proc_n : 0;

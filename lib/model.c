@@ -100,6 +100,7 @@ uint32_t nsrel__model_ns_get(struct nsrel_model *m, int type, ino_t ino,
 		.parent = NONE,
 		.owner = NONE,
 		.leader = NONE,
+		.map_off = {NONE, NONE},
 	};
 	ht_insert(m, idx);
 	return idx;
@@ -154,6 +155,22 @@ uint32_t nsrel__model_str_add(struct nsrel_model *m, const char *s, size_t len)
 	return off;
 }
 
+uint32_t nsrel__model_idmap_add(struct nsrel_model *m,
+				const struct nsrel_idmap *map, size_t n)
+{
+	if (m->idmaps_n + n >= NONE)
+		return NONE;
+	/* An empty map still gets an offset: it is known to be empty. */
+	if (nsrel__model_grow((void **)&m->idmaps, &m->idmaps_cap,
+			      m->idmaps_n + n + 1, sizeof(*m->idmaps)) < 0)
+		return NONE;
+	uint32_t off = (uint32_t)m->idmaps_n;
+	if (n)
+		memcpy(m->idmaps + off, map, n * sizeof(*map));
+	m->idmaps_n += n;
+	return off;
+}
+
 const struct nsrel_proc *nsrel__model_find_proc(const struct nsrel_model *m,
 						pid_t pid)
 {
@@ -178,6 +195,7 @@ _public_ void nsrel_model_free(struct nsrel_model *m)
 	free(m->procs);
 	free(m->refs);
 	free(m->strs);
+	free(m->idmaps);
 	free(m->links);
 	free(m->ctrs);
 	free(m->ctr_links);

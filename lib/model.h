@@ -20,9 +20,13 @@ struct nsrel_ns {
 	int type;
 	uint8_t tidx; /* nsrel_nstype_index(type) */
 	bool has_owner_uid;
-	bool learned;	  /* scan: relations asked of the kernel already */
-	bool mounts_read; /* scan: mount namespace whose mounts we read */
-	pid_t any_pid;	  /* scan: some member process, 0 if none */
+	bool learned;	    /* scan: relations asked of the kernel already */
+	bool mounts_read;   /* scan: mount namespace whose mounts we read */
+	pid_t any_pid;	    /* scan: some member process, 0 if none */
+	bool netnsid_asked; /* scan: RTM_GETNSID asked already */
+	bool has_netnsid;
+	bool maps_read; /* scan: uid_map and gid_map read already */
+	int32_t netnsid;
 	uid_t owner_uid;
 	dev_t dev;
 	ino_t ino;
@@ -33,6 +37,9 @@ struct nsrel_ns {
 	uint32_t owned_off, owned_n;
 	uint32_t proc_off, proc_n;
 	uint32_t ref_off, ref_n;
+	/* User namespaces: the uid (0) and gid (1) maps, ranges into
+	 * model->idmaps; map_off NONE where not known. */
+	uint32_t map_off[2], map_n[2];
 };
 
 struct nsrel_proc {
@@ -81,6 +88,8 @@ struct nsrel_model {
 	size_t strs_n, strs_cap;
 	struct nsrel_container *ctrs;
 	size_t ctrs_n, ctrs_cap;
+	struct nsrel_idmap *idmaps;
+	size_t idmaps_n, idmaps_cap;
 	uint32_t *ctr_links; /* filled by nsrel__containers_finish() */
 	uint32_t *links;     /* filled by nsrel__model_finish() */
 	uint32_t *ht;	     /* open addressing: ns index + 1, 0 = empty */
@@ -108,6 +117,10 @@ int nsrel__model_ref_add(struct nsrel_model *m, uint32_t ns,
 			 int fd, uint32_t path, uint32_t mntns);
 /* Copies len bytes and a NUL into the arena; returns the offset or NONE. */
 uint32_t nsrel__model_str_add(struct nsrel_model *m, const char *s, size_t len);
+/* Copies n ranges of an id map into the model; returns the offset or
+ * NONE on ENOMEM. */
+uint32_t nsrel__model_idmap_add(struct nsrel_model *m,
+				const struct nsrel_idmap *map, size_t n);
 /* Builds the (type, inode) hash anew with cap slots (a power of two)
  * after the namespaces moved. */
 int nsrel__model_ht_rebuild(struct nsrel_model *m, size_t cap);

@@ -132,6 +132,41 @@ int nsrel__procfs_parse_socket(const char *s, size_t len, ino_t *ret_ino)
 	return 0;
 }
 
+static const char *skip_spaces(const char *p, const char *end)
+{
+	while (p < end && *p == ' ')
+		p++;
+	return p;
+}
+
+int nsrel__procfs_parse_idmap(const char *buf, size_t len,
+			      struct nsrel_idmap *ret, size_t max,
+			      size_t *ret_n)
+{
+	const char *p = buf, *end = buf + len;
+	size_t n = 0;
+	while (p < end) {
+		uint64_t v[3];
+		for (int i = 0; i < 3; i++) {
+			const char *q = skip_spaces(p, end);
+			/* Fields are separated by spaces. */
+			if ((i && q == p) || parse_u64(&q, end, &v[i]) < 0 ||
+			    v[i] > UINT32_MAX)
+				return -EINVAL;
+			p = q;
+		}
+		p = skip_spaces(p, end);
+		if (p == end || *p != '\n' || !v[2] || n == max)
+			return -EINVAL;
+		p++;
+		ret[n++] = (struct nsrel_idmap){.inside = (uint32_t)v[0],
+						.outside = (uint32_t)v[1],
+						.count = (uint32_t)v[2]};
+	}
+	*ret_n = n;
+	return 0;
+}
+
 static size_t copy_out(char *out, size_t size, size_t at, const char *s,
 		       size_t n)
 {

@@ -34,6 +34,14 @@ int nsrel__procfs_parse_stat(const char *buf, size_t len,
 int nsrel__procfs_parse_nslink(const char *s, size_t len, int *ret_type,
 			       ino_t *ret_ino);
 
+/* /proc/PID/uid_map or gid_map: lines of three decimal numbers (inside,
+ * outside, count), each padded with spaces, each line ending in '\n'.
+ * Writes at most max ranges to ret; 0 and *ret_n, or -EINVAL for anything
+ * else (more than max lines, a count of 0, a number beyond 32 bits). */
+int nsrel__procfs_parse_idmap(const char *buf, size_t len,
+			      struct nsrel_idmap *ret, size_t max,
+			      size_t *ret_n);
+
 /* "socket:[12345]" → 0 and the inode, else -EINVAL. */
 int nsrel__procfs_parse_socket(const char *s, size_t len, ino_t *ret_ino);
 

@@ -71,6 +71,11 @@ int nsrel__scan_learn(struct scan *s, int fd, uint32_t idx)
 	else if (errno != ENOTTY && errno != EINVAL && scan_err(errno) < 0)
 		return -errno;
 	int type = m->ns[idx].type;
+	if (type == CLONE_NEWNET) {
+		int r = nsrel__scan_netnsid(s, fd, idx);
+		if (r < 0)
+			return r;
+	}
 	if (type == CLONE_NEWUSER) {
 		/* Set, so that valgrind, which does not know this
 		 * ioctl, sees it written. */

@@ -366,6 +366,39 @@ static int add_threads(struct scan *s, const struct bpf_view *v, size_t *i,
 	return 0;
 }
 
+/* What the records do not hold, asked through /proc where it is of our
+ * PID namespace, as /proc's scan asks it: the id maps of the process's
+ * user namespace and the netnsid of its net namespace, once each. */
+static int add_facts(struct scan *s, const struct bpf_view *v, pid_t pid,
+		     const uint32_t own[NSREL_NSTYPE_COUNT])
+{
+	uint32_t user = own[nsrel_nstype_index(CLONE_NEWUSER)];
+	uint32_t net = own[nsrel_nstype_index(CLONE_NEWNET)];
+	bool maps = user != NONE && !s->m->ns[user].maps_read;
+	bool netnsid = net != NONE && !s->m->ns[net].netnsid_asked;
+	if (!v->proc_ours || (!maps && !netnsid))
+		return 0;
+	char path[32];
+	snprintf(path, sizeof(path), "%d", pid);
+	_cleanup_close_ int piddir =
+		openat(s->proc_fd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (piddir < 0)
+		return scan_err(errno);
+	int r = maps ? nsrel__scan_idmaps(s, piddir, user) : 0;
+	if (r < 0 || !netnsid)
+		return r;
+	_cleanup_close_ int nsfd =
+		openat(piddir, "ns/net", O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0)
+		return scan_err(errno);
+	struct stat st;
+	if (fstat(nsfd, &st) < 0)
+		return scan_err(errno);
+	return st.st_ino == s->m->ns[net].ino
+		       ? nsrel__scan_netnsid(s, nsfd, net)
+		       : 0;
+}
+
 static int add_process(struct scan *s, const struct bpf_view *v,
 		       const struct nsrel_bpf_task *t, bool cmdlines,
 		       uint64_t ns_per_tick, unsigned types,
@@ -440,6 +473,9 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 						 0, -1, NONE, NONE) < 0)
 				return -ENOMEM;
 		}
+		r = add_facts(s, v, t->pid, own);
+		if (r < 0)
+			return r;
 	} else {
 		/* Not reported, but its mounts are read through it. */
 		uint32_t mnt = own[nsrel_nstype_index(CLONE_NEWNS)];

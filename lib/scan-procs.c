@@ -60,6 +60,48 @@ static bool is_pid(const char *s, pid_t *ret)
 	return v > 0;
 }
 
+/* The kernel allows 340 lines in a map; each is at most 33 bytes. */
+#define IDMAP_MAX 340
+#define IDMAP_BUF (IDMAP_MAX * 34)
+
+int nsrel__scan_idmaps(struct scan *s, int piddir, uint32_t idx)
+{
+	static const char *const files[2] = {"uid_map", "gid_map"};
+	if (s->m->ns[idx].type != CLONE_NEWUSER || s->m->ns[idx].maps_read)
+		return 0;
+	struct nsrel_idmap map[2][IDMAP_MAX];
+	size_t n[2];
+	char buf[IDMAP_BUF];
+	for (int i = 0; i < 2; i++) {
+		ssize_t len = read_at(piddir, files[i], buf, sizeof(buf));
+		if (len < 0)
+			return scan_err((int)-len);
+		if (nsrel__procfs_parse_idmap(buf, (size_t)len, map[i],
+					      IDMAP_MAX, &n[i]) < 0)
+			return 0;
+	}
+	/* The maps are of the namespace the process is in now: still the
+	 * one it was in when its links were read? */
+	char link[64];
+	ssize_t len = readlinkat(piddir, "ns/user", link, sizeof(link));
+	if (len < 0)
+		return scan_err(errno);
+	int type;
+	ino_t ino;
+	if (nsrel__procfs_parse_nslink(link, (size_t)len, &type, &ino) < 0 ||
+	    ino != s->m->ns[idx].ino)
+		return 0;
+	for (int i = 0; i < 2; i++) {
+		uint32_t off = nsrel__model_idmap_add(s->m, map[i], n[i]);
+		if (off == NONE)
+			return -ENOMEM;
+		s->m->ns[idx].map_off[i] = off;
+		s->m->ns[idx].map_n[i] = (uint32_t)n[i];
+	}
+	s->m->ns[idx].maps_read = true;
+	return 0;
+}
+
 static int scan_tasks(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 		      const uint32_t own[NSREL_NSTYPE_COUNT], unsigned types)
 {
@@ -275,6 +317,10 @@ static int scan_proc(struct scan *s, const char *name, pid_t pid,
 			if (r < 0)
 				return r;
 		}
+		uint32_t user = own[nsrel_nstype_index(CLONE_NEWUSER)];
+		if (user != NONE &&
+		    (r = nsrel__scan_idmaps(s, piddir, user)) < 0)
+			return r;
 		r = scan_for_children(s, piddir, proc, own);
 		if (r < 0)
 			return r;

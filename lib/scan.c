@@ -88,6 +88,8 @@ static void scan_done(struct scan *s)
 	nsrel__containers_free(s->ct);
 	if (s->proc_fd >= 0)
 		close(s->proc_fd);
+	if (s->rtnl_fd >= 0)
+		close(s->rtnl_fd);
 	nsrel_model_free(s->m);
 }
 
@@ -132,7 +134,7 @@ _public_ int nsrel_scan(const struct nsrel_scan_opts *opts,
 {
 	if (!ret)
 		return -EINVAL;
-	struct scan s = {.proc_fd = -1};
+	struct scan s = {.proc_fd = -1, .rtnl_fd = -1};
 	int r = read_opts(opts, &s);
 	if (r < 0)
 		return r;

@@ -42,6 +42,11 @@ struct scan {
 	size_t socks_n, socks_cap;
 	/* Containers (containers.c); NULL with the containers option off. */
 	struct nsrel__containers *ct;
+	/* NETLINK_ROUTE, for netnsids: -1 until the first is asked;
+	 * no_rtnl where it cannot be had. */
+	int rtnl_fd;
+	bool no_rtnl;
+	uint32_t rtnl_seq;
 };
 
 /*
@@ -119,6 +124,17 @@ int nsrel__scan_keep_fd(struct scan *s, uint32_t idx, int fd);
 /* Takes the kept fd of idx out of the list: the caller closes it. -1 if
  * none is kept. */
 int nsrel__scan_take_kept_fd(struct scan *s, uint32_t idx);
+
+/* scan-netnsid.c: asks, once, the peer netnsid of net namespace idx,
+ * whose fd (borrowed) the caller holds. 0 (also where it stays unknown)
+ * or a negative errno that ends the scan. */
+int nsrel__scan_netnsid(struct scan *s, int nsfd, uint32_t idx);
+
+/* scan-procs.c: reads, once, the uid and gid maps of user namespace idx
+ * from piddir (an fd of /proc/PID of a member process): 0 (also where
+ * they stay unknown: the process is gone, or has moved on to another
+ * user namespace) or a negative errno that ends the scan. */
+int nsrel__scan_idmaps(struct scan *s, int piddir, uint32_t idx);
 
 /* scan-procs.c: adds a process with its name (comm is the kernel's name
  * for it) and, with NSREL_SCAN_CMDLINE, its command line, read from

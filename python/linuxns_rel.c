@@ -356,6 +356,9 @@ enum {
 	NS_PROCESSES,
 	NS_REFS,
 	NS_LEADER,
+	NS_UID_MAP,
+	NS_GID_MAP,
+	NS_NETNSID,
 	NS_NSLOTS,
 };
 
@@ -377,6 +380,15 @@ static PyMemberDef ns_members[] = {
 	MEMBER("refs", NS_REFS, "tuple of Refs: what holds the namespace"),
 	MEMBER("leader", NS_LEADER,
 	       "representative Process, or None without members"),
+	MEMBER("uid_map", NS_UID_MAP,
+	       "user namespaces: tuple of (inside, outside, count), the "
+	       "lines of /proc/PID/uid_map of a member; () while none is "
+	       "written; None if unknown"),
+	MEMBER("gid_map", NS_GID_MAP,
+	       "user namespaces: the same of /proc/PID/gid_map"),
+	MEMBER("netnsid", NS_NETNSID,
+	       "net namespaces: the id our net namespace knows it by, -1 "
+	       "where it has none; None if unknown"),
 	{NULL},
 };
 
@@ -697,8 +709,45 @@ fail:
 	return NULL;
 }
 
+/* A tuple of (inside, outside, count); NULL with an exception. */
+static PyObject *idmap_tuple(const struct nsrel_idmap *map, size_t n)
+{
+	PyObject *t = PyTuple_New((Py_ssize_t)n);
+	for (size_t i = 0; t && i < n; i++) {
+		PyObject *v = Py_BuildValue("(III)", map[i].inside,
+					    map[i].outside, map[i].count);
+		if (!v) {
+			Py_DECREF(t);
+			return NULL;
+		}
+		PyTuple_SET_ITEM(t, (Py_ssize_t)i, v);
+	}
+	return t;
+}
+
+/* The slots only some types have: left None where not known. */
+static int fill_ns_facts(PyObject *o, const struct nsrel_ns *ns)
+{
+	const struct nsrel_idmap *map;
+	size_t n;
+	int id;
+
+	if (nsrel_ns_uid_map(ns, &map, &n) == 0 &&
+	    obj_set(o, NS_UID_MAP, idmap_tuple(map, n)))
+		return -1;
+	if (nsrel_ns_gid_map(ns, &map, &n) == 0 &&
+	    obj_set(o, NS_GID_MAP, idmap_tuple(map, n)))
+		return -1;
+	if (nsrel_ns_netnsid(ns, &id) == 0 &&
+	    obj_set(o, NS_NETNSID, PyLong_FromLong(id)))
+		return -1;
+	return 0;
+}
+
 static int fill_ns(struct builder *b, PyObject *o, const struct nsrel_ns *ns)
 {
+	if (fill_ns_facts(o, ns) < 0)
+		return -1;
 	if (obj_set(o, NS_PARENT, lookup(b->ns_by_ptr, nsrel_ns_parent(ns))) ||
 	    obj_set(o, NS_CHILDREN,
 		    ns_list(b, ns, nsrel_ns_child_count, nsrel_ns_child)) ||

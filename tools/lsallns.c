@@ -36,12 +36,15 @@ enum {
 	COL_COMMAND,
 	COL_UID,
 	COL_USER,
+	COL_NETNSID,
 	COL_NSFS,
 	COL_PNS,
 	COL_ONS,
 	COL_HOLDERS,
 	COL_OUID,
 	COL_OUSER,
+	COL_UIDMAP,
+	COL_GIDMAP,
 	COL_NSID,
 	COL_COUNT,
 };
@@ -73,6 +76,8 @@ static const struct colinfo infos[COL_COUNT] = {
 	[COL_UID] = {"UID", 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 		     "UID of the PID"},
 	[COL_USER] = {"USER", 0, 0, SCOLS_JSON_STRING, "username of the PID"},
+	[COL_NETNSID] = {"NETNSID", 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
+			 "namespace ID as used by network subsystem"},
 	[COL_NSFS] = {"NSFS", 0, SCOLS_FL_WRAP, SCOLS_JSON_STRING,
 		      "nsfs bind mounts (mnt:[INO]:PATH in other mntns)"},
 	[COL_PNS] = {"PNS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
@@ -84,6 +89,10 @@ static const struct colinfo infos[COL_COUNT] = {
 	[COL_OUID] = {"OUID", 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 		      "UID that created the (owning) user namespace"},
 	[COL_OUSER] = {"OUSER", 0, 0, SCOLS_JSON_STRING, "username of OUID"},
+	[COL_UIDMAP] = {"UIDMAP", 0, 0, SCOLS_JSON_STRING,
+			"user namespace's uid map (inside:outside:count,...)"},
+	[COL_GIDMAP] = {"GIDMAP", 0, 0, SCOLS_JSON_STRING,
+			"user namespace's gid map (inside:outside:count,...)"},
 	[COL_NSID] = {"NSID", 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 		      "the kernel's 64-bit namespace id (Linux 6.18+)"},
 };
@@ -423,6 +432,38 @@ static char *cell_holders(const struct nsrel_ns *ns)
 	return b.len ? tc_buf_steal(&b) : NULL;
 }
 
+/* A map as inside:outside:count,...; "none" while none is written. */
+static char *cell_idmap(const struct nsrel_ns *ns,
+			int (*get)(const struct nsrel_ns *,
+				   const struct nsrel_idmap **, size_t *))
+{
+	const struct nsrel_idmap *map;
+	struct tc_buf b = {0};
+	size_t n;
+
+	if (nsrel_ns_type(ns) != CLONE_NEWUSER || get(ns, &map, &n) < 0)
+		return NULL;
+	if (!n)
+		return tc_xstrdup("none");
+	for (size_t i = 0; i < n; i++)
+		tc_buf_printf(&b, "%s%" PRIu32 ":%" PRIu32 ":%" PRIu32,
+			      i ? "," : "", map[i].inside, map[i].outside,
+			      map[i].count);
+	return tc_buf_steal(&b);
+}
+
+/* As lsns: the number, or "unassigned". */
+static char *cell_netnsid(const struct nsrel_ns *ns)
+{
+	int id;
+
+	if (nsrel_ns_type(ns) != CLONE_NEWNET || nsrel_ns_netnsid(ns, &id) < 0)
+		return NULL;
+	if (id == NSREL_NETNSID_UNASSIGNED)
+		return tc_xstrdup("unassigned");
+	return id >= 0 ? xasprintf("%d", id) : NULL;
+}
+
 /* The user namespace whose creator OUID shows: ns itself, else its owner. */
 static const struct nsrel_ns *ouid_ns(const struct nsrel_ns *ns)
 {
@@ -459,6 +500,8 @@ static char *cell(struct ctx *c, int id, const struct nsrel_ns *ns,
 		s = user_name(c, nsrel_proc_uid(p));
 		return s ? tc_xstrdup(s)
 			 : xasprintf("%u", (unsigned)nsrel_proc_uid(p));
+	case COL_NETNSID:
+		return cell_netnsid(ns);
 	case COL_NSFS:
 		return cell_nsfs(c, ns);
 	/* 0 where there is none or it is out of sight, as lsns writes it. */
@@ -481,6 +524,10 @@ static char *cell(struct ctx *c, int id, const struct nsrel_ns *ns,
 			return NULL;
 		s = user_name(c, uid);
 		return s ? tc_xstrdup(s) : xasprintf("%u", (unsigned)uid);
+	case COL_UIDMAP:
+		return cell_idmap(ns, nsrel_ns_uid_map);
+	case COL_GIDMAP:
+		return cell_idmap(ns, nsrel_ns_gid_map);
 	case COL_NSID: {
 		uint64_t id64 = nsrel_ns_id(ns).nsid;
 

@@ -227,6 +227,42 @@ def test_scan_sandbox():
         assert net.leader is child
 
 
+def test_scan_idmaps():
+    """uid_map and gid_map of a user namespace whose maps we wrote, () for
+    one with none written, None for another type."""
+    if nshelp.UNPRIV:
+        pytest.skip('writing a map of another uid needs root')
+    with nshelp.Sandbox([USER]) as mapped, nshelp.Sandbox([USER]) as bare:
+        with open(f'/proc/{mapped.pid}/uid_map', 'w') as f:
+            f.write('0 1001 1\n1 100000 65536\n')
+        with open(f'/proc/{mapped.pid}/gid_map', 'w') as f:
+            f.write('0 1002 1\n')
+        m = linuxns_rel.scan()
+        u = m.find(USER, ino(mapped.ns('user')))
+        assert u.uid_map == ((0, 1001, 1), (1, 100000, 65536))
+        assert u.gid_map == ((0, 1002, 1),)
+        b = m.find(USER, ino(bare.ns('user')))
+        assert b.uid_map == () and b.gid_map == ()
+        net = m.find_process(mapped.pid).namespaces[NET]
+        assert net.uid_map is None and net.gid_map is None
+        assert u.netnsid is None
+
+
+def test_scan_netnsid():
+    """netnsid: the id our net namespace gave one (set here as `ip netns
+    set` does), -1 for one without."""
+    if nshelp.UNPRIV:
+        pytest.skip('RTM_NEWNSID needs CAP_NET_ADMIN')
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(
+        __file__)), '..', '..', 'tests', 'lib'))
+    import netnsid
+    with nshelp.Sandbox([NET]) as given, nshelp.Sandbox([NET]) as none:
+        id_ = netnsid.assign(given.ns('net'))
+        m = linuxns_rel.scan(types=NET)
+        assert m.find(NET, ino(given.ns('net'))).netnsid == id_ >= 0
+        assert m.find(NET, ino(none.ns('net'))).netnsid == -1
+
+
 def test_scan_backends():
     """backend= chooses how: 'proc' reads /proc; 'bpf' asks the kernel
     and needs root (else OSError EPERM); 'auto' takes the one that can

@@ -66,12 +66,18 @@ int main(void)
 
 	/* Every accessor takes NULL and says "none". */
 	uid_t uid = 0;
+	const struct nsrel_idmap *map;
+	size_t nmap;
+	int netnsid;
 	struct nsrel_id id = nsrel_ns_id(NULL);
 	ok(!nsrel_ns_type(NULL) && !nsrel_ns_ino(NULL) && !id.ino &&
 		   !nsrel_ns_parent(NULL) && !nsrel_ns_child_count(NULL) &&
 		   !nsrel_ns_child(NULL, 0) && !nsrel_ns_owner(NULL) &&
 		   !nsrel_ns_owned_count(NULL) && !nsrel_ns_owned(NULL, 0) &&
 		   nsrel_ns_owner_uid(NULL, &uid) == -EINVAL &&
+		   nsrel_ns_uid_map(NULL, &map, &nmap) == -EINVAL &&
+		   nsrel_ns_gid_map(NULL, &map, &nmap) == -EINVAL &&
+		   nsrel_ns_netnsid(NULL, &netnsid) == -EINVAL &&
 		   !nsrel_ns_proc_count(NULL) && !nsrel_ns_proc(NULL, 0) &&
 		   !nsrel_ns_leader(NULL) && !nsrel_ns_ref_count(NULL) &&
 		   !nsrel_ns_ref(NULL, 0),

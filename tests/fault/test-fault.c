@@ -259,6 +259,14 @@ static void check_model(const struct nsrel_model *m)
 				model_bad("ns %zu: member %zu", i, k);
 		uid_t uid;
 		(void)nsrel_ns_owner_uid(ns, &uid);
+		const struct nsrel_idmap *map;
+		size_t nmap;
+		if (nsrel_ns_uid_map(ns, &map, &nmap) == 0)
+			for (size_t k = 0; k < nmap; k++)
+				if (!map[k].count)
+					model_bad("ns %zu: uid map %zu", i, k);
+		int netnsid;
+		(void)nsrel_ns_netnsid(ns, &netnsid);
 		(void)nsrel_ns_leader(ns);
 		(void)nsrel_ns_id(ns);
 		for (size_t k = 0; k < nsrel_ns_ref_count(ns); k++) {

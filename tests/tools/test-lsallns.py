@@ -11,6 +11,7 @@ only.
 
 import argparse
 import ctypes
+import fcntl
 import importlib.util
 import json
 import os
@@ -26,6 +27,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 from tap import check, plan, run_test  # noqa: E402
 from zoorun import start_for_tap  # noqa: E402
+import netnsid  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location(
     "test_tools", os.path.join(HERE, "test-tools.py"))
@@ -35,10 +37,11 @@ escape = tt.escape
 
 TYPES = ["mnt", "cgroup", "uts", "ipc", "user", "pid", "net", "time"]
 ALL = ["NS", "TYPE", "PATH", "NPROCS", "PID", "PPID", "COMMAND", "UID",
-       "USER", "NSFS", "PNS", "ONS", "HOLDERS", "OUID", "OUSER", "NSID"]
-# The columns lsns 2.38 has too, minus NETNSID (lsallns has none).
+       "USER", "NETNSID", "NSFS", "PNS", "ONS", "HOLDERS", "OUID", "OUSER",
+       "UIDMAP", "GIDMAP", "NSID"]
+# The columns lsns 2.38 has too.
 LSNS_COLS = ["NS", "TYPE", "PATH", "NPROCS", "PID", "PPID", "COMMAND",
-             "UID", "USER", "NSFS", "PNS", "ONS"]
+             "UID", "USER", "NETNSID", "NSFS", "PNS", "ONS"]
 ENV = dict(os.environ, LC_ALL="C.UTF-8", COLUMNS="200")
 ENV.pop("NO_COLOR", None)
 SGR = re.compile(rb"\x1b\[[0-9;]*m")
@@ -105,6 +108,35 @@ class Host:
         for v in self.members.values():
             v.sort()
         self.our_mnt = os.stat("/proc/self/ns/mnt").st_ino
+
+
+def idmap_of(path):
+    """A uid_map or gid_map file as lsallns writes it."""
+    lines = [ln.split() for ln in read(path).decode().split("\n") if ln]
+    return ",".join(":".join(f) for f in lines) or "none"
+
+
+SIOCGSKNS = 0x894C
+SYS_pidfd_open, SYS_pidfd_getfd = 434, 438
+
+
+def socket_netns_path(pid, fd):
+    """A path that opens the net namespace of socket fd of pid, while the
+    returned fd (to close) is open."""
+    pidfd = libc.syscall(SYS_pidfd_open, pid, 0)
+    if pidfd < 0:
+        return None, None
+    try:
+        sk = libc.syscall(SYS_pidfd_getfd, pidfd, fd, 0)
+        if sk < 0:
+            return None, None
+        try:
+            nsfd = fcntl.ioctl(sk, SIOCGSKNS)
+        finally:
+            os.close(sk)
+    finally:
+        os.close(pidfd)
+    return "/proc/self/fd/%d" % nsfd, nsfd
 
 
 def ppid_of(pid):
@@ -246,7 +278,40 @@ class Expect:
         r["ouid"] = ouid
         r["ouser"] = None if ouid is None else user_of(ouid)
         r["nsid"] = self.nsid.get((t, ino)) or None
+        r["uidmap"] = r["gidmap"] = None
+        if t == "user" and members:
+            r["uidmap"] = idmap_of("/proc/%d/uid_map" % members[0])
+            r["gidmap"] = idmap_of("/proc/%d/gid_map" % members[0])
+        r["netnsid"] = self.netnsid(n, members) if t == "net" else None
         return r
+
+    def netnsid(self, n, members):
+        """The kernel's peer netnsid of zoo net namespace n, as lsallns
+        writes it, asked through whatever holds it."""
+        path, close = None, None
+        if members:
+            path = "/proc/%d/ns/net" % members[0]
+        elif n["held"] == "task":
+            path = "/proc/%d/task/%d/ns/net" % (n["pid"], n["tid"])
+        elif n["held"] == "fd":
+            path = "/proc/%d/fd/%d" % (n["pid"], n["fd"])
+        elif n["held"] == "socket":
+            path, close = socket_netns_path(n["pid"], n["fd"])
+        elif n["held"] == "bindmount":
+            inside = self.host.members.get(("mnt", n["mntns"]), [])
+            if n["mntns"] == self.host.our_mnt:
+                path = n["path"]
+            elif inside:
+                path = "/proc/%d/root%s" % (inside[0], n["path"])
+        check(path, "%s: no way to its net namespace" % n["name"])
+        try:
+            check(os.stat(path).st_ino == n["ino"], "%s: %s is no net:[%d]"
+                  % (n["name"], path, n["ino"]))
+            id_ = netnsid.get(path)
+        finally:
+            if close is not None:
+                os.close(close)
+        return "unassigned" if id_ == netnsid.UNASSIGNED else str(id_)
 
     def nsfs(self, n):
         if n["held"] != "bindmount":
@@ -475,7 +540,7 @@ def t_usage(tool, ex):
     lines = r.stdout.decode().strip("\n").split("\n")
     tt.check_eq([ln.split()[0] for ln in lines], ALL, "-H columns")
     check(all(len(ln.split(None, 1)) == 2 for ln in lines), "-H help")
-    for argv in (["--bogus"], ["-o", "NETNSID"], ["-o", "NS,"], ["-J", "-r"],
+    for argv in (["--bogus"], ["-o", "BOGUS"], ["-o", "NS,"], ["-J", "-r"],
                  ["-p", "x"], ["-p", "0"], ["-p", "1", "1"], ["x"],
                  ["-t", "bogus"], ["--color=sometimes"], ["1", "2"]):
         r = tool.run(*argv)
@@ -583,6 +648,140 @@ def t_hostile(tool, ex):
               "-u: COMMAND truncated")
     finally:
         hm.close()
+
+# ------------------------------------------ maps and netnsids we set ----
+
+CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
+
+
+class Child:
+    """A child that unshared flags and waits until stop(); what else the
+    test sets (maps, ids) it sets from here, as an administrator would."""
+
+    holds = set()  # every running child's hold_w: no other may keep one
+
+    def __init__(self, flags):
+        ready_r, ready_w = os.pipe()
+        hold_r, self.hold_w = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            try:
+                os.close(ready_r)
+                for fd in Child.holds | {self.hold_w}:
+                    os.close(fd)
+                ok = libc.unshare(flags) == 0
+                os.write(ready_w, b"y" if ok else b"n")
+                os.read(hold_r, 1)
+            finally:
+                os._exit(0)
+        Child.holds.add(self.hold_w)
+        os.close(ready_w)
+        os.close(hold_r)
+        ok = os.read(ready_r, 1) == b"y"
+        os.close(ready_r)
+        if not ok:
+            self.stop()
+            raise AssertionError("unshare(%#x) refused" % flags)
+
+    def ns(self, t):
+        return "/proc/%d/ns/%s" % (self.pid, t)
+
+    def stop(self):
+        if self.pid:
+            Child.holds.discard(self.hold_w)
+            os.close(self.hold_w)
+            os.waitpid(self.pid, 0)
+            self.pid = None
+
+
+def t_maps(tool, ex):
+    """UIDMAP and GIDMAP of user namespaces whose maps this test wrote,
+    and of one with none written; dumpns's uid_map and gid_map."""
+    mapped, bare = Child(CLONE_NEWUSER), Child(CLONE_NEWUSER)
+    try:
+        with open("/proc/%d/uid_map" % mapped.pid, "w") as f:
+            f.write("0 1001 1\n1 100000 65536\n")
+        with open("/proc/%d/gid_map" % mapped.pid, "w") as f:
+            f.write("0 1002 1\n1 200000 1000\n")
+        want = {mapped: ("0:1001:1,1:100000:65536", "0:1002:1,1:200000:1000",
+                         [[0, 1001, 1], [1, 100000, 65536]],
+                         [[0, 1002, 1], [1, 200000, 1000]]),
+                bare: ("none", "none", [], [])}
+        dump = json.loads(subprocess.run([tool.dumpns, "-c"],
+                                         capture_output=True,
+                                         check=True).stdout)
+        dumped = {n["ino"]: n for n in dump["namespaces"]
+                  if n["type"] == "user"}
+        for ch, (um, gm, jum, jgm) in want.items():
+            ino = os.stat(ch.ns("user")).st_ino
+            rows = by_ns(tool.json("-l", "-p", str(ch.pid), "-o",
+                                   "NS,TYPE,UIDMAP,GIDMAP"))
+            r = rows[("user", ino)][0]
+            tt.check_eq((r["uidmap"], r["gidmap"]), (um, gm),
+                        "user:[%d] UIDMAP, GIDMAP" % ino)
+            for key, row in rows.items():
+                if key[0] != "user":
+                    check(row[0]["uidmap"] is None and
+                          row[0]["gidmap"] is None,
+                          "%s:[%d] has a map: %r" % (*key, row[0]))
+            raw = tool.ok("-r", "-n", "-l", "-t", "user", "-o",
+                          "NS,UIDMAP,GIDMAP", "-p", str(ch.pid)).decode()
+            tt.check_eq(raw, "%d %s %s\n" % (ino, um, gm),
+                        "user:[%d] -r" % ino)
+            check(ino in dumped, "dumpns: no user:[%d]" % ino)
+            tt.check_eq((dumped[ino]["uid_map"], dumped[ino]["gid_map"]),
+                        (jum, jgm), "dumpns user:[%d] maps" % ino)
+        # The host's, as the kernel shows it to us.
+        host = os.stat("/proc/self/ns/user").st_ino
+        r = by_ns(tool.json("-l", "-t", "user", "-o", "NS,TYPE,UIDMAP"))
+        tt.check_eq(r[("user", host)][0]["uidmap"],
+                    idmap_of("/proc/self/uid_map"), "the host's UIDMAP")
+    finally:
+        mapped.stop()
+        bare.stop()
+
+
+def t_netnsid(tool, ex):
+    """NETNSID of a net namespace this test gave an id, and of one without,
+    against the kernel, dumpns and lsns."""
+    given, none = Child(CLONE_NEWNET), Child(CLONE_NEWNET)
+    try:
+        id_ = netnsid.assign(given.ns("net"))
+        check(id_ >= 0, "RTM_NEWNSID gave %r" % id_)
+        tt.check_eq(netnsid.get(none.ns("net")), netnsid.UNASSIGNED,
+                    "a new net namespace has no id")
+        want = {given: str(id_), none: "unassigned"}
+        dump = json.loads(subprocess.run([tool.dumpns, "-c"],
+                                         capture_output=True,
+                                         check=True).stdout)
+        dumped = {n["ino"]: n for n in dump["namespaces"]
+                  if n["type"] == "net"}
+        theirs = None
+        if shutil.which("lsns"):
+            theirs = by_ns(lsns_json([given.pid, none.pid],
+                                     ["NS", "TYPE", "NETNSID"]))
+        for ch, w in want.items():
+            ino = os.stat(ch.ns("net")).st_ino
+            r = by_ns(tool.json("-l", "-t", "net", "-p", str(ch.pid),
+                                "-o", "NS,TYPE,NETNSID"))
+            tt.check_eq(r[("net", ino)][0]["netnsid"], w,
+                        "net:[%d] NETNSID" % ino)
+            tt.check_eq(dumped[ino]["netnsid"],
+                        -1 if w == "unassigned" else id_,
+                        "dumpns net:[%d] netnsid" % ino)
+            if theirs is not None:
+                tt.check_eq(theirs[("net", ino)][0]["netnsid"], w,
+                            "lsns net:[%d] netnsid" % ino)
+        # Other types have none.
+        r = by_ns(tool.json("-l", "-p", str(given.pid), "-o",
+                            "NS,TYPE,NETNSID"))
+        for key, row in r.items():
+            if key[0] != "net":
+                check(row[0]["netnsid"] is None, "%s:[%d] NETNSID %r" % (
+                    *key, row[0]["netnsid"]))
+    finally:
+        given.stop()
+        none.stop()
 
 # --------------------------------------------------- against lsns -J ----
 
@@ -715,6 +914,9 @@ def main():
         run_test("lsallns: hostile names in every column and mode",
                  t_hostile, tool, ex)
         run_test("lsallns -J against lsns -J on the zoo", t_lsns, tool, ex)
+        run_test("lsallns UIDMAP, GIDMAP of maps we wrote", t_maps, tool, ex)
+        run_test("lsallns NETNSID of an id we gave, against lsns",
+                 t_netnsid, tool, ex)
     finally:
         rc = zoo_run.stop()
     run_test("zoo exits 0", lambda: check(rc == 0, "zoo exit %r" % rc))

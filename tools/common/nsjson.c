@@ -126,6 +126,31 @@ struct json_object *tc_json_ref(const struct nsrel_ref *r)
 	return o;
 }
 
+/* [[inside, outside, count], ...], or NULL where the map is not known. */
+static struct json_object *jidmap(const struct nsrel_ns *ns,
+				  int (*get)(const struct nsrel_ns *,
+					     const struct nsrel_idmap **,
+					     size_t *))
+{
+	const struct nsrel_idmap *map;
+	struct json_object *a;
+	size_t n;
+
+	if (get(ns, &map, &n) < 0)
+		return NULL;
+	a = tc_json_new(json_object_new_array());
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *t = tc_json_new(json_object_new_array());
+
+		if (json_object_array_add(t, juint(map[i].inside)) ||
+		    json_object_array_add(t, juint(map[i].outside)) ||
+		    json_object_array_add(t, juint(map[i].count)) ||
+		    json_object_array_add(a, t))
+			tc_die_oom();
+	}
+	return a;
+}
+
 struct json_object *tc_json_ns_head(const struct nsrel_ns *ns)
 {
 	struct json_object *o = tc_json_new(json_object_new_object());
@@ -154,6 +179,17 @@ struct json_object *tc_json_ns_head(const struct nsrel_ns *ns)
 			tc_json_add(o, "owner_uid", NULL);
 			tc_json_add(o, "user", NULL);
 		}
+	}
+	if (type == CLONE_NEWUSER) {
+		tc_json_add(o, "uid_map", jidmap(ns, nsrel_ns_uid_map));
+		tc_json_add(o, "gid_map", jidmap(ns, nsrel_ns_gid_map));
+	}
+	if (type == CLONE_NEWNET) {
+		int netnsid;
+
+		tc_json_add(o, "netnsid",
+			    nsrel_ns_netnsid(ns, &netnsid) == 0 ? jint(netnsid)
+								: NULL);
 	}
 	return o;
 }

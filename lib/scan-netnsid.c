@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The peer netnsid of a net namespace: RTM_GETNSID on a NETLINK_ROUTE
+ * socket of our own net namespace, with the namespace's fd. The kernel
+ * only reports an id, it never assigns one for this request.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/net_namespace.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
+#include "scan.h"
+
+/* Opened once per scan; no rtnetlink (or no right to it) leaves every
+ * netnsid unknown. */
+static int rtnl_open(struct scan *s)
+{
+	if (s->rtnl_fd >= 0 || s->no_rtnl)
+		return 0;
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0) {
+		if (errno == EAFNOSUPPORT || errno == EPROTONOSUPPORT) {
+			s->no_rtnl = true;
+			return 0;
+		}
+		int r = scan_err(errno);
+		if (r == 0)
+			s->no_rtnl = true;
+		return r;
+	}
+	s->rtnl_fd = fd;
+	return 0;
+}
+
+/* The NETNSA_NSID of a reply to request seq: 1 and *ret, 0 for a reply
+ * without one (an error the kernel sent back: no such request on this
+ * kernel), -EAGAIN for a reply to another request. */
+static int parse_reply(const char *buf, size_t len, uint32_t seq, int *ret)
+{
+	const struct nlmsghdr *nh = (const struct nlmsghdr *)buf;
+	if (!NLMSG_OK(nh, len))
+		return 0;
+	if (nh->nlmsg_seq != seq)
+		return -EAGAIN;
+	if (nh->nlmsg_type != RTM_NEWNSID)
+		return 0;
+	size_t hdr = NLMSG_SPACE(sizeof(struct rtgenmsg));
+	if (nh->nlmsg_len < hdr)
+		return 0;
+	const struct rtattr *rta = (const struct rtattr *)(buf + hdr);
+	unsigned alen = (unsigned)(nh->nlmsg_len - hdr);
+	for (; RTA_OK(rta, alen); rta = RTA_NEXT(rta, alen)) {
+		if (rta->rta_type != NETNSA_NSID ||
+		    RTA_PAYLOAD(rta) < sizeof(int32_t))
+			continue;
+		int32_t id;
+		memcpy(&id, RTA_DATA(rta), sizeof(id));
+		*ret = id;
+		return 1;
+	}
+	return 0;
+}
+
+int nsrel__scan_netnsid(struct scan *s, int nsfd, uint32_t idx)
+{
+	struct nsrel_ns *ns = &s->m->ns[idx];
+	if (ns->type != CLONE_NEWNET || ns->netnsid_asked)
+		return 0;
+	ns->netnsid_asked = true;
+	int r = rtnl_open(s);
+	if (r < 0 || s->rtnl_fd < 0)
+		return r;
+
+	union {
+		struct nlmsghdr nh;
+		char buf[NLMSG_SPACE(sizeof(struct rtgenmsg)) +
+			 RTA_SPACE(sizeof(int32_t))];
+	} req;
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = sizeof(req.buf);
+	req.nh.nlmsg_type = RTM_GETNSID;
+	req.nh.nlmsg_flags = NLM_F_REQUEST;
+	req.nh.nlmsg_seq = ++s->rtnl_seq;
+	struct rtgenmsg *g = NLMSG_DATA(&req.nh);
+	g->rtgen_family = AF_UNSPEC;
+	struct rtattr *rta =
+		(struct rtattr *)(req.buf + NLMSG_SPACE(sizeof(*g)));
+	rta->rta_type = NETNSA_FD;
+	rta->rta_len = RTA_LENGTH(sizeof(int32_t));
+	int32_t fd = nsfd;
+	memcpy(RTA_DATA(rta), &fd, sizeof(fd));
+
+	ssize_t n;
+	while ((n = send(s->rtnl_fd, req.buf, sizeof(req.buf), 0)) < 0 &&
+	       errno == EINTR)
+		;
+	if (n < 0)
+		return scan_err(errno);
+	/* Replies to requests an earlier error left unread are skipped. */
+	for (int tries = 0; tries < 16; tries++) {
+		union {
+			struct nlmsghdr nh;
+			char buf[512];
+		} rep;
+		while ((n = recv(s->rtnl_fd, rep.buf, sizeof(rep.buf), 0)) <
+			       0 &&
+		       errno == EINTR)
+			;
+		if (n < 0)
+			return scan_err(errno);
+		int id;
+		r = parse_reply(rep.buf, (size_t)n, req.nh.nlmsg_seq, &id);
+		if (r == -EAGAIN)
+			continue;
+		if (r > 0) {
+			ns->netnsid = id;
+			ns->has_netnsid = true;
+		}
+		return 0;
+	}
+	return 0;
+}
