@@ -32,12 +32,12 @@ _nsrel()
 	local tool=${1##*/} opts
 	case $tool in
 	lsuserns)
-		opts="-d --details -t --type -c --color -J --json --container
+		opts="-d --details -t --type -p --task -c --color -J --json --container
 			--backend --engine-socket --no-engine-api -h --help
 			-V --version"
 		;;
 	lspidns)
-		opts="-u --user -c --color -J --json --container --backend
+		opts="-u --user -p --task -c --color -J --json --container --backend
 			--engine-socket --no-engine-api -h --help -V --version"
 		;;
 	dumpns)
@@ -79,13 +79,14 @@ _nsrel()
 			COMPREPLY=($(compgen -W "process owner parent" -- "$cur"))
 			return
 			;;
-		-p | --task)
-			return
-			;;
 		esac
 	fi
 
 	case $prev in
+	-p | --task)
+		# A PID: nothing to offer.
+		return
+		;;
 	-t | --type)
 		local types=$_nsrel_types
 		[[ $tool == lsuserns ]] && types=${types/user /}

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <linux/net_namespace.h>
 #include <linux/netlink.h>
@@ -27,6 +28,16 @@ static int rtnl_open(struct scan *s)
 			return 0;
 		}
 		int r = scan_err(errno);
+		if (r == 0)
+			s->no_rtnl = true;
+		return r;
+	}
+	/* The kernel answers at once; a reply that does not come must not
+	 * hold up the scan. */
+	struct timeval tv = {.tv_sec = 2};
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
+		int r = scan_err(errno);
+		close(fd);
 		if (r == 0)
 			s->no_rtnl = true;
 		return r;
@@ -71,7 +82,7 @@ int nsrel__scan_netnsid(struct scan *s, int nsfd, uint32_t idx)
 		return 0;
 	ns->netnsid_asked = true;
 	int r = rtnl_open(s);
-	if (r < 0 || s->rtnl_fd < 0)
+	if (r < 0 || s->rtnl_fd < 0 || s->no_rtnl)
 		return r;
 
 	union {
@@ -109,6 +120,12 @@ int nsrel__scan_netnsid(struct scan *s, int nsfd, uint32_t idx)
 			       0 &&
 		       errno == EINTR)
 			;
+		/* No answer in time: this netnsid, and the rest, stay
+		 * unknown. */
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			s->no_rtnl = true;
+			return 0;
+		}
 		if (n < 0)
 			return scan_err(errno);
 		int id;

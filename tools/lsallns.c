@@ -240,21 +240,6 @@ static enum tree_kind tree_arg(const char *arg)
 	tc_usage_error("--tree: process, owner or parent");
 }
 
-static pid_t pid_arg(const char *arg)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v <= 0 || v > INT_MAX) {
-		char *e = tc_escape(arg);
-
-		tc_usage_error("invalid PID argument: %s", e);
-	}
-	return (pid_t)v;
-}
-
 static ino_t ino_arg(const char *arg)
 {
 	char *end;
@@ -841,7 +826,7 @@ int main(int argc, char **argv)
 			tc_close_stdout();
 			return 0;
 		case 'p':
-			pid = pid_arg(optarg);
+			pid = tc_parse_pid_arg(optarg);
 			break;
 		case 'r':
 			c.raw = c.nowrap = true;
@@ -943,14 +928,8 @@ int main(int argc, char **argv)
 	} else {
 		const struct nsrel_proc *p = NULL;
 
-		if (pid) {
-			p = nsrel_model_find_proc(m, pid);
-			if (!p)
-				tc_die("no process with PID %d%s", (int)pid,
-				       nsrel_model_unreadable(m)
-					       ? " (or it could not be read)"
-					       : "");
-		}
+		if (pid)
+			p = tc_find_task(m, pid);
 		for (size_t i = 0; i < nsrel_model_ns_count(m); i++) {
 			const struct nsrel_ns *ns = nsrel_model_ns(m, i);
 

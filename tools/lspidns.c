@@ -26,6 +26,9 @@ struct ctx {
 	bool user;	  /* -u: interleave the owning user namespaces */
 	struct tc_jw *jw; /* JSON is written as the tree is walked */
 	const struct nsrel_container *ctr; /* --container: only its own */
+	/* -p: only the branch to task's PID namespace, marked. */
+	const struct nsrel_proc *task;
+	const struct nsrel_ns *task_pid;
 };
 
 static void usage(void)
@@ -38,6 +41,10 @@ static void usage(void)
 	       "                      namespaces: a PID namespace owned\n"
 	       "                      by another user namespace than its\n"
 	       "                      parent is shown under that one\n"
+	       "  -p, --task=PID      only the branch that leads to the\n"
+	       "                      PID namespace of process PID; the\n"
+	       "                      namespaces it is in are marked\n"
+	       "                      \"<- PID N\"\n"
 	       "  -c                  same as --color=always\n"
 	       "      --color[=WHEN]  colour: auto (default), always or\n"
 	       "                      never; auto colours only on a\n"
@@ -108,11 +115,13 @@ static void pid_node(const struct ctx *c, struct tc_tree *parent,
 			    tc_json_proc_brief(nsrel_ns_leader(ns)));
 		tc_jw_value(c->jw, "owner_user",
 			    owner_user_json(nsrel_ns_owner(ns)));
+		tc_jw_task_in(c->jw, c->task, ns);
 		tc_jw_begin_array(c->jw, "children");
 	} else {
 		struct tc_buf b = {0};
 
 		tc_fmt_pidns_line(&b, &c->st, ns);
+		tc_fmt_task_mark(&b, &c->st, c->task, ns);
 		t = tc_tree_add(parent, tc_buf_steal(&b));
 	}
 	add_pid_children(c, t, v, n, nsrel_ns_owner(ns));
@@ -135,11 +144,13 @@ static void user_node(const struct ctx *c, struct tc_tree *parent,
 		tc_jw_ns(c->jw, userns);
 		tc_jw_value(c->jw, "leader",
 			    tc_json_proc_brief(nsrel_ns_leader(userns)));
+		tc_jw_task_in(c->jw, c->task, userns);
 		tc_jw_begin_array(c->jw, "children");
 	} else {
 		struct tc_buf b = {0};
 
 		tc_fmt_userns_line(&b, &c->st, userns);
+		tc_fmt_task_mark(&b, &c->st, c->task, userns);
 		t = tc_tree_add(parent, tc_buf_steal(&b));
 	}
 	for (size_t i = 0; i < n; i++)
@@ -189,10 +200,11 @@ static void add_pid_children(const struct ctx *c, struct tc_tree *parent,
 	size_t ne = 0;
 
 	/* pids are in the model's order, by inode; with -u, grouped by
-	 * owner first. */
+	 * owner first. With -p, only the branch to its PID namespace. */
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		if (tc_container_shows(c->ctr, pids[i]))
+		if (tc_container_shows(c->ctr, pids[i]) &&
+		    (!c->task || tc_on_branch(pids[i], c->task_pid)))
 			v[k++] = pids[i];
 	n = k;
 	if (c->user)
@@ -228,6 +240,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"user", no_argument, NULL, 'u'},
+		{"task", required_argument, NULL, 'p'},
 		{"color", optional_argument, NULL, 'C'},
 		{"colour", optional_argument, NULL, 'C'},
 		{"json", no_argument, NULL, 'J'},
@@ -247,13 +260,18 @@ int main(int argc, char **argv)
 	struct tc_jw w;
 	bool json = false;
 	const char *container = NULL;
+	pid_t pid = 0;
 	int opt;
 
 	tc_init("lspidns");
-	while ((opt = getopt_long(argc, argv, "ucJhV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "up:cJhV", longopts, NULL)) !=
+	       -1) {
 		switch (opt) {
 		case 'u':
 			c.user = true;
+			break;
+		case 'p':
+			pid = tc_parse_pid_arg(optarg);
 			break;
 		case 'c':
 			color = TC_COLOR_ALWAYS;
@@ -278,6 +296,8 @@ int main(int argc, char **argv)
 	m = tc_scan(CLONE_NEWPID | CLONE_NEWUSER, 0);
 	if (container)
 		c.ctr = tc_container_arg(m, container);
+	if (pid)
+		c.task_pid = tc_find_task_ns(m, pid, CLONE_NEWPID, &c.task);
 
 	roots = tc_xmalloc(nsrel_model_ns_count(m) * sizeof(*roots));
 	for (size_t i = 0; i < nsrel_model_ns_count(m); i++) {

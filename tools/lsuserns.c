@@ -26,6 +26,10 @@ struct ctx {
 	bool details;
 	unsigned owned_types; /* with details: which owned types to show */
 	const struct nsrel_container *ctr; /* --container: only its own */
+	/* -p: only the branch to task's user namespace; with details, only
+	 * the namespaces task is in. */
+	const struct nsrel_proc *task;
+	const struct nsrel_ns *task_user;
 };
 
 static void usage(void)
@@ -40,6 +44,10 @@ static void usage(void)
 	       "  -t, --type=TYPE     with -d: only owned namespaces of\n"
 	       "                      TYPE (mnt, cgroup, uts, ipc, pid,\n"
 	       "                      net, time); repeatable; implies -d\n"
+	       "  -p, --task=PID      only the branch that leads to the\n"
+	       "                      user namespace of process PID; with\n"
+	       "                      -d, only the namespaces it is in;\n"
+	       "                      these are marked \"<- PID N\"\n"
 	       "  -c                  same as --color=always\n"
 	       "      --color[=WHEN]  colour: auto (default), always or\n"
 	       "                      never; auto colours only on a\n"
@@ -76,13 +84,23 @@ owned_list(const struct ctx *c, const struct nsrel_ns *ns, size_t *ret_n)
 		const struct nsrel_ns *o = nsrel_ns_owned(ns, i);
 		int t = nsrel_ns_type(o);
 
-		if (t != CLONE_NEWUSER && (c->owned_types & (unsigned)t) &&
-		    (!c->ctr || tc_container_has(c->ctr, o)))
+		if (t == CLONE_NEWUSER || !(c->owned_types & (unsigned)t))
+			continue;
+		if (c->ctr && !tc_container_has(c->ctr, o))
+			continue;
+		if (!c->task || nsrel_proc_ns(c->task, t) == o)
 			v[k++] = o;
 	}
 	qsort(v, k, sizeof(*v), tc_cmp_ns_type_name_ino);
 	*ret_n = k;
 	return v;
+}
+
+/* Whether --container and -p let ns through: all without them. */
+static bool shown(const struct ctx *c, const struct nsrel_ns *ns)
+{
+	return tc_container_shows(c->ctr, ns) &&
+	       (!c->task || tc_on_branch(ns, c->task_user));
 }
 
 static struct tc_tree *text_node(const struct ctx *c, const struct nsrel_ns *ns)
@@ -93,18 +111,20 @@ static struct tc_tree *text_node(const struct ctx *c, const struct nsrel_ns *ns)
 	size_t n;
 
 	tc_fmt_userns_line(&b, &c->st, ns);
+	tc_fmt_task_mark(&b, &c->st, c->task, ns);
 	t = tc_tree_new(tc_buf_steal(&b));
 	if (c->details) {
 		v = owned_list(c, ns, &n);
 		for (size_t i = 0; i < n; i++) {
 			tc_fmt_owned_line(&b, &c->st, v[i]);
+			tc_fmt_task_mark(&b, &c->st, c->task, v[i]);
 			tc_tree_add(t, tc_buf_steal(&b));
 		}
 		free(v);
 	}
 	/* Children come in the model's order: by inode. */
 	for (size_t i = 0; i < nsrel_ns_child_count(ns); i++)
-		if (tc_container_shows(c->ctr, nsrel_ns_child(ns, i)))
+		if (shown(c, nsrel_ns_child(ns, i)))
 			tc_tree_adopt(t, text_node(c, nsrel_ns_child(ns, i)));
 	return t;
 }
@@ -118,6 +138,7 @@ static void write_node(struct tc_jw *w, const struct ctx *c,
 	tc_jw_begin_object(w, NULL);
 	tc_jw_ns(w, ns);
 	tc_jw_value(w, "leader", tc_json_proc_brief(nsrel_ns_leader(ns)));
+	tc_jw_task_in(w, c->task, ns);
 	if (c->details) {
 		tc_jw_begin_array(w, "owned");
 		v = owned_list(c, ns, &n);
@@ -126,6 +147,7 @@ static void write_node(struct tc_jw *w, const struct ctx *c,
 			tc_jw_ns(w, v[i]);
 			tc_jw_value(w, "leader",
 				    tc_json_proc_brief(nsrel_ns_leader(v[i])));
+			tc_jw_task_in(w, c->task, v[i]);
 			tc_jw_end_object(w);
 		}
 		free(v);
@@ -133,7 +155,7 @@ static void write_node(struct tc_jw *w, const struct ctx *c,
 	}
 	tc_jw_begin_array(w, "children");
 	for (size_t i = 0; i < nsrel_ns_child_count(ns); i++)
-		if (tc_container_shows(c->ctr, nsrel_ns_child(ns, i)))
+		if (shown(c, nsrel_ns_child(ns, i)))
 			write_node(w, c, nsrel_ns_child(ns, i));
 	tc_jw_end_array(w);
 	tc_jw_end_object(w);
@@ -152,7 +174,7 @@ static void write_json(const struct ctx *c)
 		const struct nsrel_ns *ns = nsrel_model_ns(c->m, i);
 
 		if (nsrel_ns_type(ns) == CLONE_NEWUSER &&
-		    !nsrel_ns_parent(ns) && tc_container_shows(c->ctr, ns))
+		    !nsrel_ns_parent(ns) && shown(c, ns))
 			write_node(&w, c, ns);
 	}
 	tc_jw_end_array(&w);
@@ -172,7 +194,7 @@ static void print_tree(const struct ctx *c)
 		const struct nsrel_ns *ns = nsrel_model_ns(c->m, i);
 
 		if (nsrel_ns_type(ns) == CLONE_NEWUSER &&
-		    !nsrel_ns_parent(ns) && tc_container_shows(c->ctr, ns))
+		    !nsrel_ns_parent(ns) && shown(c, ns))
 			tc_tree_adopt(forest, text_node(c, ns));
 	}
 	tc_tree_print(stdout, forest);
@@ -194,6 +216,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"details", no_argument, NULL, 'd'},
 		{"type", required_argument, NULL, 't'},
+		{"task", required_argument, NULL, 'p'},
 		{"color", optional_argument, NULL, 'C'},
 		{"colour", optional_argument, NULL, 'C'},
 		{"json", no_argument, NULL, 'J'},
@@ -209,11 +232,12 @@ int main(int argc, char **argv)
 	bool json = false;
 	const char *container = NULL;
 	unsigned types = 0;
+	pid_t pid = 0;
 	struct nsrel_model *m;
 	int opt;
 
 	tc_init("lsuserns");
-	while ((opt = getopt_long(argc, argv, "dt:cJhV", longopts, NULL)) !=
+	while ((opt = getopt_long(argc, argv, "dt:p:cJhV", longopts, NULL)) !=
 	       -1) {
 		switch (opt) {
 		case 'd':
@@ -222,6 +246,9 @@ int main(int argc, char **argv)
 		case 't':
 			types |= owned_types_arg(optarg);
 			c.details = true;
+			break;
+		case 'p':
+			pid = tc_parse_pid_arg(optarg);
 			break;
 		case 'c':
 			color = TC_COLOR_ALWAYS;
@@ -247,6 +274,8 @@ int main(int argc, char **argv)
 	c.m = m;
 	if (container)
 		c.ctr = tc_container_arg(m, container);
+	if (pid)
+		c.task_user = tc_find_task_ns(m, pid, CLONE_NEWUSER, &c.task);
 
 	if (json)
 		write_json(&c);

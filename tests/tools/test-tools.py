@@ -10,6 +10,7 @@ running) are left alone. Speaks TAP; Python standard library only.
 
 import argparse
 import base64
+import fcntl
 import json
 import os
 import pty
@@ -654,9 +655,11 @@ BAD = {
     "lsuserns": [["--bogus"], ["-Z"], ["--color=sometimes"], ["-t", "nope"],
                  ["-t"], ["-t", "user"], ["extra"], ["--details=1"],
                  ["-t", ""], ["-t", ","], ["-t", "net,"], ["-t", "net,,ipc"],
-                 ["-t", "net,user"]],
+                 ["-t", "net,user"], ["-p", "x"], ["-p", "0"], ["-p"],
+                 ["--task=-3"]],
     "lspidns": [["--bogus"], ["-Z"], ["--color=sometimes"], ["extra"],
-                ["-t", "net"], ["--user=1"]],
+                ["-t", "net"], ["--user=1"], ["-p", "x"], ["-p", "0"],
+                ["-p"]],
     "dumpns": [["--bogus"], ["-Z"], ["-t", "nope"], ["-t"], ["extra"],
                ["--compact=1"], ["-t", ""], ["-t", ","], ["-t", ",net"]],
 }
@@ -925,6 +928,137 @@ def t_tree_matches_dumpns(tools, zoo):
 # --------------------------------------------------------------- main ----
 
 
+# ------------------------------------------------------------ -p PID ----
+
+NS_GET_USERNS, NS_GET_PARENT = 0xb701, 0xb702
+TYPES = ["mnt", "cgroup", "uts", "ipc", "user", "pid", "net", "time"]
+
+
+def kernel_chain(path):
+    """The inodes from the root of what we may see down to the namespace
+    at path, asked of the kernel (NS_GET_PARENT)."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    chain = []
+    while True:
+        chain.append(os.fstat(fd).st_ino)
+        try:
+            up = fcntl.ioctl(fd, NS_GET_PARENT)
+        except PermissionError:
+            break
+        finally:
+            os.close(fd)
+        fd = up
+    return chain[::-1]
+
+
+def kernel_owner(path):
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        up = fcntl.ioctl(fd, NS_GET_USERNS)
+    except PermissionError:
+        return None
+    finally:
+        os.close(fd)
+    try:
+        return os.fstat(up).st_ino
+    finally:
+        os.close(up)
+
+
+def path_of(roots):
+    """A tree that is one branch: its labels, top down."""
+    check(len(roots) == 1, "%d roots, want 1" % len(roots))
+    out, n = [], roots[0]
+    while True:
+        out.append(n)
+        branch = [k for k in n.kids if not k.label.startswith("⟜ ")]
+        check(len(branch) <= 1, "a fork under %r" % n.label)
+        if not branch:
+            return out
+        n = branch[0]
+
+
+def ns_token(label):
+    return label.split(" ", 2)[1] if label.startswith("⟜ ") else \
+        label.split(" ", 1)[0]
+
+
+def branch(tools, tool, pid, type_, chain, what):
+    """TOOL -p PID: one branch, the namespaces of chain, the last marked."""
+    out, _ = tools.ok(tool, "-p", str(pid))
+    line = path_of(text_tree(out, "%s %s" % (tool, what)))
+    check_eq([ns_token(n.label) for n in line],
+             ["%s:[%d]" % (type_, i) for i in chain], "%s %s" % (tool, what))
+    check_eq([n.label.endswith(" <- PID %d" % pid) for n in line],
+             [False] * (len(chain) - 1) + [True],
+             "%s %s: marks" % (tool, what))
+
+
+def t_task(tools, zoo):
+    """-p PID of each zoo process: lsuserns, lsuserns -d, lsuserns -J,
+    lspidns, lspidns -u show only the branch to its namespaces, those it
+    is in marked, all as the kernel says."""
+    for p in zoo.m["processes"]:
+        pid, what = p["pid"], "-p %d (%s)" % (p["pid"], p["name"])
+        mark = " <- PID %d" % pid
+        users = kernel_chain("/proc/%d/ns/user" % pid)
+        pids = kernel_chain("/proc/%d/ns/pid" % pid)
+        own = {t: os.stat("/proc/%d/ns/%s" % (pid, t)).st_ino
+               for t in TYPES}
+        branch(tools, "lsuserns", pid, "user", users, what)
+        # -d: under each user namespace, the namespaces of PID it owns.
+        out, _ = tools.ok("lsuserns", "-d", "-p", str(pid))
+        line = path_of(text_tree(out, "lsuserns -d " + what))
+        check_eq([ns_token(n.label) for n in line],
+                 ["user:[%d]" % i for i in users], "lsuserns -d " + what)
+        for n, u in zip(line, users):
+            got = sorted(ns_token(k.label) for k in n.kids
+                         if k.label.startswith("⟜ "))
+            want = sorted("%s:[%d]" % (t, own[t]) for t in TYPES
+                          if t != "user" and kernel_owner(
+                              "/proc/%d/ns/%s" % (pid, t)) == u)
+            check_eq(got, want, "lsuserns -d %s: owned by user:[%d]" % (
+                what, u))
+            check(all(k.label.endswith(mark) for k in n.kids
+                      if k.label.startswith("⟜ ")),
+                  "lsuserns -d %s: an owned line unmarked" % what)
+        out, _ = tools.ok("lsuserns", "-J", "-p", str(pid))
+        doc, chain = json.loads(out), []
+        nodes = doc["namespaces"]
+        while nodes:
+            check(len(nodes) == 1, "lsuserns -J %s: a fork" % what)
+            chain.append((nodes[0]["ino"], nodes[0]["task_in"]))
+            nodes = nodes[0]["children"]
+        check_eq(chain, [(u, u == own["user"]) for u in users],
+                 "lsuserns -J " + what)
+        branch(tools, "lspidns", pid, "pid", pids, what)
+        # -u: the same PID namespaces, with owners between them.
+        out, _ = tools.ok("lspidns", "-u", "-p", str(pid))
+        line = path_of(text_tree(out, "lspidns -u " + what))
+        check_eq([ns_token(n.label) for n in line
+                  if n.label.startswith("pid:")],
+                 ["pid:[%d]" % i for i in pids], "lspidns -u " + what)
+        for n in line:
+            tok = ns_token(n.label)
+            check(n.label.endswith(mark) == (
+                tok in ("pid:[%d]" % own["pid"], "user:[%d]" %
+                        own["user"])), "lspidns -u %s: mark on %r" % (
+                what, n.label))
+
+
+def t_task_gone(tools, zoo):
+    """A PID that does not exist: exit 1, said on stderr, nothing out."""
+    top = int(open("/proc/sys/kernel/pid_max").read())
+    pid = next(p for p in range(top - 1, 1, -1)
+               if not os.path.exists("/proc/%d" % p))
+    for tool in ("lsuserns", "lspidns"):
+        rc, out, err = tools.run(tool, "-p", str(pid))
+        check(rc == 1 and out == b"", "%s -p %d: exit %d, %r" % (
+            tool, pid, rc, out))
+        check(("%s: no process with PID %d" % (tool, pid)).encode() in err,
+              "%s -p %d: %r" % (tool, pid, err))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--zoo", default="")
@@ -955,6 +1089,10 @@ def main():
         run_test("lspidns -J: parsed back", t_lspidns_json, tools, zoo)
         run_test("lspidns -J -u: parsed back", t_lspidns_json, tools, zoo,
                  True)
+        run_test("lsuserns, lspidns -p PID of each zoo process", t_task,
+                 tools, zoo)
+        run_test("lsuserns, lspidns -p PID that does not exist",
+                 t_task_gone, tools, zoo)
         for tool in ("lsuserns", "lspidns"):
             run_test("%s: --color=always/-c colour, never/NO_COLOR not"
                      % tool, t_color, tools, zoo, tool)

@@ -2,6 +2,7 @@
 /* The options every tool shares, their errors, and the end of the output. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,21 @@ unsigned tc_parse_types_arg(const char *arg)
 		if (!*p)
 			return types;
 	}
+}
+
+pid_t tc_parse_pid_arg(const char *arg)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v <= 0 || v > INT_MAX) {
+		char *e = tc_escape(arg);
+
+		tc_usage_error("invalid PID argument: %s", e);
+	}
+	return (pid_t)v;
 }
 
 void tc_close_stdout(void)

@@ -8,6 +8,7 @@
 #define NSREL_TOOLS_CLI_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "color.h"
 #include "nsrel.h"
@@ -58,6 +59,11 @@ bool tc_container_has(const struct nsrel_container *c,
  * (and theirs) of one of them. Always true for a NULL c. */
 bool tc_container_shows(const struct nsrel_container *c,
 			const struct nsrel_ns *ns);
+
+/* The argument of -p/--task: a PID above 0; a usage error for anything
+ * else ("invalid PID argument: X"). */
+pid_t tc_parse_pid_arg(const char *arg);
+
 /* Flushes stdout and exits 1 if anything could not be written. */
 void tc_close_stdout(void);
 

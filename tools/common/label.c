@@ -209,6 +209,18 @@ void tc_fmt_holder(struct tc_buf *b, const struct tc_style *st,
 	}
 }
 
+void tc_fmt_task_mark(struct tc_buf *b, const struct tc_style *st,
+		      const struct nsrel_proc *task, const struct nsrel_ns *ns)
+{
+	char text[32];
+
+	if (!task || nsrel_proc_ns(task, nsrel_ns_type(ns)) != ns)
+		return;
+	snprintf(text, sizeof(text), "PID %d", (int)nsrel_proc_pid(task));
+	tc_buf_puts(b, " <- ");
+	tc_buf_colored(b, st, TC_COLOR_PROC, text);
+}
+
 void tc_fmt_owner_uid(struct tc_buf *b, const struct tc_style *st,
 		      const struct nsrel_ns *userns)
 {

@@ -35,6 +35,10 @@ void tc_fmt_container(struct tc_buf *b, const struct tc_style *st,
  */
 void tc_fmt_holder(struct tc_buf *b, const struct tc_style *st,
 		   const struct nsrel_ns *ns);
+/* " <- PID N" where task (-p/--task; NULL: none) is in ns: the mark of
+ * the namespaces it is in. */
+void tc_fmt_task_mark(struct tc_buf *b, const struct tc_style *st,
+		      const struct nsrel_proc *task, const struct nsrel_ns *ns);
 /* "\"root\" (0)", "(4242)" without a passwd entry, "(unknown)" if the uid
  * of the user namespace's creator is not known. */
 void tc_fmt_owner_uid(struct tc_buf *b, const struct tc_style *st,

@@ -215,3 +215,13 @@ void tc_jw_ns(struct tc_jw *w, const struct nsrel_ns *ns)
 		tc_jw_value(w, NULL, tc_json_ref(nsrel_ns_ref(ns, i)));
 	tc_jw_end_array(w);
 }
+
+void tc_jw_task_in(struct tc_jw *w, const struct nsrel_proc *task,
+		   const struct nsrel_ns *ns)
+{
+	if (task)
+		tc_jw_value(
+			w, "task_in",
+			tc_json_new(json_object_new_boolean(
+				nsrel_proc_ns(task, nsrel_ns_type(ns)) == ns)));
+}

@@ -33,4 +33,8 @@ struct json_object *tc_json_container(const struct nsrel_container *c,
  * open object. */
 void tc_jw_ns(struct tc_jw *w, const struct nsrel_ns *ns);
 
+/* With task (-p/--task; NULL: nothing): "task_in": whether it is in ns. */
+void tc_jw_task_in(struct tc_jw *w, const struct nsrel_proc *task,
+		   const struct nsrel_ns *ns);
+
 #endif /* NSREL_TOOLS_NSJSON_H */

@@ -16,6 +16,40 @@
 #include "json.h"
 #include "scan.h"
 
+const struct nsrel_proc *tc_find_task(const struct nsrel_model *m, pid_t pid)
+{
+	const struct nsrel_proc *p = nsrel_model_find_proc(m, pid);
+
+	if (!p)
+		tc_die("no process with PID %d%s", (int)pid,
+		       nsrel_model_unreadable(m) ? " (or it could not be read)"
+						 : "");
+	return p;
+}
+
+const struct nsrel_ns *tc_find_task_ns(const struct nsrel_model *m, pid_t pid,
+				       int type,
+				       const struct nsrel_proc **ret_task)
+{
+	const struct nsrel_proc *p = tc_find_task(m, pid);
+	const struct nsrel_ns *ns = nsrel_proc_ns(p, type);
+
+	if (!ns)
+		tc_die("the %s namespace of PID %d is not known",
+		       nsrel_nstype_str(type), (int)pid);
+	*ret_task = p;
+	return ns;
+}
+
+bool tc_on_branch(const struct nsrel_ns *ns, const struct nsrel_ns *leaf)
+{
+	/* The kernel nests at most 32 deep; the bound only guards. */
+	for (int i = 0; leaf && i < 64; i++, leaf = nsrel_ns_parent(leaf))
+		if (leaf == ns)
+			return true;
+	return false;
+}
+
 static struct nsrel_view view_of(const struct nsrel_model *m)
 {
 	struct nsrel_view v = {.sz = sizeof(v)};

@@ -15,6 +15,18 @@
 struct nsrel_model *tc_scan_flags(unsigned types, unsigned sources,
 				  unsigned flags);
 struct nsrel_model *tc_scan(unsigned types, unsigned sources);
+/* The process of -p/--task in m, or exit 1 with "no process with PID N"
+ * (and "(or it could not be read)" where some could not). */
+const struct nsrel_proc *tc_find_task(const struct nsrel_model *m, pid_t pid);
+/* tc_find_task(), and its namespace of type, or exit 1 if that is not
+ * known. */
+const struct nsrel_ns *tc_find_task_ns(const struct nsrel_model *m, pid_t pid,
+				       int type,
+				       const struct nsrel_proc **ret_task);
+/* Whether ns is leaf or one of its ancestors (nsrel_ns_parent()): on the
+ * branch of the hierarchy that leads to leaf. */
+bool tc_on_branch(const struct nsrel_ns *ns, const struct nsrel_ns *leaf);
+
 /* The backend tc_scan*() ask for (default NSREL_BACKEND_AUTO). */
 void tc_set_backend(enum nsrel_backend b);
 /* Whether tc_scan*() ask the engines' APIs (default NSREL_SWITCH_AUTO:
