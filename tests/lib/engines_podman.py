@@ -153,6 +153,9 @@ class Podman(_Started):
         r = self.podman("inspect", "-f", "{{.State.Pid}}", cid)
         return int(r.stdout.strip())
 
+    def _end_processes_naming(self, text):
+        _end(_pids_naming(text), 10)
+
     def stop(self):
         if self.stopped:
             return
@@ -178,13 +181,48 @@ class Podman(_Started):
                     pids = [p for p in pids if os.path.exists("/proc/%d" % p)]
                     time.sleep(0.05)
         if self.dir:
-            for mp in _mounts_under(self.dir):
-                subprocess.run(["umount", "-l", mp], capture_output=True)
+            # podman's exit commands (podman container cleanup, started by
+            # each container's conmon) run after rm, and mount the storage
+            # again: wait for every process naming our storage, end those
+            # left (by pid), then unmount.
+            self._end_processes_naming(self.dir)
+            for _ in range(3):
+                for mp in _mounts_under(self.dir):
+                    subprocess.run(["umount", "-l", mp],
+                                   capture_output=True)
         if self.user:
             subprocess.run(["userdel", "-r", "-f", self.user],
                            capture_output=True)
         if self.dir:
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _pids_naming(text):
+    """Processes whose command line holds text (a directory of ours)."""
+    pids = []
+    me = os.getpid()
+    for d in os.listdir("/proc"):
+        if not d.isdigit() or int(d) == me:
+            continue
+        try:
+            with open("/proc/%s/cmdline" % d, "rb") as f:
+                if text.encode() in f.read():
+                    pids.append(int(d))
+        except OSError:
+            pass
+    return pids
+
+
+def _end(pids, grace):
+    deadline = time.monotonic() + grace
+    while pids and time.monotonic() < deadline:
+        time.sleep(0.1)
+        pids = [p for p in pids if os.path.exists("/proc/%d" % p)]
+    for p in pids:
+        try:
+            os.kill(p, 9)
+        except OSError:
+            pass
 
 
 class RuncBundle(_Started):
