@@ -1137,8 +1137,19 @@ static void test_files(void **state)
 
 /* What --help and the viewer's help name: every key it handles. */
 static const char *const help_keys_named[] = {
-	"drag",	     "wheel",	 "+, -", "0 ",	  "1 ",	    "arrow keys",
-	"/, Ctrl+F", "Enter, n", "s ",	 "h, F1", "Escape", "q ",
+	"drag",
+	"wheel",
+	"+, -",
+	"0 ",
+	"1 ",
+	"arrow keys",
+	"/, Ctrl+F",
+	"Enter, n",
+	"s ",
+	"h, F1",
+	"Escape",
+	"q ",
+	"hide or show the owner arrows",
 };
 
 static void test_options(void **state)
@@ -1603,7 +1614,9 @@ static void picture_stats(cairo_surface_t *s, size_t *ret_other,
 	*ret_colors = nc;
 }
 
-static size_t picture_diff(cairo_surface_t *a, cairo_surface_t *b)
+/* Pixels that differ between a and b in the rows above ymax. */
+static size_t picture_diff_rows(cairo_surface_t *a, cairo_surface_t *b,
+				int ymax)
 {
 	int w = cairo_image_surface_get_width(a);
 	int h = cairo_image_surface_get_height(a);
@@ -1612,15 +1625,22 @@ static size_t picture_diff(cairo_surface_t *a, cairo_surface_t *b)
 	unsigned char *db = cairo_image_surface_get_data(b);
 	size_t diff = 0;
 
-	assert_int_equal(w, cairo_image_surface_get_width(b));
-	assert_int_equal(h, cairo_image_surface_get_height(b));
-	for (int y = 0; y < h; y++)
+	for (int y = 0; y < h && y < ymax; y++)
 		for (int xx = 0; xx < w; xx++)
 			if ((((uint32_t *)(da + y * stride))[xx] ^
 			     ((uint32_t *)(db + y * stride))[xx]) &
 			    0xffffff)
 				diff++;
 	return diff;
+}
+
+static size_t picture_diff(cairo_surface_t *a, cairo_surface_t *b)
+{
+	assert_int_equal(cairo_image_surface_get_width(a),
+			 cairo_image_surface_get_width(b));
+	assert_int_equal(cairo_image_surface_get_height(a),
+			 cairo_image_surface_get_height(b));
+	return picture_diff_rows(a, b, cairo_image_surface_get_height(a));
 }
 
 /* What a screenshot must show: with from, more than 1000 pixels changed
@@ -1744,7 +1764,7 @@ static struct {
 	char *win;
 	struct view_line view; /* the last view traced */
 	double gw, gh;	       /* the graph's size at 1x */
-	unsigned nodes;
+	unsigned nodes, owner; /* its nodes, its owner arrows */
 } vr = {.pid = -1, .err = -1};
 
 static bool parse_view(const char *l, struct view_line *v)
@@ -1882,9 +1902,9 @@ static void viewer_start(char **env, bool child)
 			 vr.buf ? vr.buf : "");
 	}
 	l = trace_need("graph ", 60000);
-	assert_int_equal(
-		sscanf(l, "graph %lfx%lf nodes=%u", &vr.gw, &vr.gh, &vr.nodes),
-		3);
+	assert_int_equal(sscanf(l, "graph %lfx%lf nodes=%u root=%*s owner=%u",
+				&vr.gw, &vr.gh, &vr.nodes, &vr.owner),
+			 4);
 	free(l);
 	view_need(NULL, 0, &vr.view, 60000);
 }
@@ -2222,6 +2242,44 @@ static void help_keys(void)
 	assert_true(viewer_alive());
 }
 
+/* 'a' hides the owner arrows (the picture changes) and shows them again;
+ * in a graph without any (of class "owner") it says so. */
+static void owner_arrows(void)
+{
+	cairo_surface_t *s1, *s2;
+	struct view_line v;
+	int wx, wy, ww, wh;
+	size_t n = 0;
+
+	if (vr.owner == 0) {
+		x_key("a");
+		free(trace_need("status ok: This graph has no owner arrows",
+				30000));
+		return;
+	}
+	/* the whole graph, each arrow in view */
+	x_key("0");
+	view_need("fit", 0, &v, 30000);
+	s1 = shot_when("viewer-owner-1.png", NULL);
+	x_key("a");
+	free(trace_need("status ok: Owner arrows hidden", 60000));
+	window_geometry(vr.win, &wx, &wy, &ww, &wh);
+	/* above the status line, which says it too */
+	for (long long end = now_ms() + 30000;; usleep(200000)) {
+		s2 = screenshot("viewer-owner-hidden.png");
+		n = picture_diff_rows(s1, s2, wy + wh - 40);
+		if (n > 50 || now_ms() > end)
+			break;
+		cairo_surface_destroy(s2);
+	}
+	printf("# hiding the owner arrows changed %zu pixels\n", n);
+	assert_true(n > 50);
+	x_key("a");
+	free(trace_need("status ok: Owner arrows shown", 60000));
+	cairo_surface_destroy(s1);
+	cairo_surface_destroy(s2);
+}
+
 /*
  * The window appears with the graph drawn, legible, the root in view;
  * '+' zooms, the mouse zooms and moves; saves say in the window that they
@@ -2272,6 +2330,7 @@ static void test_viewer(void **state)
 	save_ok(tmpdir, path, "viewer-saved-again.png");
 
 	help_keys();
+	owner_arrows();
 	if (!zoo_skip && zoo.m) {
 		char ino[32], name[64];
 

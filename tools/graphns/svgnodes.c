@@ -158,6 +158,8 @@ static void start(GMarkupParseContext *ctx, const char *el, const char **an,
 			g_string_truncate(p->text, 0);
 		} else if (has_class(cls, "edge")) {
 			p->in_edge = true;
+			if (has_class(cls, "owner"))
+				p->out->owner_edges++;
 			p->edge_depth = p->depth;
 		}
 		return;

@@ -20,8 +20,9 @@ struct svg_node {
 };
 
 struct svg_nodes {
-	GPtrArray *nodes; /* struct svg_node *, in document order */
-	int root;	  /* the index of the root user namespace, or -1 */
+	GPtrArray *nodes;   /* struct svg_node *, in document order */
+	int root;	    /* the index of the root user namespace, or -1 */
+	size_t owner_edges; /* edges of class "owner" (PID to owner) */
 };
 
 /*

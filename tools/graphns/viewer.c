@@ -81,6 +81,7 @@ struct viewer {
 	double pointer_x, pointer_y;
 	bool pointer_in;
 	bool done, trace;
+	bool hide_owner; /* 'a' */
 	GArray *matches; /* node indices */
 	int current;	 /* the match moved to, or -1 */
 	char *folder;	 /* where the last save went */
@@ -106,6 +107,7 @@ static const struct {
 	{"0", "fit the whole graph into the window"},
 	{"1", "1\xc3\x97, centred on the root user namespace"},
 	{"arrow keys", "move the graph"},
+	{"a", "hide or show the owner arrows"},
 	{"/, Ctrl+F", "search for a PID, a name or an inode"},
 	{"Enter, n", "go to the next match (N: the previous one)"},
 	{"s", "save the graph as SVG"},
@@ -841,6 +843,64 @@ static void help(struct viewer *v)
 	gtk_window_present(GTK_WINDOW(v->help));
 }
 
+/* ---- Owner arrows -------------------------------------------------------- */
+
+/* The SVG in v->data, parsed at 96 dpi, its owner arrows hidden with
+ * hide_owner; NULL (said why) if librsvg cannot read it. */
+static RsvgHandle *open_svg(struct viewer *v, bool hide_owner)
+{
+	static const char css[] = ".owner { display: none; }";
+	GError *err = NULL;
+	RsvgHandle *h;
+
+	h = rsvg_handle_new_from_data((const guint8 *)v->data, v->len, &err);
+	if (!h) {
+		fprintf(stderr, "graphns: cannot read the rendered graph: %s\n",
+			err->message);
+		g_error_free(err);
+		return NULL;
+	}
+	/* Graphviz sizes the SVG in points; 1x is the size a 96 dpi screen
+	 * shows it at. */
+	rsvg_handle_set_dpi(h, 96);
+	if (hide_owner && !rsvg_handle_set_stylesheet(h, (const guint8 *)css,
+						      strlen(css), &err)) {
+		fprintf(stderr, "graphns: %s\n", err->message);
+		g_error_free(err);
+	}
+	return h;
+}
+
+/* 'a': the owner arrows (class "owner") hidden or shown again, the
+ * graph recorded anew. */
+static void toggle_owner(struct viewer *v)
+{
+	RsvgHandle *h;
+	struct tiles *t;
+
+	if (!v->nodes || v->nodes->owner_edges == 0) {
+		status(v, false, "This graph has no owner arrows");
+		return;
+	}
+	h = open_svg(v, !v->hide_owner);
+	if (!h)
+		return;
+	t = tiles_new(h, v->view.width, v->view.height, TILE_BYTES);
+	g_object_unref(h);
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+	if (!t)
+		return;
+	tiles_free(v->tiles);
+	v->tiles = t;
+	v->hide_owner = !v->hide_owner;
+	status(v, false,
+	       v->hide_owner ? "Owner arrows hidden (a: show them)"
+			     : "Owner arrows shown (a: hide them)");
+	redraw(v);
+}
+
 /* ---- Keys ---------------------------------------------------------------- */
 
 static bool in_search(struct viewer *v)
@@ -917,6 +977,10 @@ static gboolean key(GtkEventControllerKey *c, guint keyval, guint keycode,
 	case GDK_KEY_S:
 		save(v);
 		return TRUE;
+	case GDK_KEY_a:
+	case GDK_KEY_A:
+		toggle_owner(v);
+		return TRUE;
 	case GDK_KEY_h:
 	case GDK_KEY_H:
 	case GDK_KEY_question:
@@ -953,19 +1017,10 @@ static void destroyed(GtkWidget *w, gpointer data)
 static int load_svg(struct viewer *v)
 {
 	struct view *vw = &v->view;
-	GError *err = NULL;
 
-	v->svg = rsvg_handle_new_from_data((const guint8 *)v->data, v->len,
-					   &err);
-	if (!v->svg) {
-		fprintf(stderr, "graphns: cannot read the rendered graph: %s\n",
-			err->message);
-		g_error_free(err);
+	v->svg = open_svg(v, false);
+	if (!v->svg)
 		return -1;
-	}
-	/* Graphviz sizes the SVG in points; 1x is the size a 96 dpi screen
-	 * shows it at. */
-	rsvg_handle_set_dpi(v->svg, 96);
 	if (!rsvg_handle_get_intrinsic_size_in_pixels(v->svg, &vw->width,
 						      &vw->height) ||
 	    vw->width <= 0 || vw->height <= 0) {
@@ -1193,13 +1248,14 @@ int viewer_run(const char *svg, size_t len, const struct viewer_opts *opts)
 		return 1;
 	}
 
-	trace(&v, "graph %.0fx%.0f nodes=%u root=%s", v.view.width,
+	trace(&v, "graph %.0fx%.0f nodes=%u root=%s owner=%zu", v.view.width,
 	      v.view.height, v.nodes ? v.nodes->nodes->len : 0,
 	      v.nodes && v.nodes->root >= 0
 		      ? ((struct svg_node *)
 				 v.nodes->nodes->pdata[v.nodes->root])
 				->name
-		      : "-");
+		      : "-",
+	      v.nodes ? v.nodes->owner_edges : 0);
 	v.window = gtk_window_new();
 	gtk_window_set_title(GTK_WINDOW(v.window), v.title);
 	ww = (int)fmin(1280, fmax(480, v.view.width + 40));
