@@ -3,7 +3,7 @@
 
 _nsrel_types="mnt cgroup uts ipc user pid net time"
 _nsrel_lsallns_columns="NS TYPE PATH NPROCS PID PPID COMMAND UID USER NETNSID
-	NSFS PNS ONS HOLDERS OUID OUSER UIDMAP GIDMAP NSID"
+	NSFS PNS ONS HOLDERS OUID OUSER UIDMAP GIDMAP NSID CONTAINER"
 
 _nsrel()
 {

@@ -46,6 +46,7 @@ enum {
 	COL_UIDMAP,
 	COL_GIDMAP,
 	COL_NSID,
+	COL_CONTAINER,
 	COL_COUNT,
 };
 
@@ -93,6 +94,8 @@ static const struct colinfo infos[COL_COUNT] = {
 			"user namespace's uid map (inside:outside:count,...)"},
 	[COL_GIDMAP] = {"GIDMAP", 0, 0, SCOLS_JSON_STRING,
 			"user namespace's gid map (inside:outside:count,...)"},
+	[COL_CONTAINER] = {"CONTAINER", 0, 0, SCOLS_JSON_STRING,
+			   "container of the PID (ENGINE:NAME or ENGINE:ID)"},
 	[COL_NSID] = {"NSID", 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 		      "the kernel's 64-bit namespace id (Linux 6.18+)"},
 };
@@ -437,6 +440,34 @@ static char *cell_idmap(const struct nsrel_ns *ns,
 	return tc_buf_steal(&b);
 }
 
+/* ENGINE:NAME, or ENGINE:SHORT-ID where the name is not known; a pod's
+ * container as kubernetes:NAMESPACE/POD/NAME. Escaped. */
+static char *cell_container(const struct nsrel_proc *p)
+{
+	const struct nsrel_container *ct = nsrel_proc_container(p);
+	const char *engine, *name, *pod, *pod_ns;
+	struct tc_buf b = {0};
+
+	if (!ct)
+		return NULL;
+	engine = nsrel_engine_str(nsrel_container_engine(ct));
+	name = nsrel_container_name(ct);
+	pod = nsrel_container_pod_name(ct);
+	pod_ns = nsrel_container_pod_namespace(ct);
+	tc_buf_puts(&b, engine ? engine : "?");
+	tc_buf_putc(&b, ':');
+	if (pod) {
+		if (pod_ns) {
+			tc_buf_escape(&b, pod_ns);
+			tc_buf_putc(&b, '/');
+		}
+		tc_buf_escape(&b, pod);
+		tc_buf_putc(&b, '/');
+	}
+	tc_buf_escape(&b, name ? name : nsrel_container_short_id(ct));
+	return tc_buf_steal(&b);
+}
+
 /* As lsns: the number, or "unassigned". */
 static char *cell_netnsid(const struct nsrel_ns *ns)
 {
@@ -509,6 +540,8 @@ static char *cell(struct ctx *c, int id, const struct nsrel_ns *ns,
 			return NULL;
 		s = user_name(c, uid);
 		return s ? tc_xstrdup(s) : xasprintf("%u", (unsigned)uid);
+	case COL_CONTAINER:
+		return p ? cell_container(p) : NULL;
 	case COL_UIDMAP:
 		return cell_idmap(ns, nsrel_ns_uid_map);
 	case COL_GIDMAP:

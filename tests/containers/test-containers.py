@@ -208,6 +208,39 @@ def check_filter(expected):
           "--container of none: %d %r" % (r.returncode, r.stderr))
 
 
+def lsallns_text(e):
+    """The CONTAINER cell of lsallns for container e."""
+    if e.get("pod_name"):
+        ns = (e["pod_namespace"] + "/") if e.get("pod_namespace") else ""
+        name = HOSTILE_TEXT.join(e["name"].split(HOSTILE)) \
+            if HOSTILE in e["name"] else e["name"]
+        return "kubernetes:%s%s/%s" % (ns, e["pod_name"], name)
+    return "%s:%s" % (e["engine"], e.get("name") or e["id"][:12])
+
+
+def check_lsallns(expected):
+    """lsallns -p INIT: CONTAINER of every row the container's init speaks
+    for, and of no row of the test's own namespaces."""
+    for e in expected:
+        rows = json.loads(tool("lsallns", "-J", "-l", "-p", str(e["pid"]),
+                               "-o", "NS,TYPE,PID,CONTAINER"))["namespaces"]
+        mine = {k.split(":")[0]: int(k.split(":")[1])
+                for k in own_ns(e["pid"]).values()}
+        seen = 0
+        for r in rows:
+            if r["pid"] == e["pid"]:
+                check(r["container"] == lsallns_text(e),
+                      "lsallns -p %d: %s:[%d] CONTAINER %r, want %r" % (
+                          e["pid"], r["type"], r["ns"], r["container"],
+                          lsallns_text(e)))
+                seen += r["type"] in mine and mine[r["type"]] == r["ns"]
+        check(seen or not mine, "lsallns -p %d: no row of its own" % e["pid"])
+    rows = json.loads(tool("lsallns", "-J", "-l", "-p", str(os.getpid()),
+                           "-o", "NS,CONTAINER"))["namespaces"]
+    check(all(r["container"] is None for r in rows),
+          "lsallns -p (the test): a container %r" % rows)
+
+
 def check_dumpns(expected):
     d = json.loads(tool("dumpns", "-c"))
     by_id = {c["id"]: c for c in d["containers"]}
@@ -284,6 +317,7 @@ def run_case(expected):
     check_dumpns(expected)
     check_graphns(expected)
     check_filter(expected)
+    check_lsallns(expected)
 
 
 def case_podman():

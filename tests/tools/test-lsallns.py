@@ -38,7 +38,7 @@ escape = tt.escape
 TYPES = ["mnt", "cgroup", "uts", "ipc", "user", "pid", "net", "time"]
 ALL = ["NS", "TYPE", "PATH", "NPROCS", "PID", "PPID", "COMMAND", "UID",
        "USER", "NETNSID", "NSFS", "PNS", "ONS", "HOLDERS", "OUID", "OUSER",
-       "UIDMAP", "GIDMAP", "NSID"]
+       "UIDMAP", "GIDMAP", "NSID", "CONTAINER"]
 # The columns lsns 2.38 has too.
 LSNS_COLS = ["NS", "TYPE", "PATH", "NPROCS", "PID", "PPID", "COMMAND",
              "UID", "USER", "NETNSID", "NSFS", "PNS", "ONS"]
@@ -283,6 +283,8 @@ class Expect:
             r["uidmap"] = idmap_of("/proc/%d/uid_map" % members[0])
             r["gidmap"] = idmap_of("/proc/%d/gid_map" % members[0])
         r["netnsid"] = self.netnsid(n, members) if t == "net" else None
+        # The zoo runs in no container (tests/containers checks them).
+        r["container"] = None
         return r
 
     def netnsid(self, n, members):
@@ -783,6 +785,66 @@ def t_netnsid(tool, ex):
         given.stop()
         none.stop()
 
+F_SETPIPE_SZ = 1031
+
+
+def t_exits_before_print(tool, ex):
+    """A process that exits between the scan and the output: the tool,
+    stopped in its first write(2) to a full pipe (so after the scan and
+    after every cell was made), still prints the scan's row for it and
+    exits 0. lsuserns -p likewise, through tools-golden's binary."""
+    for argv, check_out in (
+            ([tool.path, "-J", "-l", "-o", "NS,TYPE,PID,COMMAND,UIDMAP"],
+             lambda out, ch, ino: any(
+                 r["ns"] == ino and r["pid"] == ch
+                 for r in json.loads(out)["namespaces"])),
+            ([os.path.join(os.path.dirname(tool.path), "lsuserns"), "-J"],
+             lambda out, ch, ino: ('"ino": %d' % ino).encode() in out)):
+        ch = Child(CLONE_NEWUSER)
+        ino = os.stat(ch.ns("user")).st_ino
+        pid = ch.pid
+        r, w = os.pipe()
+        fcntl.fcntl(w, F_SETPIPE_SZ, 4096)
+        os.set_blocking(w, False)
+        filled = os.write(w, b"x" * 65536)  # as much as fits: all of it
+        os.set_blocking(w, True)
+        try:
+            p = subprocess.Popen(argv + ["-p", str(pid)], stdout=w,
+                                 stderr=subprocess.PIPE, env=ENV)
+        finally:
+            os.close(w)
+        try:
+            # Blocked in write(2) to fd 1: its scan is done.
+            for _ in range(1200):
+                try:
+                    sc = read("/proc/%d/syscall" % p.pid).split()
+                except OSError:
+                    sc = []
+                if sc[:2] == [b"1", b"0x1"]:
+                    break
+                check(p.poll() is None, "%s: exited before writing" %
+                      argv[0])
+                signal.sigtimedwait([], 0.05)
+            check(sc[:2] == [b"1", b"0x1"], "%s: never blocked in write"
+                  % argv[0])
+            ch.stop()
+            check(not os.path.exists("/proc/%d" % pid),
+                  "PID %d still there" % pid)
+            out = b""
+            while True:
+                chunk = os.read(r, 65536)
+                if not chunk:
+                    break
+                out += chunk
+            rc = p.wait(timeout=120)
+        finally:
+            os.close(r)
+            ch.stop()
+        check(rc == 0, "%s: exit %d: %r" % (argv[0], rc, p.stderr.read()))
+        out = out[filled:]
+        check(check_out(out, pid, ino), "%s -p %d: no user:[%d] of it: %r"
+              % (argv[0], pid, ino, out[:300]))
+
 # --------------------------------------------------- against lsns -J ----
 
 
@@ -917,6 +979,8 @@ def main():
         run_test("lsallns UIDMAP, GIDMAP of maps we wrote", t_maps, tool, ex)
         run_test("lsallns NETNSID of an id we gave, against lsns",
                  t_netnsid, tool, ex)
+        run_test("lsallns, lsuserns -p PID that exits before the output",
+                 t_exits_before_print, tool, ex)
     finally:
         rc = zoo_run.stop()
     run_test("zoo exits 0", lambda: check(rc == 0, "zoo exit %r" % rc))

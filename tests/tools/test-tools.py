@@ -678,6 +678,10 @@ def t_usage(tools, zoo, tool):
         rc, out, err = tools.run(tool, *argv)
         check(rc == 0 and out.startswith(b"Usage: " + tool.encode()) and
               not err, "%s %s: %d %r" % (tool, argv, rc, err))
+        # Where -t is, its help says it takes a list.
+        if b"-t, --type" in out:
+            check(b"--type=TYPE[,TYPE...]" in out,
+                  "%s --help: -t does not say TYPE[,TYPE...]" % tool)
     for argv in (["--version"], ["-V"]):
         rc, out, err = tools.run(tool, *argv)
         check(rc == 0 and out.startswith(tool.encode() + b" (nsrel) ") and
