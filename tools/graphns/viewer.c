@@ -1248,6 +1248,7 @@ int viewer_run(const char *svg, size_t len, const struct viewer_opts *opts)
 		return 1;
 	}
 
+	trace(&v, "runtime %s", g_getenv("XDG_RUNTIME_DIR") ?: "-");
 	trace(&v, "graph %.0fx%.0f nodes=%u root=%s owner=%zu", v.view.width,
 	      v.view.height, v.nodes ? v.nodes->nodes->len : 0,
 	      v.nodes && v.nodes->root >= 0
