@@ -155,8 +155,12 @@ enum nsrel_mounts_method {
  * its reason: -EOPNOTSUPP (built without BPF, no kernel BTF), -EPERM (no
  * privilege), or another error of bpf(2).
  *
- * AUTO (0, the default) is PROC. nsrel_model_backend() says which one
- * ran.
+ * AUTO (0, the default) is BPF where it can run and sees what PROC would:
+ * for a caller in the initial PID namespace with CAP_SYS_PTRACE in the
+ * initial user namespace (whom /proc hides nothing from but what no one
+ * may read). Everywhere else, and where BPF cannot load, it is PROC,
+ * silently, so that a confined caller sees what /proc shows it.
+ * nsrel_model_backend() says which one ran.
  */
 enum nsrel_backend {
 	NSREL_BACKEND_AUTO = 0,

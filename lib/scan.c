@@ -106,12 +106,23 @@ _public_ const char *nsrel_backend_str(enum nsrel_backend b)
 	return NULL;
 }
 
+/* AUTO takes BPF only where it sees what /proc would show: in the initial
+ * PID namespace, for a caller privileged in the view's sense (CAP_SYS_PTRACE
+ * in the initial user namespace: hidepid= hides nothing from it). Where it
+ * cannot load, and everywhere else, /proc, whose view a confined caller
+ * expects. */
+static bool auto_bpf(const struct scan *s)
+{
+	return HAVE_BPF && s->m->view.pid_ns_initial && s->m->view.privileged;
+}
+
 /* The processes, tasks, fds and sockets sources, by the backend asked
  * for. */
 static int run_backend(struct scan *s)
 {
 	s->m->backend = NSREL_BACKEND_PROC;
-	if (s->backend != NSREL_BACKEND_BPF)
+	if (s->backend == NSREL_BACKEND_PROC ||
+	    (s->backend == NSREL_BACKEND_AUTO && !auto_bpf(s)))
 		return nsrel__scan_procs(s);
 	struct bpf_records rec = {0};
 	int r = nsrel__scan_bpf_read(&rec);

@@ -24,6 +24,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -785,12 +786,57 @@ static void test_bad_backend(void **state)
 	assert_string_equal(nsrel_backend_str(NSREL_BACKEND_PROC), "proc");
 	assert_string_equal(nsrel_backend_str(NSREL_BACKEND_AUTO), "auto");
 	assert_null(nsrel_backend_str((enum nsrel_backend)7));
-	/* An older caller's options, without the backend: /proc's view. */
+	/* An older caller's options, without the backend: AUTO. */
 	struct nsrel_scan_opts o = {
 		.sz = offsetof(struct nsrel_scan_opts, backend)};
 	assert_int_equal(nsrel_scan(&o, &m), 0);
-	assert_int_equal(nsrel_model_backend(m), NSREL_BACKEND_PROC);
+	enum nsrel_backend older = nsrel_model_backend(m);
 	nsrel_model_free(m);
+	assert_int_equal(scan_with(NSREL_BACKEND_AUTO, 0, 0, &m), 0);
+	assert_int_equal(nsrel_model_backend(m), older);
+	nsrel_model_free(m);
+}
+
+/* AUTO: BPF as root in the initial PID namespace (where it can run), and
+ * /proc in another PID namespace, also with the host's /proc there. */
+static void test_auto(void **state)
+{
+	(void)state;
+	if (!need_bpf())
+		return;
+	struct nsrel_model *m = NULL;
+	assert_int_equal(scan_with(NSREL_BACKEND_AUTO, 0, 0, &m), 0);
+	assert_int_equal(nsrel_model_backend(m), NSREL_BACKEND_BPF);
+	assert_int_equal(nsrel_model_unreadable(m), 0);
+	nsrel_model_free(m);
+
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (unshare(CLONE_NEWPID) < 0)
+			_exit(10);
+		pid_t c = fork();
+		if (c < 0)
+			_exit(11);
+		if (c == 0) {
+			struct nsrel_model *cm = NULL;
+			if (scan_with(NSREL_BACKEND_AUTO, 0, 0, &cm) != 0)
+				_exit(12);
+			int rc = nsrel_model_backend(cm) == NSREL_BACKEND_PROC
+					 ? 0
+					 : 13;
+			nsrel_model_free(cm);
+			_exit(rc);
+		}
+		int st;
+		if (waitpid(c, &st, 0) != c || !WIFEXITED(st))
+			_exit(14);
+		_exit(WEXITSTATUS(st));
+	}
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
 }
 
 /* As nobody: forced BPF fails with EPERM and no fd left; the default
@@ -834,6 +880,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_backend),
 		cmocka_unit_test(test_unprivileged),
+		cmocka_unit_test(test_auto),
 		cmocka_unit_test(test_nothing_left),
 		cmocka_unit_test(test_host),
 		cmocka_unit_test(test_zoo),
