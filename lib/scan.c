@@ -133,7 +133,10 @@ static int run_backend(struct scan *s)
 		s->m->view.hidepid_applies = false;
 		s->m->view.proc_pid_ns = NSREL_PROC_PIDNS_OWN;
 		r = nsrel__scan_bpf_fill(s, &rec);
-	} else if (s->backend == NSREL_BACKEND_AUTO && r != -ENOMEM) {
+	} else if (s->backend == NSREL_BACKEND_AUTO && r != -ENOMEM &&
+		   r != -EMFILE && r != -ENFILE) {
+		/* Could not load: /proc. Out of memory or fds: as any
+		 * scan, an error, not another view. */
 		r = nsrel__scan_procs(s);
 	}
 	free(rec.buf);
