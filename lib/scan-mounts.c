@@ -171,28 +171,65 @@ static int open_in_mntns(const struct scan *s, int mntns_fd, const char *path)
 	return -ENOENT;
 }
 
-/* An fd to the namespace mounted at path in mount namespace mnt (mntfd an
- * fd to it, or -1), -ENOTTY if what is there (now) is no namespace, or
- * another negative errno. */
+/* Whether fd is the namespace with inode ino; closes it if not. */
+static int is_ino(int fd, ino_t ino)
+{
+	struct stat st;
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	if (st.st_ino == ino)
+		return fd;
+	close(fd);
+	return -ENOENT;
+}
+
+/* An fd to the namespace with inode ino mounted at path in mount namespace
+ * mnt (mntfd an fd to it, or -1), -ENOTTY if what is there (now) is no
+ * namespace, -ENOENT if it is another, or another negative errno. Through
+ * a process in mnt, where one is, resolving inside its root; where that
+ * fails (the process is gone, or chrooted where path is not), entering
+ * mnt itself, through mntfd or that process's ns/mnt. */
 static int open_mounted(struct scan *s, uint32_t mnt, int mntfd,
-			const char *path)
+			const char *path, ino_t ino)
 {
 	const struct nsrel_ns *mns = &s->m->ns[mnt];
 	if (mns->ino == s->self_mntns)
-		return nsrel__scan_reopen_ns(s, open_path_in(AT_FDCWD, path));
+		return is_ino(
+			nsrel__scan_reopen_ns(s, open_path_in(AT_FDCWD, path)),
+			ino);
+	int r = -ENOENT;
+	_cleanup_close_ int pidmnt = -1;
 	if (mns->any_pid) {
-		/* Resolve inside that process's root, never out of it. */
-		char root[32];
-		snprintf(root, sizeof(root), "%d/root", mns->any_pid);
+		char at[32];
+		snprintf(at, sizeof(at), "%d/root", mns->any_pid);
 		_cleanup_close_ int rfd = openat(
-			s->proc_fd, root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (rfd < 0)
-			return -errno;
-		return nsrel__scan_reopen_ns(s, open_path_in(rfd, path));
+			s->proc_fd, at, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		r = rfd < 0 ? -errno
+			    : is_ino(nsrel__scan_reopen_ns(
+					     s, open_path_in(rfd, path)),
+				     ino);
+		if (r >= 0 || scan_path_err(-r) < 0)
+			return r;
+		if (mntfd < 0) {
+			snprintf(at, sizeof(at), "%d/ns/mnt", mns->any_pid);
+			pidmnt = is_ino(
+				fd_or_errno(openat(s->proc_fd, at,
+						   O_RDONLY | O_CLOEXEC)),
+				mns->ino);
+			if (pidmnt < 0 && scan_path_err(-pidmnt) < 0)
+				return pidmnt;
+			mntfd = pidmnt;
+		}
 	}
 	if (mntfd < 0)
-		return -ENOENT;
-	return nsrel__scan_reopen_ns(s, open_in_mntns(s, mntfd, path));
+		return r;
+	return is_ino(nsrel__scan_reopen_ns(s, open_in_mntns(s, mntfd, path)),
+		      ino);
 }
 
 /* One nsfs mount: root names the namespace ("net:[ino]"), point is where
@@ -214,14 +251,9 @@ static int found_mount(struct scan *s, uint32_t mnt, int mntfd,
 		return -ENOMEM;
 	if (s->m->ns[idx].learned)
 		return 0;
-	_cleanup_close_ int fd = open_mounted(s, mnt, mntfd, point);
+	_cleanup_close_ int fd = open_mounted(s, mnt, mntfd, point, ino);
 	if (fd < 0)
 		return scan_path_err(-fd);
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return scan_err(errno);
-	if (st.st_ino != ino)
-		return 0;
 	int r = nsrel__scan_learn(s, fd, idx);
 	if (r >= 0 && type == CLONE_NEWNS)
 		r = nsrel__scan_keep_fd(s, idx, fd);
@@ -406,9 +438,13 @@ static int walk_mntns(struct scan *s, unsigned long req, bool read)
 		fd = next;
 		uint32_t idx;
 		int r = nsrel__scan_ns_from_fd(s, fd, CLONE_NEWNS, &idx);
-		if (r > 0 && read && !s->m->ns[idx].any_pid &&
-		    s->m->ns[idx].ino != s->self_mntns)
-			r = nsrel__scan_read_mounts(s, idx, fd);
+		/* One a process is in is read through that process; its fd
+		 * is kept for where that fails (the process gone since the
+		 * processes were read, or chrooted). */
+		if (r > 0 && read && s->m->ns[idx].ino != s->self_mntns)
+			r = s->m->ns[idx].any_pid
+				    ? nsrel__scan_keep_fd(s, idx, fd)
+				    : nsrel__scan_read_mounts(s, idx, fd);
 		if (r < 0) {
 			close(fd);
 			return r;

@@ -8,6 +8,10 @@
  * of them than the default RLIMIT_NOFILE (1024) allows open at once, and
  * the scans run with a soft limit of 1024.
  *
+ * One more mount namespace has a process in it, chrooted elsewhere: its
+ * root shows nothing of the mounts there, which must be read all the same
+ * (a uts namespace bind-mounted there, with its nsid and owner).
+ *
  * It all happens in a mount namespace of our own, in a tmpfs mounted there:
  * when we exit, every mount, mount namespace and uts namespace we made
  * goes with it. Only our own namespaces are counted.
@@ -17,7 +21,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +129,55 @@ static int make_one(unsigned i)
 	return r;
 }
 
+/* The chrooted one: a child in a mount namespace of its own with a uts
+ * namespace bind-mounted in it, back in our uts namespace, chrooted into
+ * an empty directory. Its pid, or a negative errno. */
+static ino_t chroot_uts;
+static pid_t make_chrooted(void)
+{
+	char upath[128], empty[128];
+	snprintf(upath, sizeof(upath), "%s/uc", dir);
+	snprintf(empty, sizeof(empty), "%s/empty", dir);
+	int fd = open(upath, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || close(fd) < 0 || mkdir(empty, 0700) < 0)
+		return -errno;
+	int ours = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
+	int up[2];
+	if (ours < 0 || pipe2(up, O_CLOEXEC) < 0)
+		return -errno;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		close(up[0]);
+		ino_t ino = 0;
+		if (unshare(CLONE_NEWNS | CLONE_NEWUTS) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount("/proc/self/ns/uts", upath, NULL, MS_BIND, NULL) <
+			    0 ||
+		    !(ino = link_ino(getpid(), "uts")) ||
+		    setns(ours, CLONE_NEWUTS) < 0 || chroot(empty) < 0 ||
+		    chdir("/") < 0)
+			ino = 0;
+		if (write(up[1], &ino, sizeof(ino)) != sizeof(ino))
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(up[1]);
+	close(ours);
+	ino_t ino = 0;
+	int r = read(up[0], &ino, sizeof(ino)) == sizeof(ino) && ino ? 0 : -EIO;
+	close(up[0]);
+	if (r) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return r;
+	}
+	chroot_uts = ino;
+	return pid;
+}
+
 static void check_library(void)
 {
 	struct nsrel_model *m = NULL;
@@ -149,7 +204,17 @@ static void check_library(void)
 			}
 		}
 	}
+	const struct nsrel_ns *cns =
+		nsrel_model_find(m, CLONE_NEWUTS, chroot_uts);
+	bool chroot_ok = cns && nsrel_ns_id(cns).nsid && nsrel_ns_owner(cns);
 	nsrel_model_free(m);
+	tap(chroot_ok,
+	    "library: uts:[%llu], mounted where the only process is "
+	    "chrooted elsewhere, %s",
+	    (unsigned long long)chroot_uts,
+	    !cns	? "not found"
+	    : chroot_ok ? "with nsid and owner"
+			: "without nsid or owner");
 	tap(found == count, "library: %u of %u uts namespaces found", found,
 	    count);
 	tap(complete == count, "library: %u of %u with nsid and owner",
@@ -289,9 +354,15 @@ static int world(const char *dumpns, const char *lsuserns)
 			return 0;
 		}
 	}
+	pid_t chrooted = make_chrooted();
+	if (chrooted < 0) {
+		printf("1..0 # SKIP cannot make the chrooted one: %s\n",
+		       strerror(-chrooted));
+		return 0;
+	}
 	if (cpu >= 0)
 		sched_setaffinity(0, sizeof(all), &all);
-	printf("1..9\n# %u mount namespaces, each held by a bind mount "
+	printf("1..10\n# %u mount namespaces, each held by a bind mount "
 	       "only, each holding a uts namespace\n",
 	       count);
 	struct rlimit rl;
@@ -302,6 +373,8 @@ static int world(const char *dumpns, const char *lsuserns)
 	check_library();
 	check_dumpns(dumpns);
 	check_lsuserns(lsuserns);
+	kill(chrooted, SIGKILL);
+	waitpid(chrooted, NULL, 0);
 	return failures ? 1 : 0;
 }
 
