@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -334,6 +337,56 @@ static size_t comm_len(const char comm[16])
 
 /* The threads of the process whose leader is tasks[*i], from *i + 1 on:
  * refs for the namespaces in which they differ from it. */
+/* The netnsid of net namespace idx, asked once as /proc's scan asks it,
+ * through an fd of the namespace: path (under /proc) is the link that held
+ * it (fd: an fd of a process, whatever that is now), or for a socket, fd
+ * sockfd of process pid (pidfd_getfd, SIOCGSKNS). */
+static int netnsid_at(struct scan *s, const struct bpf_view *v, uint32_t idx,
+		      const char *path, bool fd, pid_t pid, int sockfd)
+{
+	if (idx == NONE || s->m->ns[idx].type != CLONE_NEWNET ||
+	    !v->proc_ours || s->m->ns[idx].netnsid_asked)
+		return 0;
+	_cleanup_close_ int nsfd = -1;
+	if (path) {
+		nsfd = fd ? nsrel__scan_reopen_ns(
+				    s, fd_or_errno(openat(s->proc_fd, path,
+							  O_PATH | O_CLOEXEC)))
+			  : fd_or_errno(openat(s->proc_fd, path,
+					       O_RDONLY | O_CLOEXEC));
+		if (nsfd < 0)
+			return scan_path_err(-nsfd);
+	} else {
+		_cleanup_close_ int pidfd =
+			(int)syscall(__NR_pidfd_open, pid, 0);
+		/* ENOSYS: before 5.3; EINVAL: the process is exiting */
+		if (pidfd < 0)
+			return errno == ENOSYS || errno == EINVAL
+				       ? 0
+				       : scan_err(errno);
+		_cleanup_close_ int sock =
+			(int)syscall(__NR_pidfd_getfd, pidfd, sockfd, 0);
+		/* EBADF: closed since; ENOSYS: before 5.6 */
+		if (sock < 0)
+			return errno == EBADF || errno == ENOSYS
+				       ? 0
+				       : scan_err(errno);
+		nsfd = ioctl(sock, SIOCGSKNS);
+		/* ENOTTY, EINVAL: before 4.9; ENOTSOCK: not one now */
+		if (nsfd < 0)
+			return errno == ENOTTY || errno == EINVAL ||
+					       errno == ENOTSOCK
+				       ? 0
+				       : scan_err(errno);
+	}
+	struct stat st;
+	if (fstat(nsfd, &st) < 0)
+		return scan_err(errno);
+	return st.st_ino == s->m->ns[idx].ino
+		       ? nsrel__scan_netnsid(s, nsfd, idx)
+		       : 0;
+}
+
 static int add_threads(struct scan *s, const struct bpf_view *v, size_t *i,
 		       uint32_t proc, const uint32_t own[NSREL_NSTYPE_COUNT],
 		       unsigned types)
@@ -357,6 +410,9 @@ static int add_threads(struct scan *s, const struct bpf_view *v, size_t *i,
 				return r;
 			if (idx == own[k])
 				continue;
+			r = netnsid_at(s, v, idx, path, false, 0, -1);
+			if (r < 0)
+				return r;
 			if (nsrel__model_ref_add(s->m, idx, NSREL_REF_TASK,
 						 proc, t->pid, -1, NONE,
 						 NONE) < 0)
@@ -506,6 +562,10 @@ static int add_files(struct scan *s, const struct bpf_view *v, size_t *j,
 		/* A socket in the process's own namespace adds nothing. */
 		if (f->socket && idx == own_net)
 			continue;
+		r = netnsid_at(s, v, idx, f->socket ? NULL : path, true, pid,
+			       (int)f->fd);
+		if (r < 0)
+			return r;
 		if (nsrel__model_ref_add(s->m, idx,
 					 f->socket ? NSREL_REF_SOCKET
 						   : NSREL_REF_FD,
