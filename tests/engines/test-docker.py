@@ -255,6 +255,11 @@ def t_tools_names(args, tmp, sock, cases, answers):
 
 
 def t_python(hang, good):
+    # A sanitized module needs the sanitizers' runtime preloaded into this
+    # interpreter: the sanitized run checks the library and the tools, the
+    # plain run Python.
+    if os.environ.get("NSREL_SANITIZED"):
+        return "the sanitized build's module cannot load in this interpreter"
     mod = None
     root = os.environ.get("NSREL_BUILD_ROOT")
     pydir = os.path.join(root, "python") if root else None
