@@ -28,10 +28,12 @@
 #include "util.h"
 
 #if HAVE_BPF
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
-#include "iter.skel.h"
+/* A light skeleton (bpftool gen skeleton -L): a loader program, run in the
+ * kernel, creates the map and loads the programs, and the kernel does the
+ * CO-RE relocations against its own BTF. No BTF is parsed here (libbpf's
+ * way reads and indexes all of /sys/kernel/btf/vmlinux, some 6 MB, each
+ * scan: three quarters of the fixed cost and most of the memory). */
+#include "iter.lskel.h"
 
 /* The most the iterators may write: 64 records per task of a million
  * tasks is far beyond any host; past it the read fails. */
@@ -62,27 +64,20 @@ static int read_all(int fd, struct bpf_records *b)
 	}
 }
 
-static int run_iter(struct bpf_program *prog, struct bpf_records *b)
+static int run_iter(int prog_fd, struct bpf_records *b)
 {
-	struct bpf_link *link = bpf_program__attach_iter(prog, NULL);
-	if (!link)
-		return errno ? -errno : -EINVAL;
-	int r;
-	_cleanup_close_ int fd = bpf_iter_create(bpf_link__fd(link));
+	_cleanup_close_ int link =
+		fd_or_errno(skel_link_create(prog_fd, 0, BPF_TRACE_ITER));
+	if (link < 0)
+		return link;
+	union bpf_attr attr;
+	memset(&attr, 0, sizeof(attr));
+	attr.iter_create.link_fd = (__u32)link;
+	_cleanup_close_ int fd =
+		fd_or_errno(skel_sys_bpf(BPF_ITER_CREATE, &attr, sizeof(attr)));
 	if (fd < 0)
-		r = -errno;
-	else
-		r = read_all(fd, b);
-	bpf_link__destroy(link);
-	return r;
-}
-
-/* libbpf prints its own diagnostics; a library must not, so they are
- * silenced for the load (the setting is libbpf's, process-wide, and is
- * given back as found). */
-static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return 0;
+		return fd;
+	return read_all(fd, b);
 }
 
 int nsrel__scan_bpf_read(struct bpf_records *ret)
@@ -90,34 +85,30 @@ int nsrel__scan_bpf_read(struct bpf_records *ret)
 	/* Without kernel BTF, CO-RE has nothing to relocate against. */
 	if (access("/sys/kernel/btf/vmlinux", R_OK) < 0)
 		return errno == ENOENT ? -EOPNOTSUPP : -errno;
-	libbpf_print_fn_t old = libbpf_set_print(quiet);
 	struct bpf_records b = {0};
 	int r = 0;
-	errno = 0;
 	struct nsrel_iter *skel = nsrel_iter__open();
 	if (!skel)
-		r = errno ? -errno : -ENOMEM;
+		r = -ENOMEM;
 	if (r >= 0) {
 		r = nsrel_iter__load(skel);
-		/* The kernel says EPERM for a missing capability; libbpf
-		 * may pass on other codes for a refused load. */
-		if (r < 0 && r != -ENOMEM && geteuid() != 0)
+		/* The kernel says EPERM for a missing capability, and may
+		 * say more for a refused load. */
+		if (r < 0 && r != -ENOMEM && r != -EMFILE && r != -ENFILE &&
+		    geteuid() != 0)
 			r = -EPERM;
+		/* ENOTSUPP (524, the kernel's own, no errno): a kernel that
+		 * cannot run the loader or the iterators. */
+		else if (r == -524)
+			r = -EOPNOTSUPP;
 	}
 	/* Tasks first: most namespaces are met there, and the files
 	 * iterator, sharing the map, describes only what it adds. */
 	if (r >= 0)
-		r = run_iter(skel->progs.nsrel_task, &b);
+		r = run_iter(skel->progs.nsrel_task.prog_fd, &b);
 	if (r >= 0)
-		r = run_iter(skel->progs.nsrel_file, &b);
+		r = run_iter(skel->progs.nsrel_file.prog_fd, &b);
 	nsrel_iter__destroy(skel);
-	libbpf_set_print(old);
-	/* libbpf's ESRCH: the kernel's BTF (or a type in it) not found;
-	 * its own codes from 4000 on are no errnos. */
-	if (r == -ESRCH)
-		r = -EOPNOTSUPP;
-	else if (r < -4095)
-		r = -EINVAL;
 	if (r < 0) {
 		free(b.buf);
 		return r;

@@ -34,9 +34,8 @@
  * the allocation points are skipped with the reason, and LeakSanitizer
  * checks each point for leaks instead of the shim's tracking.
  *
- * The BPF backend has a mode of its own: libbpf's calls fail too (bpf(2),
- * the reads of the kernel's BTF, its allocations: the shim stands in for
- * them in libbpf.so as well).
+ * The BPF backend has a mode of its own: the light skeleton's calls fail
+ * too (bpf(2) through syscall(), its allocations).
  *
  * NSREL_FAULT_VERBOSE=1 prints every point and where it fired (offsets
  * for addr2line -f -e test-fault).
@@ -106,10 +105,8 @@ static unsigned long point_budget = POINT_BUDGET;
 struct mode {
 	const char *name;
 	struct nsrel_scan_opts opts;
-	/* Errors may come back as another errno, or not at all: libbpf's
-	 * own (it says ESRCH for kernel BTF it could not load, whatever the
-	 * cause, and takes a failed probe of a kernel feature for its
-	 * absence). */
+	/* Errors may come back as another errno: the BPF backend's load
+	 * says EPERM for any refusal of an unprivileged caller. */
 	bool other_errno;
 };
 
@@ -129,9 +126,8 @@ static const struct mode modes[] = {
 	  .types = CLONE_NEWNET,
 	  .sources = NSREL_SRC_FDS | NSREL_SRC_MOUNTS,
 	  .mounts_method = NSREL_MOUNTS_MOUNTINFO}},
-	/* libbpf's calls (bpf(2), the reads of the kernel's BTF, its
-	 * allocations) and ours, read() of the iterators included; the
-	 * mounts are the other modes'. */
+	/* The skeleton's calls (bpf(2), its allocations) and ours, read()
+	 * of the iterators included; the mounts are the other modes'. */
 	{"BPF backend: processes, tasks, fds, hierarchy",
 	 {.sz = sizeof(struct nsrel_scan_opts),
 	  .sources = NSREL_SRC_PROCS | NSREL_SRC_TASKS | NSREL_SRC_FDS |
