@@ -19,6 +19,7 @@ is, and oci_image_tar() wraps it as an OCI image layout that
 `ctr images import` takes.
 """
 
+import ctypes
 import hashlib
 import io
 import json
@@ -33,6 +34,15 @@ import time
 
 class Skip(Exception):
     """This engine cannot run here; the message says why."""
+
+
+def _die_with_parent():
+    """In the daemon's child before exec (unshare and sh exec in place):
+    SIGTERM when the test dies without unwinding (SIGKILL, an abort)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    PR_SET_PDEATHSIG = 1
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG)")
 
 
 def install_signal_handlers():
@@ -243,7 +253,7 @@ class _Daemon:
             ["unshare", "-m", "--propagation", "private", "sh", "-c",
              "\n".join(script), "sh"] + argv,
             stdin=subprocess.DEVNULL, stdout=logf, stderr=logf,
-            start_new_session=True)
+            start_new_session=True, preexec_fn=_die_with_parent)
         logf.close()
 
     def _wait_socket(self, seconds):
