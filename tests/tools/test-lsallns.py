@@ -240,6 +240,11 @@ class Expect:
             else None)
         fd = n["fd"]
         if not members and got and got.get("pid") != pid:
+            if re.fullmatch(r"/proc/\d+/ns/%s" % t, got.get("path") or ""):
+                # Another test's scan enters a process-less mount
+                # namespace for a moment to read its mounts.
+                raise Busy("%s: process %s of another test was in it" % (
+                    n["name"], got.get("pid")))
             m = re.fullmatch(r"/proc/(\d+)/fd/(\d+)", got.get("path") or "")
             check(m, "%s: held by %r, not by the zoo" % (n["name"], got))
             try:
