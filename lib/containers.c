@@ -115,31 +115,6 @@ static uint64_t hash_text(const char *s, size_t n)
 	return h ? h : 1;
 }
 
-static ssize_t read_fd(int fd, char *buf, size_t size)
-{
-	size_t n = 0;
-	while (n < size) {
-		ssize_t k = read(fd, buf + n, size - n);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (k == 0)
-			break;
-		n += (size_t)k;
-	}
-	return (ssize_t)n;
-}
-
-static ssize_t read_at(int dirfd, const char *path, char *buf, size_t size)
-{
-	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	return read_fd(fd, buf, size);
-}
-
 /* A regular file another user may control, whole, at most max bytes (a
  * larger one is not read at all): opened O_PATH, checked, then reopened,
  * so that a FIFO or a device is never opened for reading. A NUL is put
@@ -165,7 +140,7 @@ static ssize_t read_regular(const char *path, size_t max, char **ret)
 	char *buf = malloc(max + 1);
 	if (!buf)
 		return -ENOMEM;
-	ssize_t n = read_fd(fd, buf, max + 1);
+	ssize_t n = read_full(fd, buf, max + 1);
 	if (n < 0 || (size_t)n > max) {
 		free(buf);
 		return n < 0 ? n : -EFBIG;

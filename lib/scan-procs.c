@@ -26,26 +26,6 @@ static const char *const ns_links[NSREL_NSTYPE_COUNT] = {
 	"ns/user", "ns/pid",	"ns/net", "ns/time",
 };
 
-static ssize_t read_at(int dirfd, const char *path, char *buf, size_t size)
-{
-	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	size_t n = 0;
-	while (n < size) {
-		ssize_t k = read(fd, buf + n, size - n);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (k == 0)
-			break;
-		n += (size_t)k;
-	}
-	return (ssize_t)n;
-}
-
 static bool is_pid(const char *s, pid_t *ret)
 {
 	long v = 0;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #define _public_     __attribute__((visibility("default")))
@@ -56,6 +57,35 @@ static inline DIR *opendir_at(int dirfd, const char *path)
 	if (!d)
 		closep(&fd);
 	return d;
+}
+
+/* Up to size bytes from fd, until end of file; the count, or the
+ * negative errno of a failed read (EINTR retried). */
+static inline ssize_t read_full(int fd, char *buf, size_t size)
+{
+	size_t n = 0;
+	while (n < size) {
+		ssize_t k = read(fd, buf + n, size - n);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (k == 0)
+			break;
+		n += (size_t)k;
+	}
+	return (ssize_t)n;
+}
+
+/* read_full() of dirfd/path, opened O_RDONLY | O_CLOEXEC. */
+static inline ssize_t read_at(int dirfd, const char *path, char *buf,
+			      size_t size)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return read_full(fd, buf, size);
 }
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
