@@ -217,7 +217,7 @@ static bool match_one(const struct pattern *p, const char *prev, size_t prev_n,
 			u = q + 3;
 			un = rn - (size_t)(u - r);
 		}
-		char uid[sizeof(m->pod_uid)];
+		char uid[sizeof(m->pod_uid)] = {0};
 		if (!pod_uid(u, un, uid, sizeof(uid)))
 			return false;
 		memcpy(m->pod_uid, uid, sizeof(uid));
