@@ -32,12 +32,14 @@ _nsrel()
 	local tool=${1##*/} opts
 	case $tool in
 	lsuserns)
-		opts="-d --details -t --type -p --task -c --color -J --json --container
+		opts="-d --details -t --type -p --task -v --verbose -c --color -J
+			--json --container
 			--backend --engine-socket --no-engine-api -h --help
 			-V --version"
 		;;
 	lspidns)
-		opts="-u --user -p --task -c --color -J --json --container --backend
+		opts="-u --user -p --task -v --verbose -c --color -J --json
+			--container --backend
 			--engine-socket --no-engine-api -h --help -V --version"
 		;;
 	dumpns)
@@ -45,7 +47,8 @@ _nsrel()
 			--backend --engine-socket --no-engine-api -h --help -V --version"
 		;;
 	graphns)
-		opts="-d --details -g --group -A --no-owner-arrows -o --output
+		opts="-d --details -p --task -g --group -A --no-owner-arrows
+			-o --output
 			-T --format --backend -h --help --engine-socket
 			--no-engine-api -V --version"
 		;;
@@ -69,12 +72,6 @@ _nsrel()
 			compopt -o nospace 2>/dev/null
 			return
 			;;
-		-t | --type)
-			local head=${cur%"${cur##*,}"}
-			COMPREPLY=($(compgen -P "$head" -W "$_nsrel_types" \
-				-- "${cur##*,}"))
-			return
-			;;
 		--tree)
 			COMPREPLY=($(compgen -W "process owner parent" -- "$cur"))
 			return
@@ -88,9 +85,10 @@ _nsrel()
 		return
 		;;
 	-t | --type)
-		local types=$_nsrel_types
+		# A comma list: complete the last name.
+		local types=$_nsrel_types head=${cur%"${cur##*,}"}
 		[[ $tool == lsuserns ]] && types=${types/user /}
-		COMPREPLY=($(compgen -W "$types" -- "$cur"))
+		COMPREPLY=($(compgen -P "$head" -W "$types" -- "${cur##*,}"))
 		return
 		;;
 	--color | --colour)

@@ -24,6 +24,7 @@
 struct ctx {
 	struct tc_style st;
 	bool user;	  /* -u: interleave the owning user namespaces */
+	bool verbose;	  /* -v: every holder on a line of its own */
 	struct tc_jw *jw; /* JSON is written as the tree is walked */
 	const struct nsrel_container *ctr; /* --container: only its own */
 	/* -p: only the branch to task's PID namespace, marked. */
@@ -45,6 +46,9 @@ static void usage(void)
 	       "                      PID namespace of process PID; the\n"
 	       "                      namespaces it is in are marked\n"
 	       "                      \"<- PID N\"\n"
+	       "  -v, --verbose       every holder of each namespace (its\n"
+	       "                      processes, tasks, fds, bind mounts)\n"
+	       "                      on a line of its own\n"
 	       "  -c                  same as --color=always\n"
 	       "      --color[=WHEN]  colour: auto (default), always or\n"
 	       "                      never; auto colours only on a\n"
@@ -123,6 +127,8 @@ static void pid_node(const struct ctx *c, struct tc_tree *parent,
 		tc_fmt_pidns_line(&b, &c->st, ns);
 		tc_fmt_task_mark(&b, &c->st, c->task, ns);
 		t = tc_tree_add(parent, tc_buf_steal(&b));
+		if (c->verbose)
+			tc_tree_add_holders(t, &c->st, ns);
 	}
 	add_pid_children(c, t, v, n, nsrel_ns_owner(ns));
 	if (c->jw) {
@@ -152,6 +158,8 @@ static void user_node(const struct ctx *c, struct tc_tree *parent,
 		tc_fmt_userns_line(&b, &c->st, userns);
 		tc_fmt_task_mark(&b, &c->st, c->task, userns);
 		t = tc_tree_add(parent, tc_buf_steal(&b));
+		if (c->verbose)
+			tc_tree_add_holders(t, &c->st, userns);
 	}
 	for (size_t i = 0; i < n; i++)
 		pid_node(c, t, v[i]);
@@ -241,6 +249,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"user", no_argument, NULL, 'u'},
 		{"task", required_argument, NULL, 'p'},
+		{"verbose", no_argument, NULL, 'v'},
 		{"color", optional_argument, NULL, 'C'},
 		{"colour", optional_argument, NULL, 'C'},
 		{"json", no_argument, NULL, 'J'},
@@ -264,7 +273,7 @@ int main(int argc, char **argv)
 	int opt;
 
 	tc_init("lspidns");
-	while ((opt = getopt_long(argc, argv, "up:cJhV", longopts, NULL)) !=
+	while ((opt = getopt_long(argc, argv, "up:vcJhV", longopts, NULL)) !=
 	       -1) {
 		switch (opt) {
 		case 'u':
@@ -272,6 +281,9 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			pid = tc_parse_pid_arg(optarg);
+			break;
+		case 'v':
+			c.verbose = true;
 			break;
 		case 'c':
 			color = TC_COLOR_ALWAYS;
@@ -293,7 +305,10 @@ int main(int argc, char **argv)
 
 	c.st.color = !json && tc_color_enabled(color, STDOUT_FILENO);
 	/* User namespaces too: the owner and its uid are on every line. */
-	m = tc_scan(CLONE_NEWPID | CLONE_NEWUSER, 0);
+	/* -v: mount namespaces too, which a bind mount's line names. */
+	m = tc_scan(CLONE_NEWPID | CLONE_NEWUSER |
+			    (c.verbose ? CLONE_NEWNS : 0),
+		    0);
 	if (container)
 		c.ctr = tc_container_arg(m, container);
 	if (pid)

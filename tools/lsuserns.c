@@ -24,6 +24,7 @@ struct ctx {
 	const struct nsrel_model *m;
 	struct tc_style st;
 	bool details;
+	bool verbose;	      /* -v: every holder on a line of its own */
 	unsigned owned_types; /* with details: which owned types to show */
 	const struct nsrel_container *ctr; /* --container: only its own */
 	/* -p: only the branch to task's user namespace; with details, only
@@ -49,6 +50,9 @@ static void usage(void)
 	       "                      user namespace of process PID; with\n"
 	       "                      -d, only the namespaces it is in;\n"
 	       "                      these are marked \"<- PID N\"\n"
+	       "  -v, --verbose       every holder of each namespace (its\n"
+	       "                      processes, tasks, fds, sockets, bind\n"
+	       "                      mounts) on a line of its own\n"
 	       "  -c                  same as --color=always\n"
 	       "      --color[=WHEN]  colour: auto (default), always or\n"
 	       "                      never; auto colours only on a\n"
@@ -114,12 +118,18 @@ static struct tc_tree *text_node(const struct ctx *c, const struct nsrel_ns *ns)
 	tc_fmt_userns_line(&b, &c->st, ns);
 	tc_fmt_task_mark(&b, &c->st, c->task, ns);
 	t = tc_tree_new(tc_buf_steal(&b));
+	if (c->verbose)
+		tc_tree_add_holders(t, &c->st, ns);
 	if (c->details) {
 		v = owned_list(c, ns, &n);
 		for (size_t i = 0; i < n; i++) {
+			struct tc_tree *o;
+
 			tc_fmt_owned_line(&b, &c->st, v[i]);
 			tc_fmt_task_mark(&b, &c->st, c->task, v[i]);
-			tc_tree_add(t, tc_buf_steal(&b));
+			o = tc_tree_add(t, tc_buf_steal(&b));
+			if (c->verbose)
+				tc_tree_add_holders(o, &c->st, v[i]);
 		}
 		free(v);
 	}
@@ -218,6 +228,7 @@ int main(int argc, char **argv)
 		{"details", no_argument, NULL, 'd'},
 		{"type", required_argument, NULL, 't'},
 		{"task", required_argument, NULL, 'p'},
+		{"verbose", no_argument, NULL, 'v'},
 		{"color", optional_argument, NULL, 'C'},
 		{"colour", optional_argument, NULL, 'C'},
 		{"json", no_argument, NULL, 'J'},
@@ -238,7 +249,7 @@ int main(int argc, char **argv)
 	int opt;
 
 	tc_init("lsuserns");
-	while ((opt = getopt_long(argc, argv, "dt:p:cJhV", longopts, NULL)) !=
+	while ((opt = getopt_long(argc, argv, "dt:p:vcJhV", longopts, NULL)) !=
 	       -1) {
 		switch (opt) {
 		case 'd':
@@ -250,6 +261,9 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			pid = tc_parse_pid_arg(optarg);
+			break;
+		case 'v':
+			c.verbose = true;
 			break;
 		case 'c':
 			color = TC_COLOR_ALWAYS;
@@ -271,7 +285,10 @@ int main(int argc, char **argv)
 
 	c.owned_types = types ? types : NSREL_ALL_TYPES & ~CLONE_NEWUSER;
 	c.st.color = !json && tc_color_enabled(color, STDOUT_FILENO);
-	m = tc_scan(CLONE_NEWUSER | (c.details ? c.owned_types : 0), 0);
+	/* -v: mount namespaces too, which a bind mount's line names. */
+	m = tc_scan(CLONE_NEWUSER | (c.details ? c.owned_types : 0) |
+			    (c.verbose ? CLONE_NEWNS : 0),
+		    0);
 	c.m = m;
 	if (container)
 		c.ctr = tc_container_arg(m, container);

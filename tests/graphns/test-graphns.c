@@ -579,7 +579,15 @@ static void test_zoo_cases(void **state)
 	assert_non_null(strstr(attr(c2, "style"), "dotted"));
 	assert_null(strstr(attr(c3, "style"), "dotted"));
 	assert_null(strstr(attr(c3, "style"), "dashed"));
-	assert_true(strncmp(attr(c1, "label"), "process (none)\\n", 16) == 0);
+	{
+		char want[128];
+
+		snprintf(want, sizeof(want),
+			 "(no process: held by a child namespace)\\n"
+			 "user:[%ju]",
+			 (uintmax_t)case_u64("userchain1", "ino"));
+		assert_string_equal(attr(c1, "label"), want);
+	}
 
 	{
 		Agnode_t *p1 = ns_node(cp, "pid", case_u64("pid1", "ino"));

@@ -10,6 +10,7 @@ running) are left alone. Speaks TAP; Python standard library only.
 
 import argparse
 import base64
+import ctypes
 import fcntl
 import json
 import os
@@ -137,7 +138,7 @@ def holder(ns):
     if held == "proc":
         return 'process "%s"' % proc_label(ns["pid"])
     if held == "hidden":
-        return "process (none)"
+        return "(no process: held by a child namespace)"
     if held == "bindmount":
         return 'bind-mounted at "%s"' % escape(ns["path"].encode())
     if held == "fd":
@@ -1063,6 +1064,198 @@ def t_task_gone(tools, zoo):
               "%s -p %d: %r" % (tool, pid, err))
 
 
+# ------------------------------------------------ every holder, -v ----
+
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWPID = 0x20000000
+PR_SET_NAME = 15
+MS_BIND = 4096
+MS_PRIVATE = 1 << 18
+MNT_DETACH = 2
+
+
+class Holders:
+    """A user namespace U and a PID namespace P, each held by more than
+    one thing: process A (comm: the zoo's hostile bytes) unshared both, B
+    is its child (in U, and P's init), C holds two fds of each, and each is
+    bind-mounted at a hostile path in a private tmpfs of our own mount
+    namespace. Each process waits until stop()."""
+
+    def __init__(self, comm):
+        self.libc = ctypes.CDLL(None, use_errno=True)
+        self.pids = []
+        self.mounts = []
+        self.d = tempfile.mkdtemp(prefix="nsrel-holders.", dir="/run")
+        self.hold_r, self.hold_w = os.pipe()
+        try:
+            self._start(comm)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _child(self, body):
+        """A forked child running body(report_fd); the integers it writes
+        to its report pipe, one a line, when it is ready."""
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(r)
+                os.close(self.hold_w)
+                body(w)
+                os.read(self.hold_r, 1)
+            finally:
+                os._exit(0)
+        os.close(w)
+        self.pids.append(pid)
+        with os.fdopen(r) as f:
+            got = f.read().split()
+        check(got and got[-1] == "ok", "holder child %d: %r" % (pid, got))
+        return pid, [int(x) for x in got[:-1]]
+
+    def _a(self, w):
+        libc = self.libc
+        libc.prctl(PR_SET_NAME, ctypes.c_char_p(self.comm), 0, 0, 0)
+        if libc.unshare(CLONE_NEWUSER | CLONE_NEWPID) < 0:
+            os.write(w, b"unshare %d\n" % ctypes.get_errno())
+            return
+        b = os.fork()
+        if b == 0:  # P's init: waits as A does
+            os.write(w, b"%d ok\n" % os.getpid())
+            os.close(w)
+            os.read(self.hold_r, 1)
+            os._exit(0)
+        os.close(w)
+        os.waitpid(b, 0)
+
+    def _c(self, w):
+        fds = []
+        for ns in ("user", "pid"):
+            for _ in range(2):
+                fds.append(os.open("/proc/%d/ns/%s" % (
+                    self.b_host, ns), os.O_RDONLY))
+        os.write(w, ("%s ok\n" % " ".join(map(str, fds))).encode())
+        os.close(w)
+
+    def _start(self, comm):
+        self.comm = comm
+        self.a, got = self._child(self._a)
+        check(len(got) == 1, "A: %r" % got)
+        # B's pid in P (1) is not ours: find it as A's only child.
+        kids = open("/proc/%d/task/%d/children" % (self.a, self.a)).read()
+        self.b = int(kids.split()[0])
+        self.b_host = self.b
+        self.c, fds = self._child(self._c)
+        self.fd_user, self.fd_pid = fds[:2], fds[2:]
+        self.user_ino = os.stat("/proc/%d/ns/user" % self.a).st_ino
+        self.pid_ino = os.stat("/proc/%d/ns/pid" % self.b).st_ino
+        check(os.stat("/proc/%d/ns/pid" % self.a).st_ino != self.pid_ino,
+              "A is in P")
+        self.mount(self.d, self.d, None, MS_BIND)
+        self.mounts.append(self.d)
+        self.mount(None, self.d, None, MS_PRIVATE)
+        self.path = {}
+        for ns, holder in (("user", self.a), ("pid", self.b)):
+            path = self.d.encode() + b"/" + ns.encode() + b" " + comm + \
+                b" \"q\" \\"
+            open(path, "wb").close()
+            self.mount(("/proc/%d/ns/%s" % (holder, ns)).encode(), path,
+                       None, MS_BIND)
+            self.mounts.append(path)
+            self.path[ns] = path
+
+    def mount(self, src, tgt, fstype, flags):
+        def enc(x):
+            return x if x is None or isinstance(x, bytes) else x.encode()
+        if self.libc.mount(enc(src), enc(tgt), enc(fstype), flags,
+                           None) < 0:
+            e = ctypes.get_errno()
+            raise OSError(e, "mount %r: %s" % (tgt, os.strerror(e)))
+
+    def stop(self):
+        for m in reversed(self.mounts):
+            self.libc.umount2(m if isinstance(m, bytes) else m.encode(),
+                              MNT_DETACH)
+        self.mounts = []
+        if self.hold_w is not None:
+            os.close(self.hold_w)
+            os.close(self.hold_r)
+            self.hold_w = None
+        for pid in self.pids:
+            os.waitpid(pid, 0)
+        self.pids = []
+        shutil.rmtree(self.d, ignore_errors=True)
+
+    def more(self, ns):
+        """What the line says after the representative."""
+        bind = ' + bind-mounted at "%s"' % escape(self.path[ns])
+        if ns == "user":
+            return " + 1 more process + 2 fds" + bind
+        return ' + for children of process "%s" + 2 fds%s' % (
+            proc_label(self.a), bind)
+
+    def verbose(self, ns):
+        """The -v lines under the namespace, sorted."""
+        mnt = os.stat("/proc/self/ns/mnt").st_ino
+        c = proc_label(self.c)
+        lines = ['• held by fd %d of process "%s"' % (fd, c) for fd in
+                 (self.fd_user if ns == "user" else self.fd_pid)]
+        lines.append('• bind-mounted at "%s" in mnt:[%d]' % (
+            escape(self.path[ns]), mnt))
+        lines.append('• process "%s"' % proc_label(self.b))
+        if ns == "user":
+            lines.append('• process "%s"' % proc_label(self.a))
+        else:
+            lines.append('• for children of process "%s"' %
+                         proc_label(self.a))
+        return sorted(lines)
+
+
+def t_holders(tools, zoo, verbose=False):
+    """A user and a PID namespace with a process, another process or
+    pid_for_children, two fds and a bind mount at a hostile path: the line
+    names the representative and then "+ ..." the others; -v lists each
+    under it, one a line; every name and path escaped."""
+    comm = zoo.hostile_argv0()[:15]
+    h = Holders(comm)
+    try:
+        argv = ["-v"] if verbose else []
+        out, _ = tools.ok("lsuserns", *argv)
+        roots = text_tree(out, "lsuserns " + " ".join(argv))
+        u = find_one(roots, "user:[%d] " % h.user_ino)
+        check_eq(u.label, 'user:[%d] process "%s"%s namespace-owning user '
+                 '%s' % (h.user_ino, proc_label(h.a), h.more("user"),
+                         owner_text(0)), "lsuserns: the line of U")
+        out, _ = tools.ok("lspidns", *argv)
+        roots = text_tree(out, "lspidns " + " ".join(argv))
+        p = find_one(roots, "pid:[%d] " % h.pid_ino)
+        check_eq(p.label, 'pid:[%d] process "%s"%s owner user:[%d] %s' % (
+            h.pid_ino, proc_label(h.b), h.more("pid"), h.user_ino,
+            owner_text(0)), "lspidns: the line of P")
+        for what, node, ns in (("lsuserns", u, "user"),
+                               ("lspidns", p, "pid")):
+            got = sorted(k.label for k in node.kids)
+            check_eq(got, h.verbose(ns) if verbose else [],
+                     "%s %s: the lines under %s" % (what, " ".join(argv),
+                                                    ns))
+        if verbose:
+            for tool in ("lsuserns", "lspidns"):
+                out, _ = tools.ok(tool, "--help")
+                check(b"  -v, --verbose " in out, "%s --help: -v" % tool)
+            # -d: the owned PID namespace's line and holders too.
+            out, _ = tools.ok("lsuserns", "-v", "-d", "-t", "pid")
+            roots = text_tree(out, "lsuserns -v -d")
+            u = find_one(roots, "user:[%d] " % h.user_ino)
+            o = [k for k in u.kids if k.label.startswith("⟜ ")]
+            check_eq([k.label for k in o], ['⟜ pid:[%d] process "%s"%s' % (
+                h.pid_ino, proc_label(h.b), h.more("pid"))],
+                "lsuserns -v -d: owned line")
+            check_eq(sorted(k.label for k in o[0].kids), h.verbose("pid"),
+                     "lsuserns -v -d: holders of the owned line")
+    finally:
+        h.stop()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--zoo", default="")
@@ -1121,6 +1314,10 @@ def main():
                  tools, zoo)
         run_test("tree tools show what dumpns finds", t_tree_matches_dumpns,
                  tools, zoo)
+        run_test("lsuserns, lspidns: + the other holders, escaped",
+                 t_holders, tools, zoo)
+        run_test("lsuserns, lspidns -v: every holder on a line",
+                 t_holders, tools, zoo, True)
     finally:
         rc = zoo_run.stop()
     run_test("zoo exits 0", lambda: check(rc == 0, "zoo exit %r" % rc))

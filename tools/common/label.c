@@ -11,6 +11,7 @@
 #include "escape.h"
 #include "label.h"
 #include "passwd.h"
+#include "tree.h"
 
 void tc_fmt_ns(struct tc_buf *b, const struct tc_style *st,
 	       const struct nsrel_ns *ns)
@@ -128,13 +129,25 @@ void tc_fmt_container(struct tc_buf *b, const struct tc_style *st,
 	}
 }
 
+/* A namespace without a process or any other holder of its own: kept
+ * alive by the namespaces below it, as linuxns_rel's hidden ones. */
+static void fmt_hidden(struct tc_buf *b, const struct nsrel_ns *ns)
+{
+	if (ns && nsrel_ns_child_count(ns))
+		tc_buf_puts(b, "(no process: held by a child namespace)");
+	else if (ns && nsrel_ns_owned_count(ns))
+		tc_buf_puts(b, "(no process: held by an owned namespace)");
+	else
+		tc_buf_puts(b, "(no process: held by nothing seen)");
+}
+
 static void fmt_of_process(struct tc_buf *b, const struct tc_style *st,
 			   const struct nsrel_proc *p)
 {
 	const struct nsrel_container *c;
 
 	if (!p) {
-		tc_buf_puts(b, "process (none)");
+		tc_buf_puts(b, "process (unknown)");
 		return;
 	}
 	tc_buf_puts(b, "process \"");
@@ -147,28 +160,12 @@ static void fmt_of_process(struct tc_buf *b, const struct tc_style *st,
 	}
 }
 
-void tc_fmt_holder(struct tc_buf *b, const struct tc_style *st,
-		   const struct nsrel_ns *ns)
+/* One reference of ns in words; with mntns, a bind mount's mount
+ * namespace too. */
+static void fmt_ref(struct tc_buf *b, const struct tc_style *st,
+		    const struct nsrel_ns *ns, const struct nsrel_ref *r,
+		    bool mntns)
 {
-	const struct nsrel_proc *leader = nsrel_ns_leader(ns);
-	const struct nsrel_ref *r = NULL;
-
-	if (leader) {
-		fmt_of_process(b, st, leader);
-		return;
-	}
-	/* Without member processes, the first reference says why the
-	 * namespace is alive. */
-	for (size_t i = 0; i < nsrel_ns_ref_count(ns) && !r; i++) {
-		const struct nsrel_ref *c = nsrel_ns_ref(ns, i);
-
-		if (nsrel_ref_kind(c) != NSREL_REF_HIDDEN)
-			r = c;
-	}
-	if (!r) {
-		tc_buf_puts(b, "process (none)");
-		return;
-	}
 	switch (nsrel_ref_kind(r)) {
 	case NSREL_REF_PROC:
 		fmt_of_process(b, st, nsrel_ref_proc(r));
@@ -201,11 +198,127 @@ void tc_fmt_holder(struct tc_buf *b, const struct tc_style *st,
 		tc_buf_puts(b, "bind-mounted at \"");
 		tc_buf_escape(b, nsrel_ref_path(r));
 		tc_buf_putc(b, '"');
+		if (mntns && nsrel_ref_mntns(r)) {
+			tc_buf_puts(b, " in ");
+			tc_fmt_ns(b, st, nsrel_ref_mntns(r));
+		}
 		break;
 	case NSREL_REF_HIDDEN:
 	default:
-		tc_buf_puts(b, "process (none)");
+		fmt_hidden(b, ns);
 		break;
+	}
+}
+
+/* The reference that speaks for ns: its representative process's, else
+ * the first that is not hidden; NULL for a hidden namespace. */
+static const struct nsrel_ref *representative(const struct nsrel_ns *ns)
+{
+	const struct nsrel_proc *leader = nsrel_ns_leader(ns);
+	const struct nsrel_ref *first = NULL;
+
+	for (size_t i = 0; i < nsrel_ns_ref_count(ns); i++) {
+		const struct nsrel_ref *r = nsrel_ns_ref(ns, i);
+		enum nsrel_ref_kind k = nsrel_ref_kind(r);
+
+		if (k == NSREL_REF_HIDDEN)
+			continue;
+		if (!leader ||
+		    (k == NSREL_REF_PROC && nsrel_ref_proc(r) == leader))
+			return r;
+		if (!first)
+			first = r;
+	}
+	return first;
+}
+
+void tc_fmt_holder(struct tc_buf *b, const struct tc_style *st,
+		   const struct nsrel_ns *ns)
+{
+	const struct nsrel_proc *leader = nsrel_ns_leader(ns);
+	const struct nsrel_ref *r;
+
+	if (leader) {
+		fmt_of_process(b, st, leader);
+		return;
+	}
+	/* Without member processes, the first reference says why the
+	 * namespace is alive. */
+	r = representative(ns);
+	if (r)
+		fmt_ref(b, st, ns, r, false);
+	else
+		fmt_hidden(b, ns);
+}
+
+/* " + N [more ]ONE|MANY" for n of a kind, more when the representative is
+ * one of them too. */
+static void more_count(struct tc_buf *b, size_t n, bool more, const char *one,
+		       const char *many)
+{
+	if (n)
+		tc_buf_printf(b, " + %zu %s%s", n, more ? "more " : "",
+			      n == 1 ? one : many);
+}
+
+void tc_fmt_holder_more(struct tc_buf *b, const struct tc_style *st,
+			const struct nsrel_ns *ns)
+{
+	const struct nsrel_ref *rep = representative(ns);
+	enum nsrel_ref_kind rk = rep ? nsrel_ref_kind(rep) : NSREL_REF_HIDDEN;
+	const struct nsrel_ref *first[NSREL_REF_HIDDEN + 1] = {0};
+	size_t count[NSREL_REF_HIDDEN + 1] = {0};
+
+	for (size_t i = 0; i < nsrel_ns_ref_count(ns); i++) {
+		const struct nsrel_ref *r = nsrel_ns_ref(ns, i);
+		enum nsrel_ref_kind k = nsrel_ref_kind(r);
+
+		if (r == rep || k < NSREL_REF_PROC || k >= NSREL_REF_HIDDEN)
+			continue;
+		if (!count[k]++)
+			first[k] = r;
+	}
+	more_count(b, count[NSREL_REF_PROC], rk == NSREL_REF_PROC, "process",
+		   "processes");
+	more_count(b, count[NSREL_REF_TASK], rk == NSREL_REF_TASK, "task",
+		   "tasks");
+	if (count[NSREL_REF_FOR_CHILDREN] == 1 &&
+	    rk != NSREL_REF_FOR_CHILDREN) {
+		tc_buf_puts(b, " + ");
+		fmt_ref(b, st, ns, first[NSREL_REF_FOR_CHILDREN], false);
+	} else if (count[NSREL_REF_FOR_CHILDREN]) {
+		tc_buf_printf(b, " + for children of %zu %sprocess%s",
+			      count[NSREL_REF_FOR_CHILDREN],
+			      rk == NSREL_REF_FOR_CHILDREN ? "more " : "",
+			      count[NSREL_REF_FOR_CHILDREN] == 1 ? "" : "es");
+	}
+	more_count(b, count[NSREL_REF_FD], rk == NSREL_REF_FD, "fd", "fds");
+	more_count(b, count[NSREL_REF_SOCKET], rk == NSREL_REF_SOCKET, "socket",
+		   "sockets");
+	/* A bind mount's path is what names a namespace (ip netns, podman),
+	 * so the first one is shown. */
+	if (count[NSREL_REF_BINDMOUNT] && rk != NSREL_REF_BINDMOUNT) {
+		tc_buf_puts(b, " + ");
+		fmt_ref(b, st, ns, first[NSREL_REF_BINDMOUNT], false);
+		count[NSREL_REF_BINDMOUNT]--;
+		rk = NSREL_REF_BINDMOUNT;
+	}
+	more_count(b, count[NSREL_REF_BINDMOUNT], rk == NSREL_REF_BINDMOUNT,
+		   "bind mount", "bind mounts");
+}
+
+void tc_tree_add_holders(struct tc_tree *t, const struct tc_style *st,
+			 const struct nsrel_ns *ns)
+{
+	for (size_t i = 0; i < nsrel_ns_ref_count(ns); i++) {
+		const struct nsrel_ref *r = nsrel_ns_ref(ns, i);
+		struct tc_buf b = {0};
+
+		if (nsrel_ref_kind(r) == NSREL_REF_HIDDEN)
+			continue;
+		tc_buf_puts(&b, "• ");
+		fmt_ref(&b, st, ns, r, true);
+		tc_tree_add(t, tc_buf_steal(&b));
 	}
 }
 
@@ -253,6 +366,7 @@ void tc_fmt_userns_line(struct tc_buf *b, const struct tc_style *st,
 	tc_fmt_ns(b, st, userns);
 	tc_buf_putc(b, ' ');
 	tc_fmt_holder(b, st, userns);
+	tc_fmt_holder_more(b, st, userns);
 	tc_buf_puts(b, " namespace-owning user ");
 	tc_fmt_owner_uid(b, st, userns);
 }
@@ -265,6 +379,7 @@ void tc_fmt_pidns_line(struct tc_buf *b, const struct tc_style *st,
 	tc_fmt_ns(b, st, pidns);
 	tc_buf_putc(b, ' ');
 	tc_fmt_holder(b, st, pidns);
+	tc_fmt_holder_more(b, st, pidns);
 	if (!owner) {
 		tc_buf_puts(b, " owner (unknown)");
 		return;
@@ -282,4 +397,5 @@ void tc_fmt_owned_line(struct tc_buf *b, const struct tc_style *st,
 	tc_fmt_ns(b, st, ns);
 	tc_buf_putc(b, ' ');
 	tc_fmt_holder(b, st, ns);
+	tc_fmt_holder_more(b, st, ns);
 }
