@@ -11,7 +11,6 @@ running) are left alone. Speaks TAP; Python standard library only.
 import argparse
 import base64
 import ctypes
-import fcntl
 import json
 import os
 import pty
@@ -27,6 +26,7 @@ import unicodedata
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
+from kernelns import kernel_chain, kernel_owner, unused_pid  # noqa: E402
 from procname import proc_name  # noqa: E402
 from tap import check, plan, run_test  # noqa: E402
 from zoorun import start_for_tap  # noqa: E402
@@ -935,39 +935,7 @@ def t_tree_matches_dumpns(tools, zoo):
 
 # ------------------------------------------------------------ -p PID ----
 
-NS_GET_USERNS, NS_GET_PARENT = 0xb701, 0xb702
 TYPES = ["mnt", "cgroup", "uts", "ipc", "user", "pid", "net", "time"]
-
-
-def kernel_chain(path):
-    """The inodes from the root of what we may see down to the namespace
-    at path, asked of the kernel (NS_GET_PARENT)."""
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    chain = []
-    while True:
-        chain.append(os.fstat(fd).st_ino)
-        try:
-            up = fcntl.ioctl(fd, NS_GET_PARENT)
-        except PermissionError:
-            break
-        finally:
-            os.close(fd)
-        fd = up
-    return chain[::-1]
-
-
-def kernel_owner(path):
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        up = fcntl.ioctl(fd, NS_GET_USERNS)
-    except PermissionError:
-        return None
-    finally:
-        os.close(fd)
-    try:
-        return os.fstat(up).st_ino
-    finally:
-        os.close(up)
 
 
 def path_of(roots):
@@ -1053,9 +1021,7 @@ def t_task(tools, zoo):
 
 def t_task_gone(tools, zoo):
     """A PID that does not exist: exit 1, said on stderr, nothing out."""
-    top = int(open("/proc/sys/kernel/pid_max").read())
-    pid = next(p for p in range(top - 1, 1, -1)
-               if not os.path.exists("/proc/%d" % p))
+    pid = unused_pid()
     for tool in ("lsuserns", "lspidns"):
         rc, out, err = tools.run(tool, "-p", str(pid))
         check(rc == 1 and out == b"", "%s -p %d: exit %d, %r" % (

@@ -24,6 +24,7 @@
 #include "escape.h"
 #include "label.h"
 #include "graph.h"
+#include "scan.h"
 
 /* ---- Labels ---------------------------------------------------------- */
 
@@ -175,6 +176,19 @@ void graph_group_id(char *buf, size_t n, const struct nsrel_ns *owner, int type)
 		 nsrel_nstype_str(type));
 }
 
+bool graph_shows(const struct graph_opts *opts, const struct nsrel_ns *ns)
+{
+	int type = nsrel_ns_type(ns);
+	const struct nsrel_ns *in;
+
+	if (!opts || !opts->task)
+		return true;
+	in = nsrel_proc_ns(opts->task, type);
+	if (type == CLONE_NEWUSER || type == CLONE_NEWPID)
+		return tc_on_branch(ns, in);
+	return ns == in;
+}
+
 bool graph_grouped(const struct graph_opts *opts, size_t k)
 {
 	return opts->group > 0 && k > opts->group;
@@ -236,6 +250,20 @@ static Agnode_t *add_ns_node(struct builder *bd, Agraph_t *sub,
 	set(n, "tooltip", tip);
 	free(label);
 	free(tip);
+	if (bd->opts->task &&
+	    nsrel_proc_ns(bd->opts->task, nsrel_ns_type(ns)) == ns) {
+		/* -p: the namespaces task is in, as the trees mark them */
+		char *marked = NULL;
+
+		if (asprintf(&marked, "%s\\n<- PID %d", agget(n, "label"),
+			     (int)nsrel_proc_pid(bd->opts->task)) < 0) {
+			bd->oom = true;
+			return NULL;
+		}
+		set(n, "label", marked);
+		set(n, "penwidth", "2.5");
+		free(marked);
+	}
 	set(n, "id", name);
 	set(n, "class", class);
 	if (strcmp(shape, "ellipse") != 0)
@@ -354,7 +382,8 @@ static size_t add_owned(struct builder *bd, const struct nsrel_ns *u,
 		for (i = 0; i < n; i++) {
 			const struct nsrel_ns *o = nsrel_ns_owned(u, i);
 
-			if (nsrel_ns_type(o) == type)
+			if (nsrel_ns_type(o) == type &&
+			    graph_shows(bd->opts, o))
 				list[k++] = o;
 		}
 		/* In the model's order: by inode. */
@@ -474,7 +503,8 @@ static void add_nodes(struct builder *bd, const struct nsrel_model *m,
 		bool user = type == CLONE_NEWUSER;
 		Agnode_t *node;
 
-		if (!user && type != CLONE_NEWPID)
+		if ((!user && type != CLONE_NEWPID) ||
+		    !graph_shows(bd->opts, ns))
 			continue;
 		node = add_ns_node(bd, user ? bd->user : bd->pid, ns, "ellipse",
 				   user ? "user" : "pid");
@@ -580,7 +610,8 @@ Agraph_t *graph_build(const struct nsrel_model *m,
 		const struct nsrel_ns *ns = nsrel_model_ns(m, i);
 		int type = nsrel_ns_type(ns);
 
-		if (type == CLONE_NEWUSER || type == CLONE_NEWPID)
+		if ((type == CLONE_NEWUSER || type == CLONE_NEWPID) &&
+		    graph_shows(bd.opts, ns))
 			st.owned += add_edges(&bd, ns);
 	}
 	if (bd.oom) {

@@ -16,7 +16,15 @@ struct graph_opts {
 	/* With details, more than this many owned namespaces of one type
 	 * under one owner are one group node; 0: never. */
 	size_t group;
+	/* -p: only the branches to task's user and PID namespaces, and
+	 * with details only the owned namespaces it is in; those it is in
+	 * marked "<- PID N". NULL: every namespace. */
+	const struct nsrel_proc *task;
 };
+
+/* Whether the graph has a node for ns, a user, PID or owned namespace
+ * (all without opts->task). */
+bool graph_shows(const struct graph_opts *opts, const struct nsrel_ns *ns);
 
 /* graphns' default for graph_opts.group. */
 #define GRAPH_GROUP_DEFAULT 8

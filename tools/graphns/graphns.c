@@ -54,6 +54,10 @@ static void usage(void)
 	       "Options:\n"
 	       "  -d, --details         also show the namespaces each user\n"
 	       "                        namespace owns\n"
+	       "  -p, --task=PID        only the branches that lead to the\n"
+	       "                        user and PID namespaces of process\n"
+	       "                        PID; with -d, only the namespaces it\n"
+	       "                        is in; these are marked \"<- PID N\"\n"
 	       "  -g, --group=N         with -d, more than N namespaces of "
 	       "one\n"
 	       "                        type under one owner as one node\n"
@@ -500,6 +504,7 @@ static char *make_title(const struct graph_stats *st, bool details)
 /* What the command line asks for. */
 struct args {
 	struct graph_opts gopts;
+	pid_t task;	     /* -p PID, or 0 */
 	const char *output;  /* -o FILE, "-": stdout; NULL: a window */
 	const char *format;  /* -T, or from FILE */
 	const char *title;   /* --title */
@@ -522,6 +527,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 	};
 	static const struct option longopts[] = {
 		{"details", no_argument, NULL, 'd'},
+		{"task", required_argument, NULL, 'p'},
 		{"group", required_argument, NULL, 'g'},
 		{"no-owner-arrows", no_argument, NULL, 'A'},
 		{"output", required_argument, NULL, 'o'},
@@ -544,11 +550,14 @@ static void parse_args(int argc, char **argv, struct args *a)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "dg:Ao:T:hV", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "dp:g:Ao:T:hV", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'd':
 			a->gopts.details = true;
+			break;
+		case 'p':
+			a->task = tc_parse_pid_arg(optarg);
 			break;
 		case 'g': {
 			unsigned long v;
@@ -663,10 +672,11 @@ static double seconds(void)
 /* Scans, builds the graph and renders it in format ("html": the SVG in
  * a page). With timing, says on stderr how long each step took. Returns
  * 0, or 1 after saying what failed. */
-static int render(const struct graph_opts *gopts, const char *format,
+static int render(const struct graph_opts *opts, pid_t task, const char *format,
 		  bool timing, char **ret_data, size_t *ret_len,
 		  struct graph_stats *ret_stats)
 {
+	struct graph_opts o = *opts, *gopts = &o;
 	bool html = strcmp(format, "html") == 0;
 	struct graph_times gt = {0};
 	double t0 = seconds(), t1, t2, t3 = 0;
@@ -677,6 +687,12 @@ static int render(const struct graph_opts *gopts, const char *format,
 
 	m = tc_scan(gopts->details ? 0 : CLONE_NEWUSER | CLONE_NEWPID, 0);
 	tc_report_view(m);
+	if (task) {
+		/* The process and both its namespaces, or exit 1 saying
+		 * which is not known. */
+		tc_find_task_ns(m, task, CLONE_NEWPID, &o.task);
+		tc_find_task_ns(m, task, CLONE_NEWUSER, &o.task);
+	}
 
 	t1 = seconds();
 	g = graph_build(m, gopts, ret_stats);
@@ -739,7 +755,7 @@ int main(int argc, char **argv)
 	if (a.viewer_fd >= 0)
 		return view_fd(a.viewer_fd, &vopts, a.runtime);
 	if (a.bench) {
-		if (render(&a.gopts, "svg", false, &data, &len, &stats))
+		if (render(&a.gopts, a.task, "svg", false, &data, &len, &stats))
 			return 1;
 		r = viewer_bench(data, len);
 		graph_free_data(data);
@@ -763,8 +779,8 @@ int main(int argc, char **argv)
 
 	if (a.output && output_open(a.output, a.format))
 		return 1;
-	if (render(&a.gopts, a.output ? a.format : "svg", a.timing, &data, &len,
-		   &stats))
+	if (render(&a.gopts, a.task, a.output ? a.format : "svg", a.timing,
+		   &data, &len, &stats))
 		return 1;
 
 	if (a.output) {

@@ -235,7 +235,8 @@ static void put_owned(struct tc_buf *b, struct tc_buf *groups,
 		if (type == CLONE_NEWUSER || type == CLONE_NEWPID)
 			continue;
 		for (size_t i = 0; i < n; i++)
-			if (nsrel_ns_type(nsrel_ns_owned(u, i)) == type)
+			if (nsrel_ns_type(nsrel_ns_owned(u, i)) == type &&
+			    graph_shows(opts, nsrel_ns_owned(u, i)))
 				k++;
 		if (k == 0)
 			continue;
@@ -254,7 +255,7 @@ static void put_owned(struct tc_buf *b, struct tc_buf *groups,
 		for (size_t i = 0; i < n; i++) {
 			const struct nsrel_ns *o = nsrel_ns_owned(u, i);
 
-			if (nsrel_ns_type(o) != type)
+			if (nsrel_ns_type(o) != type || !graph_shows(opts, o))
 				continue;
 			graph_ns_id(id, sizeof(id), o);
 			tc_buf_puts(b, ",\n");
@@ -283,7 +284,8 @@ static void put_data(struct tc_buf *b, const struct nsrel_model *m,
 		const struct nsrel_ns *ns = nsrel_model_ns(m, i);
 		int type = nsrel_ns_type(ns);
 
-		if (type != CLONE_NEWUSER && type != CLONE_NEWPID)
+		if ((type != CLONE_NEWUSER && type != CLONE_NEWPID) ||
+		    !graph_shows(opts, ns))
 			continue;
 		if (!first)
 			tc_buf_puts(b, ",\n");
