@@ -12,7 +12,8 @@ everything but inline script and style, and no URL in it); show every zoo
 namespace (a node, or a member of a group node); find a PID and mark its
 node; show a node's details on a click, the hostile names as text, and
 mark its path to the root; zoom and pan (the transform of the drawing
-changes) with keys, the wheel and a drag; expand a group; hide the owner
+changes) with keys, the wheel and a drag; expand a group (e, a
+double-click, its details' button) and show a member; hide the owner
 arrows; save the SVG; and never run a script or add an element from a
 name: no alert, no <img>, only the page's own two <script> elements. A
 screenshot is kept in the build directory (--out).
@@ -399,6 +400,51 @@ class Page:
             d.find_element("tag name", "body").send_keys("e")
             check(js(d, "return document.getElementById('expansion-' + "
                         "arguments[0])", gid) is None, "no collapse")
+            # With the mouse: a double-click on the group expands it; a
+            # click on a member there shows the member's details; the
+            # group's "collapse" button collapses it.
+            from selenium.webdriver.common.action_chains import ActionChains
+            js(d, "window.graphns.centreOn(arguments[0])", gid)
+            ActionChains(d).double_click(
+                d.find_element("id", gid)).perform()
+            shown = js(d, "var c = document.getElementById('expansion-' + "
+                          "arguments[0]); return c ? c.children.length : "
+                          "-1", gid)
+            check(shown == n, "a double-click on %s shows %d of %d"
+                  % (gid, shown, n))
+            # the first member, beside the group in view
+            first = js(d, "return JSON.parse(document.getElementById("
+                          "'data').textContent).groups[arguments[0]]"
+                          ".members[0]", gid)
+            # clicked where the page shows it (its centre in the window,
+            # as an offset from the middle of the view), the group's
+            # details (over the right of the view) closed first
+            from selenium.webdriver.common.keys import Keys
+            d.find_element("tag name", "body").send_keys(Keys.ESCAPE)
+            check(not d.find_element("id", "details").is_displayed(),
+                  "Escape does not close the details")
+            off = js(d, "var r = document.querySelector(arguments[0])"
+                        ".getBoundingClientRect(), v = document"
+                        ".getElementById('view').getBoundingClientRect();"
+                        "return [Math.round(r.x + r.width / 2 - v.x - "
+                        "v.width / 2), Math.round(r.y + r.height / 2 - v.y "
+                        "- v.height / 2)]", "#x-%s rect" % first)
+            ActionChains(d).move_to_element_with_offset(
+                d.find_element("id", "view"), off[0], off[1]) \
+                .click().perform()
+            text = d.find_element("id", "details").text
+            check(first.split("-")[1] in text,
+                  "a click on member %s does not show it: %r"
+                  % (first, text[:200]))
+            js(d, "window.graphns.select(arguments[0])", gid)
+            button = [b for b in d.find_elements(
+                "css selector", "#details button")
+                if b.text == "collapse"]
+            check(button, "no collapse button in the group's details")
+            button[0].click()
+            check(js(d, "return document.getElementById('expansion-' + "
+                        "arguments[0])", gid) is None,
+                  "the collapse button does not collapse %s" % gid)
             no_alert(d)
         finally:
             d.get("file://" + self.path)

@@ -126,12 +126,13 @@
 
 	/* ---- Drag and wheel ---- */
 
-	var drag = null;
+	var drag = null, downTarget = null;
 	view.addEventListener("pointerdown", function (ev) {
 		if (ev.button !== 0)
 			return;
-		/* The target now: under pointer capture, pointerup's is the
-		 * view. */
+		/* The target now: under pointer capture, pointerup's (and
+		 * dblclick's) is the view. */
+		downTarget = ev.target;
 		drag = { x: ev.clientX, y: ev.clientY, moved: false,
 			target: ev.target };
 		view.setPointerCapture(ev.pointerId);
@@ -166,7 +167,7 @@
 			ev.clientY - o.top);
 	}, { passive: false });
 	view.addEventListener("dblclick", function (ev) {
-		var g = nodeOf(ev.target);
+		var g = nodeOf(downTarget || ev.target);
 		if (g && g.classList.contains("group"))
 			toggleGroup(g.id);
 	});
