@@ -1158,6 +1158,7 @@ static const char *const help_keys_named[] = {
 	"Escape",
 	"q ",
 	"hide or show the owner arrows",
+	"e, double-click",
 };
 
 static void test_options(void **state)
@@ -1883,12 +1884,18 @@ static bool viewer_alive(void)
 	return waitpid(vr.pid, NULL, WNOHANG) == 0;
 }
 
+/* Options for the next viewer_start(), NULL-terminated. */
+static const char *viewer_extra[4];
+
 /* graphns --viewer-trace with the environment env, until its window (a
  * child's, with child) appears and has drawn its first view. */
 static bool viewer_spawn(char **env, bool child)
 {
-	char *argv[] = {(char *)graphns, "--viewer-trace", NULL};
+	char *argv[8] = {(char *)graphns, "--viewer-trace"};
 	int errp[2];
+
+	for (int i = 0; viewer_extra[i]; i++)
+		argv[2 + i] = (char *)viewer_extra[i];
 
 	kill_viewer();
 	free(vr.buf);
@@ -2205,6 +2212,9 @@ static void highlight_drawn(double mx, double my, const char *shot)
 	assert_true(n > 200);
 }
 
+/* Where search() found its first match, in the window. */
+static double found_x, found_y;
+
 /* '/' opens the search; query typed there finds something, Return goes to
  * the first match: the node named want (NULL: any), centred at 1x or more,
  * its frame drawn. Escape closes the search, not the viewer. */
@@ -2234,6 +2244,8 @@ static void search(const char *query, const char *want, const char *shot)
 		assert_string_equal(name, want);
 	assert_true(ms >= 1.0);
 	assert_true(mx > 0 && mx < vr.view.w && my > 0 && my < vr.view.h);
+	found_x = mx;
+	found_y = my;
 	highlight_drawn(mx, my, shot);
 	x_key("Escape");
 	free(trace_need("search closed", 30000));
@@ -2714,6 +2726,105 @@ static void test_viewer_big(void **state)
 	free(l);
 	assert_no_warnings();
 }
+/* query finds nothing in the viewer. */
+static void search_none(const char *query)
+{
+	char head[128], *l;
+
+	x_key("slash");
+	free(trace_need("search open", 30000));
+	free(xdo("type", "--delay", "20", query));
+	snprintf(head, sizeof(head), "search \"%s\": ", query);
+	l = trace_need(head, 30000);
+	assert_int_equal(strtoul(l + strlen(head), NULL, 10), 0);
+	free(l);
+	x_key("Escape");
+	free(trace_need("search closed", 30000));
+}
+
+/* The pointer at (x, y) of the viewer's window. */
+static void pointer_at(double px, double py)
+{
+	char sx[32], sy[32];
+	int wx, wy, ww, wh;
+
+	window_geometry(vr.win, &wx, &wy, &ww, &wh);
+	snprintf(sx, sizeof(sx), "%d", wx + (int)px);
+	snprintf(sy, sizeof(sy), "%d", wy + (int)py);
+	free(xdo("mousemove", "--sync", sx, sy));
+}
+
+/* "expanded|collapsed GROUP: graph WxH nodes=N at X,Y": N, and where the
+ * group is now. */
+static unsigned relaid(const char *what, const char *group, double *ret_x,
+		       double *ret_y)
+{
+	char head[160], *l;
+	double w, h;
+	unsigned n;
+
+	snprintf(head, sizeof(head), "%s %s: ", what, group);
+	l = trace_need(head, 180000);
+	assert_int_equal(sscanf(l + strlen(head),
+				"graph %lfx%lf nodes=%u at %lf,%lf", &w, &h, &n,
+				ret_x, ret_y),
+			 5);
+	free(l);
+	return n;
+}
+
+/*
+ * With -d --group=1, the host's net namespaces are one group node. 'e'
+ * with the pointer on it lays the graph out anew with the group expanded,
+ * the group where it was: a zoo net namespace (held by a bind mount) that
+ * no search found is a node of its own; a double-click on the group
+ * collapses it again, to the graph of the start.
+ */
+static void test_viewer_group(void **state)
+{
+	char group[64], member[64], query[64];
+	struct stat st;
+	double gx, gy;
+	unsigned n;
+
+	need_x();
+	need_root();
+	need_zoo();
+	assert_int_equal(stat("/proc/self/ns/user", &st), 0);
+	snprintf(group, sizeof(group), "user-%ju-net", (uintmax_t)st.st_ino);
+	snprintf(member, sizeof(member), "net-%ju",
+		 (uintmax_t)case_u64("bindnet", "ino"));
+	snprintf(query, sizeof(query), "net:[%ju]",
+		 (uintmax_t)case_u64("bindnet", "ino"));
+	viewer_extra[0] = "-d";
+	viewer_extra[1] = "--group=1";
+	viewer_start_here();
+	viewer_extra[0] = viewer_extra[1] = NULL;
+	if (!strstr(vr.buf, "groups=expandable"))
+		fail_msg("the viewer cannot expand groups: %s", vr.buf);
+	search_none(query);
+
+	search(group, group, "viewer-group.png");
+	pointer_at(found_x, found_y);
+	x_key("e");
+	free(trace_need("expanding ", 30000));
+	n = relaid("expanded", group, &gx, &gy);
+	printf("# %u nodes, %u with %s expanded\n", vr.nodes, n, group);
+	assert_true(n > vr.nodes);
+	assert_true(fabs(gx - found_x) < 2 && fabs(gy - found_y) < 2);
+	free(trace_need("status ok: Expanded net \xc3\x97 ", 30000));
+	search(query, member, "viewer-group-member.png");
+
+	search(group, group, "viewer-group-again.png");
+	pointer_at(found_x, found_y);
+	free(xdo("click", "--repeat", "2", "1"));
+	free(trace_need("collapsing ", 30000));
+	assert_int_equal(relaid("collapsed", group, &gx, &gy), vr.nodes);
+	search_none(query);
+	assert_int_equal(viewer_close("q"), 0);
+	assert_no_warnings();
+}
+
 static int group_setup(void **state)
 {
 	if (!mkdtemp(tmpdir))
@@ -2755,6 +2866,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_details),
 		cmocka_unit_test(test_viewer),
 		cmocka_unit_test(test_viewer_resize),
+		cmocka_unit_test(test_viewer_group),
 		cmocka_unit_test(test_viewer_sudo),
 		cmocka_unit_test(test_bench_redraw),
 		cmocka_unit_test(test_viewer_big),

@@ -200,6 +200,7 @@ struct builder {
 	const struct graph_opts *opts;
 	Agraph_t *g, *user, *pid, *roots;
 	Agnode_t *user_root, *pid_root; /* the first root of each */
+	size_t groups;
 	bool oom;
 };
 
@@ -304,7 +305,8 @@ static Agedge_t *add_edge(struct builder *bd, Agraph_t *sub, Agnode_t *from,
 /*
  * The k owned namespaces of one type in list as one node, "uts × 312"
  * over the first few holders, with more of them in the tooltip, and one
- * edge to the owner's node un.
+ * edge to the owner's node un. With opts->members, also a box for each
+ * of them, with an edge to the group, for graph_collapse().
  */
 static void add_group(struct builder *bd, const struct nsrel_ns *u,
 		      Agnode_t *un, int type, const struct nsrel_ns **list,
@@ -353,6 +355,18 @@ static void add_group(struct builder *bd, const struct nsrel_ns *u,
 	e = add_edge(bd, bd->user, node, un, "owned");
 	if (e)
 		set(e, "color", "#808080");
+	bd->groups++;
+	for (size_t i = 0; bd->opts->members && i < k && !bd->oom; i++) {
+		Agnode_t *box =
+			add_ns_node(bd, bd->user, list[i], "box", "owned");
+
+		if (!box)
+			break;
+		set(box, "nsgroup", name);
+		e = add_edge(bd, bd->user, box, node, "owned");
+		if (e)
+			set(e, "color", "#808080");
+	}
 }
 
 /* -d: what user namespace u owns, besides user and PID namespaces (those
@@ -581,15 +595,15 @@ static size_t add_edges(struct builder *bd, const struct nsrel_ns *ns)
  * graph takes time in proportion to its size. Below, the placement is
  * optimal: parents centred beside their children.
  */
-static void limit_layout(struct builder *bd)
+static void limit_layout(Agraph_t *g)
 {
-	int n = agnnodes(bd->g);
+	int n = agnnodes(g);
 	char v[32];
 
 	if (n <= GRAPH_LAYOUT_FULL)
 		return;
 	snprintf(v, sizeof(v), "%.4f", (double)GRAPH_LAYOUT_STEPS / n);
-	set(bd->g, "nslimit", v);
+	set(g, "nslimit", v);
 }
 
 Agraph_t *graph_build(const struct nsrel_model *m,
@@ -618,10 +632,89 @@ Agraph_t *graph_build(const struct nsrel_model *m,
 		agclose(bd.g);
 		return NULL;
 	}
-	limit_layout(&bd);
+	/* With members, for the graph that graph_collapse() leaves. */
+	if (!bd.opts->members)
+		limit_layout(bd.g);
+	st.groups = bd.groups;
 	if (ret_stats)
 		*ret_stats = st;
 	return bd.g;
+}
+
+/* ---- Groups expanded, and the graph as DOT ------------------------------- */
+
+static bool listed(const char *id, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i] && strcmp(id, list[i]) == 0)
+			return true;
+	return false;
+}
+
+bool graph_is_group(Agraph_t *g, const char *id)
+{
+	Agnode_t *node = agnode(g, (char *)id, 0);
+	const char *class = node ? agget(node, "class") : NULL;
+
+	return class && strncmp(class, "group", 5) == 0;
+}
+
+size_t graph_collapse(Agraph_t *g, const char *const *expanded, size_t n)
+{
+	size_t done = 0;
+	Agnode_t *node, *next;
+
+	for (node = agfstnode(g); node; node = next) {
+		const char *group = agget(node, "nsgroup");
+
+		next = agnxtnode(g, node);
+		if (group && *group && !listed(group, expanded, n))
+			agdelnode(g, node);
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *label, *cut;
+
+		if (!expanded[i] || !graph_is_group(g, expanded[i]))
+			continue;
+		node = agnode(g, (char *)expanded[i], 0);
+		/* "uts × 312" alone: its members are drawn beside it */
+		label = strdup(agget(node, "label"));
+		if (!label)
+			continue;
+		cut = strstr(label, "\\n");
+		if (cut)
+			*cut = '\0';
+		set(node, "label", label);
+		free(label);
+		set(node, "shape", "folder");
+		set(node, "class", "group expanded");
+		done++;
+	}
+	limit_layout(g);
+	return done;
+}
+
+char *graph_write(Agraph_t *g, size_t *ret_len)
+{
+	char *data = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&data, &len);
+	int r;
+
+	if (!f)
+		return NULL;
+	r = agwrite(g, f);
+	if (fclose(f) != 0 || r != 0) {
+		free(data);
+		return NULL;
+	}
+	*ret_len = len;
+	return data;
+}
+
+Agraph_t *graph_read(const char *dot)
+{
+	return agmemread(dot);
 }
 
 static double now(void)

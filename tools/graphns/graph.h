@@ -20,6 +20,10 @@ struct graph_opts {
 	 * with details only the owned namespaces it is in; those it is in
 	 * marked "<- PID N". NULL: every namespace. */
 	const struct nsrel_proc *task;
+	/* Each group's members too, for graph_collapse(): a box each
+	 * (class owned) with an edge to the group's node, and the attribute
+	 * "nsgroup", the group's id. */
+	bool members;
 };
 
 /* Whether the graph has a node for ns, a user, PID or owned namespace
@@ -44,6 +48,7 @@ bool graph_shows(const struct graph_opts *opts, const struct nsrel_ns *ns);
 /* Counts of what the graph shows, for the window title. */
 struct graph_stats {
 	size_t userns, pidns, owned;
+	size_t groups; /* group nodes */
 };
 
 /*
@@ -66,8 +71,9 @@ struct graph_stats {
  *   clusters "cluster_user" and "cluster_pid", the graph "graph"
  *
  * Every label holds escaped text only (graph_label_text()); a node's
- * tooltip is its label with the holder not cut. Returns NULL only when out
- * of memory.
+ * tooltip is its label with the holder not cut. With opts->members, the
+ * graph is to be drawn only after graph_collapse(). Returns NULL only when
+ * out of memory.
  */
 Agraph_t *graph_build(const struct nsrel_model *m,
 		      const struct graph_opts *opts,
@@ -81,6 +87,21 @@ void graph_group_id(char *buf, size_t n, const struct nsrel_ns *owner,
 		    int type);
 /* Whether k owned namespaces of one type under one owner are a group. */
 bool graph_grouped(const struct graph_opts *opts, size_t k);
+
+/*
+ * Of a graph built with graph_opts.members: the groups whose ids are in
+ * expanded (n of them) are drawn as folders ("uts × 312" in the folder's
+ * shape) with their members under them, every other group's members are
+ * deleted. Returns the number of groups expanded.
+ */
+size_t graph_collapse(Agraph_t *g, const char *const *expanded, size_t n);
+/* Whether the node named id in g is a group node (expanded or not). */
+bool graph_is_group(Agraph_t *g, const char *id);
+
+/* g in the DOT language, NUL-terminated (caller frees), or NULL when out
+ * of memory; graph_read() reads it back. */
+char *graph_write(Agraph_t *g, size_t *ret_len);
+Agraph_t *graph_read(const char *dot);
 
 /*
  * Lays out g with dot and renders it in format ("svg", "png", "pdf",

@@ -378,12 +378,20 @@ static int memfd_with(const char *data, size_t len)
 	return fd;
 }
 
+/* fd, at 3 or above, kept across exec; -1 if that fails. */
+static int inherited(int fd)
+{
+	if (fd < 3)
+		return fcntl(fd, F_DUPFD, 3);
+	return fcntl(fd, F_SETFD, 0) < 0 ? -1 : fd;
+}
+
 static int view_as(uid_t uid, gid_t gid, const char *svg, size_t len,
 		   const struct viewer_opts *vopts)
 {
 	char *user = NULL;
 	struct passwd *pw;
-	int memfd, exefd, status, r;
+	int memfd, dotfd = -1, exefd, status, r;
 	pid_t pid;
 
 	/* Everything that needs root or the root view happens before fork. */
@@ -392,6 +400,13 @@ static int view_as(uid_t uid, gid_t gid, const char *svg, size_t len,
 	if (pw)
 		user = pw->pw_name;
 	memfd = memfd_with(svg, len);
+	if (memfd >= 0 && vopts->dot) {
+		dotfd = memfd_with(vopts->dot, vopts->dot_len);
+		if (dotfd < 0) {
+			close(memfd);
+			memfd = dotfd;
+		}
+	}
 	if (memfd < 0) {
 		fprintf(stderr, "%s: cannot pass the graph on: %s\n", prog,
 			strerror(-memfd));
@@ -404,13 +419,15 @@ static int view_as(uid_t uid, gid_t gid, const char *svg, size_t len,
 	if (pid < 0) {
 		fprintf(stderr, "%s: cannot fork: %s\n", prog, strerror(errno));
 		close(memfd);
+		if (dotfd >= 0)
+			close(dotfd);
 		if (exefd >= 0)
 			close(exefd);
 		return 1;
 	}
 	if (pid == 0) {
-		char fdarg[32], *runtime, *rtarg = NULL;
-		char *argv[6] = {(char *)prog, fdarg, "--title",
+		char fdarg[32], dotarg[32], *runtime, *rtarg = NULL;
+		char *argv[8] = {(char *)prog, fdarg, "--title",
 				 (char *)vopts->title};
 		int fd = memfd, k = 4, code;
 
@@ -429,14 +446,18 @@ static int view_as(uid_t uid, gid_t gid, const char *svg, size_t len,
 		if (runtime &&
 		    asprintf(&rtarg, "--runtime-dir=%s", runtime) > 0)
 			argv[k++] = rtarg;
-		if (fd < 3) {
-			fd = fcntl(memfd, F_DUPFD, 3);
+		fd = inherited(memfd);
+		if (fd < 0)
+			_exit(1);
+		snprintf(fdarg, sizeof(fdarg), "--viewer-fd=%d", fd);
+		if (dotfd >= 0) {
+			fd = inherited(dotfd);
 			if (fd < 0)
 				_exit(1);
-		} else if (fcntl(fd, F_SETFD, 0) < 0) {
-			_exit(1);
+			snprintf(dotarg, sizeof(dotarg), "--viewer-dot-fd=%d",
+				 fd);
+			argv[k++] = dotarg;
 		}
-		snprintf(fdarg, sizeof(fdarg), "--viewer-fd=%d", fd);
 		/* A fresh image: nothing of the root process but the
 		 * SVG. */
 		if (exefd >= 0)
@@ -449,6 +470,8 @@ static int view_as(uid_t uid, gid_t gid, const char *svg, size_t len,
 		_exit(code);
 	}
 	close(memfd);
+	if (dotfd >= 0)
+		close(dotfd);
 	if (exefd >= 0)
 		close(exefd);
 	while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
@@ -460,26 +483,51 @@ static int view_as(uid_t uid, gid_t gid, const char *svg, size_t len,
 	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-/* The SVG from the memfd of a root parent (--viewer-fd). */
-static int view_fd(int fd, const struct viewer_opts *vopts, const char *runtime)
+/* What a root parent's memfd holds (--viewer-fd, --viewer-dot-fd), to be
+ * freed with munmap(), or NULL after saying why. */
+static char *map_fd(int fd, const char *what, size_t *ret_len)
 {
 	struct stat st;
 	char *data;
-	int r;
 
 	if (fstat(fd, &st) < 0 || st.st_size <= 0) {
-		fprintf(stderr, "%s: --viewer-fd: no graph in fd %d\n", prog,
-			fd);
-		return 1;
+		fprintf(stderr, "%s: %s: nothing in fd %d\n", prog, what, fd);
+		close(fd);
+		return NULL;
 	}
 	data = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (data == MAP_FAILED) {
-		fprintf(stderr, "%s: --viewer-fd: %s\n", prog, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(errno));
+		return NULL;
+	}
+	*ret_len = (size_t)st.st_size;
+	return data;
+}
+
+/* The SVG (and the graph source, dotfd >= 0) from the memfds of a root
+ * parent. */
+static int view_fd(int fd, int dotfd, struct viewer_opts *vopts,
+		   const char *runtime)
+{
+	char *data, *dot = NULL;
+	size_t len, dot_len = 0;
+	int r;
+
+	data = map_fd(fd, "--viewer-fd", &len);
+	if (dotfd >= 0)
+		dot = map_fd(dotfd, "--viewer-dot-fd", &dot_len);
+	if (!data || (dotfd >= 0 && !dot)) {
+		if (data)
+			munmap(data, len);
 		return 1;
 	}
-	r = viewer_run(data, (size_t)st.st_size, vopts);
-	munmap(data, (size_t)st.st_size);
+	vopts->dot = dot;
+	vopts->dot_len = dot_len;
+	r = viewer_run(data, len, vopts);
+	munmap(data, len);
+	if (dot)
+		munmap(dot, dot_len);
 	remove_private_runtime(runtime);
 	return r;
 }
@@ -509,6 +557,7 @@ struct args {
 	const char *format;  /* -T, or from FILE */
 	const char *title;   /* --title */
 	int viewer_fd;	     /* --viewer-fd, or -1 */
+	int viewer_dot_fd;   /* --viewer-dot-fd, or -1 */
 	const char *runtime; /* --runtime-dir: the viewer's to remove */
 	bool trace;	     /* --viewer-trace */
 	bool bench;	     /* --bench-redraw */
@@ -519,6 +568,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 {
 	enum {
 		OPT_VIEWER_FD = 0x100,
+		OPT_VIEWER_DOT_FD,
 		OPT_TITLE,
 		OPT_RUNTIME,
 		OPT_TRACE,
@@ -538,6 +588,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 		{"version", no_argument, NULL, 'V'},
 		/* Internal: the viewer half after dropping root. */
 		{"viewer-fd", required_argument, NULL, OPT_VIEWER_FD},
+		{"viewer-dot-fd", required_argument, NULL, OPT_VIEWER_DOT_FD},
 		{"title", required_argument, NULL, OPT_TITLE},
 		{"runtime-dir", required_argument, NULL, OPT_RUNTIME},
 		/* For the tests: what the viewer does, on stderr; the
@@ -581,13 +632,20 @@ static void parse_args(int argc, char **argv, struct args *a)
 					       "png, pdf, dot or html)",
 					       tc_escape(optarg));
 			break;
-		case OPT_VIEWER_FD: {
+		case OPT_VIEWER_FD:
+		case OPT_VIEWER_DOT_FD: {
 			unsigned long v;
 
 			if (parse_id(optarg, &v) < 0 || v > INT_MAX)
-				tc_usage_error("bad --viewer-fd \"%s\"",
+				tc_usage_error("bad --%s \"%s\"",
+					       c == OPT_VIEWER_FD
+						       ? "viewer-fd"
+						       : "viewer-dot-fd",
 					       tc_escape(optarg));
-			a->viewer_fd = (int)v;
+			if (c == OPT_VIEWER_FD)
+				a->viewer_fd = (int)v;
+			else
+				a->viewer_dot_fd = (int)v;
 			break;
 		}
 		case OPT_TITLE:
@@ -669,12 +727,30 @@ static double seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* With ret_dot, the graph with every group's members as DOT, for the
+ * viewer to expand groups in (NULL where there is no group). */
+static int graph_source(Agraph_t *g, const struct graph_stats *st,
+			struct viewer_opts *ret_dot)
+{
+	if (!ret_dot)
+		return 0;
+	ret_dot->dot = NULL;
+	if (st->groups == 0)
+		return 0;
+	ret_dot->dot = graph_write(g, &ret_dot->dot_len);
+	if (!ret_dot->dot)
+		return -ENOMEM;
+	graph_collapse(g, NULL, 0);
+	return 0;
+}
+
 /* Scans, builds the graph and renders it in format ("html": the SVG in
- * a page). With timing, says on stderr how long each step took. Returns
- * 0, or 1 after saying what failed. */
+ * a page). With timing, says on stderr how long each step took. With
+ * ret_dot, also the graph source the viewer expands groups from (into
+ * ->dot, caller frees). Returns 0, or 1 after saying what failed. */
 static int render(const struct graph_opts *opts, pid_t task, const char *format,
 		  bool timing, char **ret_data, size_t *ret_len,
-		  struct graph_stats *ret_stats)
+		  struct graph_stats *ret_stats, struct viewer_opts *ret_dot)
 {
 	struct graph_opts o = *opts, *gopts = &o;
 	bool html = strcmp(format, "html") == 0;
@@ -695,7 +771,12 @@ static int render(const struct graph_opts *opts, pid_t task, const char *format,
 	}
 
 	t1 = seconds();
-	g = graph_build(m, gopts, ret_stats);
+	o.members = ret_dot && o.details && o.group > 0;
+	g = graph_build(m, &o, ret_stats);
+	if (g && o.members && graph_source(g, ret_stats, ret_dot) < 0) {
+		agclose(g);
+		g = NULL;
+	}
 	t2 = seconds();
 	if (!g) {
 		fprintf(stderr, "%s: out of memory\n", prog);
@@ -739,6 +820,7 @@ static int render(const struct graph_opts *opts, pid_t task, const char *format,
 int main(int argc, char **argv)
 {
 	struct args a = {.viewer_fd = -1,
+			 .viewer_dot_fd = -1,
 			 .gopts = {.group = GRAPH_GROUP_DEFAULT}};
 	struct viewer_opts vopts = {0};
 	struct graph_stats stats;
@@ -753,9 +835,10 @@ int main(int argc, char **argv)
 	vopts.title = a.title ? a.title : prog;
 	vopts.trace = a.trace;
 	if (a.viewer_fd >= 0)
-		return view_fd(a.viewer_fd, &vopts, a.runtime);
+		return view_fd(a.viewer_fd, a.viewer_dot_fd, &vopts, a.runtime);
 	if (a.bench) {
-		if (render(&a.gopts, a.task, "svg", false, &data, &len, &stats))
+		if (render(&a.gopts, a.task, "svg", false, &data, &len, &stats,
+			   NULL))
 			return 1;
 		r = viewer_bench(data, len);
 		graph_free_data(data);
@@ -780,7 +863,7 @@ int main(int argc, char **argv)
 	if (a.output && output_open(a.output, a.format))
 		return 1;
 	if (render(&a.gopts, a.task, a.output ? a.format : "svg", a.timing,
-		   &data, &len, &stats))
+		   &data, &len, &stats, a.output ? NULL : &vopts))
 		return 1;
 
 	if (a.output) {
@@ -804,6 +887,7 @@ int main(int argc, char **argv)
 	else
 		r = viewer_run(data, len, &vopts);
 	free(title);
+	free((char *)vopts.dot);
 	graph_free_data(data);
 	return r;
 }

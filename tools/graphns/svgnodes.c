@@ -154,6 +154,7 @@ static void start(GMarkupParseContext *ctx, const char *el, const char **an,
 			p->node->id = g_strdup(id ? id : "");
 			p->node->x0 = 1;
 			p->node->x1 = 0;
+			p->node->group = has_class(cls, "group");
 			p->node_depth = p->depth;
 			g_string_truncate(p->text, 0);
 		} else if (has_class(cls, "edge")) {

@@ -6,6 +6,7 @@
 #ifndef GRAPHNS_SVGNODES_H
 #define GRAPHNS_SVGNODES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <glib.h>
@@ -17,6 +18,7 @@ struct svg_node {
 	char *text; /* its text lines and tooltips, '\n' between them */
 	char *fold; /* name and text, case-folded: what search looks in */
 	double x0, y0, x1, y1; /* its box at 1x, in pixels from the top left */
+	bool group;	       /* of class "group": "uts × 312" */
 };
 
 struct svg_nodes {

@@ -29,6 +29,7 @@
 #include <gtk/gtk.h>
 #include <librsvg/rsvg.h>
 
+#include "graph.h"
 #include "svgnodes.h"
 #include "tiles.h"
 #include "viewer.h"
@@ -67,6 +68,22 @@ struct frame_stats {
 	double sum, max; /* ms */
 };
 
+struct viewer;
+
+/* A layout of the graph with other groups expanded, in a thread of its
+ * own (Graphviz is used by nothing else meanwhile). */
+struct relayout {
+	struct viewer *v;
+	GThread *thread;
+	char **ids;    /* the groups expanded in it, NULL-terminated */
+	char *toggled; /* the group expanded or collapsed */
+	bool expand;
+	double sx, sy; /* where the group's middle is in the area */
+	char *svg;     /* the result (graph_free_data()), or NULL */
+	size_t len;
+	guint idle;
+};
+
 struct viewer {
 	GtkWidget *window, *overlay, *area, *help;
 	GtkWidget *search_box, *search, *search_count, *status;
@@ -94,6 +111,14 @@ struct viewer {
 	double frame_start, frame_wall;
 	bool drawn; /* the area, in this frame */
 	char *traced_view;
+	/* Expanding groups: the graph with every group's members
+	 * (NUL-terminated), or NULL; v->data when laid out here, to be freed
+	 * with graph_free_data(); the groups expanded (char *); the layout
+	 * under way. */
+	char *dot;
+	char *laid;
+	GPtrArray *expanded;
+	struct relayout *job;
 };
 
 /* ---- Mouse and keys ------------------------------------------------------ */
@@ -108,6 +133,7 @@ static const struct {
 	{"1", "1\xc3\x97, centred on the root user namespace"},
 	{"arrow keys", "move the graph"},
 	{"a", "hide or show the owner arrows"},
+	{"e, double-click", "expand or collapse a group (uts \xc3\x97 N)"},
 	{"/, Ctrl+F", "search for a PID, a name or an inode"},
 	{"Enter, n", "go to the next match (N: the previous one)"},
 	{"s", "save the graph as SVG"},
@@ -121,7 +147,7 @@ static const struct {
 void viewer_print_keys(FILE *f, const char *indent)
 {
 	for (size_t i = 0; i < N_KEYS; i++)
-		fprintf(f, "%s%-12s %s\n", indent, keys_help[i].keys,
+		fprintf(f, "%s%-15s %s\n", indent, keys_help[i].keys,
 			keys_help[i].what);
 }
 
@@ -719,6 +745,8 @@ static void open_search(struct viewer *v)
 	}
 	gtk_widget_set_visible(v->search_box, TRUE);
 	gtk_widget_grab_focus(v->search);
+	/* What is typed replaces the last query. */
+	gtk_editable_select_region(GTK_EDITABLE(v->search), 0, -1);
 	trace(v, "search open");
 }
 
@@ -901,6 +929,249 @@ static void toggle_owner(struct viewer *v)
 	redraw(v);
 }
 
+/* ---- Groups -------------------------------------------------------------- */
+
+/* The node drawn at (x, y) of the area, or NULL. */
+static const struct svg_node *node_at(const struct viewer *v, double x,
+				      double y)
+{
+	double s = v->view.scale;
+	double gx = (x - round(v->view.tx)) / s,
+	       gy = (y - round(v->view.ty)) / s;
+
+	for (guint i = v->nodes ? v->nodes->nodes->len : 0; i-- > 0;) {
+		const struct svg_node *n = v->nodes->nodes->pdata[i];
+
+		if (gx >= n->x0 && gx <= n->x1 && gy >= n->y0 && gy <= n->y1)
+			return n;
+	}
+	return NULL;
+}
+
+static const struct svg_node *node_named(const struct viewer *v,
+					 const char *name)
+{
+	for (guint i = 0; v->nodes && i < v->nodes->nodes->len; i++) {
+		const struct svg_node *n = v->nodes->nodes->pdata[i];
+
+		if (strcmp(n->name, name) == 0)
+			return n;
+	}
+	return NULL;
+}
+
+/* The first line of a node's text: a group's "uts × 312". */
+static char *node_head(const struct svg_node *n)
+{
+	const char *nl = strchr(n->text, '\n');
+
+	return g_strndup(n->text,
+			 nl ? (size_t)(nl - n->text) : strlen(n->text));
+}
+
+static void relayout_free(struct relayout *j)
+{
+	g_strfreev(j->ids);
+	g_free(j->toggled);
+	graph_free_data(j->svg);
+	g_free(j);
+}
+
+static gboolean relayout_done(gpointer data);
+
+static gpointer relayout_thread(gpointer data)
+{
+	struct relayout *j = data;
+	Agraph_t *g = graph_read(j->v->dot);
+
+	if (g) {
+		graph_collapse(g, (const char *const *)j->ids,
+			       g_strv_length(j->ids));
+		if (graph_render(g, "svg", &j->svg, &j->len, NULL) < 0)
+			j->svg = NULL;
+		agclose(g);
+	}
+	j->idle = g_idle_add(relayout_done, j);
+	return NULL;
+}
+
+/* The SVG in v->data drawn anew: its size, picture and nodes; false
+ * (nothing changed) if librsvg cannot read it. */
+static bool reload_svg(struct viewer *v)
+{
+	struct svg_nodes *nodes;
+	struct tiles *t;
+	RsvgHandle *h = open_svg(v, v->hide_owner);
+	double w, hh;
+
+	if (!h)
+		return false;
+	if (!rsvg_handle_get_intrinsic_size_in_pixels(h, &w, &hh) || w <= 0 ||
+	    hh <= 0) {
+		g_object_unref(h);
+		return false;
+	}
+	t = tiles_new(h, w, hh, TILE_BYTES);
+	g_object_unref(h);
+	nodes = t ? svg_nodes_new(v->data, v->len, w, hh) : NULL;
+	if (!nodes) {
+		tiles_free(t);
+		return false;
+	}
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+	tiles_free(v->tiles);
+	svg_nodes_free(v->nodes);
+	v->tiles = t;
+	v->nodes = nodes;
+	v->view.nodes = nodes;
+	v->view.width = w;
+	v->view.height = hh;
+	return true;
+}
+
+/* The layout is done: the new graph in the window, the toggled group
+ * where it was. */
+static gboolean relayout_done(gpointer data)
+{
+	struct relayout *j = data;
+	struct viewer *v = j->v;
+	const char *old_data = v->data;
+	size_t old_len = v->len;
+	const struct svg_node *n;
+	char *head, *msg;
+
+	g_thread_join(j->thread);
+	v->job = NULL;
+	if (j->svg) {
+		v->data = j->svg;
+		v->len = j->len;
+	}
+	if (!j->svg || !reload_svg(v)) {
+		v->data = old_data;
+		v->len = old_len;
+		/* as it was before the toggle */
+		if (j->expand)
+			g_ptr_array_remove_index(v->expanded,
+						 v->expanded->len - 1);
+		else
+			g_ptr_array_add(v->expanded, g_strdup(j->toggled));
+		status(v, true, "Cannot lay the graph out anew");
+		relayout_free(j);
+		return G_SOURCE_REMOVE;
+	}
+	graph_free_data(v->laid);
+	v->laid = j->svg;
+	j->svg = NULL;
+	n = node_named(v, j->toggled);
+	if (n) {
+		struct view *vw = &v->view;
+
+		vw->tx = clamp_axis(j->sx - (n->x0 + n->x1) / 2 * vw->scale,
+				    vw->width * vw->scale, vw->w);
+		vw->ty = clamp_axis(j->sy - (n->y0 + n->y1) / 2 * vw->scale,
+				    vw->height * vw->scale, vw->h);
+		vw->mode = VIEW_FREE;
+	}
+	/* The matches were of the old nodes. */
+	g_array_set_size(v->matches, 0);
+	v->current = -1;
+	if (gtk_widget_get_visible(v->search_box))
+		search_changed(GTK_SEARCH_ENTRY(v->search), v);
+	trace(v, "%s %s: graph %.0fx%.0f nodes=%u at %.0f,%.0f",
+	      j->expand ? "expanded" : "collapsed", j->toggled, v->view.width,
+	      v->view.height, v->nodes->nodes->len,
+	      n ? round(v->view.tx) + (n->x0 + n->x1) / 2 * v->view.scale : -1,
+	      n ? round(v->view.ty) + (n->y0 + n->y1) / 2 * v->view.scale : -1);
+	head = n ? node_head(n) : g_strdup(j->toggled);
+	msg = g_strdup_printf(j->expand ? "Expanded %s (e: collapse it)"
+					: "Collapsed %s (e: expand it)",
+			      head);
+	status(v, false, msg);
+	g_free(msg);
+	g_free(head);
+	relayout_free(j);
+	redraw(v);
+	return G_SOURCE_REMOVE;
+}
+
+/* 'e' or a double-click on n: the graph laid out anew, in a thread, with
+ * the group n expanded, or collapsed again. */
+static void toggle_group(struct viewer *v, const struct svg_node *n)
+{
+	struct relayout *j;
+	char *head, *msg;
+	guint i;
+
+	if (!n || !n->group) {
+		status(v, false,
+		       "Point at a group (\"uts \xc3\x97 N\") and press e, "
+		       "or double-click it");
+		return;
+	}
+	if (!v->dot) {
+		status(v, true, "This graph cannot be laid out anew");
+		return;
+	}
+	if (v->job) {
+		status(v, false, "Still laying the graph out\xe2\x80\xa6");
+		return;
+	}
+	j = g_new0(struct relayout, 1);
+	j->v = v;
+	j->toggled = g_strdup(n->name);
+	for (i = 0; i < v->expanded->len; i++)
+		if (strcmp(v->expanded->pdata[i], n->name) == 0)
+			break;
+	j->expand = i == v->expanded->len;
+	if (j->expand)
+		g_ptr_array_add(v->expanded, g_strdup(n->name));
+	else
+		g_ptr_array_remove_index(v->expanded, i);
+	j->ids = g_new0(char *, v->expanded->len + 1);
+	for (i = 0; i < v->expanded->len; i++)
+		j->ids[i] = g_strdup(v->expanded->pdata[i]);
+	j->sx = round(v->view.tx) + (n->x0 + n->x1) / 2 * v->view.scale;
+	j->sy = round(v->view.ty) + (n->y0 + n->y1) / 2 * v->view.scale;
+	head = node_head(n);
+	msg = g_strdup_printf(j->expand ? "Expanding %s\xe2\x80\xa6"
+					: "Collapsing %s\xe2\x80\xa6",
+			      head);
+	trace(v, "%s %s", j->expand ? "expanding" : "collapsing", n->name);
+	status(v, false, msg);
+	g_free(msg);
+	g_free(head);
+	v->job = j;
+	j->thread = g_thread_new("graphns-layout", relayout_thread, j);
+}
+
+/* 'e': the group under the pointer, else the match gone to. */
+static void toggle_group_key(struct viewer *v)
+{
+	const struct svg_node *n = NULL;
+
+	if (v->pointer_in)
+		n = node_at(v, v->pointer_x, v->pointer_y);
+	if ((!n || !n->group) && v->current >= 0 && v->matches->len)
+		n = v->nodes->nodes->pdata[g_array_index(v->matches, guint,
+							 v->current)];
+	toggle_group(v, n);
+}
+
+static void double_click(GtkGestureClick *g, int n, double x, double y,
+			 gpointer data)
+{
+	struct viewer *v = data;
+	const struct svg_node *node;
+
+	if (n != 2)
+		return;
+	node = node_at(v, x, y);
+	if (node && node->group)
+		toggle_group(v, node);
+}
+
 /* ---- Keys ---------------------------------------------------------------- */
 
 static bool in_search(struct viewer *v)
@@ -981,6 +1252,10 @@ static gboolean key(GtkEventControllerKey *c, guint keyval, guint keycode,
 	case GDK_KEY_A:
 		toggle_owner(v);
 		return TRUE;
+	case GDK_KEY_e:
+	case GDK_KEY_E:
+		toggle_group_key(v);
+		return TRUE;
 	case GDK_KEY_h:
 	case GDK_KEY_H:
 	case GDK_KEY_question:
@@ -1042,6 +1317,7 @@ static int load_svg(struct viewer *v)
 	vw->mode = VIEW_HOME;
 	v->matches = g_array_new(FALSE, FALSE, sizeof(guint));
 	v->current = -1;
+	v->expanded = g_ptr_array_new_with_free_func(g_free);
 	return 0;
 }
 
@@ -1054,6 +1330,10 @@ static void unload_svg(struct viewer *v)
 		g_array_free(v->matches, TRUE);
 	g_free(v->folder);
 	g_free(v->traced_view);
+	if (v->expanded)
+		g_ptr_array_free(v->expanded, TRUE);
+	graph_free_data(v->laid);
+	g_free(v->dot);
 }
 
 /* Drag (any button) and wheel on the drawing area, the pointer over it,
@@ -1083,6 +1363,10 @@ static void add_controllers(struct viewer *v)
 	click = gtk_gesture_click_new();
 	g_signal_connect(click, "pressed", G_CALLBACK(status_clicked), v);
 	gtk_widget_add_controller(v->status, GTK_EVENT_CONTROLLER(click));
+
+	click = gtk_gesture_click_new();
+	g_signal_connect(click, "pressed", G_CALLBACK(double_click), v);
+	gtk_widget_add_controller(v->area, GTK_EVENT_CONTROLLER(click));
 
 	c = gtk_event_controller_key_new();
 	g_signal_connect(c, "key-pressed", G_CALLBACK(key), v);
@@ -1247,16 +1531,18 @@ int viewer_run(const char *svg, size_t len, const struct viewer_opts *opts)
 		unload_svg(&v);
 		return 1;
 	}
+	if (opts->dot)
+		v.dot = g_strndup(opts->dot, opts->dot_len);
 
 	trace(&v, "runtime %s", g_getenv("XDG_RUNTIME_DIR") ?: "-");
-	trace(&v, "graph %.0fx%.0f nodes=%u root=%s owner=%zu", v.view.width,
-	      v.view.height, v.nodes ? v.nodes->nodes->len : 0,
+	trace(&v, "graph %.0fx%.0f nodes=%u root=%s owner=%zu groups=%s",
+	      v.view.width, v.view.height, v.nodes ? v.nodes->nodes->len : 0,
 	      v.nodes && v.nodes->root >= 0
 		      ? ((struct svg_node *)
 				 v.nodes->nodes->pdata[v.nodes->root])
 				->name
 		      : "-",
-	      v.nodes ? v.nodes->owner_edges : 0);
+	      v.nodes ? v.nodes->owner_edges : 0, v.dot ? "expandable" : "-");
 	v.window = gtk_window_new();
 	gtk_window_set_title(GTK_WINDOW(v.window), v.title);
 	ww = (int)fmin(1280, fmax(480, v.view.width + 40));
@@ -1285,6 +1571,11 @@ int viewer_run(const char *svg, size_t len, const struct viewer_opts *opts)
 	while (!v.done)
 		g_main_context_iteration(NULL, TRUE);
 
+	if (v.job) {
+		g_thread_join(v.job->thread);
+		g_source_remove(v.job->idle);
+		relayout_free(v.job);
+	}
 	if (v.prefetch)
 		g_source_remove(v.prefetch);
 	if (v.complete)

@@ -13,6 +13,11 @@ struct viewer_opts {
 	 * (the view, status messages, search matches, the help text, frame
 	 * times and memory at exit), for the tests. */
 	bool trace;
+	/* The graph with every group's members (graph_write() of a graph
+	 * built with graph_opts.members), from which 'e' lays it out anew
+	 * with a group expanded; NULL: the graph has no groups. */
+	const char *dot;
+	size_t dot_len;
 };
 
 /*
