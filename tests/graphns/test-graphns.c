@@ -2437,6 +2437,10 @@ static void test_viewer_resize(void **state)
 	assert_no_warnings();
 }
 
+static void pointer_at(double px, double py);
+static unsigned relaid(const char *what, const char *group, double *ret_x,
+		       double *ret_y);
+
 static uid_t status_id(pid_t pid, const char *key)
 {
 	char path[64], line[256];
@@ -2490,8 +2494,14 @@ static void test_viewer_sudo(void **state)
 	snprintf(run_dir, sizeof(run_dir), "%s/run", tmpdir);
 	make_dir(run_dir, 0);
 	env = viewer_env(NULL, run_dir, more);
+	/* with groups, whose source the child gets in a memfd of its own */
+	viewer_extra[0] = "-d";
+	viewer_extra[1] = "--group=1";
 	viewer_start(env, true);
+	viewer_extra[0] = viewer_extra[1] = NULL;
 	free(env);
+	if (!strstr(vr.buf, "groups=expandable"))
+		fail_msg("the viewer cannot expand groups: %s", vr.buf);
 
 	wpid = xdo("getwindowpid", vr.win, NULL, NULL);
 	assert_non_null(wpid);
@@ -2553,6 +2563,18 @@ static void test_viewer_sudo(void **state)
 	unlink(path);
 	rmdir(mine);
 	rmdir(roots);
+
+	/* a group expanded by the user's viewer */
+	assert_int_equal(stat("/proc/self/ns/user", &st), 0);
+	snprintf(path, sizeof(path), "user-%ju-net", (uintmax_t)st.st_ino);
+	search(path, path, "viewer-sudo-group.png");
+	pointer_at(found_x, found_y);
+	x_key("e");
+	{
+		double gx, gy;
+
+		assert_true(relaid("expanded", path, &gx, &gy) > vr.nodes);
+	}
 
 	assert_int_equal(viewer_close("Escape"), 0);
 	assert_true(lstat(rt, &st) < 0 && errno == ENOENT);
