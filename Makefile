@@ -7,7 +7,7 @@ FUZZ_TIME ?= 60
 DESTDIR ?=
 NO_DEPS ?=
 
-.PHONY: all check fuzz demo install bench clean deps format
+.PHONY: all check fuzz demo install bench screenshots clean deps format
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -40,6 +40,10 @@ install: $(BUILD)/build.ninja
 
 bench: $(if $(NO_DEPS),,deps) all
 	bench/run $(BUILD)
+
+# The README's pictures of graphns (docs/img), made anew; needs root.
+screenshots: all
+	scripts/screenshots $(BUILD)
 
 clean:
 	rm -rf $(BUILD) build-check build-san build-fuzz

@@ -2700,6 +2700,34 @@ static void test_bench_redraw(void **state)
 	output_free(&o);
 }
 
+/* --viewer-png FILE, without a display: the first view at 1280 x 860 as
+ * the viewer draws it (the README's picture), with the graph in it. */
+static void test_viewer_png(void **state)
+{
+	char path[4200];
+	char *argv[] = {(char *)graphns, "-d", "--viewer-png", path, NULL};
+	char **env = make_env(
+		(const char *const[]){"DISPLAY", "WAYLAND_DISPLAY", NULL},
+		NULL);
+	cairo_surface_t *s;
+	size_t other, colors;
+	struct output o;
+
+	snprintf(path, sizeof(path), "%s/first-view.png", tmpdir);
+	assert_int_equal(run(argv, env, &o), 0);
+	output_free(&o);
+	free(env);
+	s = cairo_image_surface_create_from_png(path);
+	assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+	assert_int_equal(cairo_image_surface_get_width(s), 1280);
+	assert_int_equal(cairo_image_surface_get_height(s), 860);
+	picture_stats(s, &other, &colors);
+	printf("# %zu pixels not background, %zu colours\n", other, colors);
+	assert_true(other > 10000);
+	assert_true(colors >= 4);
+	cairo_surface_destroy(s);
+}
+
 /*
  * The viewer at 150 user namespaces: the first view is 1x at the root,
  * not a fit of the whole; search finds one of them by PID and goes to it;
@@ -2891,6 +2919,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_viewer_group),
 		cmocka_unit_test(test_viewer_sudo),
 		cmocka_unit_test(test_bench_redraw),
+		cmocka_unit_test(test_viewer_png),
 		cmocka_unit_test(test_viewer_big),
 	};
 

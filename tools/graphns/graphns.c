@@ -561,6 +561,7 @@ struct args {
 	const char *runtime; /* --runtime-dir: the viewer's to remove */
 	bool trace;	     /* --viewer-trace */
 	bool bench;	     /* --bench-redraw */
+	const char *png;     /* --viewer-png */
 	bool timing;	     /* --timing */
 };
 
@@ -573,6 +574,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 		OPT_RUNTIME,
 		OPT_TRACE,
 		OPT_BENCH,
+		OPT_PNG,
 		OPT_TIMING,
 	};
 	static const struct option longopts[] = {
@@ -595,6 +597,9 @@ static void parse_args(int argc, char **argv, struct args *a)
 		 * redraw benchmark, without a display. */
 		{"viewer-trace", no_argument, NULL, OPT_TRACE},
 		{"bench-redraw", no_argument, NULL, OPT_BENCH},
+		/* The README's screenshot: the first view as a PNG file,
+		 * without a display. */
+		{"viewer-png", required_argument, NULL, OPT_PNG},
 		/* Internal: bench/graphns's split of the time. */
 		{"timing", no_argument, NULL, OPT_TIMING},
 		{0},
@@ -659,6 +664,9 @@ static void parse_args(int argc, char **argv, struct args *a)
 			break;
 		case OPT_BENCH:
 			a->bench = true;
+			break;
+		case OPT_PNG:
+			a->png = optarg;
 			break;
 		case OPT_TIMING:
 			a->timing = true;
@@ -836,11 +844,12 @@ int main(int argc, char **argv)
 	vopts.trace = a.trace;
 	if (a.viewer_fd >= 0)
 		return view_fd(a.viewer_fd, a.viewer_dot_fd, &vopts, a.runtime);
-	if (a.bench) {
+	if (a.bench || a.png) {
 		if (render(&a.gopts, a.task, "svg", false, &data, &len, &stats,
 			   NULL))
 			return 1;
-		r = viewer_bench(data, len);
+		r = a.png ? viewer_png(data, len, a.png)
+			  : viewer_bench(data, len);
 		graph_free_data(data);
 		return r;
 	}

@@ -1587,6 +1587,40 @@ int viewer_run(const char *svg, size_t len, const struct viewer_opts *opts)
 	return 0;
 }
 
+/* ---- A picture of the first view ---------------------------------------- */
+
+int viewer_png(const char *svg, size_t len, const char *path)
+{
+	const int w = 1280, h = 860;
+	struct viewer v = {.data = svg, .len = len};
+	cairo_surface_t *s;
+	cairo_status_t st;
+	cairo_t *cr;
+
+	if (load_svg(&v) < 0) {
+		unload_svg(&v);
+		return 1;
+	}
+	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+	cr = cairo_create(s);
+	/* All at the first view's scale, not a preview. */
+	if (!paint(&v, cr, w, h)) {
+		tiles_complete(v.tiles);
+		paint(&v, cr, w, h);
+	}
+	cairo_surface_flush(s);
+	st = cairo_surface_write_to_png(s, path);
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+	unload_svg(&v);
+	if (st != CAIRO_STATUS_SUCCESS) {
+		fprintf(stderr, "graphns: cannot write %s: %s\n", path,
+			cairo_status_to_string(st));
+		return 1;
+	}
+	return 0;
+}
+
 /* ---- The redraw benchmark ------------------------------------------------ */
 
 /* n frames, each moved by (dx, dy) from the last, into cr (w x h); a

@@ -35,6 +35,10 @@ int viewer_run(const char *svg, size_t len, const struct viewer_opts *opts);
  */
 int viewer_bench(const char *svg, size_t len);
 
+/* The first view as viewer_bench() draws it, as a PNG file at path (the
+ * README's screenshot); returns the exit status. */
+int viewer_png(const char *svg, size_t len, const char *path);
+
 /* The viewer's mouse and keys, one per line, each line starting with
  * indent, for --help. */
 void viewer_print_keys(FILE *f, const char *indent);
