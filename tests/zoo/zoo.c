@@ -1361,7 +1361,7 @@ static void wait_for_stop(void)
 
 static void usage(FILE *f)
 {
-	fputs("Usage: nsrel-zoo [--procs N]\n"
+	fputs("Usage: nsrel-zoo [--procs N] [--no-hostile]\n"
 	      "\n"
 	      "Build real namespaces of every kind nsrel must find, print a\n"
 	      "one-line JSON manifest of them, and tear them down when stdin\n"
@@ -1369,6 +1369,9 @@ static void usage(FILE *f)
 	      "\n"
 	      "  -p, --procs N  also start N sleeping processes, every fifth\n"
 	      "                 in its own uts, ipc and net namespaces\n"
+	      "      --no-hostile  without the hostile and hostilepid cases\n"
+	      "                 (util-linux's lsns cannot read that name: the\n"
+	      "                 benchmark's yardstick)\n"
 	      "  -h, --help     show this help\n",
 	      f);
 }
@@ -1381,10 +1384,12 @@ int main(int argc, char **argv)
 
 	static const struct option opts[] = {
 		{"procs", required_argument, NULL, 'p'},
+		{"no-hostile", no_argument, NULL, 'H'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	long nprocs = 0;
+	bool hostile = true;
 	int c;
 	while ((c = getopt_long(argc, argv, "p:h", opts, NULL)) != -1) {
 		char *end;
@@ -1400,6 +1405,9 @@ int main(int argc, char **argv)
 					optarg);
 				return 2;
 			}
+			break;
+		case 'H':
+			hostile = false;
 			break;
 		case 'h':
 			usage(stdout);
@@ -1463,7 +1471,8 @@ int main(int argc, char **argv)
 	case_for_children("childpid", CLONE_NEWPID, "pid", "pid_for_children",
 			  zoo.host_pid);
 	check_stop();
-	case_hostile();
+	if (hostile)
+		case_hostile();
 	check_stop();
 	extras(nprocs);
 	check_stop();
