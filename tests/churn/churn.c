@@ -306,6 +306,7 @@ static void log_ns(struct slot *s, int type, uint64_t ino, uint64_t nsid,
 	struct churn_entry *e = &shm->e[i];
 	e->type = type;
 	e->kind = s->kind;
+	e->pid = s->pid > 0 ? s->pid : s->fd >= 0 ? getpid() : 0;
 	e->ino = ino;
 	e->nsid = nsid;
 	e->born = born;

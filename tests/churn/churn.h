@@ -33,6 +33,10 @@ enum churn_kind {
 struct churn_entry {
 	int32_t type;  /* CLONE_NEW* */
 	uint32_t kind; /* enum churn_kind */
+	/* The holder process: the unsharing process (PROC_*, THREAD), the
+	 * generator (FD, SOCKET); 0 for a bind mount (in the generator's
+	 * mount namespace). */
+	int32_t pid;
 	uint64_t ino;
 	uint64_t nsid;	       /* NS_GET_ID, 0 where the kernel has none */
 	uint64_t born;	       /* ns, CLOCK_MONOTONIC */

@@ -8,11 +8,16 @@
  * nsrel_scan() in this process, some through the tools: every scan must
  * succeed, and every logged namespace held from before the scan began to
  * after it ended must be in its result, with its type (and, for the
- * library, a reference of the holder's kind). Afterwards no fd, mount or
- * child process of ours is left over.
+ * library, a reference of the holder's kind). Then pairs of scans, one by
+ * each backend, back to back: every logged namespace held through both
+ * must be in both models alike, with its holder's references and its
+ * holder process. Afterwards no fd, mount or child process of ours is
+ * left over.
  *
  * Usage: test-churn --dumpns PATH --lsuserns PATH --lspidns PATH
  * Environment: NSREL_CHURN_SCANS (default 1000; 500 under NSREL_SANITIZED),
+ * NSREL_CHURN_PAIRS (pairs of /proc and BPF scans, default 100; 40 under
+ * NSREL_SANITIZED, at most 45 s of them),
  * NSREL_CHURN_BUDGET (seconds, default 600): on a host made slow by others
  * (a 50,000-process zoo makes a scan take seconds) the scans stop there,
  * and test_scan_count skips saying how many ran.
@@ -188,7 +193,8 @@ typedef bool (*found_fn)(const struct churn_entry *e, const void *ctx,
 			 uint64_t died, uint64_t t0, uint64_t t1);
 
 static uint64_t check_log(uint64_t t0, uint64_t t1, unsigned types,
-			  found_fn found, const void *ctx, bool count)
+			  found_fn found, const void *ctx, bool count,
+			  unsigned *misses)
 {
 	/* Read after the scan: whatever was published later was born
 	 * later than t0 too, or is still being published. */
@@ -211,7 +217,7 @@ static uint64_t check_log(uint64_t t0, uint64_t t1, unsigned types,
 			st.checked_type[nsrel_nstype_index(e->type)]++;
 		}
 		if (!found(e, ctx, died, t0, t1))
-			st.misses++;
+			(*misses)++;
 	}
 	return checked;
 }
@@ -303,8 +309,8 @@ static void lib_scan(void)
 		report("nsrel_scan: %s", strerror(-r));
 		return;
 	}
-	st.checked +=
-		check_log(t0, t1, NSREL_ALL_TYPES, found_in_model, m, true);
+	st.checked += check_log(t0, t1, NSREL_ALL_TYPES, found_in_model, m,
+				true, &st.misses);
 	st.inconsistent += inconsistencies(m);
 	nsrel_model_free(m);
 }
@@ -467,8 +473,8 @@ static void tool_scan(unsigned i)
 		       strlen(out));
 	} else {
 		qsort(ks.k, ks.n, sizeof(*ks.k), cmp_u64);
-		st.tool_checked +=
-			check_log(t0, t1, tr->types, found_in_keys, &ks, false);
+		st.tool_checked += check_log(t0, t1, tr->types, found_in_keys,
+					     &ks, false, &st.misses);
 	}
 	free(ks.k);
 	json_object_put(doc);
@@ -672,6 +678,266 @@ static void test_churn_rate(void **state)
 	assert_int_equal(atomic_load(&shm->log_full), 0);
 }
 
+/* ---- the two backends, back to back -------------------------------- */
+
+/* What the backend differential saw. */
+static struct {
+	bool ran, out_of_time;
+	char skip[256];
+	unsigned wanted, pairs, errors, differences, misses;
+	uint64_t compared, compared_kind[CHURN_KINDS], procs_compared;
+	double seconds;
+} bk;
+
+__attribute__((format(printf, 2, 3))) static void catf(char **buf,
+						       const char *f, ...)
+{
+	va_list ap;
+	char *add;
+	va_start(ap, f);
+	if (vasprintf(&add, f, ap) < 0)
+		abort();
+	va_end(ap);
+	char *all;
+	if (asprintf(&all, "%s%s", *buf ? *buf : "", add) < 0)
+		abort();
+	free(add);
+	free(*buf);
+	*buf = all;
+}
+
+static void cat_ns(char **buf, const struct nsrel_ns *ns)
+{
+	if (ns)
+		catf(buf, "%s:%llu", nsrel_nstype_str(nsrel_ns_type(ns)),
+		     (unsigned long long)nsrel_ns_ino(ns));
+	else
+		catf(buf, "-");
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* What a model says of logged namespace ns and of its holder: its id,
+ * owner, parent, owner uid and netnsid (none of which changes while it
+ * lives), the references of its holder (the holder process's, or the bind
+ * mounts in the generator's mount namespace), and the holder process
+ * itself. NULL where the model lacks the namespace. */
+static char *held_line(const struct nsrel_model *m, const struct churn_entry *e)
+{
+	const struct nsrel_ns *ns = nsrel_model_find(m, e->type, (ino_t)e->ino);
+	if (!ns)
+		return NULL;
+	char *b = NULL;
+	uid_t uid = 0;
+	int id = 0;
+	int hu = nsrel_ns_owner_uid(ns, &uid);
+	int hn = nsrel_ns_netnsid(ns, &id);
+	cat_ns(&b, ns);
+	catf(&b, " nsid %llu owner ", (unsigned long long)nsrel_ns_id(ns).nsid);
+	cat_ns(&b, nsrel_ns_owner(ns));
+	catf(&b, " parent ");
+	cat_ns(&b, nsrel_ns_parent(ns));
+	catf(&b, " uid %lld netnsid %d\n", hu == 0 ? (long long)uid : -1LL,
+	     hn == 0 ? id : -1);
+
+	const struct nsrel_proc *genp = nsrel_model_find_proc(m, gen);
+	const struct nsrel_ns *genmnt =
+		genp ? nsrel_proc_ns(genp, CLONE_NEWNS) : NULL;
+	size_t n = nsrel_ns_ref_count(ns), k = 0;
+	char **refs = calloc(n ? n : 1, sizeof(*refs));
+	if (!refs)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		const struct nsrel_ref *r = nsrel_ns_ref(ns, i);
+		enum nsrel_ref_kind kind = nsrel_ref_kind(r);
+		const struct nsrel_proc *p = nsrel_ref_proc(r);
+		char *line = NULL;
+		if (e->pid && p && nsrel_proc_pid(p) == e->pid)
+			catf(&line, "  %s tid %d fd %d\n",
+			     nsrel_ref_kind_str(kind), (int)nsrel_ref_tid(r),
+			     nsrel_ref_fd(r));
+		else if (!e->pid && kind == NSREL_REF_BINDMOUNT && genmnt &&
+			 nsrel_ref_mntns(r) == genmnt)
+			catf(&line, "  %s %s\n", nsrel_ref_kind_str(kind),
+			     nsrel_ref_path(r));
+		if (line)
+			refs[k++] = line;
+	}
+	if (k > 1)
+		qsort(refs, k, sizeof(*refs), cmp_strp);
+	for (size_t i = 0; i < k; i++) {
+		catf(&b, "%s", refs[i]);
+		free(refs[i]);
+	}
+	free(refs);
+
+	const struct nsrel_proc *p =
+		e->pid ? nsrel_model_find_proc(m, e->pid) : NULL;
+	if (p) {
+		catf(&b, "  process %d start %llu ppid %d uid %u ns",
+		     (int)nsrel_proc_pid(p),
+		     (unsigned long long)nsrel_proc_starttime(p),
+		     (int)nsrel_proc_ppid(p), (unsigned)nsrel_proc_uid(p));
+		for (unsigned t = 0; t < NSREL_NSTYPE_COUNT; t++) {
+			catf(&b, " ");
+			cat_ns(&b, nsrel_proc_ns(p, nsrel_nstype_at(t)));
+		}
+		catf(&b, " argv");
+		for (size_t i = 0; i < nsrel_proc_argc(p); i++)
+			catf(&b, " [%s]", nsrel_proc_arg(p, i));
+		catf(&b, " name [%s]\n", nsrel_proc_name(p));
+	} else if (e->pid) {
+		catf(&b, "  no process %d\n", (int)e->pid);
+	}
+	return b;
+}
+
+struct pair {
+	const struct nsrel_model *proc, *bpf;
+};
+
+static bool same_in_both(const struct churn_entry *e, const void *ctx,
+			 uint64_t died, uint64_t t0, uint64_t t1)
+{
+	const struct pair *pr = ctx;
+	char *a = held_line(pr->proc, e), *b = held_line(pr->bpf, e);
+	bool found = a && b;
+	if (!found) {
+		describe(a ? "missed by the BPF backend"
+			   : "missed by the /proc backend",
+			 e, died, t0, t1);
+	} else if (strcmp(a, b) != 0) {
+		bk.differences++;
+		describe("the backends differ", e, died, t0, t1);
+		if (reports <= MAX_REPORTS)
+			printf("# /proc:\n%s# BPF:\n%s", a, b);
+	} else {
+		bk.compared_kind[e->kind]++;
+		bk.procs_compared += e->pid != 0;
+	}
+	free(a);
+	free(b);
+	return found;
+}
+
+static int scan_backend(enum nsrel_backend be, struct nsrel_model **ret)
+{
+	struct nsrel_scan_opts o = {.sz = sizeof(o),
+				    .types = NSREL_ALL_TYPES,
+				    .sources = NSREL_SRC_ALL,
+				    .flags = NSREL_SCAN_CMDLINE,
+				    .backend = be};
+	return nsrel_scan(&o, ret);
+}
+
+static unsigned pairs_wanted(void)
+{
+	const char *s = getenv("NSREL_CHURN_PAIRS");
+	if (s && atoi(s) > 0)
+		return (unsigned)atoi(s);
+	return getenv("NSREL_SANITIZED") ? 40 : 100;
+}
+
+/* Seconds for the pairs, at most. */
+#define PAIRS_BUDGET 45
+
+/* Under the churn, /proc and BPF scans back to back (in turn first):
+ * every namespace the log says was held through both, by one holder, is
+ * in both models, alike, with its holder's references and its holder
+ * process alike. */
+static void test_backends_agree(void **state)
+{
+	(void)state;
+	if (!need_run())
+		return;
+	struct nsrel_model *m = NULL;
+	int r = scan_backend(NSREL_BACKEND_BPF, &m);
+	nsrel_model_free(m);
+	if (r == -EPERM || r == -EOPNOTSUPP) {
+		skip_because("the BPF backend cannot run here: %s",
+			     strerror(-r));
+		return;
+	}
+	assert_int_equal(r, 0);
+
+	bk.wanted = pairs_wanted();
+	uint64_t start = churn_now();
+	uint64_t deadline = start + (uint64_t)PAIRS_BUDGET * 1000000000ull;
+	for (unsigned i = 0; i < bk.wanted; i++) {
+		if (churn_now() > deadline) {
+			bk.out_of_time = true;
+			break;
+		}
+		static const enum nsrel_backend order[2][2] = {
+			{NSREL_BACKEND_PROC, NSREL_BACKEND_BPF},
+			{NSREL_BACKEND_BPF, NSREL_BACKEND_PROC},
+		};
+		struct nsrel_model *got[2] = {NULL, NULL};
+		uint64_t t0 = churn_now();
+		for (int k = 0; k < 2; k++) {
+			r = scan_backend(order[i % 2][k], &got[k]);
+			if (r < 0) {
+				bk.errors++;
+				report("nsrel_scan, %s backend, scan %d of "
+				       "pair "
+				       "%u: %s",
+				       order[i % 2][k] == NSREL_BACKEND_BPF
+					       ? "BPF"
+					       : "/proc",
+				       k + 1, i, strerror(-r));
+			}
+		}
+		uint64_t t1 = churn_now();
+		if (got[0] && got[1]) {
+			struct pair pr = {.proc = got[i % 2],
+					  .bpf = got[1 - i % 2]};
+			assert_int_equal(nsrel_model_backend(pr.proc),
+					 NSREL_BACKEND_PROC);
+			assert_int_equal(nsrel_model_backend(pr.bpf),
+					 NSREL_BACKEND_BPF);
+			bk.compared +=
+				check_log(t0, t1, NSREL_ALL_TYPES, same_in_both,
+					  &pr, false, &bk.misses);
+			bk.pairs++;
+		}
+		nsrel_model_free(got[0]);
+		nsrel_model_free(got[1]);
+		if (bk.errors + bk.misses + bk.differences > 20)
+			break;
+	}
+	bk.seconds = (double)(churn_now() - start) / 1e9;
+	bk.ran = true;
+	printf("# %u pairs of /proc and BPF scans in %.1f s; %llu namespaces "
+	       "held through both compared (%llu with a holder process)\n",
+	       bk.pairs, bk.seconds, (unsigned long long)bk.compared,
+	       (unsigned long long)bk.procs_compared);
+	printf("#   by holder:");
+	for (int k = 0; k < CHURN_KINDS; k++)
+		printf(" %s %llu%s", churn_kind_str(k),
+		       (unsigned long long)bk.compared_kind[k],
+		       k + 1 < CHURN_KINDS ? "," : "\n");
+	fflush(stdout);
+	assert_int_equal(bk.errors, 0);
+	assert_int_equal(bk.misses, 0);
+	assert_int_equal(bk.differences, 0);
+	bool all = true;
+	for (int k = 0; k < CHURN_KINDS; k++)
+		all = all && bk.compared_kind[k];
+	if (!all && bk.out_of_time) {
+		skip_because("out of time after %u of %u pairs, before every "
+			     "kind of holder lived through a pair",
+			     bk.pairs, bk.wanted);
+		return;
+	}
+	for (int k = 0; k < CHURN_KINDS; k++)
+		if (!bk.compared_kind[k])
+			fail_msg("no namespace held by %s lived through a pair",
+				 churn_kind_str(k));
+}
+
 static void test_nothing_left(void **state)
 {
 	(void)state;
@@ -764,6 +1030,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_scan_count),
 		cmocka_unit_test(test_tool_scans),
 		cmocka_unit_test(test_churn_rate),
+		cmocka_unit_test(test_backends_agree),
 		cmocka_unit_test(test_nothing_left),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
