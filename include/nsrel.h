@@ -372,7 +372,8 @@ int nsrel_ns_gid_map(const struct nsrel_ns *ns,
  * ids are assigned by `ip netns set`, and by the kernel where a device links
  * the two namespaces. 0 and *ret_id; -ENODATA where it is not known (a
  * kernel without it, no rtnetlink, a namespace learned only from BPF
- * records).
+ * records while our net namespace has given ids to peers: where it has
+ * given none, every namespace's is known to be NSREL_NETNSID_UNASSIGNED).
  */
 int nsrel_ns_netnsid(const struct nsrel_ns *ns, int *ret_id);
 /* Member processes (the ns is their own, not only for their children). */

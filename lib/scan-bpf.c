@@ -338,6 +338,9 @@ static int netnsid_at(struct scan *s, const struct bpf_view *v, uint32_t idx,
 	if (idx == NONE || s->m->ns[idx].type != CLONE_NEWNET ||
 	    !v->proc_ours || s->m->ns[idx].netnsid_asked)
 		return 0;
+	int known = nsrel__scan_netnsid_known(s, idx);
+	if (known != 0)
+		return known < 0 ? known : 0;
 	_cleanup_close_ int nsfd = -1;
 	if (path) {
 		nsfd = fd ? nsrel__scan_reopen_ns(
@@ -423,6 +426,12 @@ static int add_facts(struct scan *s, const struct bpf_view *v, pid_t pid,
 	uint32_t net = own[nsrel_nstype_index(CLONE_NEWNET)];
 	bool maps = user != NONE && !s->m->ns[user].maps_read;
 	bool netnsid = net != NONE && !s->m->ns[net].netnsid_asked;
+	if (netnsid && v->proc_ours) {
+		int known = nsrel__scan_netnsid_known(s, net);
+		if (known < 0)
+			return known;
+		netnsid = known == 0;
+	}
 	if (!v->proc_ours || (!maps && !netnsid))
 		return 0;
 	char path[32];

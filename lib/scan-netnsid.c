@@ -2,7 +2,11 @@
 /*
  * The peer netnsid of a net namespace: RTM_GETNSID on a NETLINK_ROUTE
  * socket of our own net namespace, with the namespace's fd. The kernel
- * only reports an id, it never assigns one for this request.
+ * only reports an id, it never assigns one for this request. First, once
+ * per scan, a dump of every id our namespace has given a peer: where it
+ * has given none (no veth or other link to another namespace, the common
+ * case without containers), every answer is "not assigned", and no
+ * namespace is opened or asked.
  */
 #include <errno.h>
 #include <string.h>
@@ -75,15 +79,98 @@ static int parse_reply(const char *buf, size_t len, uint32_t seq, int *ret)
 	return 0;
 }
 
-int nsrel__scan_netnsid(struct scan *s, int nsfd, uint32_t idx)
+/* The dump of our namespace's peer ids: nsids_none if it ends (NLMSG_DONE)
+ * with none. A kernel that refuses it, or an answer that does not come,
+ * leaves each namespace to be asked. 0 or a negative errno. */
+static int dump_nsids(struct scan *s)
+{
+	s->nsids_dumped = true;
+	struct {
+		struct nlmsghdr nh;
+		struct rtgenmsg g;
+	} req;
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.g));
+	req.nh.nlmsg_type = RTM_GETNSID;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.nh.nlmsg_seq = ++s->rtnl_seq;
+	req.g.rtgen_family = AF_UNSPEC;
+	ssize_t n;
+	while ((n = send(s->rtnl_fd, &req, req.nh.nlmsg_len, 0)) < 0 &&
+	       errno == EINTR)
+		;
+	if (n < 0)
+		return scan_err(errno);
+	unsigned ids = 0;
+	/* Each read holds many of its messages; the bound is only there
+	 * so that a kernel answering forever cannot hold us. */
+	for (int reads = 0; reads < 4096; reads++) {
+		union {
+			struct nlmsghdr nh;
+			char buf[16384];
+		} rep;
+		while ((n = recv(s->rtnl_fd, rep.buf, sizeof(rep.buf), 0)) <
+			       0 &&
+		       errno == EINTR)
+			;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			s->no_rtnl = true;
+			return 0;
+		}
+		if (n < 0)
+			return scan_err(errno);
+		size_t len = (size_t)n;
+		for (const struct nlmsghdr *nh = &rep.nh; NLMSG_OK(nh, len);
+		     nh = NLMSG_NEXT(nh, len)) {
+			if (nh->nlmsg_seq != req.nh.nlmsg_seq)
+				continue;
+			if (nh->nlmsg_type == NLMSG_ERROR)
+				return 0;
+			if (nh->nlmsg_type == NLMSG_DONE) {
+				int err = 0;
+				if (nh->nlmsg_len >= NLMSG_LENGTH(sizeof(err)))
+					memcpy(&err, NLMSG_DATA(nh),
+					       sizeof(err));
+				s->nsids_none = err == 0 && ids == 0;
+				return 0;
+			}
+			if (nh->nlmsg_type == RTM_NEWNSID)
+				ids++;
+		}
+	}
+	return 0;
+}
+
+int nsrel__scan_netnsid_known(struct scan *s, uint32_t idx)
 {
 	struct nsrel_ns *ns = &s->m->ns[idx];
 	if (ns->type != CLONE_NEWNET || ns->netnsid_asked)
-		return 0;
-	ns->netnsid_asked = true;
+		return 1;
 	int r = rtnl_open(s);
-	if (r < 0 || s->rtnl_fd < 0 || s->no_rtnl)
+	if (r >= 0 && s->rtnl_fd >= 0 && !s->no_rtnl && !s->nsids_dumped)
+		r = dump_nsids(s);
+	if (r < 0)
 		return r;
+	if (s->rtnl_fd < 0 || s->no_rtnl) {
+		ns->netnsid_asked = true;
+		return 1;
+	}
+	if (!s->nsids_none)
+		return 0;
+	/* What RTM_GETNSID would answer for it. */
+	ns->netnsid_asked = true;
+	ns->netnsid = NETNSA_NSID_NOT_ASSIGNED;
+	ns->has_netnsid = true;
+	return 1;
+}
+
+int nsrel__scan_netnsid(struct scan *s, int nsfd, uint32_t idx)
+{
+	struct nsrel_ns *ns = &s->m->ns[idx];
+	int r = nsrel__scan_netnsid_known(s, idx);
+	if (r != 0)
+		return r < 0 ? r : 0;
+	ns->netnsid_asked = true;
 
 	union {
 		struct nlmsghdr nh;

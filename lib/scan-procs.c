@@ -126,6 +126,20 @@ static int scan_tasks(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 	return r;
 }
 
+/* /proc/PID/cmdline answers one read with all it has, up to the size asked
+ * (get_mm_cmdline() reads on until then): a short read is its end, and
+ * needs no second read to say so. The count, or a negative errno. */
+static ssize_t read_cmdline(int dirfd, const char *path, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n;
+	while ((n = read(fd, buf, size)) < 0 && errno == EINTR)
+		;
+	return n < 0 ? -errno : n;
+}
+
 int nsrel__scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
 			 const char *comm, size_t comm_len, bool kthread,
 			 uint32_t *ret)
@@ -137,7 +151,7 @@ int nsrel__scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
 	ssize_t n = 0;
 	if (dirfd >= 0 &&
 	    (keep || procfs_name_wants_cmdline(comm_len, kthread)))
-		n = read_at(dirfd, cmdline_path, cmdline, CMDLINE_MAX);
+		n = read_cmdline(dirfd, cmdline_path, cmdline, CMDLINE_MAX);
 	if (n < 0) {
 		int r = scan_err((int)-n);
 		if (r < 0)

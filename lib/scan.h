@@ -47,6 +47,9 @@ struct scan {
 	int rtnl_fd;
 	bool no_rtnl;
 	uint32_t rtnl_seq;
+	/* Our net namespace's ids of its peers, dumped once: nsids_none
+	 * where it has given none, so that no namespace needs asking. */
+	bool nsids_dumped, nsids_none;
 };
 
 /*
@@ -129,6 +132,10 @@ int nsrel__scan_take_kept_fd(struct scan *s, uint32_t idx);
  * whose fd (borrowed) the caller holds. 0 (also where it stays unknown)
  * or a negative errno that ends the scan. */
 int nsrel__scan_netnsid(struct scan *s, int nsfd, uint32_t idx);
+/* Whether the netnsid of idx is known (or stays unknown) without an fd of
+ * it: 1, after which nsrel__scan_netnsid() asks nothing; 0 where it needs
+ * one; a negative errno that ends the scan. */
+int nsrel__scan_netnsid_known(struct scan *s, uint32_t idx);
 
 /* scan-procs.c: reads, once, the uid and gid maps of user namespace idx
  * from piddir (an fd of /proc/PID of a member process): 0 (also where
