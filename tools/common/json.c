@@ -254,8 +254,12 @@ void tc_jw_init(struct tc_jw *w, FILE *f, bool pretty)
 
 static void indent(struct tc_jw *w, unsigned depth)
 {
-	for (unsigned i = 0; i < depth; i++)
-		fputs("  ", w->f);
+	static const char spaces[] = "                                ";
+	size_t n = 2 * (size_t)depth;
+
+	for (; n > sizeof(spaces) - 1; n -= sizeof(spaces) - 1)
+		fwrite(spaces, 1, sizeof(spaces) - 1, w->f);
+	fwrite(spaces, 1, n, w->f);
 }
 
 /* Separator and key before a member or array element. */
@@ -269,9 +273,12 @@ static void prefix(struct tc_jw *w, const char *key)
 			indent(w, w->depth);
 		}
 	}
-	if (key)
+	if (key) {
 		/* Keys are our own constants: nothing to escape. */
-		fprintf(w->f, w->pretty ? "\"%s\": " : "\"%s\":", key);
+		fputc('"', w->f);
+		fputs(key, w->f);
+		fputs(w->pretty ? "\": " : "\":", w->f);
+	}
 	w->first = false;
 }
 
@@ -326,11 +333,12 @@ void tc_jw_value(struct tc_jw *w, const char *key, struct json_object *v)
 	s = json_object_to_json_string_ext(v, tc_json_flags(w->pretty));
 	if (!s)
 		tc_die_oom();
-	for (; *s; s++) {
-		fputc(*s, w->f);
-		if (*s == '\n')
-			indent(w, w->depth);
+	/* Each line of a pretty value indented to where it stands. */
+	for (const char *nl; (nl = strchr(s, '\n')); s = nl + 1) {
+		fwrite(s, 1, (size_t)(nl + 1 - s), w->f);
+		indent(w, w->depth);
 	}
+	fputs(s, w->f);
 	json_object_put(v);
 	if (w->depth == 0)
 		fputc('\n', w->f);
