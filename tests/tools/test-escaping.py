@@ -250,6 +250,10 @@ def main():
                      t_text, args, h, args.lspidns, argv, pidns, kids)
         run_test("lspidns -u: hostile's user line", t_text, args, h,
                  args.lspidns, ["-u"], user, proc_)
+        run_test("lsuserns -v: hostile's holder line", t_text, args, h,
+                 args.lsuserns, ["-v"], "• " + proc_ % h.label, proc_)
+        run_test("lspidns -v: hostilepid's holder line", t_text, args, h,
+                 args.lspidns, ["-v"], "• " + kids % h.label, kids)
         for tool, argv in ((args.lsuserns, ["-J"]), (args.lsuserns,
                                                      ["-J", "-d"]),
                            (args.lspidns, ["-J"]), (args.lspidns,

@@ -745,7 +745,8 @@ def dump(tools, *argv):
 # Every output of every tool, the whole host's: other programs' names are
 # as hostile as the zoo's.
 ALL_OUTPUTS = [("lsuserns", []), ("lsuserns", ["-d"]), ("lspidns", []),
-               ("lspidns", ["-u"]), ("lsuserns", ["-J", "-d"]),
+               ("lspidns", ["-u"]), ("lsuserns", ["-v", "-d"]),
+               ("lspidns", ["-v", "-u"]), ("lsuserns", ["-J", "-d"]),
                ("lspidns", ["-J"]), ("dumpns", []), ("dumpns", ["-c"])]
 
 
