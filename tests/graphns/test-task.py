@@ -17,6 +17,7 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 from kernelns import kernel_chain, kernel_owner, unused_pid  # noqa: E402
+from lsanenv import graphviz_env  # noqa: E402
 from tap import check, plan, run_test  # noqa: E402
 from zoorun import start_for_tap  # noqa: E402
 
@@ -31,7 +32,8 @@ def graph_nodes(graphns, d, *argv):
     out = os.path.join(d, "x.dot")
     p = subprocess.run([graphns] + list(argv) + ["-o", out],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       stdin=subprocess.DEVNULL, timeout=300)
+                       stdin=subprocess.DEVNULL, timeout=300,
+                       env=graphviz_env())
     check(p.returncode == 0, "graphns %s: exit %d, %r" % (
         " ".join(argv), p.returncode, p.stderr))
     with open(out, encoding="utf-8") as f:
@@ -86,7 +88,8 @@ def t_task_gone(graphns):
     pid = unused_pid()
     p = subprocess.run([graphns, "-p", str(pid), "-o", "-", "-T", "dot"],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       stdin=subprocess.DEVNULL, timeout=300)
+                       stdin=subprocess.DEVNULL, timeout=300,
+                       env=graphviz_env())
     check(p.returncode == 1 and p.stdout == b"", "exit %d, %r" % (
         p.returncode, p.stdout[:100]))
     check(b"graphns: no process with PID %d" % pid in p.stderr,
