@@ -222,9 +222,14 @@ struct nsrel_container;
  * a process that exited, a zombie's namespaces, an fd closed, a mount
  * unmounted) is skipped, and so is what the caller may not read (EACCES,
  * EPERM; a process whose namespaces are not ours to read is counted by
- * nsrel_model_unreadable()). A kernel without a feature (ENOSYS, or
- * ENOTTY and EINVAL from a namespace ioctl) makes the scan use the older
- * way. Any other error ends the scan: it returns that negative errno
+ * nsrel_model_unreadable()). A path in a tree someone else owns (a mount
+ * point in another mount namespace, a process's root or fd) that does not
+ * resolve is skipped whatever the error, but running out of memory or
+ * file descriptors (a FUSE filesystem there may answer anything; one whose
+ * daemon is gone, ENOTCONN): the mount is still listed, and its namespace
+ * is reached another way where there is one. A kernel without a feature
+ * (ENOSYS, or ENOTTY and EINVAL from a namespace ioctl) makes the scan use the
+ * older way. Any other error ends the scan: it returns that negative errno
  * (-EMFILE, -ENFILE, -ENOMEM, -EIO, ...) and no model, never a model that
  * is silently smaller. A scan needs some tens of file descriptors at once,
  * more for deep user namespace chains; mount namespaces no process is in

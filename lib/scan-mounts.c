@@ -171,7 +171,8 @@ static int open_in_mntns(const struct scan *s, int mntns_fd, const char *path)
 	return -ENOENT;
 }
 
-/* Whether fd is the namespace with inode ino; closes it if not. */
+/* Whether fd (an nsfs fd, or an errno) is the namespace with inode ino;
+ * closes it if not. */
 static int is_ino(int fd, ino_t ino)
 {
 	struct stat st;
@@ -188,20 +189,29 @@ static int is_ino(int fd, ino_t ino)
 	return -ENOENT;
 }
 
+/* An nsfs fd opened through a path in someone else's tree, or -ENOENT for
+ * any error that only says that path did not lead there (scan_path_err()),
+ * or the error that ends the scan. */
+static int opened_there(int fd)
+{
+	return fd >= 0 || scan_path_err(-fd) < 0 ? fd : -ENOENT;
+}
+
 /* An fd to the namespace with inode ino mounted at path in mount namespace
- * mnt (mntfd an fd to it, or -1), -ENOTTY if what is there (now) is no
- * namespace, -ENOENT if it is another, or another negative errno. Through
- * a process in mnt, where one is, resolving inside its root; where that
- * fails (the process is gone, or chrooted where path is not), entering
- * mnt itself, through mntfd or that process's ns/mnt. */
+ * mnt (mntfd an fd to it, or -1), -ENOENT if it cannot be reached that way
+ * or is another namespace, or the negative errno that ends the scan.
+ * Through a process in mnt, where one is, resolving inside its root; where
+ * that fails (the process is gone, or chrooted where path is not or where
+ * the filesystem no longer answers), entering mnt itself, through mntfd or
+ * that process's ns/mnt. */
 static int open_mounted(struct scan *s, uint32_t mnt, int mntfd,
 			const char *path, ino_t ino)
 {
 	const struct nsrel_ns *mns = &s->m->ns[mnt];
 	if (mns->ino == s->self_mntns)
-		return is_ino(
-			nsrel__scan_reopen_ns(s, open_path_in(AT_FDCWD, path)),
-			ino);
+		return is_ino(opened_there(nsrel__scan_reopen_ns(
+				      s, open_path_in(AT_FDCWD, path))),
+			      ino);
 	int r = -ENOENT;
 	_cleanup_close_ int pidmnt = -1;
 	if (mns->any_pid) {
@@ -209,11 +219,11 @@ static int open_mounted(struct scan *s, uint32_t mnt, int mntfd,
 		snprintf(at, sizeof(at), "%d/root", mns->any_pid);
 		_cleanup_close_ int rfd = openat(
 			s->proc_fd, at, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		r = rfd < 0 ? -errno
-			    : is_ino(nsrel__scan_reopen_ns(
-					     s, open_path_in(rfd, path)),
+		r = rfd < 0 ? opened_there(-errno)
+			    : is_ino(opened_there(nsrel__scan_reopen_ns(
+					     s, open_path_in(rfd, path))),
 				     ino);
-		if (r >= 0 || scan_path_err(-r) < 0)
+		if (r != -ENOENT)
 			return r;
 		if (mntfd < 0) {
 			snprintf(at, sizeof(at), "%d/ns/mnt", mns->any_pid);
@@ -221,14 +231,15 @@ static int open_mounted(struct scan *s, uint32_t mnt, int mntfd,
 				fd_or_errno(openat(s->proc_fd, at,
 						   O_RDONLY | O_CLOEXEC)),
 				mns->ino);
-			if (pidmnt < 0 && scan_path_err(-pidmnt) < 0)
+			if (pidmnt < 0 && scan_err(-pidmnt) < 0)
 				return pidmnt;
 			mntfd = pidmnt;
 		}
 	}
 	if (mntfd < 0)
 		return r;
-	return is_ino(nsrel__scan_reopen_ns(s, open_in_mntns(s, mntfd, path)),
+	return is_ino(opened_there(nsrel__scan_reopen_ns(
+			      s, open_in_mntns(s, mntfd, path))),
 		      ino);
 }
 
@@ -253,7 +264,7 @@ static int found_mount(struct scan *s, uint32_t mnt, int mntfd,
 		return 0;
 	_cleanup_close_ int fd = open_mounted(s, mnt, mntfd, point, ino);
 	if (fd < 0)
-		return scan_path_err(-fd);
+		return scan_err(-fd);
 	int r = nsrel__scan_learn(s, fd, idx);
 	if (r >= 0 && type == CLONE_NEWNS)
 		r = nsrel__scan_keep_fd(s, idx, fd);

@@ -74,21 +74,21 @@ static inline int scan_err(int err)
 }
 
 /* The same for a path resolved in a tree another user controls (a mount
- * point, a process's root): a path that no longer resolves the way the
- * kernel named it is gone, too. ENOTTY: what is there is no namespace. */
+ * point in another mount namespace, a process's root): what answers there
+ * is theirs to choose. A FUSE filesystem may answer a lookup with any
+ * errno, one whose daemon is gone with ENOTCONN; a path may no longer
+ * resolve the way the kernel named it (ENOTDIR, ELOOP, EXDEV, ESTALE, ...)
+ * or lead to no namespace (ENOTTY). So every error skips that path, except
+ * those that say this process has run out (the scan ends with them). */
 static inline int scan_path_err(int err)
 {
 	switch (err) {
-	case ENOTDIR:
-	case ELOOP:
-	case EXDEV:
-	case EAGAIN:
-	case ENAMETOOLONG:
-	case ESTALE:
-	case ENOTTY:
-		return 0;
+	case ENOMEM:
+	case EMFILE:
+	case ENFILE:
+		return -err;
 	default:
-		return scan_err(err);
+		return 0;
 	}
 }
 

@@ -60,7 +60,7 @@ static const struct {
 	[SHIM_IOCTL] = {"ioctl", {EPERM, ENOTTY, EMFILE, ENFILE}},
 	[SHIM_FSTAT] = {"fstat", {EIO}},
 	[SHIM_FSTATAT] = {"fstatat", {ENOENT, EACCES}},
-	[SHIM_FSTATFS] = {"fstatfs", {EIO}},
+	[SHIM_FSTATFS] = {"fstatfs", {EIO, ENOTCONN}},
 	[SHIM_FCNTL] = {"fcntl", {EMFILE, ENFILE}},
 	[SHIM_FDOPENDIR] = {"fdopendir", {ENOMEM}},
 	[SHIM_READDIR] = {"readdir", {EIO}},
