@@ -5,6 +5,7 @@ import ctypes
 import errno
 import os
 import select
+import signal
 import struct
 import tempfile
 import threading
@@ -119,6 +120,8 @@ def test_dead_fuse_root(backend):
         try:
             os.close(ready_r)
             os.close(hold_w)
+            # Nothing a test forks may outlive it.
+            libc.prctl(nshelp.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
             holder(dirpath, ready_w, hold_r)
         except BaseException as e:  # noqa: B902: report, then exit
             os.write(ready_w, f'error {e!r}\n'.encode())
