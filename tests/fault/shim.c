@@ -40,6 +40,10 @@ static int outer_frames;
 static __thread int in_hook;
 /* Private: which domain this process counts in. */
 static int domain = SHIM_DOM_MAIN;
+/* Private: whether this process armed the shim, or was forked by one that
+ * had. S->armed is shared: the test process, which forks the one that
+ * arms, must not count its own calls (pidfd_open, waitpid) meanwhile. */
+static bool armed_here;
 
 static const struct {
 	const char *name;
@@ -162,12 +166,19 @@ __attribute__((noinline)) void shim_arm(void)
 	int n = backtrace(frames, SHIM_MAX_FRAMES);
 	/* frames[0] is here; the rest are the caller's and up. */
 	outer_frames = n - 1;
+	armed_here = true;
 	__atomic_store_n(&S->armed, 1, __ATOMIC_SEQ_CST);
 }
 
 void shim_disarm(void)
 {
 	__atomic_store_n(&S->armed, 0, __ATOMIC_SEQ_CST);
+	armed_here = false;
+}
+
+static bool armed(void)
+{
+	return S && armed_here && __atomic_load_n(&S->armed, __ATOMIC_SEQ_CST);
 }
 
 static void lock(void)
@@ -229,7 +240,7 @@ static void record_site(int fn, uint64_t key, const uintptr_t *pcs)
 /* Counts the call; the errno to fail it with, or 0. */
 static __attribute__((noinline)) int hook(int fn)
 {
-	if (!S || in_hook || !__atomic_load_n(&S->armed, __ATOMIC_SEQ_CST))
+	if (in_hook || !armed())
 		return 0;
 	in_hook++;
 	unsigned long n =
@@ -566,10 +577,10 @@ REAL(pid_t, fork, void)
 pid_t fork(void)
 {
 	FAIL_WITH(SHIM_FORK, -1);
-	bool armed = S && __atomic_load_n(&S->armed, __ATOMIC_SEQ_CST);
+	bool was_armed = armed();
 	pid_t pid = get_fork()();
 	/* A child forked while armed is the library's helper. */
-	if (pid == 0 && armed)
+	if (pid == 0 && was_armed)
 		domain = SHIM_DOM_HELPER;
 	return pid;
 }

@@ -3,10 +3,11 @@
  * Fault injection for libnsrel: this file's companion, shim.c, defines the
  * C library functions the (static) library calls, so that the test binary
  * links them in place of glibc's. Each call counts while the shim is armed,
- * and one chosen call fails with a plausible errno: the Nth call of a
- * function, or the Kth call from one call site (a hash of the return
- * addresses). Allocations made while tracking are recorded, so that what
- * is still live afterwards is a leak.
+ * in the process that armed it and in the helpers that process forks (not
+ * in the test process that forked it), and one chosen call fails with a
+ * plausible errno: the Nth call of a function, or the Kth call from one call
+ * site (a hash of the return addresses). Allocations made while tracking are
+ * recorded, so that what is still live afterwards is a leak.
  *
  * Counters and the target live in memory shared with the library's own
  * helper children (it forks to setns), each numbered in its own domain,

@@ -1005,6 +1005,55 @@ static void test_selfcheck(void **state)
 	point_timeout_ms = POINT_TIMEOUT_MS;
 }
 
+/* A point counts and fails only the calls of the process that armed the
+ * shim and of its helpers: not those the test process makes meanwhile
+ * (run_child()'s pidfd_open and waitpid), however the two are scheduled. */
+static void test_shim_own_calls(void **state)
+{
+	(void)state;
+	const struct shim_target t = {.fn = SHIM_SYS_PIDFD_OPEN,
+				      .dom = SHIM_DOM_MAIN,
+				      .index = 1,
+				      .err = EMFILE};
+	int armed[2], done[2];
+	assert_int_equal(pipe2(armed, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(done, O_CLOEXEC), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char c = 0;
+		shim_reset(&t, false);
+		shim_arm();
+		ssize_t k = write(armed[1], "a", 1);
+		k += read(done[0], &c, 1);
+		shim_disarm();
+		_exit(k == 2 ? 0 : 1);
+	}
+	close(armed[1]);
+	close(done[0]);
+	char c = 0;
+	assert_int_equal(read(armed[0], &c, 1), 1);
+	/* The child is armed now, with our call's number as its target. */
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	int err = errno;
+	assert_int_equal(write(done[1], "d", 1), 1);
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	close(armed[0]);
+	close(done[1]);
+	if (pidfd >= 0)
+		close(pidfd);
+	else if (err == ENOSYS)
+		skip_because("no pidfd_open (before 5.3)");
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	if (pidfd < 0 || shim_state()->fired)
+		fail_msg("the test process's pidfd_open %s: %s",
+			 shim_state()->fired ? "was failed by the shim"
+					     : "failed",
+			 strerror(err));
+	assert_int_equal(shim_state()->count[SHIM_DOM_MAIN][t.fn], 0);
+}
+
 static void test_counting(void **state)
 {
 	(void)state;
@@ -1247,6 +1296,7 @@ static int run_all(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_selfcheck),
+		cmocka_unit_test(test_shim_own_calls),
 		cmocka_unit_test(test_counting),
 		cmocka_unit_test(test_scan_faults),
 		cmocka_unit_test(test_scan_faults_mountinfo),
