@@ -231,7 +231,10 @@ struct nsrel_container;
  * (ENOSYS, or ENOTTY and EINVAL from a namespace ioctl) makes the scan use the
  * older way. Any other error ends the scan: it returns that negative errno
  * (-EMFILE, -ENFILE, -ENOMEM, -EIO, ...) and no model, never a model that
- * is silently smaller. A scan needs some tens of file descriptors at once,
+ * is silently smaller. A mount namespace whose helper does not answer
+ * within 2 seconds is the exception: it is counted in the view
+ * (struct nsrel_view, mntns_stuck) and the scan goes on without what the
+ * helper was to open there. A scan needs some tens of file descriptors at once,
  * more for deep user namespace chains; mount namespaces no process is in
  * are read in batches that stay far below RLIMIT_NOFILE.
  */
@@ -310,6 +313,14 @@ struct nsrel_view {
 	/* The scanning thread's effective capabilities: bit N is
 	 * capability N (CAP_SYS_PTRACE, CAP_SYS_ADMIN, ...). */
 	uint64_t cap_effective;
+	/* Mount namespaces no process is in where the short-lived child
+	 * that enters one did not answer within 2 seconds (stuck on a path
+	 * of a file system that does not answer, such as a FUSE mount whose
+	 * daemon hangs): it is killed, and what it was to open there is
+	 * missing from the model (the namespaces bind-mounted there are
+	 * known by inode only; where the mounts are read from mountinfo,
+	 * not listmount(2), none of that namespace's are). */
+	size_t mntns_stuck;
 };
 
 /*

@@ -22,6 +22,7 @@ struct nsrel_ns {
 	bool has_owner_uid;
 	bool learned;	    /* scan: relations asked of the kernel already */
 	bool mounts_read;   /* scan: mount namespace whose mounts we read */
+	bool helper_stuck;  /* scan: a child that entered it never answered */
 	pid_t any_pid;	    /* scan: some member process, 0 if none */
 	bool netnsid_asked; /* scan: RTM_GETNSID asked already */
 	bool has_netnsid;

@@ -11,7 +11,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <linux/openat2.h>
 
 #include "procfs.h"
@@ -53,11 +56,29 @@ static int send_answer(int sock, int err, int fd)
 	return sendmsg(sock, &msg, 0) == (ssize_t)sizeof(err) ? 0 : -errno;
 }
 
+static long long now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 /* Receives the helper's answer: the fd, the negative errno it sent,
- * -ENODATA if none came (it ended without), or the negative errno of
- * receiving it. */
+ * -ENODATA if none came (it ended without), -ETIMEDOUT if none came by
+ * NSREL__MNTNS_HELPER_MS, or the negative errno of receiving it. */
 static int recv_answer(int sock)
 {
+	long long deadline = now_ms() + NSREL__MNTNS_HELPER_MS;
+	struct pollfd p = {.fd = sock, .events = POLLIN};
+	int k;
+	do {
+		long long left = deadline - now_ms();
+		if (left <= 0)
+			return -ETIMEDOUT;
+		k = poll(&p, 1, (int)left);
+	} while (k == 0 || (k < 0 && errno == EINTR));
+	if (k < 0)
+		return -errno;
 	int err = 0;
 	struct iovec iov = {.iov_base = &err, .iov_len = sizeof(err)};
 	union {
@@ -69,7 +90,7 @@ static int recv_answer(int sock)
 			     .msg_control = u.buf,
 			     .msg_controllen = sizeof(u.buf)};
 	ssize_t n;
-	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 &&
+	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT)) < 0 &&
 	       errno == EINTR)
 		;
 	if (n < 0)
@@ -116,14 +137,39 @@ static int open_path_in(int dirfd, const char *path)
 		openat(dirfd, path, O_PATH | O_NOFOLLOW | O_CLOEXEC));
 }
 
-/* In a child: setns into the mount namespace and open there either path
- * (O_PATH, for nsrel__scan_reopen_ns) or, for NULL, the namespace's mountinfo
- * through our own /proc (its /proc is not ours to trust); send the fd
- * back, or end with the errno as the exit status. A fork, not a thread:
- * setns(CLONE_NEWNS) refuses a process that is multithreaded. The fd, or
- * the negative errno. */
-static int open_in_mntns(const struct scan *s, int mntns_fd, const char *path)
+/* Kills a helper that did not answer, and reaps it. SIGKILL ends a FUSE or
+ * NFS wait at once; not an uninterruptible one (a lookup waiting behind
+ * another's of the same name): a helper not gone within another
+ * NSREL__MNTNS_HELPER_MS is left, to end as a zombie of the caller's. */
+static void reap_killed(pid_t pid)
 {
+	kill(pid, SIGKILL);
+	long long deadline = now_ms() + NSREL__MNTNS_HELPER_MS;
+	pid_t w;
+	while ((w = waitpid(pid, NULL, WNOHANG)) == 0 ||
+	       (w < 0 && errno == EINTR)) {
+		if (now_ms() >= deadline)
+			return;
+		nanosleep(&(struct timespec){.tv_nsec = 5 * 1000 * 1000}, NULL);
+	}
+}
+
+/* In a child: setns into mount namespace mnt (mntns_fd an fd to it) and
+ * open there either path (O_PATH, for nsrel__scan_reopen_ns) or, for NULL,
+ * the namespace's mountinfo through our own /proc (its /proc is not ours
+ * to trust); send the fd back, or end with the errno as the exit status. A
+ * fork, not a thread: setns(CLONE_NEWNS) refuses a process that is
+ * multithreaded. The fd, or the negative errno; -ETIMEDOUT where the child
+ * did not answer by NSREL__MNTNS_HELPER_MS (stuck on a path of a file
+ * system that does not answer, such as a FUSE mount whose daemon hangs):
+ * it is killed, mnt counted in the view's mntns_stuck, and no child enters
+ * mnt again in this scan. */
+static int open_in_mntns(struct scan *s, uint32_t mnt, int mntns_fd,
+			 const char *path)
+{
+	struct nsrel_ns *mns = &s->m->ns[mnt];
+	if (mns->helper_stuck)
+		return -ETIMEDOUT;
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -errno;
@@ -156,6 +202,12 @@ static int open_in_mntns(const struct scan *s, int mntns_fd, const char *path)
 	close(sv[1]);
 	int fd = recv_answer(sv[0]);
 	close(sv[0]);
+	if (fd == -ETIMEDOUT) {
+		mns->helper_stuck = true;
+		s->m->view.mntns_stuck++;
+		reap_killed(pid);
+		return fd;
+	}
 	int status = 0;
 	pid_t w;
 	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
@@ -239,7 +291,7 @@ static int open_mounted(struct scan *s, uint32_t mnt, int mntfd,
 	if (mntfd < 0)
 		return r;
 	return is_ino(opened_there(nsrel__scan_reopen_ns(
-			      s, open_in_mntns(s, mntfd, path))),
+			      s, open_in_mntns(s, mnt, mntfd, path))),
 		      ino);
 }
 
@@ -262,6 +314,8 @@ static int found_mount(struct scan *s, uint32_t mnt, int mntfd,
 		return -ENOMEM;
 	if (s->m->ns[idx].learned)
 		return 0;
+	/* A stuck helper (open_in_mntns()) is counted; like any other path
+	 * error, it leaves the mount unopened (opened_there()). */
 	_cleanup_close_ int fd = open_mounted(s, mnt, mntfd, point, ino);
 	if (fd < 0)
 		return scan_err(-fd);
@@ -371,10 +425,11 @@ static int read_mountinfo(struct scan *s, uint32_t mnt, int mntfd)
 		if (fd == -EINVAL)
 			return 0;
 	} else {
-		fd = mntfd < 0 ? -ENOENT : open_in_mntns(s, mntfd, NULL);
+		fd = mntfd < 0 ? -ENOENT : open_in_mntns(s, mnt, mntfd, NULL);
 	}
+	/* ETIMEDOUT: counted (open_in_mntns()); its mounts are not read. */
 	if (fd < 0)
-		return scan_err(-fd);
+		return fd == -ETIMEDOUT ? 0 : scan_err(-fd);
 	FILE *f = fdopen(fd, "re");
 	if (!f) {
 		int r = -errno;

@@ -10,6 +10,10 @@
 
 struct nsrel_statmount;
 
+/* How long a child that entered a mount namespace (scan-mounts.c) has to
+ * answer before it is killed (nsrel.h: struct nsrel_view, mntns_stuck). */
+#define NSREL__MNTNS_HELPER_MS 2000
+
 struct scan {
 	struct nsrel_model *m;
 	unsigned types;		    /* mask of CLONE_NEW* to report */
@@ -58,7 +62,9 @@ struct scan {
  * (EACCES, EPERM) skips it; any other ends the scan with -errno. Where a
  * call has more errnos of its own that mean gone or "this kernel has no
  * such feature" (ENOTTY from a namespace ioctl, ENOSYS, ...), the caller
- * checks those first. Returns 0 to skip, or the negative errno.
+ * checks those first. Returns 0 to skip, or the negative errno. A child
+ * that entered a mount namespace and did not answer in time (ETIMEDOUT,
+ * scan-mounts.c) skips what it was to open there, and is counted.
  */
 static inline int scan_err(int err)
 {

@@ -77,7 +77,8 @@ struct shim_target {
 	int dom;
 	unsigned long index; /* fail the index-th call (1-based) of fn, */
 	uint64_t site;	     /* or, if nonzero, the index-th from site */
-	int err;	     /* with this errno */
+	int err;	     /* with this errno, */
+	bool hang;	     /* or, if set, block there until killed */
 };
 
 struct shim_shared {

@@ -154,6 +154,7 @@ struct result {
 	 * parent, owner, number of holders. */
 	uint64_t zoo_digest;
 	size_t zoo_found;
+	size_t mntns_stuck; /* the view's */
 	/* relations API */
 	bool out_touched;
 	pid_t sin_pid; /* self-check: the child left running */
@@ -360,10 +361,13 @@ static void child_scan(const struct shim_target *t, const struct mode *mode,
 	shim_disarm();
 	R->r = r;
 	if (r == 0) {
+		struct nsrel_view v = {.sz = sizeof(v)};
 		if (m == sentinel || !m)
 			model_bad("success without a model");
 		else
 			check_model(m);
+		if (m != sentinel && nsrel_model_view(m, &v) == 0)
+			R->mntns_stuck = v.mntns_stuck;
 		nsrel_model_free(m);
 	} else {
 		R->ret_touched = m != sentinel;
@@ -1129,6 +1133,55 @@ static void test_scan_faults_options(void **state)
 		run_mode(i);
 }
 
+/* A helper that enters a mount namespace and never answers (stuck on a
+ * hung file system): each of its calls in turn blocks until it is killed.
+ * The scan must end on its own, well before the point's timeout, with
+ * success (that namespace skipped and counted in the view's mntns_stuck),
+ * leaving no child, fd or allocation behind. */
+static void test_scan_helper_hangs(void **state)
+{
+	(void)state;
+	if (!need_world())
+		return;
+	unsigned long points = 0;
+	for (size_t i = 0; i < 2; i++) {
+		census_take(&census[i], &modes[i]);
+		for (int fn = 0; fn < SHIM_FN_COUNT; fn++) {
+			if (!census[i].count[SHIM_DOM_HELPER][fn] ||
+			    shim_fn_is_alloc(fn))
+				continue;
+			struct shim_target t = {.fn = fn,
+						.dom = SHIM_DOM_HELPER,
+						.index = 1,
+						.err = ETIMEDOUT,
+						.hang = true};
+			char what[160];
+			snprintf(what, sizeof(what), "%s, helper hangs in %s",
+				 modes[i].name, shim_fn_name(fn));
+			struct scan_arg a = {.t = &t, .mode = &modes[i]};
+			int status = 0;
+			double t0 = now();
+			int rc = run_child(scan_body, &a, &status);
+			double dt = now() - t0;
+			enum outcome o = judge(what, &t, 0, rc, status);
+			printf("# %s: %s in %.1f s, %zu mount namespace(s) "
+			       "stuck\n",
+			       what, R->r ? strerror(-R->r) : "ok", dt,
+			       R->mntns_stuck);
+			if (o == OUT_BAD || !shim_state()->fired || R->r ||
+			    !R->mntns_stuck)
+				fail_msg("%s: %s", what,
+					 o == OUT_BAD ? last_why
+					 : !shim_state()->fired
+						 ? "the hang was not reached"
+					 : R->r ? "the scan failed"
+						: "nothing counted as stuck");
+			points++;
+		}
+	}
+	assert_true(points > 0);
+}
+
 /* The last mode: the BPF backend, where it can run. */
 static void test_scan_faults_bpf(void **state)
 {
@@ -1300,6 +1353,7 @@ static int run_all(void)
 		cmocka_unit_test(test_counting),
 		cmocka_unit_test(test_scan_faults),
 		cmocka_unit_test(test_scan_faults_mountinfo),
+		cmocka_unit_test(test_scan_helper_hangs),
 		cmocka_unit_test(test_scan_faults_options),
 		cmocka_unit_test(test_scan_faults_bpf),
 		cmocka_unit_test(test_relations_api),

@@ -123,6 +123,12 @@ void tc_report_view(const struct nsrel_model *m)
 			"initial one: owners and parents outside it are not "
 			"shown\n",
 			prog, (uintmax_t)v.user_ns);
+	if (v.mntns_stuck)
+		fprintf(stderr,
+			"%s: %zu mount namespace%s did not answer within 2 s "
+			"(a hung file system): what is mounted there is not "
+			"all shown\n",
+			prog, v.mntns_stuck, v.mntns_stuck == 1 ? "" : "s");
 	if (!n)
 		return;
 	fprintf(stderr, "%s: %zu process%s could not be read%s\n", prog, n,
