@@ -605,15 +605,26 @@ static void shim_step(struct scan *s, uint32_t idx,
 }
 
 #if HAVE_JSON_C
-static json_object *parse_json(const char *buf, size_t n)
+/* The JSON object in the regular file at path, whole (trailing white
+ * space aside): 0 and *ret, NULL where the file is missing, not regular,
+ * too large or no such JSON; or -ENOMEM. */
+static int read_json(const char *path, json_object **ret)
 {
+	*ret = NULL;
+	_cleanup_free_ char *buf = NULL;
+	ssize_t n = read_regular(path, JSON_MAX, &buf);
+	if (n == -ENOMEM)
+		return -ENOMEM;
+	if (n <= 0)
+		return 0;
 	struct json_tokener *tok = json_tokener_new_ex(JSON_DEPTH);
 	if (!tok)
-		return NULL;
+		return 0;
 	json_object *o = json_tokener_parse_ex(tok, buf, (int)n);
-	if (o && json_tokener_get_parse_end(tok) < n) {
+	if (o && json_tokener_get_parse_end(tok) < (size_t)n) {
 		/* trailing bytes after the object: only white space */
-		for (size_t i = json_tokener_get_parse_end(tok); i < n; i++)
+		for (size_t i = json_tokener_get_parse_end(tok); i < (size_t)n;
+		     i++)
 			if (buf[i] != ' ' && buf[i] != '\n' && buf[i] != '\t' &&
 			    buf[i] != '\r') {
 				json_object_put(o);
@@ -622,7 +633,8 @@ static json_object *parse_json(const char *buf, size_t n)
 			}
 	}
 	json_tokener_free(tok);
-	return o;
+	*ret = o;
+	return 0;
 }
 
 static const char *json_str(json_object *o, const char *key)
@@ -650,13 +662,9 @@ static int runc_state_step(struct scan *s, uint32_t idx, pid_t init,
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "/run/runc/%s/state.json",
 		 s->m->strs + s->m->ctrs[idx].id);
-	_cleanup_free_ char *buf = NULL;
-	ssize_t n = read_regular(path, JSON_MAX, &buf);
-	if (n == -ENOMEM)
+	json_object *o;
+	if (read_json(path, &o) < 0)
 		return -ENOMEM;
-	if (n <= 0)
-		return 0;
-	json_object *o = parse_json(buf, (size_t)n);
 	if (!o)
 		return 0;
 	json_object *pid, *config, *labels;
@@ -692,13 +700,9 @@ static int bundle_step(struct scan *s, uint32_t idx, const char *bundle)
 	if ((size_t)snprintf(path, sizeof(path), "%s/config.json", bundle) >=
 	    sizeof(path))
 		return 0;
-	_cleanup_free_ char *buf = NULL;
-	ssize_t n = read_regular(path, JSON_MAX, &buf);
-	if (n == -ENOMEM)
+	json_object *o;
+	if (read_json(path, &o) < 0)
 		return -ENOMEM;
-	if (n <= 0)
-		return 0;
-	json_object *o = parse_json(buf, (size_t)n);
 	if (!o)
 		return 0;
 	json_object *a;
