@@ -205,19 +205,9 @@ def _wait_gone(pids, seconds):
     return pids
 
 
-class _Daemon:
-    """What dockerd and containerd share: a private directory, a daemon
-    in a mount namespace of its own, its log, and taking it all down."""
-
-    name = "daemon"
-
-    def __init__(self, parent=None):
-        self.dir = tempfile.mkdtemp(prefix="nsrel-%s-" % self.name,
-                                    dir=parent or "/tmp")
-        self.proc = None
-        self.log_path = os.path.join(self.dir, "log")
-        self.sock = None
-        self.ids = []  # the containers started, to kill by cgroup
+class Started:
+    """A context manager for what has start() and stop(): start() on
+    entry (stop() if it fails), stop() on exit."""
 
     def __enter__(self):
         try:
@@ -230,6 +220,21 @@ class _Daemon:
     def __exit__(self, *exc):
         self.stop()
         return False
+
+
+class _Daemon(Started):
+    """What dockerd and containerd share: a private directory, a daemon
+    in a mount namespace of its own, its log, and taking it all down."""
+
+    name = "daemon"
+
+    def __init__(self, parent=None):
+        self.dir = tempfile.mkdtemp(prefix="nsrel-%s-" % self.name,
+                                    dir=parent or "/tmp")
+        self.proc = None
+        self.log_path = os.path.join(self.dir, "log")
+        self.sock = None
+        self.ids = []  # the containers started, to kill by cgroup
 
     def log(self, tail=40):
         try:

@@ -29,7 +29,7 @@ import subprocess
 import tempfile
 import time
 
-from engines_docker import Skip, bb_rootfs_tar  # noqa: F401
+from engines_docker import Skip, Started, bb_rootfs_tar  # noqa: F401
 
 IMAGE = "localhost/nsrel-bb"
 CONTAINERS_CONF = """[containers]
@@ -59,22 +59,7 @@ def _pids_of_uid(uid):
     return pids
 
 
-class _Started:
-    """start() on entry (stop() if it fails), stop() on exit."""
-
-    def __enter__(self):
-        try:
-            self.start()
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-
-
-class Podman(_Started):
+class Podman(Started):
     def __init__(self, rootless=False):
         self.rootless = rootless
         self.dir = None
@@ -225,7 +210,7 @@ def _end(pids, grace):
             pass
 
 
-class RuncBundle(_Started):
+class RuncBundle(Started):
     """A runc container from a hand-made bundle: rootfs from the busybox
     tar, config.json with annotations and a cgroups path."""
 
