@@ -12,18 +12,17 @@ With room enough the same tools succeed and find the chain. Speaks TAP;
 Python standard library only.
 """
 
-import argparse
 import os
 import resource
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from tap import check, plan, run_test  # noqa: E402
+from tap import check, run_test  # noqa: E402
+from toolrun import run_around, tool_args, tool_env  # noqa: E402
 
 DEPTH = 16
 LIMITS = range(5, 13)
@@ -70,16 +69,8 @@ def start_chain():
 
 
 def run(tool, argv, limit=None):
-    # Under LeakSanitizer, what GTK, fontconfig and Graphviz keep is
-    # theirs (tests/graphns/lsan.supp), not ours.
-    env = dict(os.environ)
-    src = env.get("NSREL_SOURCE_ROOT")
-    if src:
-        supp = "suppressions=%s/tests/graphns/lsan.supp" % src
-        old = env.get("LSAN_OPTIONS")
-        env["LSAN_OPTIONS"] = old + ":" + supp if old else supp
     return subprocess.run([tool] + argv, stdin=subprocess.DEVNULL,
-                          capture_output=True, env=env,
+                          capture_output=True, env=tool_env(),
                           preexec_fn=limited(limit) if limit else None)
 
 
@@ -107,53 +98,38 @@ def t_succeeds(name, tool, argv, chain_ino, out=None):
           % (name, chain_ino))
 
 
+def tests(args, ino, tmp):
+    dot = os.path.join(tmp, "g.dot")
+    tools = [("lsuserns", args.lsuserns, [], True),
+             ("lsuserns -d", args.lsuserns, ["-d"], True),
+             ("lspidns", args.lspidns, [], False),
+             ("dumpns", args.dumpns, [], True)]
+    if args.lsallns:
+        tools.append(("lsallns", args.lsallns, [], True))
+    if args.graphns:
+        tools.append(("graphns -o g.dot", args.graphns, ["-o", dot], True))
+    for name, tool, argv, shows in tools:
+        # The /proc way holds an fd per level of the chain; the BPF way
+        # none, but libbpf a few (BTF, map, programs, links).
+        run_test("%s --backend=proc, ulimit -n %d..%d: exit 1, the "
+                 "error, no output" % (name, LIMITS[0], LIMITS[-1]),
+                 t_fails, name, tool, ["--backend=proc"] + argv)
+        run_test("%s --backend=bpf, ulimit -n %d..%d: exit 1, the "
+                 "error, no output" % (name, BPF_LIMITS[0], BPF_LIMITS[-1]),
+                 t_fails, name, tool, ["--backend=bpf"] + argv, BPF_LIMITS)
+        if shows:
+            run_test("%s, ulimit -n 256: the chain found" % name,
+                     t_succeeds, name, tool, argv, ino,
+                     dot if tool == args.graphns else None)
+
+
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--lsuserns", required=True)
-    ap.add_argument("--lspidns", required=True)
-    ap.add_argument("--dumpns", required=True)
-    ap.add_argument("--graphns", default="")
-    ap.add_argument("--lsallns", default="")
-    args = ap.parse_args()
+    args = tool_args()
     if os.geteuid() != 0:
         print("1..0 # SKIP not root: a chain of user namespaces as root")
         return 0
-    chain, ino = start_chain()
-    if chain is None:
-        print("1..0 # SKIP %s" % ino)
-        return 0
-    tmp = tempfile.mkdtemp(prefix="nsrel-fdlimit.")
-    try:
-        dot = os.path.join(tmp, "g.dot")
-        tools = [("lsuserns", args.lsuserns, [], True),
-                 ("lsuserns -d", args.lsuserns, ["-d"], True),
-                 ("lspidns", args.lspidns, [], False),
-                 ("dumpns", args.dumpns, [], True)]
-        if args.lsallns:
-            tools.append(("lsallns", args.lsallns, [], True))
-        if args.graphns:
-            tools.append(("graphns -o g.dot", args.graphns, ["-o", dot],
-                          True))
-        for name, tool, argv, shows in tools:
-            # The /proc way holds an fd per level of the chain; the BPF
-            # way none, but libbpf a few (BTF, map, programs, links).
-            run_test("%s --backend=proc, ulimit -n %d..%d: exit 1, the "
-                     "error, no output" % (name, LIMITS[0], LIMITS[-1]),
-                     t_fails, name, tool, ["--backend=proc"] + argv)
-            run_test("%s --backend=bpf, ulimit -n %d..%d: exit 1, the "
-                     "error, no output" % (name, BPF_LIMITS[0],
-                                           BPF_LIMITS[-1]),
-                     t_fails, name, tool, ["--backend=bpf"] + argv,
-                     BPF_LIMITS)
-            if shows:
-                run_test("%s, ulimit -n 256: the chain found" % name,
-                         t_succeeds, name, tool, argv, ino,
-                         dot if tool == args.graphns else None)
-    finally:
-        chain.kill()
-        chain.wait()
-        shutil.rmtree(tmp, ignore_errors=True)
-    return plan()
+    return run_around(start_chain, "nsrel-fdlimit.",
+                      lambda ino, tmp: tests(args, ino, tmp))
 
 
 if __name__ == "__main__":

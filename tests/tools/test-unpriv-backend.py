@@ -15,19 +15,18 @@ as proc, auto, proc, until the two proc runs agree; the counts on stderr
 are compared as digits removed. Speaks TAP; Python standard library only.
 """
 
-import argparse
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from tap import check, plan, run_test  # noqa: E402
+from tap import check, run_test  # noqa: E402
+from toolrun import run_around, tool_args, tool_env  # noqa: E402
 
 NOBODY = 65534
 TRIES = 8
@@ -79,17 +78,9 @@ def run(argv, out=None):
     the exit code."""
     if out and os.path.exists(out):
         os.unlink(out)
-    # Under LeakSanitizer, what GTK, fontconfig and Graphviz keep is
-    # theirs (tests/graphns/lsan.supp), not ours.
-    env = dict(os.environ)
-    src = env.get("NSREL_SOURCE_ROOT")
-    if src:
-        supp = "suppressions=%s/tests/graphns/lsan.supp" % src
-        old = env.get("LSAN_OPTIONS")
-        env["LSAN_OPTIONS"] = old + ":" + supp if old else supp
     p = subprocess.Popen(as_nobody(argv), stdin=subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         cwd="/", env=env)
+                         cwd="/", env=tool_env())
     text, err = p.communicate()
     if out and p.returncode == 0:
         with open(out, "rb") as f:
@@ -170,53 +161,37 @@ def t_bpf_fails(name, argv, out):
           "the BPF backend cannot run" % (name, lines))
 
 
+def tests(args, ino, tmp):
+    user, pid = ino
+    dot = os.path.join(tmp, "g.dot")
+    tools = [("lsuserns", [args.lsuserns], None, user),
+             ("lsuserns -d", [args.lsuserns, "-d"], None, user),
+             ("lspidns", [args.lspidns], None, pid),
+             ("dumpns", [args.dumpns], None, user),
+             ("dumpns -c", [args.dumpns, "-c"], None, pid)]
+    if args.lsallns:
+        tools += [("lsallns", [args.lsallns], None, user),
+                  ("lsallns -J", [args.lsallns, "-J"], None, pid)]
+    if args.graphns:
+        tools.append(("graphns -o g.dot", [args.graphns, "-o", dot], dot,
+                      user))
+    for name, argv, out, want in tools:
+        run_test("%s as nobody: auto is /proc, silently" % name,
+                 t_auto_is_proc, name, argv, out, want)
+        run_test("%s --backend=bpf as nobody: exit 1, one line" % name,
+                 t_bpf_fails, name, argv, out)
+
+
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--lsuserns", required=True)
-    ap.add_argument("--lspidns", required=True)
-    ap.add_argument("--dumpns", required=True)
-    ap.add_argument("--graphns", default="")
-    ap.add_argument("--lsallns", default="")
-    args = ap.parse_args()
-    for k in ("lsuserns", "lspidns", "dumpns", "graphns", "lsallns"):
-        if getattr(args, k):
-            setattr(args, k, os.path.abspath(getattr(args, k)))
+    args = tool_args()
     if os.geteuid() != 0:
         print("1..0 # SKIP not root: cannot switch to nobody")
         return 0
     if not shutil.which("setpriv"):
         print("1..0 # SKIP setpriv(1) missing")
         return 0
-    ours, ino = start_ours()
-    if ours is None:
-        print("1..0 # SKIP %s" % ino)
-        return 0
-    user, pid = ino
-    tmp = tempfile.mkdtemp(prefix="nsrel-unpriv-backend.")
-    os.chmod(tmp, 0o777)
-    dot = os.path.join(tmp, "g.dot")
-    try:
-        tools = [("lsuserns", [args.lsuserns], None, user),
-                 ("lsuserns -d", [args.lsuserns, "-d"], None, user),
-                 ("lspidns", [args.lspidns], None, pid),
-                 ("dumpns", [args.dumpns], None, user),
-                 ("dumpns -c", [args.dumpns, "-c"], None, pid)]
-        if args.lsallns:
-            tools += [("lsallns", [args.lsallns], None, user),
-                      ("lsallns -J", [args.lsallns, "-J"], None, pid)]
-        if args.graphns:
-            tools.append(("graphns -o g.dot",
-                          [args.graphns, "-o", dot], dot, user))
-        for name, argv, out, want in tools:
-            run_test("%s as nobody: auto is /proc, silently" % name,
-                     t_auto_is_proc, name, argv, out, want)
-            run_test("%s --backend=bpf as nobody: exit 1, one line" % name,
-                     t_bpf_fails, name, argv, out)
-    finally:
-        ours.kill()
-        ours.wait()
-        shutil.rmtree(tmp, ignore_errors=True)
-    return plan()
+    return run_around(start_ours, "nsrel-unpriv-backend.",
+                      lambda ino, tmp: tests(args, ino, tmp), 0o777)
 
 
 if __name__ == "__main__":
