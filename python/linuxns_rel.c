@@ -176,6 +176,14 @@ static int nstype_of(int nsfd, uid_t *unused)
 	return nsrel_get_nstype(nsfd);
 }
 
+/* A relations call that gives a namespace: as an open file. */
+static PyObject *ns_file_call(PyObject *args, PyObject *kwargs,
+			      const char *format, ns_fn fn)
+{
+	int fd = ns_call(args, kwargs, format, "nsref", fn, NULL);
+	return fd < 0 ? NULL : file_from_fd(fd);
+}
+
 PyDoc_STRVAR(get_userns_doc,
 	     "get_userns($module, /, nsref)\n--\n\n"
 	     "Returns the user namespace owning a namespace, as an open file\n"
@@ -184,9 +192,7 @@ PyDoc_STRVAR(get_userns_doc,
 
 static PyObject *py_get_userns(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-	int fd =
-		ns_call(args, kwargs, "O:get_userns", "nsref", userns_of, NULL);
-	return fd < 0 ? NULL : file_from_fd(fd);
+	return ns_file_call(args, kwargs, "O:get_userns", userns_of);
 }
 
 PyDoc_STRVAR(get_parentns_doc,
@@ -198,9 +204,7 @@ PyDoc_STRVAR(get_parentns_doc,
 static PyObject *py_get_parentns(PyObject *self, PyObject *args,
 				 PyObject *kwargs)
 {
-	int fd = ns_call(args, kwargs, "O:get_parentns", "nsref", parentns_of,
-			 NULL);
-	return fd < 0 ? NULL : file_from_fd(fd);
+	return ns_file_call(args, kwargs, "O:get_parentns", parentns_of);
 }
 
 PyDoc_STRVAR(get_nstype_doc,
@@ -666,21 +670,60 @@ static PyObject *str_or_none(const char *s)
 	return s ? PyUnicode_DecodeFSDefault(s) : Py_NewRef(Py_None);
 }
 
-static PyObject *ns_list(struct builder *b, const struct nsrel_ns *ns,
-			 size_t (*count)(const struct nsrel_ns *),
-			 const struct nsrel_ns *(*at)(const struct nsrel_ns *,
-						      size_t))
+/* Item i of what a tuple lists (of: a namespace, container, process or
+ * id map): a new reference, or NULL with an exception. */
+typedef PyObject *(*item_fn)(struct builder *b, const void *of, size_t i);
+
+/* A tuple of the n items item() makes; NULL with an exception. */
+static PyObject *tuple_of(struct builder *b, const void *of, size_t n,
+			  item_fn item)
 {
-	size_t n = count(ns);
 	PyObject *t = PyTuple_New((Py_ssize_t)n);
 	for (size_t i = 0; t && i < n; i++) {
-		PyObject *v = lookup(b->ns_by_ptr, at(ns, i));
+		PyObject *v = item(b, of, i);
 		if (!v)
 			Py_CLEAR(t);
 		else
 			PyTuple_SET_ITEM(t, (Py_ssize_t)i, v);
 	}
 	return t;
+}
+
+static PyObject *ns_child_item(struct builder *b, const void *ns, size_t i)
+{
+	return lookup(b->ns_by_ptr, nsrel_ns_child(ns, i));
+}
+
+static PyObject *ns_owned_item(struct builder *b, const void *ns, size_t i)
+{
+	return lookup(b->ns_by_ptr, nsrel_ns_owned(ns, i));
+}
+
+static PyObject *ns_proc_item(struct builder *b, const void *ns, size_t i)
+{
+	return lookup(b->proc_by_ptr, nsrel_ns_proc(ns, i));
+}
+
+static PyObject *ctr_proc_item(struct builder *b, const void *c, size_t i)
+{
+	return lookup(b->proc_by_ptr, nsrel_container_proc(c, i));
+}
+
+static PyObject *ctr_ns_item(struct builder *b, const void *c, size_t i)
+{
+	return lookup(b->ns_by_ptr, nsrel_container_ns(c, i));
+}
+
+static PyObject *proc_arg_item(struct builder *b, const void *p, size_t i)
+{
+	return str_or_none(nsrel_proc_arg(p, i));
+}
+
+/* (inside, outside, count) */
+static PyObject *idmap_item(struct builder *b, const void *map, size_t i)
+{
+	const struct nsrel_idmap *e = (const struct nsrel_idmap *)map + i;
+	return Py_BuildValue("(III)", e->inside, e->outside, e->count);
 }
 
 static PyObject *make_ref(struct builder *b, const struct nsrel_ref *r)
@@ -709,20 +752,9 @@ fail:
 	return NULL;
 }
 
-/* A tuple of (inside, outside, count); NULL with an exception. */
-static PyObject *idmap_tuple(const struct nsrel_idmap *map, size_t n)
+static PyObject *ns_ref_item(struct builder *b, const void *ns, size_t i)
 {
-	PyObject *t = PyTuple_New((Py_ssize_t)n);
-	for (size_t i = 0; t && i < n; i++) {
-		PyObject *v = Py_BuildValue("(III)", map[i].inside,
-					    map[i].outside, map[i].count);
-		if (!v) {
-			Py_DECREF(t);
-			return NULL;
-		}
-		PyTuple_SET_ITEM(t, (Py_ssize_t)i, v);
-	}
-	return t;
+	return make_ref(b, nsrel_ns_ref(ns, i));
 }
 
 /* The slots only some types have: left None where not known. */
@@ -733,10 +765,10 @@ static int fill_ns_facts(PyObject *o, const struct nsrel_ns *ns)
 	int id;
 
 	if (nsrel_ns_uid_map(ns, &map, &n) == 0 &&
-	    obj_set(o, NS_UID_MAP, idmap_tuple(map, n)))
+	    obj_set(o, NS_UID_MAP, tuple_of(NULL, map, n, idmap_item)))
 		return -1;
 	if (nsrel_ns_gid_map(ns, &map, &n) == 0 &&
-	    obj_set(o, NS_GID_MAP, idmap_tuple(map, n)))
+	    obj_set(o, NS_GID_MAP, tuple_of(NULL, map, n, idmap_item)))
 		return -1;
 	if (nsrel_ns_netnsid(ns, &id) == 0 &&
 	    obj_set(o, NS_NETNSID, PyLong_FromLong(id)))
@@ -750,11 +782,16 @@ static int fill_ns(struct builder *b, PyObject *o, const struct nsrel_ns *ns)
 		return -1;
 	if (obj_set(o, NS_PARENT, lookup(b->ns_by_ptr, nsrel_ns_parent(ns))) ||
 	    obj_set(o, NS_CHILDREN,
-		    ns_list(b, ns, nsrel_ns_child_count, nsrel_ns_child)) ||
+		    tuple_of(b, ns, nsrel_ns_child_count(ns), ns_child_item)) ||
 	    obj_set(o, NS_OWNER, lookup(b->ns_by_ptr, nsrel_ns_owner(ns))) ||
 	    obj_set(o, NS_OWNED,
-		    ns_list(b, ns, nsrel_ns_owned_count, nsrel_ns_owned)) ||
-	    obj_set(o, NS_LEADER, lookup(b->proc_by_ptr, nsrel_ns_leader(ns))))
+		    tuple_of(b, ns, nsrel_ns_owned_count(ns), ns_owned_item)) ||
+	    obj_set(o, NS_LEADER,
+		    lookup(b->proc_by_ptr, nsrel_ns_leader(ns))) ||
+	    obj_set(o, NS_PROCESSES,
+		    tuple_of(b, ns, nsrel_ns_proc_count(ns), ns_proc_item)) ||
+	    obj_set(o, NS_REFS,
+		    tuple_of(b, ns, nsrel_ns_ref_count(ns), ns_ref_item)))
 		return -1;
 
 	uid_t uid;
@@ -762,28 +799,6 @@ static int fill_ns(struct builder *b, PyObject *o, const struct nsrel_ns *ns)
 	    nsrel_ns_owner_uid(ns, &uid) == 0 &&
 	    obj_set(o, NS_OWNER_UID, PyLong_FromUnsignedLong(uid)))
 		return -1;
-
-	size_t n = nsrel_ns_proc_count(ns);
-	PyObject *t = PyTuple_New((Py_ssize_t)n);
-	if (obj_set(o, NS_PROCESSES, t))
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		PyObject *v = lookup(b->proc_by_ptr, nsrel_ns_proc(ns, i));
-		if (!v)
-			return -1;
-		PyTuple_SET_ITEM(t, (Py_ssize_t)i, v);
-	}
-
-	n = nsrel_ns_ref_count(ns);
-	t = PyTuple_New((Py_ssize_t)n);
-	if (obj_set(o, NS_REFS, t))
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		PyObject *v = make_ref(b, nsrel_ns_ref(ns, i));
-		if (!v)
-			return -1;
-		PyTuple_SET_ITEM(t, (Py_ssize_t)i, v);
-	}
 	return 0;
 }
 
@@ -815,28 +830,12 @@ static PyObject *new_ctr(struct builder *b, const struct nsrel_container *c)
 	if (!o)
 		return NULL;
 	const char *engine = nsrel_engine_str(nsrel_container_engine(c));
-	size_t np = nsrel_container_proc_count(c);
-	size_t nn = nsrel_container_ns_count(c);
-	PyObject *procs = PyTuple_New((Py_ssize_t)np);
-	if (obj_set(o, CTR_PROCESSES, procs))
-		goto fail;
-	for (size_t i = 0; i < np; i++) {
-		PyObject *v =
-			lookup(b->proc_by_ptr, nsrel_container_proc(c, i));
-		if (!v)
-			goto fail;
-		PyTuple_SET_ITEM(procs, (Py_ssize_t)i, v);
-	}
-	PyObject *nss = PyTuple_New((Py_ssize_t)nn);
-	if (obj_set(o, CTR_NAMESPACES, nss))
-		goto fail;
-	for (size_t i = 0; i < nn; i++) {
-		PyObject *v = lookup(b->ns_by_ptr, nsrel_container_ns(c, i));
-		if (!v)
-			goto fail;
-		PyTuple_SET_ITEM(nss, (Py_ssize_t)i, v);
-	}
-	if (obj_set(o, CTR_ENGINE, str_or_none(engine)) ||
+	if (obj_set(o, CTR_PROCESSES,
+		    tuple_of(b, c, nsrel_container_proc_count(c),
+			     ctr_proc_item)) ||
+	    obj_set(o, CTR_NAMESPACES,
+		    tuple_of(b, c, nsrel_container_ns_count(c), ctr_ns_item)) ||
+	    obj_set(o, CTR_ENGINE, str_or_none(engine)) ||
 	    obj_set(o, CTR_ID, str_or_none(nsrel_container_id(c))) ||
 	    obj_set(o, CTR_SHORT_ID,
 		    str_or_none(nsrel_container_short_id(c))) ||
@@ -877,17 +876,9 @@ static PyObject *new_proc(const struct nsrel_proc *p)
 	PyObject *o = obj_new(&proc_type);
 	if (!o)
 		return NULL;
-	size_t argc = nsrel_proc_argc(p);
-	PyObject *argv = PyTuple_New((Py_ssize_t)argc);
-	if (obj_set(o, PROC_CMDLINE, argv))
-		goto fail;
-	for (size_t i = 0; i < argc; i++) {
-		PyObject *a = str_or_none(nsrel_proc_arg(p, i));
-		if (!a)
-			goto fail;
-		PyTuple_SET_ITEM(argv, (Py_ssize_t)i, a);
-	}
-	if (obj_set(o, PROC_PID, PyLong_FromLong(nsrel_proc_pid(p))) ||
+	if (obj_set(o, PROC_CMDLINE,
+		    tuple_of(NULL, p, nsrel_proc_argc(p), proc_arg_item)) ||
+	    obj_set(o, PROC_PID, PyLong_FromLong(nsrel_proc_pid(p))) ||
 	    obj_set(o, PROC_PPID, PyLong_FromLong(nsrel_proc_ppid(p))) ||
 	    obj_set(o, PROC_NAME, str_or_none(nsrel_proc_name(p))) ||
 	    obj_set(o, PROC_UID, PyLong_FromUnsignedLong(nsrel_proc_uid(p))) ||
