@@ -232,7 +232,7 @@ struct nsrel_container;
  * older way. Any other error ends the scan: it returns that negative errno
  * (-EMFILE, -ENFILE, -ENOMEM, -EIO, ...) and no model, never a model that
  * is silently smaller. A mount namespace whose helper does not answer
- * within 2 seconds is the exception: it is counted in the view
+ * within 5 seconds is the exception: it is counted in the view
  * (struct nsrel_view, mntns_stuck) and the scan goes on without what the
  * helper was to open there. A scan needs some tens of file descriptors at once,
  * more for deep user namespace chains; mount namespaces no process is in
@@ -314,7 +314,7 @@ struct nsrel_view {
 	 * capability N (CAP_SYS_PTRACE, CAP_SYS_ADMIN, ...). */
 	uint64_t cap_effective;
 	/* Mount namespaces no process is in where the short-lived child
-	 * that enters one did not answer within 2 seconds (stuck on a path
+	 * that enters one did not answer within 5 seconds (stuck on a path
 	 * of a file system that does not answer, such as a FUSE mount whose
 	 * daemon hangs): it is killed, and what it was to open there is
 	 * missing from the model (the namespaces bind-mounted there are

@@ -12,7 +12,7 @@ struct nsrel_statmount;
 
 /* How long a child that entered a mount namespace (scan-mounts.c) has to
  * answer before it is killed (nsrel.h: struct nsrel_view, mntns_stuck). */
-#define NSREL__MNTNS_HELPER_MS 2000
+#define NSREL__MNTNS_HELPER_MS 5000
 
 struct scan {
 	struct nsrel_model *m;

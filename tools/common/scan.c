@@ -125,7 +125,7 @@ void tc_report_view(const struct nsrel_model *m)
 			prog, (uintmax_t)v.user_ns);
 	if (v.mntns_stuck)
 		fprintf(stderr,
-			"%s: %zu mount namespace%s did not answer within 2 s "
+			"%s: %zu mount namespace%s did not answer within 5 s "
 			"(a hung file system): what is mounted there is not "
 			"all shown\n",
 			prog, v.mntns_stuck, v.mntns_stuck == 1 ? "" : "s");
