@@ -63,10 +63,9 @@ static long long now_ms(void)
 	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/* Receives the helper's answer: the fd, the negative errno it sent,
- * -ENODATA if none came (it ended without), -ETIMEDOUT if none came by
- * NSREL__MNTNS_HELPER_MS, or the negative errno of receiving it. */
-static int recv_answer(int sock)
+/* Whether the helper answered (or ended) within NSREL__MNTNS_HELPER_MS;
+ * a failing poll() is left for recvmsg() to report. */
+static bool answered(int sock)
 {
 	long long deadline = now_ms() + NSREL__MNTNS_HELPER_MS;
 	struct pollfd p = {.fd = sock, .events = POLLIN};
@@ -74,11 +73,17 @@ static int recv_answer(int sock)
 	do {
 		long long left = deadline - now_ms();
 		if (left <= 0)
-			return -ETIMEDOUT;
+			return false;
 		k = poll(&p, 1, (int)left);
 	} while (k == 0 || (k < 0 && errno == EINTR));
-	if (k < 0)
-		return -errno;
+	return true;
+}
+
+/* Receives the helper's answer: the fd, the negative errno it sent,
+ * -ENODATA if none came (it ended without), or the negative errno of
+ * receiving it. */
+static int recv_answer(int sock)
+{
 	int err = 0;
 	struct iovec iov = {.iov_base = &err, .iov_len = sizeof(err)};
 	union {
@@ -159,11 +164,11 @@ static void reap_killed(pid_t pid)
  * the namespace's mountinfo through our own /proc (its /proc is not ours
  * to trust); send the fd back, or end with the errno as the exit status. A
  * fork, not a thread: setns(CLONE_NEWNS) refuses a process that is
- * multithreaded. The fd, or the negative errno; -ETIMEDOUT where the child
- * did not answer by NSREL__MNTNS_HELPER_MS (stuck on a path of a file
- * system that does not answer, such as a FUSE mount whose daemon hangs):
- * it is killed, mnt counted in the view's mntns_stuck, and no child enters
- * mnt again in this scan. */
+ * multithreaded. The fd, or the negative errno. Where the child did not
+ * answer within NSREL__MNTNS_HELPER_MS (stuck on a path of a file system
+ * that does not answer, such as a FUSE mount whose daemon hangs), it is
+ * killed, mnt is marked helper_stuck and counted in the view's
+ * mntns_stuck, and no child enters mnt again in this scan: -ETIMEDOUT. */
 static int open_in_mntns(struct scan *s, uint32_t mnt, int mntns_fd,
 			 const char *path)
 {
@@ -200,9 +205,10 @@ static int open_in_mntns(struct scan *s, uint32_t mnt, int mntns_fd,
 		_exit(r < 0 ? -r & 0xff : 0);
 	}
 	close(sv[1]);
-	int fd = recv_answer(sv[0]);
+	bool ok = answered(sv[0]);
+	int fd = ok ? recv_answer(sv[0]) : -ETIMEDOUT;
 	close(sv[0]);
-	if (fd == -ETIMEDOUT) {
+	if (!ok) {
 		mns->helper_stuck = true;
 		s->m->view.mntns_stuck++;
 		reap_killed(pid);
@@ -427,9 +433,11 @@ static int read_mountinfo(struct scan *s, uint32_t mnt, int mntfd)
 	} else {
 		fd = mntfd < 0 ? -ENOENT : open_in_mntns(s, mnt, mntfd, NULL);
 	}
-	/* ETIMEDOUT: counted (open_in_mntns()); its mounts are not read. */
+	/* A stuck helper: counted (open_in_mntns()); its mounts unread. */
+	if (fd == -ETIMEDOUT && mns->helper_stuck)
+		return 0;
 	if (fd < 0)
-		return fd == -ETIMEDOUT ? 0 : scan_err(-fd);
+		return scan_err(-fd);
 	FILE *f = fdopen(fd, "re");
 	if (!f) {
 		int r = -errno;
