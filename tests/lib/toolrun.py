@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """What the tests that run every tool around a process of their own share
-(tests/tools/test-fdlimit.py, test-unpriv-backend.py): the tools' options,
-the environment to run a tool in, and the run itself."""
+(tests/tools/test-fdlimit.py, test-unpriv-backend.py): the tools' options
+and the run itself."""
 
 import argparse
 import os
@@ -25,19 +25,6 @@ def tool_args():
         if getattr(args, k):
             setattr(args, k, os.path.abspath(getattr(args, k)))
     return args
-
-
-def tool_env():
-    """Our environment, for a tool. Under LeakSanitizer, what GTK,
-    fontconfig and Graphviz keep is theirs (tests/graphns/lsan.supp), not
-    ours."""
-    env = dict(os.environ)
-    src = env.get("NSREL_SOURCE_ROOT")
-    if src:
-        supp = "suppressions=%s/tests/graphns/lsan.supp" % src
-        old = env.get("LSAN_OPTIONS")
-        env["LSAN_OPTIONS"] = old + ":" + supp if old else supp
-    return env
 
 
 def run_around(start, tmp_prefix, tests, tmp_mode=None):

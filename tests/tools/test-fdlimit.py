@@ -22,7 +22,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 from tap import check, run_test  # noqa: E402
-from toolrun import run_around, tool_args, tool_env  # noqa: E402
+from lsanenv import graphviz_env  # noqa: E402
+from toolrun import run_around, tool_args  # noqa: E402
 
 DEPTH = 16
 LIMITS = range(5, 13)
@@ -70,7 +71,7 @@ def start_chain():
 
 def run(tool, argv, limit=None):
     return subprocess.run([tool] + argv, stdin=subprocess.DEVNULL,
-                          capture_output=True, env=tool_env(),
+                          capture_output=True, env=graphviz_env(),
                           preexec_fn=limited(limit) if limit else None)
 
 

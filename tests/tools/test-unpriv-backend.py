@@ -26,7 +26,8 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 from tap import check, run_test  # noqa: E402
-from toolrun import run_around, tool_args, tool_env  # noqa: E402
+from lsanenv import graphviz_env  # noqa: E402
+from toolrun import run_around, tool_args  # noqa: E402
 
 NOBODY = 65534
 TRIES = 8
@@ -80,7 +81,7 @@ def run(argv, out=None):
         os.unlink(out)
     p = subprocess.Popen(as_nobody(argv), stdin=subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         cwd="/", env=tool_env())
+                         cwd="/", env=graphviz_env())
     text, err = p.communicate()
     if out and p.returncode == 0:
         with open(out, "rb") as f:
