@@ -735,21 +735,26 @@ static double seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* With ret_dot, the graph with every group's members as DOT, for the
- * viewer to expand groups in (NULL where there is no group). */
-static int graph_source(Agraph_t *g, const struct graph_stats *st,
-			struct viewer_opts *ret_dot)
+/* The graph of m with every group's members, as DOT, into ret->dot (NULL
+ * where there is no group), for the viewer to expand groups from: a
+ * graph of its own, so that the one drawn now has no members to delete.
+ * Returns 0 or -ENOMEM. */
+static int graph_source(const struct nsrel_model *m,
+			const struct graph_opts *opts, struct viewer_opts *ret)
 {
-	if (!ret_dot)
-		return 0;
-	ret_dot->dot = NULL;
-	if (st->groups == 0)
-		return 0;
-	ret_dot->dot = graph_write(g, &ret_dot->dot_len);
-	if (!ret_dot->dot)
+	struct graph_opts o = *opts;
+	struct graph_stats st;
+	Agraph_t *g;
+
+	ret->dot = NULL;
+	o.members = true;
+	g = graph_build(m, &o, &st);
+	if (!g)
 		return -ENOMEM;
-	graph_collapse(g, NULL, 0);
-	return 0;
+	if (st.groups > 0)
+		ret->dot = graph_write(g, &ret->dot_len);
+	agclose(g);
+	return st.groups > 0 && !ret->dot ? -ENOMEM : 0;
 }
 
 /* Scans, builds the graph and renders it in format ("html": the SVG in
@@ -779,9 +784,9 @@ static int render(const struct graph_opts *opts, pid_t task, const char *format,
 	}
 
 	t1 = seconds();
-	o.members = ret_dot && o.details && o.group > 0;
 	g = graph_build(m, &o, ret_stats);
-	if (g && o.members && graph_source(g, ret_stats, ret_dot) < 0) {
+	if (g && ret_dot && ret_stats->groups > 0 &&
+	    graph_source(m, &o, ret_dot) < 0) {
 		agclose(g);
 		g = NULL;
 	}
