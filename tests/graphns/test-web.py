@@ -405,11 +405,20 @@ class Page:
             # group's "collapse" button collapses it.
             from selenium.webdriver.common.action_chains import ActionChains
             js(d, "window.graphns.centreOn(arguments[0])", gid)
-            ActionChains(d).double_click(
-                d.find_element("id", gid)).perform()
-            shown = js(d, "var c = document.getElementById('expansion-' + "
-                          "arguments[0]); return c ? c.children.length : "
-                          "-1", gid)
+            count = "var c = document.getElementById('expansion-' + " \
+                    "arguments[0]); return c ? c.children.length : -1"
+            # On a busy machine the first click's details (every member
+            # listed) may take so long that the second one is not part of
+            # a double-click: once more then.
+            for attempt in range(2):
+                ActionChains(d).double_click(
+                    d.find_element("id", gid)).perform()
+                deadline = time.time() + 10
+                while js(d, count, gid) < 0 and time.time() < deadline:
+                    time.sleep(0.2)
+                if js(d, count, gid) >= 0:
+                    break
+            shown = js(d, count, gid)
             check(shown == n, "a double-click on %s shows %d of %d"
                   % (gid, shown, n))
             # the first member, beside the group in view

@@ -297,6 +297,8 @@
 		}
 	}
 
+	var DETAILS_MAX = 200;
+
 	function showGroup(id, g) {
 		details.textContent = "";
 		details.appendChild(el("h2", g.type + " \u00d7 " + g.members.length));
@@ -310,11 +312,19 @@
 			toggleGroup(id);
 		});
 		details.appendChild(b);
-		details.appendChild(list(g.members, function (m) {
-			var a = link(m), n = byId[m];
-			a.textContent = m + " " + (n ? n.holder : "");
-			return a;
-		}));
+		/* The first few hundred: thousands of links would make a
+		 * click slow (and a double-click two clicks); search finds
+		 * every member. */
+		details.appendChild(list(g.members.slice(0, DETAILS_MAX),
+			function (m) {
+				var a = link(m), n = byId[m];
+				a.textContent = m + " " + (n ? n.holder : "");
+				return a;
+			}));
+		if (g.members.length > DETAILS_MAX)
+			details.appendChild(el("div", "\u2026 " +
+				(g.members.length - DETAILS_MAX) +
+				" more (search finds them)"));
 	}
 
 	function select(id, move) {
