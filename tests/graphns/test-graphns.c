@@ -2437,10 +2437,6 @@ static void test_viewer_resize(void **state)
 	assert_no_warnings();
 }
 
-static void pointer_at(double px, double py);
-static unsigned relaid(const char *what, const char *group, double *ret_x,
-		       double *ret_y);
-
 static uid_t status_id(pid_t pid, const char *key)
 {
 	char path[64], line[256];
@@ -2563,18 +2559,6 @@ static void test_viewer_sudo(void **state)
 	unlink(path);
 	rmdir(mine);
 	rmdir(roots);
-
-	/* a group expanded by the user's viewer */
-	assert_int_equal(stat("/proc/self/ns/user", &st), 0);
-	snprintf(path, sizeof(path), "user-%ju-net", (uintmax_t)st.st_ino);
-	search(path, path, "viewer-sudo-group.png");
-	pointer_at(found_x, found_y);
-	x_key("e");
-	{
-		double gx, gy;
-
-		assert_true(relaid("expanded", path, &gx, &gy) > vr.nodes);
-	}
 
 	assert_int_equal(viewer_close("Escape"), 0);
 	assert_true(lstat(rt, &st) < 0 && errno == ENOENT);
