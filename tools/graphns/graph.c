@@ -728,15 +728,20 @@ static double now(void)
 int graph_render(Agraph_t *g, const char *format, char **ret_data,
 		 size_t *ret_len, struct graph_times *ret_times)
 {
+	/* One context for the process, never freed: graphviz's pango plugin
+	 * keeps a pointer to the last font name it measured, which lives in
+	 * the context; a second context (the viewer laying a group out anew)
+	 * would read it freed. Used by one thread at a time. */
+	static GVC_t *gvc;
 	unsigned int len = 0;
 	char *data = NULL;
 	double t0, t1, t2 = 0;
-	GVC_t *gvc;
 	int r;
 
 	/* Warnings (a missing font, say) are noise; errors still print. */
 	agseterr(AGERR);
-	gvc = gvContext();
+	if (!gvc)
+		gvc = gvContext();
 	if (!gvc)
 		return -1;
 	t0 = now();
@@ -747,7 +752,6 @@ int graph_render(Agraph_t *g, const char *format, char **ret_data,
 		t2 = now();
 		gvFreeLayout(gvc, g);
 	}
-	gvFreeContext(gvc);
 	if (r != 0 || !data) {
 		if (data)
 			gvFreeRenderData(data);
