@@ -475,15 +475,21 @@ class Page:
         d = self.d
         d.find_element("tag name", "body").send_keys("s")
         out = os.path.join(self.downloads, "graphns.svg")
+        # The browser may show the file before it has written all of it.
+        svg = b""
         deadline = time.time() + 20
-        while not os.path.exists(out) and time.time() < deadline:
+        while time.time() < deadline:
+            if os.path.exists(out):
+                with open(out, "rb") as f:
+                    svg = f.read()
+                if svg.rstrip().endswith(b"</svg>"):
+                    break
             time.sleep(0.2)
         check(os.path.exists(out), "s saved no SVG: %r"
               % os.listdir(self.downloads))
-        with open(out, "rb") as f:
-            svg = f.read()
         check(svg.startswith(b"<svg") and b"cluster_user" in svg,
-              "the saved file is not the graph's SVG")
+              "the saved file is not the graph's SVG (%d bytes: %r...)"
+              % (len(svg), svg[:80]))
 
     def test_screenshot(self):
         d = self.d
