@@ -54,6 +54,10 @@ int nsrel__scan_idmaps(struct scan *s, int piddir, uint32_t idx)
 	char buf[IDMAP_BUF];
 	for (int i = 0; i < 2; i++) {
 		ssize_t len = read_at(piddir, files[i], buf, sizeof(buf));
+		/* EINVAL: the process was reaped while the file was opened
+		 * (found by its name, gone at the open); skipped as gone. */
+		if (len == -EINVAL)
+			return 0;
 		if (len < 0)
 			return scan_err((int)-len);
 		if (nsrel__procfs_parse_idmap(buf, (size_t)len, map[i],

@@ -237,6 +237,17 @@ static void record_site(int fn, uint64_t key, const uintptr_t *pcs)
 	unlock();
 }
 
+/* The path of the openat() being hooked, NULL for any other call. */
+static __thread const char *hook_path;
+
+static bool path_matches(const char *want)
+{
+	if (!hook_path)
+		return false;
+	const char *slash = strrchr(hook_path, '/');
+	return strcmp(slash ? slash + 1 : hook_path, want) == 0;
+}
+
 /* Counts the call; the errno to fail it with, or 0. */
 static __attribute__((noinline)) int hook(int fn)
 {
@@ -246,7 +257,8 @@ static __attribute__((noinline)) int hook(int fn)
 	unsigned long n =
 		__atomic_add_fetch(&S->count[domain][fn], 1, __ATOMIC_SEQ_CST);
 	const struct shim_target *t = &S->target;
-	bool mine = t->fn == fn && t->dom == domain;
+	bool mine = t->fn == fn && t->dom == domain &&
+		    (!t->path[0] || path_matches(t->path));
 	uint64_t key = 0;
 	uintptr_t pcs[SHIM_DEPTH];
 	if (S->want_sites || (mine && t->site)) {
@@ -256,8 +268,8 @@ static __attribute__((noinline)) int hook(int fn)
 	}
 	int err = 0;
 	if (mine) {
-		if (t->site) {
-			if (key == t->site &&
+		if (t->site || t->path[0]) {
+			if ((!t->site || key == t->site) &&
 			    __atomic_add_fetch(&S->site_hits, 1,
 					       __ATOMIC_SEQ_CST) == t->index)
 				err = t->err;
@@ -471,7 +483,13 @@ int openat64(int dirfd, const char *path, int flags, ...)
 		mode = va_arg(ap, mode_t);
 		va_end(ap);
 	}
-	FAIL_WITH(SHIM_OPENAT, -1);
+	hook_path = path;
+	int e = hook(SHIM_OPENAT);
+	hook_path = NULL;
+	if (e) {
+		errno = e;
+		return -1;
+	}
 	return get_openat64()(dirfd, path, flags, mode);
 }
 

@@ -79,6 +79,9 @@ struct shim_target {
 	uint64_t site;	     /* or, if nonzero, the index-th from site */
 	int err;	     /* with this errno, */
 	bool hang;	     /* or, if set, block there until killed */
+	/* If set: only openat() calls for a path whose last component is
+	 * this count towards index. */
+	char path[32];
 };
 
 struct shim_shared {
@@ -86,7 +89,7 @@ struct shim_shared {
 	bool want_sites; /* record call sites (slow: backtraces) */
 	struct shim_target target;
 	unsigned long count[SHIM_DOM_COUNT][SHIM_FN_COUNT];
-	unsigned long site_hits; /* calls from target.site so far */
+	unsigned long site_hits; /* calls from target.site (for .path) so far */
 	/* What was failed. */
 	int fired;
 	int fired_fn, fired_dom;
