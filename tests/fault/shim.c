@@ -76,6 +76,10 @@ static const struct {
 	[SHIM_CHDIR] = {"chdir", {EACCES}},
 	[SHIM_SENDMSG] = {"sendmsg", {EPIPE, ENOBUFS}},
 	[SHIM_RECVMSG] = {"recvmsg", {EINTR, ECONNRESET}},
+	/* rtnetlink: a reply that does not come in time (EAGAIN), or
+	 * that the socket dropped (ENOBUFS) */
+	[SHIM_SEND] = {"send", {EINTR, ENOBUFS}},
+	[SHIM_RECV] = {"recv", {EINTR, EAGAIN, ENOBUFS}},
 	[SHIM_WAITPID] = {"waitpid", {EINTR}},
 	[SHIM_SYS_PIDFD_OPEN] = {"pidfd_open", {ESRCH, EMFILE, ENFILE}},
 	[SHIM_SYS_PIDFD_GETFD] = {"pidfd_getfd",
@@ -632,6 +636,20 @@ ssize_t recvmsg(int fd, struct msghdr *msg, int flags)
 {
 	FAIL_WITH(SHIM_RECVMSG, -1);
 	return get_recvmsg()(fd, msg, flags);
+}
+
+REAL(ssize_t, send, int, const void *, size_t, int)
+ssize_t send(int fd, const void *buf, size_t len, int flags)
+{
+	FAIL_WITH(SHIM_SEND, -1);
+	return get_send()(fd, buf, len, flags);
+}
+
+REAL(ssize_t, recv, int, void *, size_t, int)
+ssize_t recv(int fd, void *buf, size_t len, int flags)
+{
+	FAIL_WITH(SHIM_RECV, -1);
+	return get_recv()(fd, buf, len, flags);
 }
 
 REAL(pid_t, waitpid, pid_t, int *, int)

@@ -24,11 +24,13 @@
  * namespaces or their relations: EINTR is to be retried, ENOMEM reported.
  * A self-check first shows that each check can fail.
  *
- * The scans run in a PID and mount namespace of our own with its own
- * /proc, where the zoo is started: what a scan sees is then the zoo and
- * us, not the thousands of processes other tests run on the machine, so
- * the counts are stable and a point costs milliseconds. (Mount namespaces
- * are still walked host-wide: that is the kernel's view for root.)
+ * The scans run in a PID, mount and net namespace of our own with its
+ * own /proc, where the zoo is started: what a scan sees is then the zoo
+ * and us, not the thousands of processes other tests run on the machine,
+ * so the counts are stable and a point costs milliseconds. (Mount
+ * namespaces are still walked host-wide: that is the kernel's view for
+ * root.) Our net namespace gives the zoo's ownnet a peer id, so that a
+ * scan asks the kernel for each net namespace's id too.
  *
  * With sanitizers (a -Db_sanitize build) the allocator is the sanitizer's:
  * the allocation points are skipped with the reason, and LeakSanitizer
@@ -57,11 +59,15 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/net_namespace.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 
 #include <cmocka.h>
 #include <json-c/json.h>
@@ -1079,6 +1085,16 @@ static void test_counting(void **state)
 		if (!c->count[0][seen[i]])
 			fail_msg("the shim saw no call of %s",
 				 shim_fn_name(seen[i]));
+	/* The peer id dump and the ask of one namespace (the zoo's ownnet
+	 * has an id): each request's send and recv. */
+	for (int fn = SHIM_SEND; fn <= SHIM_RECV; fn++) {
+		size_t sites = 0;
+		for (size_t k = 0; k < c->nsites; k++)
+			sites += c->sites[k].fn == fn;
+		if (sites < 2)
+			fail_msg("%s seen from %zu call site(s), not 2",
+				 shim_fn_name(fn), sites);
+	}
 	if (shim_alloc_hooked()) {
 		assert_true(c->count[0][SHIM_MALLOC] > 0);
 		assert_true(c->count[0][SHIM_REALLOCARRAY] > 0);
@@ -1357,8 +1373,67 @@ static void test_relations_api(void **state)
 	assert_int_equal(fired, points);
 }
 
-/* ---- Setup: our own PID and mount namespace, the zoo in it ----------------
+/* ---- Setup: our own PID, mount and net namespace, the zoo in it ----------
  */
+
+/* Gives the net namespace of process pid a peer id in ours (RTM_NEWNSID,
+ * as `ip netns set` does): a scan's dump of our ids then has one, and it
+ * asks each net namespace for its id, so that faults reach both requests.
+ * 0 or a negative errno. */
+static int assign_netnsid(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	int nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0)
+		return -errno;
+	int sk = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (sk < 0) {
+		int r = -errno;
+		close(nsfd);
+		return r;
+	}
+	union {
+		struct nlmsghdr nh;
+		char buf[NLMSG_SPACE(sizeof(struct rtgenmsg)) +
+			 2 * RTA_SPACE(sizeof(int32_t))];
+	} req;
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = sizeof(req.buf);
+	req.nh.nlmsg_type = RTM_NEWNSID;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req.nh.nlmsg_seq = 1;
+	((struct rtgenmsg *)NLMSG_DATA(&req.nh))->rtgen_family = AF_UNSPEC;
+	/* NETNSA_FD, then NETNSA_NSID -1: the kernel picks the id. */
+	const int32_t val[2] = {nsfd, -1};
+	const unsigned short attr[2] = {NETNSA_FD, NETNSA_NSID};
+	char *at = req.buf + NLMSG_SPACE(sizeof(struct rtgenmsg));
+	for (int i = 0; i < 2; i++, at += RTA_SPACE(sizeof(int32_t))) {
+		struct rtattr *rta = (struct rtattr *)at;
+		rta->rta_type = attr[i];
+		rta->rta_len = RTA_LENGTH(sizeof(int32_t));
+		memcpy(RTA_DATA(rta), &val[i], sizeof(int32_t));
+	}
+	int r = -EIO;
+	union {
+		struct nlmsghdr nh;
+		char buf[512];
+	} rep;
+	if (send(sk, req.buf, sizeof(req.buf), 0) < 0) {
+		r = -errno;
+	} else {
+		ssize_t n = recv(sk, rep.buf, sizeof(rep.buf), 0);
+		if (n < 0)
+			r = -errno;
+		else if (NLMSG_OK(&rep.nh, (size_t)n) &&
+			 rep.nh.nlmsg_type == NLMSG_ERROR &&
+			 rep.nh.nlmsg_len >= NLMSG_LENGTH(sizeof(int)))
+			memcpy(&r, NLMSG_DATA(&rep.nh), sizeof(r));
+	}
+	close(sk);
+	close(nsfd);
+	return r;
+}
 
 static int group_setup(void **state)
 {
@@ -1387,6 +1462,20 @@ static int group_setup(void **state)
 				    &v))
 				zoo_inos[zoo_inos_n++] =
 					(ino_t)json_object_get_int64(v);
+	pid_t ownnet = 0;
+	if (json_object_object_get_ex(zoo.m, "namespaces", &arr))
+		for (size_t i = 0; i < json_object_array_length(arr); i++) {
+			json_object *o = json_object_array_get_idx(arr, i);
+			const char *name = zoo_jstr(o, "name");
+			if (name && strcmp(name, "ownnet") == 0)
+				ownnet = (pid_t)zoo_jint(o, "pid");
+		}
+	r = ownnet > 0 ? assign_netnsid(ownnet) : -ENOENT;
+	if (r < 0) {
+		fprintf(stderr, "# no netnsid for the zoo's ownnet: %s\n",
+			strerror(-r));
+		return -1;
+	}
 	return 0;
 }
 
@@ -1432,7 +1521,7 @@ static int run_all(void)
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
 
-/* In a child: a new PID and mount namespace, whose first process mounts
+/* In a child: a new PID, mount and net namespace, whose first process mounts
  * its own /proc and runs the tests; it tells ok on the pipe first.
  *
  * Until the zoo is built, all of it runs on one CPU: the kernel (6.18)
@@ -1451,7 +1540,7 @@ static void world(int ok_fd)
 		CPU_SET(cpu, &one);
 		world_pinned = sched_setaffinity(0, sizeof(one), &one) == 0;
 	}
-	if (unshare(CLONE_NEWNS | CLONE_NEWPID) < 0 ||
+	if (unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET) < 0 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
 		dprintf(ok_fd, "unshare: %s", strerror(errno));
 		_exit(0);
@@ -1534,7 +1623,7 @@ int main(int argc, char **argv)
 	}
 	waitpid(c, NULL, 0);
 	snprintf(world_why, sizeof(world_why),
-		 "cannot make a PID and mount namespace: %s",
+		 "cannot make a PID, mount and net namespace: %s",
 		 n > 0 ? buf : "no answer");
 	return run_all();
 }
