@@ -522,6 +522,16 @@ static unsigned scans_wanted(void)
 	return getenv("NSREL_SANITIZED") ? 500 : 1000;
 }
 
+/* A summary's line of counts by kind of holder. */
+static void print_by_holder(const uint64_t counts[CHURN_KINDS])
+{
+	printf("#   by holder:");
+	for (int k = 0; k < CHURN_KINDS; k++)
+		printf(" %s %llu%s", churn_kind_str(k),
+		       (unsigned long long)counts[k],
+		       k + 1 < CHURN_KINDS ? "," : "\n");
+}
+
 /* The scans, and the library's part of the verdict. */
 static void test_library_scans(void **state)
 {
@@ -584,11 +594,7 @@ static void test_library_scans(void **state)
 	       "%llu by the tools\n",
 	       (unsigned long long)st.checked,
 	       (unsigned long long)st.tool_checked);
-	printf("#   by holder:");
-	for (int k = 0; k < CHURN_KINDS; k++)
-		printf(" %s %llu%s", churn_kind_str(k),
-		       (unsigned long long)st.checked_kind[k],
-		       k + 1 < CHURN_KINDS ? "," : "\n");
+	print_by_holder(st.checked_kind);
 	printf("#   by type:");
 	for (int t = 0; t < NSREL_NSTYPE_COUNT; t++)
 		printf(" %s %llu%s", nsrel_nstype_str(nsrel_nstype_at(t)),
@@ -914,11 +920,7 @@ static void test_backends_agree(void **state)
 	       "held through both compared (%llu with a holder process)\n",
 	       bk.pairs, bk.seconds, (unsigned long long)bk.compared,
 	       (unsigned long long)bk.procs_compared);
-	printf("#   by holder:");
-	for (int k = 0; k < CHURN_KINDS; k++)
-		printf(" %s %llu%s", churn_kind_str(k),
-		       (unsigned long long)bk.compared_kind[k],
-		       k + 1 < CHURN_KINDS ? "," : "\n");
+	print_by_holder(bk.compared_kind);
 	fflush(stdout);
 	assert_int_equal(bk.errors, 0);
 	assert_int_equal(bk.misses, 0);
