@@ -50,33 +50,73 @@ static int rtnl_open(struct scan *s)
 	return 0;
 }
 
-/* The NETNSA_NSID of a reply to request seq: 1 and *ret, 0 for a reply
- * without one (an error the kernel sent back: no such request on this
- * kernel), -EAGAIN for a reply to another request. */
-static int parse_reply(const char *buf, size_t len, uint32_t seq, int *ret)
+/* Sends request req, numbered with the next of our sequence numbers, and
+ * hands each reply to it to reply(nh, arg), until that returns true, for at
+ * most max_reads reads. Replies to other requests, which an earlier error
+ * left unread, are skipped. A read without a whole message, or that ends
+ * in one cut short or malformed, ends the request without an answer, as
+ * does a reply that does not come in time (and then every later netnsid
+ * stays unknown). 0 or a negative errno. */
+static int rtnl_request(struct scan *s, struct nlmsghdr *req, int max_reads,
+			bool (*reply)(const struct nlmsghdr *nh, void *arg),
+			void *arg)
 {
-	const struct nlmsghdr *nh = (const struct nlmsghdr *)buf;
-	if (!NLMSG_OK(nh, len))
-		return 0;
-	if (nh->nlmsg_seq != seq)
-		return -EAGAIN;
-	if (nh->nlmsg_type != RTM_NEWNSID)
-		return 0;
-	size_t hdr = NLMSG_SPACE(sizeof(struct rtgenmsg));
-	if (nh->nlmsg_len < hdr)
-		return 0;
-	const struct rtattr *rta = (const struct rtattr *)(buf + hdr);
-	unsigned alen = (unsigned)(nh->nlmsg_len - hdr);
-	for (; RTA_OK(rta, alen); rta = RTA_NEXT(rta, alen)) {
-		if (rta->rta_type != NETNSA_NSID ||
-		    RTA_PAYLOAD(rta) < sizeof(int32_t))
-			continue;
-		int32_t id;
-		memcpy(&id, RTA_DATA(rta), sizeof(id));
-		*ret = id;
-		return 1;
+	req->nlmsg_seq = ++s->rtnl_seq;
+	ssize_t n;
+	while ((n = send(s->rtnl_fd, req, req->nlmsg_len, 0)) < 0 &&
+	       errno == EINTR)
+		;
+	if (n < 0)
+		return scan_err(errno);
+	for (int reads = 0; reads < max_reads; reads++) {
+		union {
+			struct nlmsghdr nh;
+			char buf[16384];
+		} rep;
+		while ((n = recv(s->rtnl_fd, rep.buf, sizeof(rep.buf), 0)) <
+			       0 &&
+		       errno == EINTR)
+			;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			s->no_rtnl = true;
+			return 0;
+		}
+		if (n < 0)
+			return scan_err(errno);
+		/* Signed: NLMSG_NEXT() past the end leaves it below 0. */
+		int len = (int)n;
+		const struct nlmsghdr *nh = &rep.nh;
+		for (; NLMSG_OK(nh, len); nh = NLMSG_NEXT(nh, len))
+			if (nh->nlmsg_seq == req->nlmsg_seq && reply(nh, arg))
+				return 0;
+		if (len != 0 || nh == &rep.nh)
+			return 0;
 	}
 	return 0;
+}
+
+/* The dump's replies: whether it ended (NLMSG_DONE) without an error and
+ * with no id. */
+struct dump_state {
+	unsigned ids;
+	bool none;
+};
+
+static bool dump_reply(const struct nlmsghdr *nh, void *arg)
+{
+	struct dump_state *d = arg;
+	if (nh->nlmsg_type == NLMSG_ERROR)
+		return true;
+	if (nh->nlmsg_type == NLMSG_DONE) {
+		int err = 0;
+		if (nh->nlmsg_len >= NLMSG_LENGTH(sizeof(err)))
+			memcpy(&err, NLMSG_DATA(nh), sizeof(err));
+		d->none = err == 0 && d->ids == 0;
+		return true;
+	}
+	if (nh->nlmsg_type == RTM_NEWNSID)
+		d->ids++;
+	return false;
 }
 
 /* The dump of our namespace's peer ids: nsids_none if it ends (NLMSG_DONE)
@@ -93,52 +133,37 @@ static int dump_nsids(struct scan *s)
 	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.g));
 	req.nh.nlmsg_type = RTM_GETNSID;
 	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.nh.nlmsg_seq = ++s->rtnl_seq;
 	req.g.rtgen_family = AF_UNSPEC;
-	ssize_t n;
-	while ((n = send(s->rtnl_fd, &req, req.nh.nlmsg_len, 0)) < 0 &&
-	       errno == EINTR)
-		;
-	if (n < 0)
-		return scan_err(errno);
-	unsigned ids = 0;
+	struct dump_state d = {0};
 	/* Each read holds many of its messages; the bound is only there
 	 * so that a kernel answering forever cannot hold us. */
-	for (int reads = 0; reads < 4096; reads++) {
-		union {
-			struct nlmsghdr nh;
-			char buf[16384];
-		} rep;
-		while ((n = recv(s->rtnl_fd, rep.buf, sizeof(rep.buf), 0)) <
-			       0 &&
-		       errno == EINTR)
-			;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			s->no_rtnl = true;
-			return 0;
-		}
-		if (n < 0)
-			return scan_err(errno);
-		size_t len = (size_t)n;
-		for (const struct nlmsghdr *nh = &rep.nh; NLMSG_OK(nh, len);
-		     nh = NLMSG_NEXT(nh, len)) {
-			if (nh->nlmsg_seq != req.nh.nlmsg_seq)
-				continue;
-			if (nh->nlmsg_type == NLMSG_ERROR)
-				return 0;
-			if (nh->nlmsg_type == NLMSG_DONE) {
-				int err = 0;
-				if (nh->nlmsg_len >= NLMSG_LENGTH(sizeof(err)))
-					memcpy(&err, NLMSG_DATA(nh),
-					       sizeof(err));
-				s->nsids_none = err == 0 && ids == 0;
-				return 0;
-			}
-			if (nh->nlmsg_type == RTM_NEWNSID)
-				ids++;
-		}
+	int r = rtnl_request(s, &req.nh, 4096, dump_reply, &d);
+	s->nsids_none = d.none;
+	return r;
+}
+
+/* The reply to the ask of one namespace (arg): its NETNSA_NSID, none in
+ * an error the kernel sent back (no such request on this kernel). */
+static bool nsid_reply(const struct nlmsghdr *nh, void *arg)
+{
+	struct nsrel_ns *ns = arg;
+	size_t hdr = NLMSG_SPACE(sizeof(struct rtgenmsg));
+	if (nh->nlmsg_type != RTM_NEWNSID || nh->nlmsg_len < hdr)
+		return true;
+	const struct rtattr *rta =
+		(const struct rtattr *)((const char *)nh + hdr);
+	unsigned alen = (unsigned)(nh->nlmsg_len - hdr);
+	for (; RTA_OK(rta, alen); rta = RTA_NEXT(rta, alen)) {
+		if (rta->rta_type != NETNSA_NSID ||
+		    RTA_PAYLOAD(rta) < sizeof(int32_t))
+			continue;
+		int32_t id;
+		memcpy(&id, RTA_DATA(rta), sizeof(id));
+		ns->netnsid = id;
+		ns->has_netnsid = true;
+		break;
 	}
-	return 0;
+	return true;
 }
 
 int nsrel__scan_netnsid_known(struct scan *s, uint32_t idx)
@@ -181,7 +206,6 @@ int nsrel__scan_netnsid(struct scan *s, int nsfd, uint32_t idx)
 	req.nh.nlmsg_len = sizeof(req.buf);
 	req.nh.nlmsg_type = RTM_GETNSID;
 	req.nh.nlmsg_flags = NLM_F_REQUEST;
-	req.nh.nlmsg_seq = ++s->rtnl_seq;
 	struct rtgenmsg *g = NLMSG_DATA(&req.nh);
 	g->rtgen_family = AF_UNSPEC;
 	struct rtattr *rta =
@@ -190,40 +214,5 @@ int nsrel__scan_netnsid(struct scan *s, int nsfd, uint32_t idx)
 	rta->rta_len = RTA_LENGTH(sizeof(int32_t));
 	int32_t fd = nsfd;
 	memcpy(RTA_DATA(rta), &fd, sizeof(fd));
-
-	ssize_t n;
-	while ((n = send(s->rtnl_fd, req.buf, sizeof(req.buf), 0)) < 0 &&
-	       errno == EINTR)
-		;
-	if (n < 0)
-		return scan_err(errno);
-	/* Replies to requests an earlier error left unread are skipped. */
-	for (int tries = 0; tries < 16; tries++) {
-		union {
-			struct nlmsghdr nh;
-			char buf[512];
-		} rep;
-		while ((n = recv(s->rtnl_fd, rep.buf, sizeof(rep.buf), 0)) <
-			       0 &&
-		       errno == EINTR)
-			;
-		/* No answer in time: this netnsid, and the rest, stay
-		 * unknown. */
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			s->no_rtnl = true;
-			return 0;
-		}
-		if (n < 0)
-			return scan_err(errno);
-		int id;
-		r = parse_reply(rep.buf, (size_t)n, req.nh.nlmsg_seq, &id);
-		if (r == -EAGAIN)
-			continue;
-		if (r > 0) {
-			ns->netnsid = id;
-			ns->has_netnsid = true;
-		}
-		return 0;
-	}
-	return 0;
+	return rtnl_request(s, &req.nh, 16, nsid_reply, ns);
 }
