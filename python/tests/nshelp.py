@@ -97,6 +97,58 @@ def _child_setup():
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
+def _unshared_call(flags, map_ids, func, args):
+    """In a child: one unshare() for each of flags, then func(*args) if
+    func is given: ('ok', its value), ('skip', why) where an unshare is
+    refused, or ('raise', (exception, traceback))."""
+    try:
+        for f in flags:
+            unshare(f, map_ids)
+    except OSError as e:
+        return ('skip', f'unshare refused: {e}')
+    try:
+        return ('ok', func(*args) if func else None)
+    except BaseException as e:
+        return ('raise', (e, traceback.format_exc()))
+
+
+def _send(fd, res):
+    """In the child: res pickled to fd, after its length."""
+    try:
+        data = pickle.dumps(res)
+    except Exception as e:
+        data = pickle.dumps(('raise', (RuntimeError(repr(e)),
+                                       traceback.format_exc())))
+    data = struct.pack('=Q', len(data)) + data
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def _read_exactly(fd, n, pid):
+    data = b''
+    while len(data) < n:
+        chunk = os.read(fd, n - len(data))
+        if not chunk:
+            raise RuntimeError(f'sandbox child {pid} died before it said '
+                               'how it went')
+        data += chunk
+    return data
+
+
+def _receive(fd, pid):
+    """In the parent: what child pid sent on fd (_send()), read by its
+    length (other processes may hold the pipe open); skips or raises for
+    the rest, and where the child sent nothing."""
+    n = struct.unpack('=Q', _read_exactly(fd, 8, pid))[0]
+    kind, val = pickle.loads(_read_exactly(fd, n, pid))
+    if kind == 'skip':
+        pytest.skip(val)
+    if kind == 'raise':
+        e, tb = val
+        raise AssertionError(f'in the sandbox:\n{tb}') from e
+    return val
+
+
 def run_in_sandbox(flags, func, *args):
     """Fork a child that unshares flags (a list: one unshare() each) and
     returns func(*args) run in it. Skips if the unshare is refused;
@@ -108,51 +160,34 @@ def run_in_sandbox(flags, func, *args):
         try:
             os.close(rd)
             _child_setup()
-            try:
-                for f in flags:
-                    unshare(f)
-            except OSError as e:
-                res = ('skip', f'unshare refused: {e}')
-            else:
-                try:
-                    res = ('ok', func(*args))
-                except BaseException as e:
-                    res = ('raise', (e, traceback.format_exc()))
-            try:
-                data = pickle.dumps(res)
-            except Exception as e:
-                data = pickle.dumps(('raise', (RuntimeError(repr(e)),
-                                               traceback.format_exc())))
-            with os.fdopen(wr, 'wb') as f:
-                f.write(data)
+            _send(wr, _unshared_call(flags, False, func, args))
         except BaseException:
             status = 1
         finally:
             os._exit(status)
     os.close(wr)
-    with os.fdopen(rd, 'rb') as f:
-        data = f.read()
-    _, st = os.waitpid(pid, 0)
-    if not data:
-        raise RuntimeError(f'sandbox child died, status {st:#x}')
-    kind, val = pickle.loads(data)
-    if kind == 'skip':
-        pytest.skip(val)
-    if kind == 'raise':
-        e, tb = val
-        raise AssertionError(f'in the sandbox:\n{tb}') from e
-    return val
+    try:
+        return _receive(rd, pid)
+    finally:
+        os.close(rd)
+        os.waitpid(pid, 0)
 
 
 class Sandbox:
-    """A child that unshared flags and waits; its namespaces are at
-    /proc/PID/ns/* while the context lasts."""
+    """A child that unshared flags, ran setup(*args) there if given (its
+    value is .result) and waits; its namespaces are at /proc/PID/ns/*
+    while the context lasts. Skips if an unshare is refused; re-raises
+    what setup raised, with the child's traceback."""
 
-    def __init__(self, flags, fork_init=False, map_ids=False):
+    def __init__(self, flags, fork_init=False, map_ids=False, setup=None,
+                 args=()):
         self.flags = flags
         self.map_ids = map_ids
         self.fork_init = fork_init
+        self.setup = setup
+        self.args = args
         self.pid = None
+        self.result = None
 
     def __enter__(self):
         ready_r, ready_w = os.pipe()
@@ -163,22 +198,18 @@ class Sandbox:
                 os.close(ready_r)
                 os.close(hold_w)
                 _child_setup()
-                msg = b'ok'
-                try:
-                    for f in self.flags:
-                        unshare(f, self.map_ids)
-                except OSError as e:
-                    msg = f'{e}'.encode()
+                res = _unshared_call(self.flags, self.map_ids, self.setup,
+                                     self.args)
                 init = 0
                 # A new PID namespace is only visible once it has a
                 # process (its init) to reap the others.
-                if self.fork_init and msg == b'ok':
+                if self.fork_init and res[0] == 'ok':
                     init = os.fork()
                     if init == 0:
                         _child_setup()
                         os.read(self.hold_r, 1)
                         os._exit(0)
-                os.write(ready_w, msg)
+                _send(ready_w, res)
                 os.close(ready_w)
                 os.read(self.hold_r, 1)  # until the parent closes it
                 if init:
@@ -189,11 +220,13 @@ class Sandbox:
         os.close(self.hold_r)
         self.hold_w = hold_w
         self.pid = pid
-        msg = os.read(ready_r, 200)
-        os.close(ready_r)
-        if msg != b'ok':
+        try:
+            self.result = _receive(ready_r, pid)
+        except BaseException:
             self.__exit__(None, None, None)
-            pytest.skip(f'unshare refused: {msg.decode()}')
+            raise
+        finally:
+            os.close(ready_r)
         return self
 
     def ns(self, entry):

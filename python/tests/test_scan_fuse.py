@@ -5,7 +5,6 @@ import ctypes
 import errno
 import os
 import select
-import signal
 import struct
 import tempfile
 import threading
@@ -70,11 +69,10 @@ def serve_fuse(fd, stop):
                                          unique))
 
 
-def holder(dirpath, ready_w, hold_r):
+def dead_fuse_root(dirpath):
     """In a mount namespace of its own: a uts namespace held only by a bind
     mount at DIR/uts, and this process chrooted into a FUSE mount whose
-    daemon then goes away. Writes the namespace's inode to ready_w."""
-    check(libc.unshare(CLONE_NEWNS), 'unshare')
+    daemon then goes away. The namespace's inode."""
     mount(None, '/', None, MS_REC | MS_PRIVATE)
     mount('tmpfs', dirpath, 'tmpfs', 0, 'mode=0700')
     uts_path = os.path.join(dirpath, 'uts')
@@ -102,8 +100,7 @@ def holder(dirpath, ready_w, hold_r):
         raise AssertionError('the FUSE mount still answers')
     except OSError as e:
         assert e.errno == errno.ENOTCONN, e
-    os.write(ready_w, b'%d\n' % ino)
-    os.read(hold_r, 1)
+    return ino
 
 
 @pytest.mark.skipif(nshelp.UNPRIV or os.geteuid() != 0,
@@ -112,45 +109,25 @@ def holder(dirpath, ready_w, hold_r):
 @pytest.mark.parametrize('backend', ['proc', 'bpf'])
 def test_dead_fuse_root(backend):
     dirpath = tempfile.mkdtemp(prefix='nsrel-fuse ')
-    ready_r, ready_w = os.pipe()
-    hold_r, hold_w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        code = 0
-        try:
-            os.close(ready_r)
-            os.close(hold_w)
-            # Nothing a test forks may outlive it.
-            libc.prctl(nshelp.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-            holder(dirpath, ready_w, hold_r)
-        except BaseException as e:  # noqa: B902: report, then exit
-            os.write(ready_w, f'error {e!r}\n'.encode())
-            code = 1
-        os._exit(code)
-    os.close(ready_w)
-    os.close(hold_r)
     try:
-        with os.fdopen(ready_r) as f:
-            line = f.readline()
-        assert line and not line.startswith('error'), \
-            f'holder: {line.strip() or "ended early"}'
-        ino = int(line)
-        try:
-            model = linuxns_rel.scan(backend=backend)
-        except OSError as e:
-            if backend == 'bpf' and e.errno in (errno.EPERM,
-                                                errno.EOPNOTSUPP):
-                pytest.skip(f'no BPF backend here: {e}')
-            raise
-        ns = model.find(nshelp.TYPES['uts'], ino)
-        assert ns is not None, f'uts:[{ino}] not found'
-        refs = [r for r in ns.refs if r.kind == 'bindmount']
-        assert refs and refs[0].path == os.path.join(dirpath, 'uts'), \
-            ns.refs
-        # Learned from the mount itself (entering its mount namespace):
-        # the namespace's owner is known.
-        assert ns.owner is not None, 'the bind-mounted uts was not opened'
+        with nshelp.Sandbox([CLONE_NEWNS], setup=dead_fuse_root,
+                            args=(dirpath,)) as holder:
+            ino = holder.result
+            try:
+                model = linuxns_rel.scan(backend=backend)
+            except OSError as e:
+                if backend == 'bpf' and e.errno in (errno.EPERM,
+                                                    errno.EOPNOTSUPP):
+                    pytest.skip(f'no BPF backend here: {e}')
+                raise
+            ns = model.find(nshelp.TYPES['uts'], ino)
+            assert ns is not None, f'uts:[{ino}] not found'
+            refs = [r for r in ns.refs if r.kind == 'bindmount']
+            assert refs and refs[0].path == os.path.join(dirpath, 'uts'), \
+                ns.refs
+            # Learned from the mount itself (entering its mount
+            # namespace): the namespace's owner is known.
+            assert ns.owner is not None, \
+                'the bind-mounted uts was not opened'
     finally:
-        os.close(hold_w)
-        os.waitpid(pid, 0)
         os.rmdir(dirpath)
