@@ -7,13 +7,23 @@
  * described once (struct nsrel_bpf_ns), deduplicated through a hash map.
  *
  * Read-only: the programs only read kernel memory and write to their seq
- * file and to their own map. Bounded: the only loops walk parents, at most
- * the kernel's nesting limit (32) deep.
+ * file and to their own maps. Bounded: the only loops walk parents, at
+ * most the kernel's nesting limit (32) deep.
+ *
+ * Cheap to load, as every scan loads it: the walks are global functions
+ * (the verifier checks each once, whatever calls it, its arguments
+ * scalars read with probes), each a bpf_loop() whose step it checks
+ * once; the records of one object are gathered in a global buffer and
+ * written at once.
  *
  * The kernel types below are the few fields we read, not the kernel's
  * layout: preserve_access_index makes every access a CO-RE relocation that
- * libbpf resolves against the running kernel's BTF, so this builds without
- * any BTF at hand and runs on every kernel with BTF.
+ * the kernel resolves against its own BTF, so this builds without any BTF
+ * at hand and runs on every kernel with BTF. The kernel looks each
+ * relocated type name up in all of its BTF unless its 31-slot cache of
+ * names holds it, and names in the same slot evict each other: so few
+ * names are relocated, and the iterators' context types, whose layout is
+ * the iterators' ABI (5.8 on), are not.
  */
 #include <stdbool.h>
 #include <linux/types.h>
@@ -34,10 +44,6 @@ typedef struct {
 	unsigned int val;
 } kuid_t;
 
-struct proc_ns_operations {
-	int type; /* before 6.18 (ns_common.ns_type since) */
-} CORE;
-
 struct ns_common {
 	unsigned int inum;
 	__u32 ns_type;			      /* 6.18 */
@@ -52,7 +58,6 @@ struct user_namespace {
 } CORE;
 
 struct pid_namespace {
-	unsigned int level;
 	struct pid_namespace *parent;
 	struct user_namespace *user_ns;
 	struct task_struct *child_reaper;
@@ -100,10 +105,12 @@ struct nsproxy {
 	struct cgroup_namespace *cgroup_ns;
 } CORE;
 
+/* Not relocated: { int nr; struct pid_namespace *ns; } on every kernel
+ * with task iterators (since 4.15). */
 struct upid {
 	int nr;
 	struct pid_namespace *ns;
-} CORE;
+};
 
 struct pid {
 	unsigned int level;
@@ -157,25 +164,26 @@ struct socket {
 	struct sock *sk;
 } CORE;
 
+/* The iterators' contexts: fixed, not relocated. */
 struct seq_file;
 
 struct bpf_iter_meta {
 	struct seq_file *seq;
 	__u64 session_id;
 	__u64 seq_num;
-} CORE;
+};
 
 struct bpf_iter__task {
 	struct bpf_iter_meta *meta;
 	struct task_struct *task;
-} CORE;
+};
 
 struct bpf_iter__task_file {
 	struct bpf_iter_meta *meta;
 	struct task_struct *task;
 	__u32 fd;
 	struct file *file;
-} CORE;
+};
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -183,7 +191,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
  * Namespaces described already: (address, inode, 64-bit id), so that a
  * new namespace that got a dead one's memory and inode number at once (as
  * the kernel hands them out) is not mistaken for it; the id, where the
- * kernel has one (6.18), is never used again.
+ * kernel has one (6.18), is never used again. The address is its
+ * ns_common's.
  *
  * The value is the object whose output described it (iterator session,
  * object number): when a task's records do not fit into what is left of
@@ -211,252 +220,222 @@ struct {
 	__type(value, struct seen_val);
 } seen SEC(".maps");
 
-/* The object being shown, set by each program before its walk. */
-static struct seen_val current_obj(struct bpf_iter_meta *meta)
+/*
+ * The namespace records of the object being shown, written after its
+ * walks in one bpf_seq_write(). Enough for every namespace of a task with
+ * whole chains above them: 33 user, twice 33 PID and 8 others. One
+ * buffer: the programs run in the read() of the one thread that loaded
+ * them, one object at a time.
+ */
+#define PENDING_MAX 128
+static struct {
+	struct seen_val obj;
+	__u32 n;
+	struct nsrel_bpf_ns ns[PENDING_MAX];
+} pending;
+
+static void pending_start(const struct bpf_iter_meta *meta)
 {
-	struct seen_val v = {.session = meta->session_id,
-			     .seq_num = meta->seq_num};
-	return v;
+	pending.obj.session = meta->session_id;
+	pending.obj.seq_num = meta->seq_num;
+	pending.n = 0;
 }
 
-/* Whether (addr, inum, id) is to be described by object obj; marks it. */
-static bool first_time(const void *addr, __u32 inum, __u64 id,
-		       const struct seen_val *obj)
+static void pending_write(struct seq_file *seq)
 {
-	struct seen_key k = {
-		.addr = (__u64)(unsigned long)addr, .inum = inum, .id = id};
+	__u32 n = pending.n;
+	if (n > PENDING_MAX)
+		n = PENDING_MAX;
+	if (n)
+		bpf_seq_write(seq, pending.ns, n * sizeof(pending.ns[0]));
+}
+
+/* Whether there is room for another record. */
+static bool pending_room(void)
+{
+	return pending.n < PENDING_MAX;
+}
+
+/* A new record, where pending_room() said there is room (the mask keeps
+ * the verifier sure of it, whatever the compiler kept of the check). */
+static struct nsrel_bpf_ns *pending_add(void)
+{
+	__u32 n = pending.n++;
+	return &pending.ns[n & (PENDING_MAX - 1)];
+}
+
+/* Whether the namespace (ns_common at addr, inum, id) is to be described
+ * by the object being shown; marks it. */
+static bool first_time(__u64 addr, __u32 inum, __u64 id)
+{
+	struct seen_key k = {.addr = addr, .inum = inum, .id = id};
 	struct seen_val *v = bpf_map_lookup_elem(&seen, &k);
 	if (v)
-		return v->session == obj->session && v->seq_num == obj->seq_num;
-	bpf_map_update_elem(&seen, &k, obj, BPF_NOEXIST);
+		return v->session == pending.obj.session &&
+		       v->seq_num == pending.obj.seq_num;
+	bpf_map_update_elem(&seen, &k, &pending.obj, BPF_NOEXIST);
 	return true;
 }
 
-/* The type of a namespace from its ns_common. */
-static __u32 ns_type(const struct ns_common *ns)
-{
-	if (bpf_core_field_exists(ns->ns_type))
-		return BPF_CORE_READ(ns, ns_type);
-	return BPF_CORE_READ(ns, ops, type);
-}
+/* The 64-bit id of namespace p (of a type with an ns member), 0 where
+ * the kernel has none (before 6.18). */
+#define NS_ID(p) \
+	(bpf_core_field_exists((p)->ns.ns_id) ? BPF_CORE_READ(p, ns.ns_id) : 0)
 
-/* Where, in the namespace struct of type, its ns_common and its owner
- * are; 0 for a type we do not know. */
-static int ns_layout(__u32 type, long *ret_ns, long *ret_owner)
+/* The address of p's ns_common, for seen_key. */
+#define NS_ADDR(p) ((__u64)(unsigned long)&(p)->ns)
+
+struct chain {
+	__u64 cur;   /* the namespace to describe next, 0 at the top */
+	__u64 owner; /* PID: the first one's owner */
+};
+
+/* One user namespace of a chain; on to its parent. 1 when done. */
+static long user_step(__u32 i, void *ctx)
 {
-	switch (type) {
-	case CLONE_NEWUSER:
-		*ret_ns = bpf_core_field_offset(struct user_namespace, ns);
-		*ret_owner =
-			bpf_core_field_offset(struct user_namespace, parent);
+	struct chain *c = ctx;
+	const struct user_namespace *u = (const void *)(unsigned long)c->cur;
+	if (!u || !pending_room())
 		return 1;
-	case CLONE_NEWPID:
-		*ret_ns = bpf_core_field_offset(struct pid_namespace, ns);
-		*ret_owner =
-			bpf_core_field_offset(struct pid_namespace, user_ns);
+	__u32 inum = BPF_CORE_READ(u, ns.inum);
+	__u64 id = NS_ID(u);
+	if (!first_time(NS_ADDR(u), inum, id))
 		return 1;
-	case CLONE_NEWNS:
-		*ret_ns = bpf_core_field_offset(struct mnt_namespace, ns);
-		*ret_owner =
-			bpf_core_field_offset(struct mnt_namespace, user_ns);
-		return 1;
-	case CLONE_NEWCGROUP:
-		*ret_ns = bpf_core_field_offset(struct cgroup_namespace, ns);
-		*ret_owner =
-			bpf_core_field_offset(struct cgroup_namespace, user_ns);
-		return 1;
-	case CLONE_NEWUTS:
-		*ret_ns = bpf_core_field_offset(struct uts_namespace, ns);
-		*ret_owner =
-			bpf_core_field_offset(struct uts_namespace, user_ns);
-		return 1;
-	case CLONE_NEWIPC:
-		*ret_ns = bpf_core_field_offset(struct ipc_namespace, ns);
-		*ret_owner =
-			bpf_core_field_offset(struct ipc_namespace, user_ns);
-		return 1;
-	case CLONE_NEWNET:
-		*ret_ns = bpf_core_field_offset(struct net, ns);
-		*ret_owner = bpf_core_field_offset(struct net, user_ns);
-		return 1;
-	case CLONE_NEWTIME:
-		*ret_ns = bpf_core_field_offset(struct time_namespace, ns);
-		*ret_owner =
-			bpf_core_field_offset(struct time_namespace, user_ns);
-		return 1;
-	}
+	const struct user_namespace *p = BPF_CORE_READ(u, parent);
+	struct nsrel_bpf_ns *r = pending_add();
+	r->kind = NSREL_BPF_REC_NS;
+	r->type = CLONE_NEWUSER;
+	r->inum = inum;
+	r->owner = r->parent = p ? BPF_CORE_READ(p, ns.inum) : 0;
+	r->owner_uid = BPF_CORE_READ(u, owner.val);
+	r->id = id;
+	c->cur = (__u64)(unsigned long)p;
 	return 0;
 }
 
-/* Namespaces to describe, each with everything above it, at fixed places
- * (NULL where a task has none: no branch makes two paths of the verifier
- * differ in where they put the rest), and where the walk is. */
-enum {
-	START_USER,
-	START_PID,
-	START_PID_OWNER,
-	START_CHILD_PID,
-	START_CHILD_PID_OWNER,
-	START_MNT,
-	START_CGROUP,
-	START_UTS,
-	START_IPC,
-	START_NET,
-	START_TIME,
-	START_CHILD_TIME,
-	MAX_STARTS,
-};
-struct walk {
-	struct seq_file *seq;
-	struct seen_val obj;
-	const struct ns_common *cur;
-	__u32 type;
-	unsigned next;
-	struct {
-		const struct ns_common *ns;
-		__u32 type;
-	} start[MAX_STARTS];
-};
-
-static void walk_set(struct walk *w, unsigned k, __u32 type,
-		     const struct ns_common *ns)
+/* User namespace u (an address, 0 for none) and its ancestors, up to the
+ * first one described before. */
+__noinline int describe_users(__u64 u)
 {
-	w->start[k].ns = ns;
-	w->start[k].type = type;
-}
-
-/* A PID namespace's owner is the owner of its parent or a descendant of
- * it: the user namespaces above the first one's owner are all the owners
- * its ancestors have. */
-static void walk_set_pid(struct walk *w, unsigned k, struct pid_namespace *pn)
-{
-	walk_set(w, k, CLONE_NEWPID, &pn->ns);
-	struct user_namespace *u = BPF_CORE_READ(pn, user_ns);
-	walk_set(w, k + 1, CLONE_NEWUSER, u ? &u->ns : NULL);
-}
-
-/* One step: describe the current namespace and go up from it (a user
- * namespace to its parent, a PID namespace to its parent, others to their
- * owner) or, at the top or at a namespace described before, on to the
- * next start. 1 when done. */
-static long walk_step(__u32 i, void *ctx)
-{
-	struct walk *w = ctx;
-	const struct ns_common *cur = w->cur;
-	if (!cur) {
-		unsigned k = w->next;
-		if (k >= MAX_STARTS)
-			return 1;
-		w->cur = w->start[k].ns;
-		w->type = w->start[k].type;
-		w->next = k + 1;
-		return 0;
-	}
-	w->cur = NULL;
-	__u32 type = w->type;
-	long off_ns, off_owner;
-	if (!ns_layout(type, &off_ns, &off_owner))
-		return 0;
-	struct nsrel_bpf_ns r = {
-		.kind = NSREL_BPF_REC_NS,
-		.type = type,
-		.inum = BPF_CORE_READ(cur, inum),
-	};
-	if (bpf_core_field_exists(cur->ns_id))
-		r.id = BPF_CORE_READ(cur, ns_id);
-	if (!first_time(cur, r.inum, r.id, &w->obj))
-		return 0;
-	const char *obj = (const char *)cur - off_ns;
-	struct user_namespace *owner = NULL;
-	bpf_probe_read_kernel(&owner, sizeof(owner), obj + off_owner);
-	if (owner)
-		r.owner = BPF_CORE_READ(owner, ns.inum);
-	w->cur = owner ? &owner->ns : NULL;
-	w->type = CLONE_NEWUSER;
-	if (type == CLONE_NEWUSER) {
-		const struct user_namespace *u = (const void *)obj;
-		r.parent = r.owner;
-		r.owner_uid = BPF_CORE_READ(u, owner.val);
-	} else if (type == CLONE_NEWPID) {
-		const struct pid_namespace *pn = (const void *)obj;
-		struct pid_namespace *p = BPF_CORE_READ(pn, parent);
-		r.parent = p ? BPF_CORE_READ(p, ns.inum) : 0;
-		w->cur = p ? &p->ns : NULL;
-		w->type = CLONE_NEWPID;
-	}
-	bpf_seq_write(w->seq, &r, sizeof(r));
+	struct chain c = {.cur = u};
+	bpf_loop(MAX_DEPTH, user_step, &c, 0);
 	return 0;
 }
 
-/* Enough steps for every start of a task (10 slots and 2 owners) with
- * whole chains above them: 33 user, twice 33 PID and 8 others. */
-#define MAX_STEPS 160
-
-/* bpf_loop(): the step is verified once, not once per iteration. */
-static void walk_run(struct bpf_iter_meta *meta, struct walk *w)
+/* One PID namespace of a chain; on to its parent. */
+static long pid_step(__u32 i, void *ctx)
 {
-	w->seq = meta->seq;
-	w->obj = current_obj(meta);
-	bpf_loop(MAX_STEPS, walk_step, w, 0);
+	struct chain *c = ctx;
+	const struct pid_namespace *pn = (const void *)(unsigned long)c->cur;
+	if (!pn || !pending_room())
+		return 1;
+	__u32 inum = BPF_CORE_READ(pn, ns.inum);
+	__u64 id = NS_ID(pn);
+	if (!first_time(NS_ADDR(pn), inum, id))
+		return 1;
+	const struct pid_namespace *p = BPF_CORE_READ(pn, parent);
+	const struct user_namespace *o = BPF_CORE_READ(pn, user_ns);
+	struct nsrel_bpf_ns *r = pending_add();
+	r->kind = NSREL_BPF_REC_NS;
+	r->type = CLONE_NEWPID;
+	r->inum = inum;
+	r->owner = o ? BPF_CORE_READ(o, ns.inum) : 0;
+	r->parent = p ? BPF_CORE_READ(p, ns.inum) : 0;
+	r->owner_uid = 0;
+	r->id = id;
+	if (!i)
+		c->owner = (__u64)(unsigned long)o;
+	c->cur = (__u64)(unsigned long)p;
+	return 0;
 }
 
-/* The number of pid in the PID namespace at level of ours (ns), 0 if it
- * has none there. */
-static int pid_nr_in(struct pid *pid, unsigned int level,
-		     struct pid_namespace *ns)
+/* PID namespace pn (an address, 0 for none), its ancestors up to the
+ * first one described before, and their owners: a PID namespace's owner
+ * is the owner of its parent or a descendant of it, so the user
+ * namespaces above the first one's owner are all the owners its
+ * ancestors have. */
+__noinline int describe_pids(__u64 pn)
 {
+	struct chain c = {.cur = pn};
+	bpf_loop(MAX_DEPTH, pid_step, &c, 0);
+	if (c.owner)
+		describe_users(c.owner);
+	return 0;
+}
+
+/* A namespace of another type than user and PID (its ns_common at addr,
+ * its inode, id and owner, the owner's address), and the owner's
+ * chain. */
+__noinline int describe_ns(__u64 addr, __u32 type, __u32 inum, __u64 id,
+			   __u64 owner)
+{
+	if (!pending_room() || !first_time(addr, inum, id))
+		return 0;
+	const struct user_namespace *o = (const void *)(unsigned long)owner;
+	struct nsrel_bpf_ns *r = pending_add();
+	r->kind = NSREL_BPF_REC_NS;
+	r->type = type;
+	r->inum = inum;
+	r->owner = o ? BPF_CORE_READ(o, ns.inum) : 0;
+	r->parent = 0;
+	r->owner_uid = 0;
+	r->id = id;
+	describe_users(owner);
+	return 0;
+}
+
+/* Namespace p of an other type (a pointer to its struct, which has ns and
+ * user_ns members), described; its inode, 0 for none. */
+#define DESCRIBE_NS(type, p)                                             \
+	({                                                               \
+		__u32 _inum = 0;                                         \
+		if (p) {                                                 \
+			_inum = BPF_CORE_READ(p, ns.inum);               \
+			describe_ns(NS_ADDR(p), type, _inum, NS_ID(p),   \
+				    (__u64)(unsigned long)BPF_CORE_READ( \
+					    p, user_ns));                \
+		}                                                        \
+		_inum;                                                   \
+	})
+
+/* pid->numbers[level], if pid has that level: the pid's number there and
+ * that level's PID namespace. */
+static struct upid upid_at(const struct pid *pid, unsigned int level)
+{
+	struct upid up = {0};
 	if (!pid || level > MAX_DEPTH || BPF_CORE_READ(pid, level) < level)
-		return 0;
-	const char *base =
-		(const char *)pid + bpf_core_field_offset(struct pid, numbers);
-	const struct upid *up =
-		(const void *)(base + level * bpf_core_type_size(struct upid));
-	struct pid_namespace *upns = NULL;
-	int nr = 0;
-	bpf_probe_read_kernel(&upns, sizeof(upns),
-			      (const char *)up +
-				      bpf_core_field_offset(struct upid, ns));
-	if (upns != ns)
-		return 0;
-	bpf_probe_read_kernel(&nr, sizeof(nr),
-			      (const char *)up +
-				      bpf_core_field_offset(struct upid, nr));
-	return nr;
+		return up;
+	bpf_probe_read_kernel(
+		&up, sizeof(up),
+		(const char *)pid + bpf_core_field_offset(struct pid, numbers) +
+			level * sizeof(struct upid));
+	return up;
 }
 
-/* Our own PID namespace (the reader's: iterators run in read()). */
-static struct pid_namespace *reader_pidns(unsigned int *ret_level)
+/* The number of pid (an address) in the PID namespace ns (an address) at
+ * level, 0 if it has none there. */
+__noinline int pid_nr_in(__u64 pid, __u32 level, __u64 ns)
+{
+	struct upid up = upid_at((const void *)(unsigned long)pid, level);
+	return (__u64)(unsigned long)up.ns == ns ? up.nr : 0;
+}
+
+/* Our own PID namespace (the reader's: iterators run in read()), and its
+ * level. */
+static __u64 reader_pidns(unsigned int *ret_level)
 {
 	struct task_struct *cur = (void *)bpf_get_current_task();
 	struct pid *p = BPF_CORE_READ(cur, thread_pid);
 	unsigned int level = BPF_CORE_READ(p, level);
 	*ret_level = level;
-	if (level > MAX_DEPTH)
-		return NULL;
-	const char *base =
-		(const char *)p + bpf_core_field_offset(struct pid, numbers);
-	struct pid_namespace *ns = NULL;
-	bpf_probe_read_kernel(&ns, sizeof(ns),
-			      base + level * bpf_core_type_size(struct upid) +
-				      bpf_core_field_offset(struct upid, ns));
-	return ns;
+	return (__u64)(unsigned long)upid_at(p, level).ns;
 }
 
-static __u32 pidns_inum(struct pid_namespace *pn)
-{
-	return pn ? BPF_CORE_READ(pn, ns.inum) : 0;
-}
-
-/* The inode of namespace p (of a type with an ns member), queued. */
-#define SLOT(w, k, type, p)                                \
-	({                                                 \
-		__u32 _inum = 0;                           \
-		if (p) {                                   \
-			_inum = BPF_CORE_READ(p, ns.inum); \
-			walk_set(w, k, type, &(p)->ns);    \
-		}                                          \
-		_inum;                                     \
-	})
+/* The number of task t's (thread's, leader's, ...) pid in our PID
+ * namespace. */
+#define NR(t, level, ours)                                                   \
+	pid_nr_in((__u64)(unsigned long)BPF_CORE_READ(t, thread_pid), level, \
+		  ours)
 
 SEC("iter/task")
 int nsrel_task(struct bpf_iter__task *ctx)
@@ -465,16 +444,17 @@ int nsrel_task(struct bpf_iter__task *ctx)
 	struct task_struct *t = ctx->task;
 	if (!t)
 		return 0;
+	pending_start(ctx->meta);
 
 	unsigned int level;
-	struct pid_namespace *ours = reader_pidns(&level);
+	__u64 ours = reader_pidns(&level);
 	struct nsrel_bpf_task r = {.kind = NSREL_BPF_REC_TASK};
-	r.pid = pid_nr_in(BPF_CORE_READ(t, thread_pid), level, ours);
-	r.tgid = pid_nr_in(BPF_CORE_READ(t, group_leader, thread_pid), level,
-			   ours);
-	r.ppid = pid_nr_in(
-		BPF_CORE_READ(t, real_parent, group_leader, thread_pid), level,
-		ours);
+	r.pid = NR(t, level, ours);
+	struct task_struct *lead = BPF_CORE_READ(t, group_leader);
+	r.tgid = NR(lead, level, ours);
+	struct task_struct *parent =
+		BPF_CORE_READ(t, real_parent, group_leader);
+	r.ppid = NR(parent, level, ours);
 	r.flags = BPF_CORE_READ(t, flags);
 	r.start_boottime = BPF_CORE_READ(t, start_boottime);
 	BPF_CORE_READ_INTO(&r.comm, t, comm);
@@ -482,28 +462,19 @@ int nsrel_task(struct bpf_iter__task *ctx)
 	/* The user namespace and euid are the task's credentials', the PID
 	 * namespace its pid's; the rest its nsproxy's, which a zombie has
 	 * no more. */
-	struct walk w = {0};
 	const struct cred *cred = BPF_CORE_READ(t, real_cred);
 	struct user_namespace *user = BPF_CORE_READ(cred, user_ns);
 	r.euid = BPF_CORE_READ(cred, euid.val);
 	if (user) {
 		r.ns[4] = BPF_CORE_READ(user, ns.inum);
-		walk_set(&w, START_USER, CLONE_NEWUSER, &user->ns);
+		describe_users((__u64)(unsigned long)user);
 	}
 	struct pid *tp = BPF_CORE_READ(t, thread_pid);
-	unsigned int tlevel = tp ? BPF_CORE_READ(tp, level) : 0;
-	if (tp && tlevel <= MAX_DEPTH) {
-		struct pid_namespace *pn = NULL;
-		const char *base = (const char *)tp +
-				   bpf_core_field_offset(struct pid, numbers);
-		bpf_probe_read_kernel(
-			&pn, sizeof(pn),
-			base + tlevel * bpf_core_type_size(struct upid) +
-				bpf_core_field_offset(struct upid, ns));
-		if (pn) {
-			r.ns[5] = pidns_inum(pn);
-			walk_set_pid(&w, START_PID, pn);
-		}
+	const struct pid_namespace *pn =
+		tp ? upid_at(tp, BPF_CORE_READ(tp, level)).ns : NULL;
+	if (pn) {
+		r.ns[5] = BPF_CORE_READ(pn, ns.inum);
+		describe_pids((__u64)(unsigned long)pn);
 	}
 
 	struct nsproxy *nsp = BPF_CORE_READ(t, nsproxy);
@@ -518,24 +489,65 @@ int nsrel_task(struct bpf_iter__task *ctx)
 			BPF_CORE_READ(nsp, time_ns_for_children);
 		struct pid_namespace *cpid =
 			BPF_CORE_READ(nsp, pid_ns_for_children);
-		r.ns[0] = SLOT(&w, START_MNT, CLONE_NEWNS, mnt);
-		r.ns[1] = SLOT(&w, START_CGROUP, CLONE_NEWCGROUP, cg);
-		r.ns[2] = SLOT(&w, START_UTS, CLONE_NEWUTS, uts);
-		r.ns[3] = SLOT(&w, START_IPC, CLONE_NEWIPC, ipc);
-		r.ns[6] = SLOT(&w, START_NET, CLONE_NEWNET, net);
-		r.ns[7] = SLOT(&w, START_TIME, CLONE_NEWTIME, time);
+		r.ns[0] = DESCRIBE_NS(CLONE_NEWNS, mnt);
+		r.ns[1] = DESCRIBE_NS(CLONE_NEWCGROUP, cg);
+		r.ns[2] = DESCRIBE_NS(CLONE_NEWUTS, uts);
+		r.ns[3] = DESCRIBE_NS(CLONE_NEWIPC, ipc);
+		r.ns[6] = DESCRIBE_NS(CLONE_NEWNET, net);
+		r.ns[7] = DESCRIBE_NS(CLONE_NEWTIME, time);
 		r.ns[NSREL_BPF_SLOT_TIME_FOR_CHILDREN] =
-			SLOT(&w, START_CHILD_TIME, CLONE_NEWTIME, ctime);
+			DESCRIBE_NS(CLONE_NEWTIME, ctime);
 		/* As /proc: no pid_for_children before its first process
 		 * (the child reaper) exists. */
 		if (cpid && BPF_CORE_READ(cpid, child_reaper)) {
 			r.ns[NSREL_BPF_SLOT_PID_FOR_CHILDREN] =
-				pidns_inum(cpid);
-			walk_set_pid(&w, START_CHILD_PID, cpid);
+				BPF_CORE_READ(cpid, ns.inum);
+			describe_pids((__u64)(unsigned long)cpid);
 		}
 	}
-	walk_run(ctx->meta, &w);
+	pending_write(seq);
 	bpf_seq_write(seq, &r, sizeof(r));
+	return 0;
+}
+
+/* The type of the namespace whose ns_common is at nsc: ns_common's own
+ * field from 6.18 on, before that its proc_ns_operations' (which is, from
+ * 4.12 to 6.17, { name, real_ns_name, type, ... }: read where it is, not
+ * relocated). */
+static __u32 ns_type(const struct ns_common *nsc)
+{
+	if (bpf_core_field_exists(nsc->ns_type))
+		return BPF_CORE_READ(nsc, ns_type);
+	const char *ops = (const char *)BPF_CORE_READ(nsc, ops);
+	int type = 0;
+	if (ops)
+		bpf_probe_read_kernel(&type, sizeof(type),
+				      ops + 2 * sizeof(void *));
+	return (__u32)type;
+}
+
+/* Where, in the struct of a namespace of an other type than user and PID,
+ * its ns_common and its owner are; 0 for a type we do not know. */
+static int ns_layout(__u32 type, long *ret_ns, long *ret_owner)
+{
+#define LAYOUT(T)                                       \
+	(*ret_ns = bpf_core_field_offset(struct T, ns), \
+	 *ret_owner = bpf_core_field_offset(struct T, user_ns), 1)
+	switch (type) {
+	case CLONE_NEWNS:
+		return LAYOUT(mnt_namespace);
+	case CLONE_NEWCGROUP:
+		return LAYOUT(cgroup_namespace);
+	case CLONE_NEWUTS:
+		return LAYOUT(uts_namespace);
+	case CLONE_NEWIPC:
+		return LAYOUT(ipc_namespace);
+	case CLONE_NEWNET:
+		return LAYOUT(net);
+	case CLONE_NEWTIME:
+		return LAYOUT(time_namespace);
+	}
+#undef LAYOUT
 	return 0;
 }
 
@@ -551,28 +563,37 @@ int nsrel_file(struct bpf_iter__task_file *ctx)
 	if (t->pid != t->tgid)
 		return 0;
 
-	unsigned int level;
-	struct pid_namespace *ours = reader_pidns(&level);
 	struct nsrel_bpf_file r = {
 		.kind = NSREL_BPF_REC_FILE,
 		.fd = ctx->fd,
 	};
-	struct walk w = {0};
 	struct inode *ino = BPF_CORE_READ(f, f_inode);
 	if (BPF_CORE_READ(ino, i_sb, s_magic) == NSFS_MAGIC) {
 		const struct ns_common *nsc = BPF_CORE_READ(ino, i_private);
 		if (!nsc)
 			return 0;
+		pending_start(ctx->meta);
 		r.type = ns_type(nsc);
 		r.inum = BPF_CORE_READ(nsc, inum);
-		if (r.type == CLONE_NEWPID)
-			walk_set_pid(
-				&w, START_PID,
-				(void *)((const char *)nsc -
-					 bpf_core_field_offset(
-						 struct pid_namespace, ns)));
-		else
-			walk_set(&w, START_USER, r.type, nsc);
+		__u64 addr = (__u64)(unsigned long)nsc;
+		long off_ns, off_owner;
+		if (r.type == CLONE_NEWUSER) {
+			describe_users(addr -
+				       bpf_core_field_offset(
+					       struct user_namespace, ns));
+		} else if (r.type == CLONE_NEWPID) {
+			describe_pids(addr - bpf_core_field_offset(
+						     struct pid_namespace, ns));
+		} else if (ns_layout(r.type, &off_ns, &off_owner)) {
+			__u64 owner = 0;
+			bpf_probe_read_kernel(&owner, sizeof(owner),
+					      (const char *)nsc - off_ns +
+						      off_owner);
+			__u64 id = bpf_core_field_exists(nsc->ns_id)
+					   ? BPF_CORE_READ(nsc, ns_id)
+					   : 0;
+			describe_ns(addr, r.type, r.inum, id, owner);
+		}
 	} else {
 		struct socket *sock = bpf_sock_from_file(f);
 		if (!sock)
@@ -581,13 +602,16 @@ int nsrel_file(struct bpf_iter__task_file *ctx)
 			BPF_CORE_READ(sock, sk, __sk_common.skc_net.net);
 		if (!net || net == BPF_CORE_READ(t, nsproxy, net_ns))
 			return 0;
+		pending_start(ctx->meta);
 		r.type = CLONE_NEWNET;
 		r.inum = BPF_CORE_READ(net, ns.inum);
 		r.socket = 1;
-		walk_set(&w, START_NET, CLONE_NEWNET, &net->ns);
+		DESCRIBE_NS(CLONE_NEWNET, net);
 	}
-	walk_run(ctx->meta, &w);
-	r.tgid = pid_nr_in(BPF_CORE_READ(t, thread_pid), level, ours);
+	unsigned int level;
+	__u64 ours = reader_pidns(&level);
+	r.tgid = NR(t, level, ours);
+	pending_write(seq);
 	bpf_seq_write(seq, &r, sizeof(r));
 	return 0;
 }
