@@ -510,15 +510,26 @@ int nsrel_task(struct bpf_iter__task *ctx)
 	return 0;
 }
 
-/* The type of the namespace whose ns_common is at nsc: ns_common's own
- * field from 6.18 on, before that its proc_ns_operations' (which is, from
- * 4.12 to 6.17, { name, real_ns_name, type, ... }: read where it is, not
- * relocated). */
-static __u32 ns_type(const struct ns_common *nsc)
+/*
+ * The namespace whose ns_common is at nsc, seen as the ns member of a
+ * user namespace (whatever its type: every ns member is a struct
+ * ns_common), so that no relocation names ns_common: in the kernel's cache
+ * of names it shares a slot with file, which this program needs too.
+ */
+static const struct user_namespace *as_user(const void *nsc)
 {
-	if (bpf_core_field_exists(nsc->ns_type))
-		return BPF_CORE_READ(nsc, ns_type);
-	const char *ops = (const char *)BPF_CORE_READ(nsc, ops);
+	return (const void *)((const char *)nsc -
+			      bpf_core_field_offset(struct user_namespace, ns));
+}
+
+/* Its type: ns_common's own field from 6.18 on, before that its
+ * proc_ns_operations' (which is, from 4.12 to 6.17, { name, real_ns_name,
+ * type, ... }: read where it is, not relocated). */
+static __u32 ns_type(const struct user_namespace *as)
+{
+	if (bpf_core_field_exists(as->ns.ns_type))
+		return BPF_CORE_READ(as, ns.ns_type);
+	const char *ops = (const char *)BPF_CORE_READ(as, ns.ops);
 	int type = 0;
 	if (ops)
 		bpf_probe_read_kernel(&type, sizeof(type),
@@ -573,14 +584,13 @@ int nsrel_file(struct bpf_iter__task_file *ctx)
 		if (!nsc)
 			return 0;
 		pending_start(ctx->meta);
-		r.type = ns_type(nsc);
-		r.inum = BPF_CORE_READ(nsc, inum);
+		const struct user_namespace *as = as_user(nsc);
+		r.type = ns_type(as);
+		r.inum = BPF_CORE_READ(as, ns.inum);
 		__u64 addr = (__u64)(unsigned long)nsc;
 		long off_ns, off_owner;
 		if (r.type == CLONE_NEWUSER) {
-			describe_users(addr -
-				       bpf_core_field_offset(
-					       struct user_namespace, ns));
+			describe_users((__u64)(unsigned long)as);
 		} else if (r.type == CLONE_NEWPID) {
 			describe_pids(addr - bpf_core_field_offset(
 						     struct pid_namespace, ns));
@@ -589,10 +599,7 @@ int nsrel_file(struct bpf_iter__task_file *ctx)
 			bpf_probe_read_kernel(&owner, sizeof(owner),
 					      (const char *)nsc - off_ns +
 						      off_owner);
-			__u64 id = bpf_core_field_exists(nsc->ns_id)
-					   ? BPF_CORE_READ(nsc, ns_id)
-					   : 0;
-			describe_ns(addr, r.type, r.inum, id, owner);
+			describe_ns(addr, r.type, r.inum, NS_ID(as), owner);
 		}
 	} else {
 		struct socket *sock = bpf_sock_from_file(f);
