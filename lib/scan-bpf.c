@@ -3,8 +3,10 @@
  * The BPF backend: the task and task_file iterators of lib/bpf/iter.bpf.c
  * describe every task, every namespace one of them holds (with its owner,
  * parents and owner uid, up to the root) and every nsfs fd and foreign
- * socket, in records read from two iterator fds. No /proc/PID/ns, no open
- * or ioctl per namespace; /proc only for command lines.
+ * socket, in records read from two iterator fds; for a scan that keeps
+ * command lines, a third (lib/bpf/cmdline.bpf.c) reads them. No
+ * /proc/PID/ns, no open or ioctl per namespace, no /proc/PID/cmdline
+ * where the kernel can run the third.
  *
  * Everything the kernel writes is read into memory first and the program,
  * its links and map are gone before the model is touched, so a failure
@@ -34,6 +36,7 @@
  * way reads and indexes all of /sys/kernel/btf/vmlinux, some 6 MB, each
  * scan: three quarters of the fixed cost and most of the memory). */
 #include "iter.lskel.h"
+#include "cmdline.lskel.h"
 
 /* The most the iterators may write: 64 records per task of a million
  * tasks is far beyond any host; past it the read fails. */
@@ -80,7 +83,32 @@ static int run_iter(int prog_fd, struct bpf_records *b)
 	return read_all(fd, b);
 }
 
-int nsrel__scan_bpf_read(struct bpf_records *ret)
+/* Whether a negative errno of loading or reading is the host's lack of
+ * memory or fds: an error of the scan, not a reason to take /proc. */
+static bool out_of_resources(int r)
+{
+	return r == -ENOMEM || r == -EMFILE || r == -ENFILE;
+}
+
+/* The command lines, appended to b. Where the sleepable iterator cannot
+ * load (before 5.18) or its read fails, none, and what it had written is
+ * dropped: the reader reads /proc/PID/cmdline instead. */
+static int read_cmdlines(struct bpf_records *b)
+{
+	struct nsrel_cmdline *skel = nsrel_cmdline__open();
+	if (!skel)
+		return -ENOMEM;
+	size_t len = b->len;
+	int r = nsrel_cmdline__load(skel);
+	if (r >= 0)
+		r = run_iter(skel->progs.nsrel_cmdline.prog_fd, b);
+	nsrel_cmdline__destroy(skel);
+	if (r < 0)
+		b->len = len;
+	return out_of_resources(r) ? r : 0;
+}
+
+int nsrel__scan_bpf_read(struct bpf_records *ret, bool cmdlines)
 {
 	/* Without kernel BTF, CO-RE has nothing to relocate against. */
 	if (access("/sys/kernel/btf/vmlinux", R_OK) < 0)
@@ -94,8 +122,7 @@ int nsrel__scan_bpf_read(struct bpf_records *ret)
 		r = nsrel_iter__load(skel);
 		/* The kernel says EPERM for a missing capability, and may
 		 * say more for a refused load. */
-		if (r < 0 && r != -ENOMEM && r != -EMFILE && r != -ENFILE &&
-		    geteuid() != 0)
+		if (r < 0 && !out_of_resources(r) && geteuid() != 0)
 			r = -EPERM;
 		/* ENOTSUPP (524, the kernel's own, no errno): a kernel that
 		 * cannot run the loader or the iterators. */
@@ -109,6 +136,8 @@ int nsrel__scan_bpf_read(struct bpf_records *ret)
 	if (r >= 0)
 		r = run_iter(skel->progs.nsrel_file.prog_fd, &b);
 	nsrel_iter__destroy(skel);
+	if (r >= 0 && cmdlines)
+		r = read_cmdlines(&b);
 	if (r < 0) {
 		free(b.buf);
 		return r;
@@ -117,7 +146,7 @@ int nsrel__scan_bpf_read(struct bpf_records *ret)
 	return 0;
 }
 #else
-int nsrel__scan_bpf_read(struct bpf_records *ret)
+int nsrel__scan_bpf_read(struct bpf_records *ret, bool cmdlines)
 {
 	return -EOPNOTSUPP;
 }
@@ -125,8 +154,16 @@ int nsrel__scan_bpf_read(struct bpf_records *ret)
 
 /* ---- From records to the model ------------------------------------------ */
 
+/* A command line: len bytes at off in bpf_view.cmd. */
+struct bpf_cmdline {
+	pid_t kpid;
+	uint32_t flags;
+	size_t off, len;
+};
+
 /* What the records say, sorted: the namespaces by (type, inode), the tasks
- * by (tgid, leader first, pid), the files by tgid. */
+ * by (tgid, leader first, pid), the files by tgid, the command lines by
+ * pid in the initial PID namespace. */
 struct bpf_view {
 	struct nsrel_bpf_ns *ns;
 	size_t ns_n;
@@ -134,6 +171,9 @@ struct bpf_view {
 	size_t tasks_n;
 	struct nsrel_bpf_file *files;
 	size_t files_n;
+	struct bpf_cmdline *cmdlines;
+	size_t cmdlines_n;
+	char *cmd;
 	bool proc_ours; /* our /proc shows the records' pids */
 };
 
@@ -142,6 +182,8 @@ static void view_free(struct bpf_view *v)
 	free(v->ns);
 	free(v->tasks);
 	free(v->files);
+	free(v->cmdlines);
+	free(v->cmd);
 }
 
 static int cmp_rec_ns(const void *a, const void *b)
@@ -171,25 +213,49 @@ static int cmp_rec_file(const void *a, const void *b)
 	return x->fd < y->fd ? -1 : x->fd > y->fd;
 }
 
+static int cmp_rec_cmdline(const void *a, const void *b)
+{
+	const struct bpf_cmdline *x = a, *y = b;
+	return x->kpid < y->kpid ? -1 : x->kpid > y->kpid;
+}
+
+/* The size of the record at p, of which avail bytes are there; 0 if it is
+ * not one or not whole. */
+static size_t rec_size(const char *p, size_t avail)
+{
+	__u32 kind;
+	if (avail < sizeof(kind))
+		return 0;
+	memcpy(&kind, p, sizeof(kind));
+	size_t sz = kind == NSREL_BPF_REC_TASK	 ? sizeof(struct nsrel_bpf_task)
+		    : kind == NSREL_BPF_REC_NS	 ? sizeof(struct nsrel_bpf_ns)
+		    : kind == NSREL_BPF_REC_FILE ? sizeof(struct nsrel_bpf_file)
+		    : kind == NSREL_BPF_REC_CMDLINE
+			    ? sizeof(struct nsrel_bpf_cmdline)
+			    : 0;
+	if (kind == NSREL_BPF_REC_CMDLINE && sz <= avail) {
+		struct nsrel_bpf_cmdline c;
+		memcpy(&c, p, sizeof(c));
+		if (c.len > NSREL_BPF_CMDLINE_MAX)
+			return 0;
+		sz += c.len;
+	}
+	return sz <= avail ? sz : 0;
+}
+
 static int view_parse(const struct bpf_records *rec, struct bpf_view *v)
 {
-	size_t nns = 0, ntask = 0, nfile = 0;
+	size_t nns = 0, ntask = 0, nfile = 0, ncmd = 0, cmd_len = 0;
 	/* Two passes: count, then copy (the buffer has no alignment). */
 	for (int pass = 0; pass < 2; pass++) {
 		size_t off = 0;
-		while (off + sizeof(__u32) <= rec->len) {
-			__u32 kind;
-			memcpy(&kind, rec->buf + off, sizeof(kind));
-			size_t sz = kind == NSREL_BPF_REC_TASK
-					    ? sizeof(struct nsrel_bpf_task)
-				    : kind == NSREL_BPF_REC_NS
-					    ? sizeof(struct nsrel_bpf_ns)
-				    : kind == NSREL_BPF_REC_FILE
-					    ? sizeof(struct nsrel_bpf_file)
-					    : 0;
-			if (!sz || off + sz > rec->len)
-				return -EBADMSG;
+		while (off < rec->len) {
 			const char *p = rec->buf + off;
+			size_t sz = rec_size(p, rec->len - off);
+			if (!sz)
+				return -EBADMSG;
+			__u32 kind;
+			memcpy(&kind, p, sizeof(kind));
 			if (kind == NSREL_BPF_REC_TASK) {
 				if (pass)
 					memcpy(&v->tasks[v->tasks_n++], p, sz);
@@ -200,24 +266,42 @@ static int view_parse(const struct bpf_records *rec, struct bpf_view *v)
 					memcpy(&v->ns[v->ns_n++], p, sz);
 				else
 					nns++;
-			} else {
+			} else if (kind == NSREL_BPF_REC_FILE) {
 				if (pass)
 					memcpy(&v->files[v->files_n++], p, sz);
 				else
 					nfile++;
+			} else {
+				struct nsrel_bpf_cmdline c;
+				memcpy(&c, p, sizeof(c));
+				if (pass) {
+					memcpy(v->cmd + cmd_len, p + sizeof(c),
+					       c.len);
+					v->cmdlines[v->cmdlines_n++] =
+						(struct bpf_cmdline){
+							.kpid = c.pid,
+							.flags = c.flags,
+							.off = cmd_len,
+							.len = c.len};
+				} else
+					ncmd++;
+				cmd_len += c.len;
 			}
 			off += sz;
 		}
-		if (off != rec->len)
-			return -EBADMSG;
 		if (!pass) {
 			v->ns = malloc((nns ? nns : 1) * sizeof(*v->ns));
 			v->tasks =
 				malloc((ntask ? ntask : 1) * sizeof(*v->tasks));
 			v->files =
 				malloc((nfile ? nfile : 1) * sizeof(*v->files));
-			if (!v->ns || !v->tasks || !v->files)
+			v->cmdlines = malloc((ncmd ? ncmd : 1) *
+					     sizeof(*v->cmdlines));
+			v->cmd = malloc(cmd_len ? cmd_len : 1);
+			if (!v->ns || !v->tasks || !v->files || !v->cmdlines ||
+			    !v->cmd)
 				return -ENOMEM;
+			cmd_len = 0;
 		}
 	}
 	if (v->ns_n > 1)
@@ -226,7 +310,22 @@ static int view_parse(const struct bpf_records *rec, struct bpf_view *v)
 		qsort(v->tasks, v->tasks_n, sizeof(*v->tasks), cmp_rec_task);
 	if (v->files_n > 1)
 		qsort(v->files, v->files_n, sizeof(*v->files), cmp_rec_file);
+	if (v->cmdlines_n > 1)
+		qsort(v->cmdlines, v->cmdlines_n, sizeof(*v->cmdlines),
+		      cmp_rec_cmdline);
 	return 0;
+}
+
+/* The command line the records hold for the process with pid kpid in the
+ * initial PID namespace; NULL if none was read. */
+static const struct bpf_cmdline *view_cmdline(const struct bpf_view *v,
+					      pid_t kpid)
+{
+	struct bpf_cmdline key = {.kpid = kpid};
+	const struct bpf_cmdline *c =
+		bsearch(&key, v->cmdlines, v->cmdlines_n, sizeof(*v->cmdlines),
+			cmp_rec_cmdline);
+	return c && !(c->flags & NSREL_BPF_CMDLINE_FAILED) ? c : NULL;
 }
 
 static const struct nsrel_bpf_ns *view_ns(const struct bpf_view *v, int type,
@@ -463,9 +562,21 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 	char path[32];
 	snprintf(path, sizeof(path), "%d/cmdline", t->pid);
 	uint32_t proc;
-	int r = nsrel__scan_add_proc(s, cmdlines ? s->proc_fd : -1, path,
-				     t->comm, comm_len(t->comm),
-				     t->flags & PROCFS_PF_KTHREAD, &proc);
+	bool kthread = t->flags & PROCFS_PF_KTHREAD;
+	const struct bpf_cmdline *c = view_cmdline(v, t->kpid);
+	int r;
+	if (c) {
+		const char *line = v->cmd + c->off;
+		size_t len = c->len;
+		if (c->flags & NSREL_BPF_CMDLINE_TITLE)
+			len = strnlen(line, len);
+		r = nsrel__scan_add_proc_cmdline(s, line, len, t->comm,
+						 comm_len(t->comm), kthread,
+						 &proc);
+	} else
+		r = nsrel__scan_add_proc(s, cmdlines ? s->proc_fd : -1, path,
+					 t->comm, comm_len(t->comm), kthread,
+					 &proc);
 	if (r < 0)
 		return r;
 	struct nsrel_proc *p = &s->m->procs[proc];
@@ -489,7 +600,7 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 	snprintf(path, sizeof(path), "%d/cgroup", t->pid);
 	r = nsrel__containers_proc(s, cmdlines ? s->proc_fd : -1, path, proc,
 				   own[nsrel_nstype_index(CLONE_NEWNS)],
-				   t->flags & PROCFS_PF_KTHREAD);
+				   kthread);
 	if (r < 0)
 		return r;
 	if (s->sources & NSREL_SRC_PROCS) {

@@ -144,24 +144,12 @@ static ssize_t read_cmdline(int dirfd, const char *path, char *buf, size_t size)
 	return n < 0 ? -errno : n;
 }
 
-int nsrel__scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
+/* The process, with n bytes of its command line in cmdline (which has
+ * room for one more). */
+static int add_proc_with(struct scan *s, char *cmdline, ssize_t n, bool keep,
 			 const char *comm, size_t comm_len, bool kthread,
 			 uint32_t *ret)
 {
-	/* A kernel thread has no command line; a user process's is read
-	 * only where it is kept or may extend a cut comm. */
-	bool keep = !kthread && (s->flags & NSREL_SCAN_CMDLINE);
-	char cmdline[CMDLINE_MAX + 1];
-	ssize_t n = 0;
-	if (dirfd >= 0 &&
-	    (keep || procfs_name_wants_cmdline(comm_len, kthread)))
-		n = read_cmdline(dirfd, cmdline_path, cmdline, CMDLINE_MAX);
-	if (n < 0) {
-		int r = scan_err((int)-n);
-		if (r < 0)
-			return r;
-		n = 0;
-	}
 	/* Make the last argument end, also when the line was cut. */
 	if (n > 0 && cmdline[n - 1] != '\0')
 		cmdline[n++] = '\0';
@@ -190,6 +178,47 @@ int nsrel__scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
 	p->argc = argc;
 	*ret = idx;
 	return 0;
+}
+
+/* A kernel thread has no command line; a user process's is read only
+ * where it is kept or may extend a cut comm. */
+static bool keeps_cmdline(const struct scan *s, bool kthread)
+{
+	return !kthread && (s->flags & NSREL_SCAN_CMDLINE);
+}
+
+int nsrel__scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
+			 const char *comm, size_t comm_len, bool kthread,
+			 uint32_t *ret)
+{
+	bool keep = keeps_cmdline(s, kthread);
+	char cmdline[CMDLINE_MAX + 1];
+	ssize_t n = 0;
+	if (dirfd >= 0 &&
+	    (keep || procfs_name_wants_cmdline(comm_len, kthread)))
+		n = read_cmdline(dirfd, cmdline_path, cmdline, CMDLINE_MAX);
+	if (n < 0) {
+		int r = scan_err((int)-n);
+		if (r < 0)
+			return r;
+		n = 0;
+	}
+	return add_proc_with(s, cmdline, n, keep, comm, comm_len, kthread, ret);
+}
+
+int nsrel__scan_add_proc_cmdline(struct scan *s, const char *buf, size_t len,
+				 const char *comm, size_t comm_len,
+				 bool kthread, uint32_t *ret)
+{
+	bool keep = keeps_cmdline(s, kthread);
+	char cmdline[CMDLINE_MAX + 1];
+	size_t n = 0;
+	if (keep || procfs_name_wants_cmdline(comm_len, kthread)) {
+		n = len < CMDLINE_MAX ? len : CMDLINE_MAX;
+		memcpy(cmdline, buf, n);
+	}
+	return add_proc_with(s, cmdline, (ssize_t)n, keep, comm, comm_len,
+			     kthread, ret);
 }
 
 static int add_proc(struct scan *s, pid_t pid, int piddir,

@@ -156,9 +156,15 @@ int nsrel__scan_idmaps(struct scan *s, int piddir, uint32_t idx);
 int nsrel__scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
 			 const char *comm, size_t comm_len, bool kthread,
 			 uint32_t *ret);
+/* The same, with the first len bytes of its command line, as a read of
+ * /proc/PID/cmdline would return them, at buf. */
+int nsrel__scan_add_proc_cmdline(struct scan *s, const char *buf, size_t len,
+				 const char *comm, size_t comm_len,
+				 bool kthread, uint32_t *ret);
 
 /* scan-bpf.c, the BPF backend, in two steps: nsrel__scan_bpf_read() runs the
- * iterators and keeps what they wrote (0, or -EOPNOTSUPP without BPF
+ * iterators (with cmdlines, the command lines' too, where it can load)
+ * and keeps what they wrote (0, or -EOPNOTSUPP without BPF
  * support or kernel BTF, -EPERM without privilege, another negative errno
  * of bpf(2) or read(2)); it touches nothing of the scan, so that AUTO can
  * still fall back to /proc. nsrel__scan_bpf_fill() turns the records into the
@@ -167,7 +173,7 @@ struct bpf_records {
 	char *buf;
 	size_t len, cap;
 };
-int nsrel__scan_bpf_read(struct bpf_records *ret);
+int nsrel__scan_bpf_read(struct bpf_records *ret, bool cmdlines);
 int nsrel__scan_bpf_fill(struct scan *s, struct bpf_records *rec);
 
 /* The sources. Each returns 0 or a negative errno that ends the scan

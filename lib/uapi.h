@@ -117,16 +117,18 @@ struct nsrel_ns_id_req {
 #endif
 
 /*
- * The records our BPF iterators (lib/bpf/iter.bpf.c) write to their seq
- * files, for lib/scan-bpf.c; this header is the contract between the two,
+ * The records our BPF iterators (lib/bpf/iter.bpf.c and cmdline.bpf.c)
+ * write to their seq files, for lib/scan-bpf.c; this header is the
+ * contract between them,
  * so it is also compiled for the BPF target. Every record starts with its
  * kind. Pids are numbers in the reader's PID namespace, 0 where the task
- * has none there.
+ * has none there, unless said otherwise.
  */
 enum {
 	NSREL_BPF_REC_TASK = 1,
 	NSREL_BPF_REC_NS = 2,
 	NSREL_BPF_REC_FILE = 3,
+	NSREL_BPF_REC_CMDLINE = 4,
 };
 
 /* A task's namespaces: the eight types in nsrel_nstype_at() order, then
@@ -139,6 +141,8 @@ enum {
 struct nsrel_bpf_task {
 	__u32 kind;
 	__s32 pid, tgid, ppid; /* ppid: the real parent's tgid */
+	__s32 kpid;	       /* pid in the initial PID namespace */
+	__u32 reserved;
 	__u32 euid;	       /* in the initial user namespace */
 	__u32 flags;	       /* task_struct flags (PF_KTHREAD) */
 	__u64 start_boottime;  /* ns since boot */
@@ -167,6 +171,21 @@ struct nsrel_bpf_file {
 	__u32 type; /* CLONE_NEW* of the namespace; CLONE_NEWNET for a socket */
 	__u32 inum;
 	__u32 socket; /* 1 for a socket */
+};
+
+/* A process's command line (lib/bpf/cmdline.bpf.c): len bytes follow,
+ * as /proc/PID/cmdline's first NSREL_BPF_CMDLINE_MAX are, or where flags
+ * say TITLE, they run up to the first NUL among them. */
+#define NSREL_BPF_CMDLINE_MAX 4096
+enum {
+	NSREL_BPF_CMDLINE_TITLE = 1u << 0,  /* argv's end overwritten */
+	NSREL_BPF_CMDLINE_FAILED = 1u << 1, /* not read: ask /proc */
+};
+struct nsrel_bpf_cmdline {
+	__u32 kind;
+	__s32 pid; /* in the initial PID namespace, a thread group leader */
+	__u32 len;
+	__u32 flags;
 };
 
 #endif /* NSREL_UAPI_H */

@@ -22,8 +22,8 @@
  * at hand and runs on every kernel with BTF. The kernel looks each
  * relocated type name up in all of its BTF unless its 31-slot cache of
  * names holds it, and names in the same slot evict each other: so few
- * names are relocated, and the iterators' context types, whose layout is
- * the iterators' ABI (5.8 on), are not.
+ * names are relocated, and the iterators' context types are not
+ * (iter-ctx.h).
  */
 #include <stdbool.h>
 #include <linux/types.h>
@@ -34,8 +34,7 @@
 #include <bpf/bpf_core_read.h>
 
 #include "../uapi.h"
-
-#define CORE __attribute__((preserve_access_index))
+#include "iter-ctx.h"
 
 /* Deeper than the kernel nests user (32) or PID (32) namespaces. */
 #define MAX_DEPTH 40
@@ -163,27 +162,6 @@ struct sock {
 struct socket {
 	struct sock *sk;
 } CORE;
-
-/* The iterators' contexts: fixed, not relocated. */
-struct seq_file;
-
-struct bpf_iter_meta {
-	struct seq_file *seq;
-	__u64 session_id;
-	__u64 seq_num;
-};
-
-struct bpf_iter__task {
-	struct bpf_iter_meta *meta;
-	struct task_struct *task;
-};
-
-struct bpf_iter__task_file {
-	struct bpf_iter_meta *meta;
-	struct task_struct *task;
-	__u32 fd;
-	struct file *file;
-};
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -455,6 +433,7 @@ int nsrel_task(struct bpf_iter__task *ctx)
 	struct task_struct *parent =
 		BPF_CORE_READ(t, real_parent, group_leader);
 	r.ppid = NR(parent, level, ours);
+	r.kpid = BPF_CORE_READ(t, pid);
 	r.flags = BPF_CORE_READ(t, flags);
 	r.start_boottime = BPF_CORE_READ(t, start_boottime);
 	BPF_CORE_READ_INTO(&r.comm, t, comm);

@@ -26,12 +26,14 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -590,6 +592,77 @@ static void test_host(void **state)
 	flat_free(&compared);
 }
 
+static char **main_argv;
+
+/*
+ * A process that wrote its title over its arguments as setproctitle()
+ * does: the last byte of the argument area is no NUL any more, and the
+ * title runs on into the environment. /proc/PID/cmdline then reads from
+ * the start of the arguments to the first NUL; so must the BPF backend.
+ */
+static pid_t start_titled(int *ready)
+{
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* Gone with us, whatever fails; holds none of our output. */
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || null < 0 ||
+		    dup2(null, 1) < 0 || dup2(null, 2) < 0)
+			_exit(1);
+		extern char **environ;
+		char *start = main_argv[0], *end = start;
+		for (int i = 0; main_argv[i]; i++)
+			end = main_argv[i] + strlen(main_argv[i]) + 1;
+		memset(start, 't', (size_t)(end - start));
+		memcpy(start, "nsrel-titled ", 13);
+		if (environ && environ[0] == end && end[0])
+			end[0] = 'T';
+		if (write(p[1], "", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	*ready = p[0];
+	char c;
+	assert_int_equal(read(p[0], &c, 1), 1);
+	return pid;
+}
+
+static void test_title(void **state)
+{
+	(void)state;
+	if (!need_bpf())
+		return;
+	int ready;
+	pid_t pid = start_titled(&ready);
+	struct flat compared = {0};
+	struct diff_result res;
+	run_diff(&res, &compared, no_pid);
+	bool found = false;
+	for (size_t i = 0; i < compared.n && !found; i++)
+		found = compared.l[i].key[0] == 'P' &&
+			key_pid(compared.l[i].key) == pid;
+	struct nsrel_model *m = NULL;
+	assert_int_equal(scan_with(NSREL_BACKEND_BPF, 0, NSREL_SRC_PROCS, &m),
+			 0);
+	const struct nsrel_proc *p = nsrel_model_find_proc(m, pid);
+	/* Read as a title, compared, and the same in both. */
+	assert_non_null(p);
+	assert_int_equal(nsrel_proc_argc(p), 1);
+	assert_int_equal(strncmp(nsrel_proc_arg(p, 0), "nsrel-titled ttt", 16),
+			 0);
+	nsrel_model_free(m);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(ready);
+	assert_true(found);
+	flat_free(&compared);
+}
+
 /* The zoo: every case's namespace and every zoo process was compared (the
  * zoo does not change while it runs), and found the same. */
 static void test_zoo(void **state)
@@ -875,6 +948,7 @@ static void test_unprivileged(void **state)
 
 int main(int argc, char **argv)
 {
+	main_argv = argv;
 	if (argc > 1)
 		zoo_path = argv[1];
 	const struct CMUnitTest tests[] = {
@@ -883,6 +957,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_auto),
 		cmocka_unit_test(test_nothing_left),
 		cmocka_unit_test(test_host),
+		cmocka_unit_test(test_title),
 		cmocka_unit_test(test_zoo),
 		cmocka_unit_test(test_selections),
 	};
