@@ -132,12 +132,14 @@ static const struct mode modes[] = {
 	  .types = CLONE_NEWNET,
 	  .sources = NSREL_SRC_FDS | NSREL_SRC_MOUNTS,
 	  .mounts_method = NSREL_MOUNTS_MOUNTINFO}},
-	/* The skeleton's calls (bpf(2), its allocations) and ours, read()
-	 * of the iterators included; the mounts are the other modes'. */
-	{"BPF backend: processes, tasks, fds, hierarchy",
+	/* The skeletons' calls (bpf(2), their allocations) and ours, read()
+	 * of the iterators included, the command lines' too; the mounts
+	 * are the other modes'. */
+	{"BPF backend: processes, tasks, fds, hierarchy, command lines",
 	 {.sz = sizeof(struct nsrel_scan_opts),
 	  .sources = NSREL_SRC_PROCS | NSREL_SRC_TASKS | NSREL_SRC_FDS |
 		     NSREL_SRC_HIERARCHY,
+	  .flags = NSREL_SCAN_CMDLINE,
 	  .backend = NSREL_BACKEND_BPF},
 	 true},
 };
