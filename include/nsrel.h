@@ -114,7 +114,8 @@ enum nsrel_source {
 /* What a scan records beyond namespaces, relations and process names. */
 enum nsrel_scan_flag {
 	/* Every user process's command line, for nsrel_proc_argc() and
-	 * nsrel_proc_arg(): one more read of /proc/PID/cmdline per process.
+	 * nsrel_proc_arg(): one more read of /proc/PID/cmdline per process
+	 * (with the BPF backend, one more iterator for all of them).
 	 * It is read in the scan, with the rest of the process, or not at
 	 * all: read later, the pid could name another process. */
 	NSREL_SCAN_CMDLINE = 1u << 0,
@@ -149,8 +150,10 @@ enum nsrel_mounts_method {
  * its pids are that namespace's), and every parent and
  * owner up to the root, also above the caller's PID namespace. Bind
  * mounts are still read with listmount(2) or mountinfo; command lines
- * come from /proc/PID/cmdline where /proc is of the caller's PID
- * namespace. Its view (nsrel_model_view()) says so: hidepid_applies is
+ * (NSREL_SCAN_CMDLINE) by a sleepable task iterator (Linux 5.18 on), as
+ * /proc/PID/cmdline shows them, or where it cannot run, and for a comm of
+ * 15 bytes without the flag, from /proc/PID/cmdline where /proc is of the
+ * caller's PID namespace. Its view (nsrel_model_view()) says so: hidepid_applies is
  * false and proc_pid_ns OWN. If it cannot run, nsrel_scan() fails with
  * its reason: -EOPNOTSUPP (built without BPF, no kernel BTF), -EPERM (no
  * privilege), or another error of bpf(2).
