@@ -29,7 +29,102 @@
 #include "uapi.h"
 #include "util.h"
 
+/* A command line: len bytes at off in bpf_records.cmd. */
+struct bpf_cmdline {
+	pid_t kpid;
+	uint32_t flags;
+	size_t off, len;
+};
+
+void nsrel__scan_bpf_free(struct bpf_records *rec)
+{
+	free(rec->ns);
+	free(rec->tasks);
+	free(rec->files);
+	free(rec->cmdlines);
+	free(rec->cmd);
+	*rec = (struct bpf_records){0};
+}
+
 #if HAVE_BPF
+/* The size of the record at p, of which avail bytes are there: 0 if it
+ * is not whole, -1 if it is no record. */
+static size_t rec_size(const char *p, size_t avail)
+{
+	__u32 kind;
+	if (avail < sizeof(kind))
+		return 0;
+	memcpy(&kind, p, sizeof(kind));
+	size_t sz = kind == NSREL_BPF_REC_TASK	 ? sizeof(struct nsrel_bpf_task)
+		    : kind == NSREL_BPF_REC_NS	 ? sizeof(struct nsrel_bpf_ns)
+		    : kind == NSREL_BPF_REC_FILE ? sizeof(struct nsrel_bpf_file)
+		    : kind == NSREL_BPF_REC_CMDLINE
+			    ? sizeof(struct nsrel_bpf_cmdline)
+			    : (size_t)-1;
+	if (kind == NSREL_BPF_REC_CMDLINE && sz <= avail) {
+		struct nsrel_bpf_cmdline c;
+		memcpy(&c, p, sizeof(c));
+		if (c.len > NSREL_BPF_CMDLINE_MAX)
+			return (size_t)-1;
+		sz += c.len;
+	}
+	return sz == (size_t)-1 || sz <= avail ? sz : 0;
+}
+
+/* Room in *arr (n used of *cap) for one more of size bytes. */
+static int grow(void **arr, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return 0;
+	size_t c = *cap ? *cap * 2 : 256;
+	void *p = reallocarray(*arr, c, size);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = c;
+	return 0;
+}
+
+/* Appends what p points to to b's array arr; 0 or -ENOMEM. */
+#define APPEND(b, arr, p)                                                    \
+	(grow((void **)&(b)->arr, (b)->arr##_n, &(b)->arr##_cap,             \
+	      sizeof(*(b)->arr)) < 0                                         \
+		 ? -ENOMEM                                                   \
+		 : (memcpy(&(b)->arr[(b)->arr##_n++], p, sizeof(*(b)->arr)), \
+		    0))
+
+/* The whole record at p, into b. */
+static int add_record(struct bpf_records *b, const char *p)
+{
+	__u32 kind;
+	memcpy(&kind, p, sizeof(kind));
+	if (kind == NSREL_BPF_REC_TASK)
+		return APPEND(b, tasks, p);
+	if (kind == NSREL_BPF_REC_NS)
+		return APPEND(b, ns, p);
+	if (kind == NSREL_BPF_REC_FILE)
+		return APPEND(b, files, p);
+	struct nsrel_bpf_cmdline c;
+	memcpy(&c, p, sizeof(c));
+	while (b->cmd_cap - b->cmd_len < c.len) {
+		size_t cap = b->cmd_cap ? b->cmd_cap * 2 : 65536;
+		char *q = realloc(b->cmd, cap);
+		if (!q)
+			return -ENOMEM;
+		b->cmd = q;
+		b->cmd_cap = cap;
+	}
+	struct bpf_cmdline rc = {.kpid = c.pid,
+				 .flags = c.flags,
+				 .off = b->cmd_len,
+				 .len = c.len};
+	if (APPEND(b, cmdlines, &rc) < 0)
+		return -ENOMEM;
+	memcpy(b->cmd + b->cmd_len, p + sizeof(c), c.len);
+	b->cmd_len += c.len;
+	return 0;
+}
+
 /* A light skeleton (bpftool gen skeleton -L): a loader program, run in the
  * kernel, creates the map and loads the programs, and the kernel does the
  * CO-RE relocations against its own BTF. No BTF is parsed here (libbpf's
@@ -42,28 +137,47 @@
  * tasks is far beyond any host; past it the read fails. */
 #define RECORDS_MAX (1ul << 30)
 
+/* Each read() of an iterator is taken apart into b's arrays at once, so
+ * that no more than a read's worth of raw records is held. The kernel
+ * writes whole records but hands out less than it wrote where a read()
+ * asks for less (less than its buffer, 32 KiB with 4 KiB pages, as here):
+ * a record cut there is finished by the next read. */
+#define READ_SIZE 16384
+
 static int read_all(int fd, struct bpf_records *b)
 {
+	_cleanup_free_ char *buf = malloc(READ_SIZE);
+	if (!buf)
+		return -ENOMEM;
+	size_t have = 0;
 	for (;;) {
-		if (b->cap - b->len < 65536) {
-			size_t cap = b->cap ? b->cap * 2 : 1u << 20;
-			if (cap > RECORDS_MAX)
-				return -E2BIG;
-			char *p = realloc(b->buf, cap);
-			if (!p)
-				return -ENOMEM;
-			b->buf = p;
-			b->cap = cap;
-		}
-		ssize_t n = read(fd, b->buf + b->len, b->cap - b->len);
+		ssize_t n = read(fd, buf + have, READ_SIZE - have);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
 		if (n == 0)
-			return 0;
-		b->len += (size_t)n;
+			return have ? -EBADMSG : 0;
+		b->total += (size_t)n;
+		if (b->total > RECORDS_MAX)
+			return -E2BIG;
+		have += (size_t)n;
+		size_t off = 0, sz;
+		while ((sz = rec_size(buf + off, have - off)) != 0) {
+			if (sz == (size_t)-1)
+				return -EBADMSG;
+			int r = add_record(b, buf + off);
+			if (r < 0)
+				return r;
+			off += sz;
+		}
+		/* Every record fits into a read: one that does not is
+		 * none. */
+		if (!off && have == READ_SIZE)
+			return -EBADMSG;
+		memmove(buf, buf + off, have - off);
+		have -= off;
 	}
 }
 
@@ -98,13 +212,15 @@ static int read_cmdlines(struct bpf_records *b)
 	struct nsrel_cmdline *skel = nsrel_cmdline__open();
 	if (!skel)
 		return -ENOMEM;
-	size_t len = b->len;
+	size_t n = b->cmdlines_n, len = b->cmd_len;
 	int r = nsrel_cmdline__load(skel);
 	if (r >= 0)
 		r = run_iter(skel->progs.nsrel_cmdline.prog_fd, b);
 	nsrel_cmdline__destroy(skel);
-	if (r < 0)
-		b->len = len;
+	if (r < 0) {
+		b->cmdlines_n = n;
+		b->cmd_len = len;
+	}
 	return out_of_resources(r) ? r : 0;
 }
 
@@ -139,7 +255,7 @@ int nsrel__scan_bpf_read(struct bpf_records *ret, bool cmdlines)
 	if (r >= 0 && cmdlines)
 		r = read_cmdlines(&b);
 	if (r < 0) {
-		free(b.buf);
+		nsrel__scan_bpf_free(&b);
 		return r;
 	}
 	*ret = b;
@@ -154,16 +270,9 @@ int nsrel__scan_bpf_read(struct bpf_records *ret, bool cmdlines)
 
 /* ---- From records to the model ------------------------------------------ */
 
-/* A command line: len bytes at off in bpf_view.cmd. */
-struct bpf_cmdline {
-	pid_t kpid;
-	uint32_t flags;
-	size_t off, len;
-};
-
-/* What the records say, sorted: the namespaces by (type, inode), the tasks
- * by (tgid, leader first, pid), the files by tgid, the command lines by
- * pid in the initial PID namespace. */
+/* What the records say (borrowed from bpf_records), sorted: the namespaces by
+ * (type, inode), the tasks by (tgid, leader first, pid), the files by tgid, the
+ * command lines by pid in the initial PID namespace. */
 struct bpf_view {
 	struct nsrel_bpf_ns *ns;
 	size_t ns_n;
@@ -176,15 +285,6 @@ struct bpf_view {
 	char *cmd;
 	bool proc_ours; /* our /proc shows the records' pids */
 };
-
-static void view_free(struct bpf_view *v)
-{
-	free(v->ns);
-	free(v->tasks);
-	free(v->files);
-	free(v->cmdlines);
-	free(v->cmd);
-}
 
 static int cmp_rec_ns(const void *a, const void *b)
 {
@@ -219,91 +319,8 @@ static int cmp_rec_cmdline(const void *a, const void *b)
 	return x->kpid < y->kpid ? -1 : x->kpid > y->kpid;
 }
 
-/* The size of the record at p, of which avail bytes are there; 0 if it is
- * not one or not whole. */
-static size_t rec_size(const char *p, size_t avail)
+static void view_sort(struct bpf_view *v)
 {
-	__u32 kind;
-	if (avail < sizeof(kind))
-		return 0;
-	memcpy(&kind, p, sizeof(kind));
-	size_t sz = kind == NSREL_BPF_REC_TASK	 ? sizeof(struct nsrel_bpf_task)
-		    : kind == NSREL_BPF_REC_NS	 ? sizeof(struct nsrel_bpf_ns)
-		    : kind == NSREL_BPF_REC_FILE ? sizeof(struct nsrel_bpf_file)
-		    : kind == NSREL_BPF_REC_CMDLINE
-			    ? sizeof(struct nsrel_bpf_cmdline)
-			    : 0;
-	if (kind == NSREL_BPF_REC_CMDLINE && sz <= avail) {
-		struct nsrel_bpf_cmdline c;
-		memcpy(&c, p, sizeof(c));
-		if (c.len > NSREL_BPF_CMDLINE_MAX)
-			return 0;
-		sz += c.len;
-	}
-	return sz <= avail ? sz : 0;
-}
-
-static int view_parse(const struct bpf_records *rec, struct bpf_view *v)
-{
-	size_t nns = 0, ntask = 0, nfile = 0, ncmd = 0, cmd_len = 0;
-	/* Two passes: count, then copy (the buffer has no alignment). */
-	for (int pass = 0; pass < 2; pass++) {
-		size_t off = 0;
-		while (off < rec->len) {
-			const char *p = rec->buf + off;
-			size_t sz = rec_size(p, rec->len - off);
-			if (!sz)
-				return -EBADMSG;
-			__u32 kind;
-			memcpy(&kind, p, sizeof(kind));
-			if (kind == NSREL_BPF_REC_TASK) {
-				if (pass)
-					memcpy(&v->tasks[v->tasks_n++], p, sz);
-				else
-					ntask++;
-			} else if (kind == NSREL_BPF_REC_NS) {
-				if (pass)
-					memcpy(&v->ns[v->ns_n++], p, sz);
-				else
-					nns++;
-			} else if (kind == NSREL_BPF_REC_FILE) {
-				if (pass)
-					memcpy(&v->files[v->files_n++], p, sz);
-				else
-					nfile++;
-			} else {
-				struct nsrel_bpf_cmdline c;
-				memcpy(&c, p, sizeof(c));
-				if (pass) {
-					memcpy(v->cmd + cmd_len, p + sizeof(c),
-					       c.len);
-					v->cmdlines[v->cmdlines_n++] =
-						(struct bpf_cmdline){
-							.kpid = c.pid,
-							.flags = c.flags,
-							.off = cmd_len,
-							.len = c.len};
-				} else
-					ncmd++;
-				cmd_len += c.len;
-			}
-			off += sz;
-		}
-		if (!pass) {
-			v->ns = malloc((nns ? nns : 1) * sizeof(*v->ns));
-			v->tasks =
-				malloc((ntask ? ntask : 1) * sizeof(*v->tasks));
-			v->files =
-				malloc((nfile ? nfile : 1) * sizeof(*v->files));
-			v->cmdlines = malloc((ncmd ? ncmd : 1) *
-					     sizeof(*v->cmdlines));
-			v->cmd = malloc(cmd_len ? cmd_len : 1);
-			if (!v->ns || !v->tasks || !v->files || !v->cmdlines ||
-			    !v->cmd)
-				return -ENOMEM;
-			cmd_len = 0;
-		}
-	}
 	if (v->ns_n > 1)
 		qsort(v->ns, v->ns_n, sizeof(*v->ns), cmp_rec_ns);
 	if (v->tasks_n > 1)
@@ -313,7 +330,6 @@ static int view_parse(const struct bpf_records *rec, struct bpf_view *v)
 	if (v->cmdlines_n > 1)
 		qsort(v->cmdlines, v->cmdlines_n, sizeof(*v->cmdlines),
 		      cmp_rec_cmdline);
-	return 0;
 }
 
 /* The command line the records hold for the process with pid kpid in the
@@ -688,12 +704,17 @@ static int add_files(struct scan *s, const struct bpf_view *v, size_t *j,
 
 int nsrel__scan_bpf_fill(struct scan *s, struct bpf_records *rec)
 {
-	struct bpf_view v = {0};
-	int r = view_parse(rec, &v);
-	free(take_ptr(&rec->buf));
-	rec->len = rec->cap = 0;
-	if (r < 0)
-		goto out;
+	struct bpf_view v = {.ns = rec->ns,
+			     .ns_n = rec->ns_n,
+			     .tasks = rec->tasks,
+			     .tasks_n = rec->tasks_n,
+			     .files = rec->files,
+			     .files_n = rec->files_n,
+			     .cmdlines = rec->cmdlines,
+			     .cmdlines_n = rec->cmdlines_n,
+			     .cmd = rec->cmd};
+	view_sort(&v);
+	int r = 0;
 
 	/* As nsrel__scan_procs(): mount namespaces are read whenever mounts
 	 * are. */
@@ -723,6 +744,6 @@ int nsrel__scan_bpf_fill(struct scan *s, struct bpf_records *rec)
 				      own[nsrel_nstype_index(CLONE_NEWNET)]);
 	}
 out:
-	view_free(&v);
+	nsrel__scan_bpf_free(rec);
 	return r;
 }

@@ -139,7 +139,7 @@ static int run_backend(struct scan *s)
 		 * scan, an error, not another view. */
 		r = nsrel__scan_procs(s);
 	}
-	free(rec.buf);
+	nsrel__scan_bpf_free(&rec);
 	return r;
 }
 

@@ -169,10 +169,24 @@ int nsrel__scan_add_proc_cmdline(struct scan *s, const char *buf, size_t len,
  * of bpf(2) or read(2)); it touches nothing of the scan, so that AUTO can
  * still fall back to /proc. nsrel__scan_bpf_fill() turns the records into the
  * processes, tasks, fds and sockets sources of the model, taking them. */
+struct nsrel_bpf_ns;
+struct nsrel_bpf_task;
+struct nsrel_bpf_file;
+struct bpf_cmdline;
 struct bpf_records {
-	char *buf;
-	size_t len, cap;
+	struct nsrel_bpf_ns *ns;
+	size_t ns_n, ns_cap;
+	struct nsrel_bpf_task *tasks;
+	size_t tasks_n, tasks_cap;
+	struct nsrel_bpf_file *files;
+	size_t files_n, files_cap;
+	struct bpf_cmdline *cmdlines;
+	size_t cmdlines_n, cmdlines_cap;
+	char *cmd; /* the command lines' bytes */
+	size_t cmd_len, cmd_cap;
+	size_t total; /* bytes read */
 };
+void nsrel__scan_bpf_free(struct bpf_records *rec);
 int nsrel__scan_bpf_read(struct bpf_records *ret, bool cmdlines);
 int nsrel__scan_bpf_fill(struct scan *s, struct bpf_records *rec);
 
