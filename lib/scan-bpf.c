@@ -120,7 +120,8 @@ static int add_record(struct bpf_records *b, const char *p)
 				 .len = c.len};
 	if (APPEND(b, cmdlines, &rc) < 0)
 		return -ENOMEM;
-	memcpy(b->cmd + b->cmd_len, p + sizeof(c), c.len);
+	if (c.len)
+		memcpy(b->cmd + b->cmd_len, p + sizeof(c), c.len);
 	b->cmd_len += c.len;
 	return 0;
 }
@@ -338,9 +339,11 @@ static const struct bpf_cmdline *view_cmdline(const struct bpf_view *v,
 					      pid_t kpid)
 {
 	struct bpf_cmdline key = {.kpid = kpid};
+	/* No array at all where there are none. */
 	const struct bpf_cmdline *c =
-		bsearch(&key, v->cmdlines, v->cmdlines_n, sizeof(*v->cmdlines),
-			cmp_rec_cmdline);
+		v->cmdlines_n ? bsearch(&key, v->cmdlines, v->cmdlines_n,
+					sizeof(*v->cmdlines), cmp_rec_cmdline)
+			      : NULL;
 	return c && !(c->flags & NSREL_BPF_CMDLINE_FAILED) ? c : NULL;
 }
 
@@ -348,7 +351,9 @@ static const struct nsrel_bpf_ns *view_ns(const struct bpf_view *v, int type,
 					  __u32 inum)
 {
 	struct nsrel_bpf_ns key = {.type = (__u32)type, .inum = inum};
-	return bsearch(&key, v->ns, v->ns_n, sizeof(*v->ns), cmp_rec_ns);
+	return v->ns_n ? bsearch(&key, v->ns, v->ns_n, sizeof(*v->ns),
+				 cmp_rec_ns)
+		       : NULL;
 }
 
 /* Namespace (type, inum) in the model, with what the records say of it
@@ -582,7 +587,7 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 	const struct bpf_cmdline *c = view_cmdline(v, t->kpid);
 	int r;
 	if (c) {
-		const char *line = v->cmd + c->off;
+		const char *line = c->len ? v->cmd + c->off : "";
 		size_t len = c->len;
 		if (c->flags & NSREL_BPF_CMDLINE_TITLE)
 			len = strnlen(line, len);
