@@ -316,10 +316,11 @@ struct nsrel_view {
 	/* The scanning thread's effective capabilities: bit N is
 	 * capability N (CAP_SYS_PTRACE, CAP_SYS_ADMIN, ...). */
 	uint64_t cap_effective;
-	/* Mount namespaces no process is in where the short-lived child
-	 * that enters one did not answer within 5 seconds (stuck on a path
-	 * of a file system that does not answer, such as a FUSE mount whose
-	 * daemon hangs): it is killed, and what it was to open there is
+	/* Mount namespaces where the short-lived child that resolves a path
+	 * there (inside a process's root, or entering the namespace) did
+	 * not answer within 5 seconds (stuck on a path of a file system
+	 * that does not answer, such as a FUSE mount whose daemon hangs):
+	 * it is killed, and what it was to open there is
 	 * missing from the model (the namespaces bind-mounted there are
 	 * known by inode only; where the mounts are read from mountinfo,
 	 * not listmount(2), none of that namespace's are). */

@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -159,18 +160,84 @@ static void reap_killed(pid_t pid)
 	}
 }
 
-/* In a child: setns into mount namespace mnt (mntns_fd an fd to it) and
- * open there either path (O_PATH, for nsrel__scan_reopen_ns) or, for NULL,
- * the namespace's mountinfo through our own /proc (its /proc is not ours
- * to trust); send the fd back, or end with the errno as the exit status. A
- * fork, not a thread: setns(CLONE_NEWNS) refuses a process that is
- * multithreaded. The fd, or the negative errno. Where the child did not
- * answer within NSREL__MNTNS_HELPER_MS (stuck on a path of a file system
- * that does not answer, such as a FUSE mount whose daemon hangs), it is
- * killed, mnt is marked helper_stuck and counted in the view's
- * mntns_stuck, and no child enters mnt again in this scan: -ETIMEDOUT. */
-static int open_in_mntns(struct scan *s, uint32_t mnt, int mntns_fd,
-			 const char *path)
+/* Whether fd (an O_PATH fd, or an errno) is an nsfs file with inode ino:
+ * fd, or -ENOENT (closing it) if not. */
+static int nsfs_ino(int fd, ino_t ino)
+{
+	struct statfs sfs;
+	struct stat st;
+	if (fd < 0)
+		return fd;
+	int r = fstatfs(fd, &sfs) < 0 || fstat(fd, &st) < 0    ? -errno
+		: sfs.f_type == NSFS_MAGIC && st.st_ino == ino ? fd
+							       : -ENOENT;
+	if (r < 0)
+		close(fd);
+	return r;
+}
+
+/* What a helper opens: the namespace with inode ino at path (nothing else:
+ * the caller looks at no file of that tree itself), resolved
+ * under rootfd (a process's root in the mount namespace; -1: none) and,
+ * where that does not lead to it, in the mount namespace mntns_fd (-1:
+ * none) entered; or, for a NULL path, that namespace's mountinfo through
+ * our own /proc (its /proc is not ours to trust). The fd, or the negative
+ * errno. */
+static int helper_open(const struct scan *s, int rootfd, int mntns_fd,
+		       const char *path, ino_t ino)
+{
+	if (rootfd >= 0) {
+		int fd = nsfs_ino(open_path_in(rootfd, path), ino);
+		if (fd >= 0 || scan_path_err(-fd) < 0 || mntns_fd < 0)
+			return fd;
+	}
+	/* EINVAL from setns: we may not enter this one (an anonymous mount
+	 * namespace; our fs shared, as under valgrind): like EPERM, not
+	 * ours. */
+	if (setns(mntns_fd, CLONE_NEWNS) < 0)
+		return errno == EINVAL ? -EPERM : -errno;
+	if (chdir("/") < 0)
+		return -errno;
+	if (path)
+		return nsfs_ino(open_path_in(AT_FDCWD, path), ino);
+	return fd_or_errno(openat(s->proc_fd, "thread-self/mountinfo",
+				  O_RDONLY | O_CLOEXEC));
+}
+
+/* In a helper: closes every fd but those of keep (-1: none), so that one
+ * left stuck holds nothing of the caller's (the read end of a pipe it
+ * writes to). A kernel without close_range(2) (5.9) leaves them open. */
+static void close_others(int keep[], size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	unsigned lo = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i] < 0)
+			continue;
+		if ((unsigned)keep[i] > lo)
+			close_range(lo, (unsigned)keep[i] - 1, 0);
+		lo = (unsigned)keep[i] + 1;
+	}
+	close_range(lo, ~0u, 0);
+}
+
+/* Runs helper_open() in a child and passes the fd back: every path in a
+ * tree another user owns is resolved there, never in the caller, so that
+ * a file system that does not answer (a FUSE mount whose daemon hangs, a
+ * hard NFS mount) cannot hold the scan. A fork, not a thread: setns
+ * (CLONE_NEWNS) refuses a process that is multithreaded, and only a
+ * process can be killed out of such a wait. The fd, or the negative
+ * errno. Where the child did not answer within NSREL__MNTNS_HELPER_MS, it
+ * is killed, mount namespace mnt is marked helper_stuck and counted in
+ * the view's mntns_stuck, and no child is sent there again in this scan:
+ * -ETIMEDOUT. */
+static int open_in_mntns(struct scan *s, uint32_t mnt, int rootfd, int mntns_fd,
+			 const char *path, ino_t ino)
 {
 	struct nsrel_ns *mns = &s->m->ns[mnt];
 	if (mns->helper_stuck)
@@ -186,21 +253,9 @@ static int open_in_mntns(struct scan *s, uint32_t mnt, int mntns_fd,
 		return r;
 	}
 	if (pid == 0) {
-		close(sv[0]);
-		/* EINVAL from setns: we may not enter this one (an
-		 * anonymous mount namespace; our fs shared, as under
-		 * valgrind): like EPERM, not ours. */
-		int fd;
-		if (setns(mntns_fd, CLONE_NEWNS) < 0)
-			fd = errno == EINVAL ? -EPERM : -errno;
-		else if (chdir("/") < 0)
-			fd = -errno;
-		else if (path)
-			fd = open_path_in(AT_FDCWD, path);
-		else
-			fd = fd_or_errno(openat(s->proc_fd,
-						"thread-self/mountinfo",
-						O_RDONLY | O_CLOEXEC));
+		int keep[] = {sv[1], rootfd, mntns_fd, s->proc_fd};
+		close_others(keep, sizeof(keep) / sizeof(keep[0]));
+		int fd = helper_open(s, rootfd, mntns_fd, path, ino);
 		int r = send_answer(sv[1], fd < 0 ? -fd : 0, fd);
 		_exit(r < 0 ? -r & 0xff : 0);
 	}
@@ -257,11 +312,12 @@ static int opened_there(int fd)
 
 /* An fd to the namespace with inode ino mounted at path in mount namespace
  * mnt (mntfd an fd to it, or -1), -ENOENT if it cannot be reached that way
- * or is another namespace, or the negative errno that ends the scan.
- * Through a process in mnt, where one is, resolving inside its root; where
- * that fails (the process is gone, or chrooted where path is not or where
- * the filesystem no longer answers), entering mnt itself, through mntfd or
- * that process's ns/mnt. */
+ * or is another namespace, or the negative errno that ends the scan. In
+ * our own mount namespace, from our root; elsewhere, by a helper
+ * (open_in_mntns()): through a process in mnt, where one is, resolving
+ * inside its root, and where that fails (the process is gone, or chrooted
+ * where path is not or where the filesystem no longer answers), entering
+ * mnt itself, through mntfd or that process's ns/mnt. */
 static int open_mounted(struct scan *s, uint32_t mnt, int mntfd,
 			const char *path, ino_t ino)
 {
@@ -270,19 +326,14 @@ static int open_mounted(struct scan *s, uint32_t mnt, int mntfd,
 		return is_ino(opened_there(nsrel__scan_reopen_ns(
 				      s, open_path_in(AT_FDCWD, path))),
 			      ino);
-	int r = -ENOENT;
-	_cleanup_close_ int pidmnt = -1;
+	_cleanup_close_ int rootfd = -1, pidmnt = -1;
 	if (mns->any_pid) {
 		char at[32];
 		snprintf(at, sizeof(at), "%d/root", mns->any_pid);
-		_cleanup_close_ int rfd = openat(
-			s->proc_fd, at, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		r = rfd < 0 ? opened_there(-errno)
-			    : is_ino(opened_there(nsrel__scan_reopen_ns(
-					     s, open_path_in(rfd, path))),
-				     ino);
-		if (r != -ENOENT)
-			return r;
+		rootfd = opened_there(fd_or_errno(openat(
+			s->proc_fd, at, O_PATH | O_DIRECTORY | O_CLOEXEC)));
+		if (rootfd < 0 && rootfd != -ENOENT)
+			return rootfd;
 		if (mntfd < 0) {
 			snprintf(at, sizeof(at), "%d/ns/mnt", mns->any_pid);
 			pidmnt = is_ino(
@@ -294,11 +345,12 @@ static int open_mounted(struct scan *s, uint32_t mnt, int mntfd,
 			mntfd = pidmnt;
 		}
 	}
-	if (mntfd < 0)
-		return r;
-	return is_ino(opened_there(nsrel__scan_reopen_ns(
-			      s, open_in_mntns(s, mnt, mntfd, path))),
-		      ino);
+	if (rootfd < 0 && mntfd < 0)
+		return -ENOENT;
+	return is_ino(
+		opened_there(nsrel__scan_reopen_ns(
+			s, open_in_mntns(s, mnt, rootfd, mntfd, path, ino))),
+		ino);
 }
 
 /* One nsfs mount: root names the namespace ("net:[ino]"), point is where
@@ -431,7 +483,8 @@ static int read_mountinfo(struct scan *s, uint32_t mnt, int mntfd)
 		if (fd == -EINVAL)
 			return 0;
 	} else {
-		fd = mntfd < 0 ? -ENOENT : open_in_mntns(s, mnt, mntfd, NULL);
+		fd = mntfd < 0 ? -ENOENT
+			       : open_in_mntns(s, mnt, -1, mntfd, NULL, 0);
 	}
 	/* A stuck helper: counted (open_in_mntns()); its mounts unread. */
 	if (fd == -ETIMEDOUT && mns->helper_stuck)

@@ -575,11 +575,13 @@ static void describe_point(const char *what, const struct shim_target *t)
  * meets one must fail with it. */
 static bool must_fail(const struct shim_target *t)
 {
-	/* The scan's fstatfs() looks only at files in trees others own (a
-	 * process's fd, a mount point elsewhere), where any errno, EIO too,
-	 * skips that file (lib/scan.h, scan_path_err()). */
+	/* The scan's fstatfs(), and a helper's fstat(), look only at files
+	 * in trees others own (a process's fd, a mount point elsewhere),
+	 * where any errno, EIO too, skips that file (lib/scan.h,
+	 * scan_path_err()). */
 	if (t->err == EIO)
-		return t->fn != SHIM_FSTATFS;
+		return t->fn != SHIM_FSTATFS &&
+		       !(t->fn == SHIM_FSTAT && t->dom == SHIM_DOM_HELPER);
 	return t->err == EMFILE || t->err == ENFILE;
 }
 
