@@ -153,10 +153,10 @@ enum nsrel_mounts_method {
  * (NSREL_SCAN_CMDLINE) by a sleepable task iterator (Linux 5.18 on), as
  * /proc/PID/cmdline shows them, or where it cannot run, and for a comm of
  * 15 bytes without the flag, from /proc/PID/cmdline where /proc is of the
- * caller's PID namespace. Its view (nsrel_model_view()) says so: hidepid_applies is
- * false and proc_pid_ns OWN. If it cannot run, nsrel_scan() fails with
- * its reason: -EOPNOTSUPP (built without BPF, no kernel BTF), -EPERM (no
- * privilege), or another error of bpf(2).
+ * caller's PID namespace. Its view (nsrel_model_view()) says so:
+ * hidepid_applies is false and proc_pid_ns OWN. If it cannot run, nsrel_scan()
+ * fails with its reason: -EOPNOTSUPP (built without BPF, no kernel BTF), -EPERM
+ * (no privilege), or another error of bpf(2).
  *
  * AUTO (0, the default) is BPF where it can run and sees what PROC would:
  * for a caller in the initial PID namespace with CAP_SYS_PTRACE in the
@@ -323,7 +323,10 @@ struct nsrel_view {
 	 * it is killed, and what it was to open there is
 	 * missing from the model (the namespaces bind-mounted there are
 	 * known by inode only; where the mounts are read from mountinfo,
-	 * not listmount(2), none of that namespace's are). */
+	 * not listmount(2), none of that namespace's are). A child that
+	 * cannot die at once (waiting for a FUSE reply its server has read,
+	 * which not even SIGKILL ends) is left, a child of the caller's
+	 * until the file system answers. */
 	size_t mntns_stuck;
 };
 

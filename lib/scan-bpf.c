@@ -153,8 +153,11 @@ static int read_all(int fd, struct bpf_records *b)
 	size_t have = 0;
 	for (;;) {
 		ssize_t n = read(fd, buf + have, READ_SIZE - have);
+		/* EAGAIN: a million objects in a row wrote nothing (a
+		 * process with that many fds of no interest); the walk goes
+		 * on with the next read. */
 		if (n < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			return -errno;
 		}

@@ -143,14 +143,16 @@ static int open_path_in(int dirfd, const char *path)
 		openat(dirfd, path, O_PATH | O_NOFOLLOW | O_CLOEXEC));
 }
 
-/* Kills a helper that did not answer, and reaps it. SIGKILL ends a FUSE or
- * NFS wait at once; not an uninterruptible one (a lookup waiting behind
- * another's of the same name): a helper not gone within another
- * NSREL__MNTNS_HELPER_MS is left, to end as a zombie of the caller's. */
+/* Kills a helper that did not answer, and reaps it. SIGKILL ends a wait
+ * for a FUSE or NFS reply at once, but not for one the FUSE server has
+ * read already, nor a lookup waiting behind another's of the same name:
+ * those are waited out. A helper not gone within NSREL__HELPER_REAP_MS is
+ * left, to end as a zombie of the caller's when the file system answers
+ * (or its server goes). */
 static void reap_killed(pid_t pid)
 {
 	kill(pid, SIGKILL);
-	long long deadline = now_ms() + NSREL__MNTNS_HELPER_MS;
+	long long deadline = now_ms() + NSREL__HELPER_REAP_MS;
 	pid_t w;
 	while ((w = waitpid(pid, NULL, WNOHANG)) == 0 ||
 	       (w < 0 && errno == EINTR)) {

@@ -10,9 +10,11 @@
 
 struct nsrel_statmount;
 
-/* How long a child that entered a mount namespace (scan-mounts.c) has to
- * answer before it is killed (nsrel.h: struct nsrel_view, mntns_stuck). */
+/* How long a child that resolves a path in a mount namespace
+ * (scan-mounts.c) has to answer before it is killed (nsrel.h: struct
+ * nsrel_view, mntns_stuck), and then to be gone before it is left. */
 #define NSREL__MNTNS_HELPER_MS 5000
+#define NSREL__HELPER_REAP_MS  200
 
 struct scan {
 	struct nsrel_model *m;

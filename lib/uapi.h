@@ -143,9 +143,9 @@ struct nsrel_bpf_task {
 	__s32 pid, tgid, ppid; /* ppid: the real parent's tgid */
 	__s32 kpid;	       /* pid in the initial PID namespace */
 	__u32 reserved;
-	__u32 euid;	       /* in the initial user namespace */
-	__u32 flags;	       /* task_struct flags (PF_KTHREAD) */
-	__u64 start_boottime;  /* ns since boot */
+	__u32 euid;	      /* in the initial user namespace */
+	__u32 flags;	      /* task_struct flags (PF_KTHREAD) */
+	__u64 start_boottime; /* ns since boot */
 	char comm[16];
 	__u32 ns[NSREL_BPF_SLOTS]; /* nsfs inode number, 0 if none */
 };
