@@ -2121,7 +2121,7 @@ static void save_fails(const char *folder, const char *path, const char *shot)
 static char **viewer_env(const char *home, const char *runtime,
 			 const char *const *more)
 {
-	static char h[4200], r[4200];
+	static char h[sizeof("HOME=") + 4200], r[sizeof("XDG_RUNTIME_DIR=") + 4200];
 	const char *set[8];
 	const char *const unset[] = {"WAYLAND_DISPLAY", "ASAN_OPTIONS",
 				     "DBUS_SESSION_BUS_ADDRESS",
@@ -2129,10 +2129,11 @@ static char **viewer_env(const char *home, const char *runtime,
 	char **base, **env, **saved = environ;
 	size_t k = 0;
 
-	snprintf(h, sizeof(h), "HOME=%s", home);
-	snprintf(r, sizeof(r), "XDG_RUNTIME_DIR=%s", runtime);
-	if (home)
+	if (home) {
+		snprintf(h, sizeof(h), "HOME=%s", home);
 		set[k++] = h;
+	}
+	snprintf(r, sizeof(r), "XDG_RUNTIME_DIR=%s", runtime);
 	set[k++] = r;
 	for (size_t i = 0; more && more[i] && k < 7; i++)
 		set[k++] = more[i];
