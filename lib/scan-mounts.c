@@ -20,7 +20,6 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -162,20 +161,31 @@ static void reap_killed(pid_t pid)
 	}
 }
 
-/* Whether fd (an O_PATH fd, or an errno) is an nsfs file with inode ino:
- * fd, or -ENOENT (closing it) if not. */
-static int nsfs_ino(int fd, ino_t ino)
+/* Whether fd (an nsfs fd, or an errno) is the namespace with inode ino;
+ * closes it if not. */
+static int is_ino(int fd, ino_t ino)
 {
-	struct statfs sfs;
 	struct stat st;
 	if (fd < 0)
 		return fd;
-	int r = fstatfs(fd, &sfs) < 0 || fstat(fd, &st) < 0    ? -errno
-		: sfs.f_type == NSFS_MAGIC && st.st_ino == ino ? fd
-							       : -ENOENT;
-	if (r < 0)
+	if (fstat(fd, &st) < 0) {
+		int r = -errno;
 		close(fd);
-	return r;
+		return r;
+	}
+	if (st.st_ino == ino)
+		return fd;
+	close(fd);
+	return -ENOENT;
+}
+
+/* In a helper: the namespace with inode ino at path under dirfd
+ * (open_path_in()), checked to be nsfs before it is reopened for the
+ * ioctls (nsrel__scan_reopen_ns()), and to be that inode after. */
+static int open_ns_at(const struct scan *s, int dirfd, const char *path,
+		      ino_t ino)
+{
+	return is_ino(nsrel__scan_reopen_ns(s, open_path_in(dirfd, path)), ino);
 }
 
 /* What a helper opens: the namespace with inode ino at path (nothing else:
@@ -183,13 +193,14 @@ static int nsfs_ino(int fd, ino_t ino)
  * under rootfd (a process's root in the mount namespace; -1: none) and,
  * where that does not lead to it, in the mount namespace mntns_fd (-1:
  * none) entered; or, for a NULL path, that namespace's mountinfo through
- * our own /proc (its /proc is not ours to trust). The fd, or the negative
- * errno. */
+ * our own /proc (its /proc is not ours to trust). The fd (for a path,
+ * one for the ioctls, checked to be that namespace: open_ns_at()), or the
+ * negative errno. */
 static int helper_open(const struct scan *s, int rootfd, int mntns_fd,
 		       const char *path, ino_t ino)
 {
 	if (rootfd >= 0) {
-		int fd = nsfs_ino(open_path_in(rootfd, path), ino);
+		int fd = open_ns_at(s, rootfd, path, ino);
 		if (fd >= 0 || scan_path_err(-fd) < 0 || mntns_fd < 0)
 			return fd;
 	}
@@ -201,7 +212,7 @@ static int helper_open(const struct scan *s, int rootfd, int mntns_fd,
 	if (chdir("/") < 0)
 		return -errno;
 	if (path)
-		return nsfs_ino(open_path_in(AT_FDCWD, path), ino);
+		return open_ns_at(s, AT_FDCWD, path, ino);
 	return fd_or_errno(openat(s->proc_fd, "thread-self/mountinfo",
 				  O_RDONLY | O_CLOEXEC));
 }
@@ -233,11 +244,13 @@ static void close_others(int keep[], size_t n)
  * a file system that does not answer (a FUSE mount whose daemon hangs, a
  * hard NFS mount) cannot hold the scan. A fork, not a thread: setns
  * (CLONE_NEWNS) refuses a process that is multithreaded, and only a
- * process can be killed out of such a wait. The fd, or the negative
- * errno. Where the child did not answer within NSREL__MNTNS_HELPER_MS, it
- * is killed, mount namespace mnt is marked helper_stuck and counted in
- * the view's mntns_stuck, and no child is sent there again in this scan:
- * -ETIMEDOUT. */
+ * process can be killed out of such a wait. The fd helper_open() gave,
+ * which for a path the helper has checked to be an nsfs fd with inode
+ * ino, opened for the ioctls (the caller need not look at it again), or
+ * the negative errno. Where the child did not answer within
+ * NSREL__MNTNS_HELPER_MS, it is killed, mount namespace mnt is marked
+ * helper_stuck and counted in the view's mntns_stuck, and no child is sent
+ * there again in this scan: -ETIMEDOUT. */
 static int open_in_mntns(struct scan *s, uint32_t mnt, int rootfd, int mntns_fd,
 			 const char *path, ino_t ino)
 {
@@ -286,24 +299,6 @@ static int open_in_mntns(struct scan *s, uint32_t mnt, int rootfd, int mntns_fd,
 	return -ENOENT;
 }
 
-/* Whether fd (an nsfs fd, or an errno) is the namespace with inode ino;
- * closes it if not. */
-static int is_ino(int fd, ino_t ino)
-{
-	struct stat st;
-	if (fd < 0)
-		return fd;
-	if (fstat(fd, &st) < 0) {
-		int r = -errno;
-		close(fd);
-		return r;
-	}
-	if (st.st_ino == ino)
-		return fd;
-	close(fd);
-	return -ENOENT;
-}
-
 /* An nsfs fd opened through a path in someone else's tree, or -ENOENT for
  * any error that only says that path did not lead there (scan_path_err()),
  * or the error that ends the scan. */
@@ -316,10 +311,11 @@ static int opened_there(int fd)
  * mnt (mntfd an fd to it, or -1), -ENOENT if it cannot be reached that way
  * or is another namespace, or the negative errno that ends the scan. In
  * our own mount namespace, from our root; elsewhere, by a helper
- * (open_in_mntns()): through a process in mnt, where one is, resolving
- * inside its root, and where that fails (the process is gone, or chrooted
- * where path is not or where the filesystem no longer answers), entering
- * mnt itself, through mntfd or that process's ns/mnt. */
+ * (open_in_mntns(), whose fd is checked already): through a process in
+ * mnt, where one is, resolving inside its root, and where that fails (the
+ * process is gone, or chrooted where path is not or where the filesystem
+ * no longer answers), entering mnt itself, through mntfd or that
+ * process's ns/mnt. */
 static int open_mounted(struct scan *s, uint32_t mnt, int mntfd,
 			const char *path, ino_t ino)
 {
@@ -349,10 +345,7 @@ static int open_mounted(struct scan *s, uint32_t mnt, int mntfd,
 	}
 	if (rootfd < 0 && mntfd < 0)
 		return -ENOENT;
-	return is_ino(
-		opened_there(nsrel__scan_reopen_ns(
-			s, open_in_mntns(s, mnt, rootfd, mntfd, path, ino))),
-		ino);
+	return opened_there(open_in_mntns(s, mnt, rootfd, mntfd, path, ino));
 }
 
 /* One nsfs mount: root names the namespace ("net:[ino]"), point is where

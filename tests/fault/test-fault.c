@@ -575,10 +575,12 @@ static void describe_point(const char *what, const struct shim_target *t)
  * meets one must fail with it. */
 static bool must_fail(const struct shim_target *t)
 {
-	/* The scan's fstatfs(), and a helper's fstat(), look only at files
-	 * in trees others own (a process's fd, a mount point elsewhere),
-	 * where any errno, EIO too, skips that file (lib/scan.h,
-	 * scan_path_err()). */
+	/* The scan's fstatfs() looks only at files in trees others own (a
+	 * process's fd, a mount point elsewhere), where any errno, EIO too,
+	 * skips that file (lib/scan.h, scan_path_err()). A helper's fstat()
+	 * checks the namespace it opened at such a path: what it answers is
+	 * taken as that path's error, skipped likewise (opened_there() in
+	 * lib/scan-mounts.c). */
 	if (t->err == EIO)
 		return t->fn != SHIM_FSTATFS &&
 		       !(t->fn == SHIM_FSTAT && t->dom == SHIM_DOM_HELPER);
