@@ -362,7 +362,10 @@ static const struct nsrel_bpf_ns *view_ns(const struct bpf_view *v, int type,
 /* Namespace (type, inum) in the model, with what the records say of it
  * and, in turn, of its owner and parent: the kernel's relations, as
  * nsrel__scan_learn() asks them with ioctls. NONE on ENOMEM. A namespace no
- * record describes (it came and went between two reads) stays unlearned. */
+ * record describes (it came and went between two reads, or a task's
+ * records were cut: NSREL_BPF_TASK_TRUNCATED) stays unlearned, and so does
+ * every one whose owner or parent, or theirs in turn, stays so: learn_at()
+ * asks /proc for the whole chain. */
 static uint32_t learn(struct scan *s, const struct bpf_view *v, int type,
 		      __u32 inum)
 {
@@ -380,6 +383,7 @@ static uint32_t learn(struct scan *s, const struct bpf_view *v, int type,
 	}
 	/* Recursion as deep as the kernel nests (32): learned is set
 	 * before, so even records that contradict each other end. */
+	bool whole = true;
 	if (r->owner) {
 		uint32_t o = learn(s, v, CLONE_NEWUSER, r->owner);
 		if (o == NONE)
@@ -387,19 +391,23 @@ static uint32_t learn(struct scan *s, const struct bpf_view *v, int type,
 		s->m->ns[idx].owner = o;
 		if (type == CLONE_NEWUSER)
 			s->m->ns[idx].parent = o;
+		whole = s->m->ns[o].learned;
 	}
 	if (type == CLONE_NEWPID && r->parent) {
 		uint32_t p = learn(s, v, CLONE_NEWPID, r->parent);
 		if (p == NONE)
 			return NONE;
 		s->m->ns[idx].parent = p;
+		whole = whole && s->m->ns[p].learned;
 	}
+	s->m->ns[idx].learned = whole;
 	return idx;
 }
 
 /*
- * learn(), and where no record describes the namespace (it came between
- * two reads, or the kernel dropped what described it), what /proc says:
+ * learn(), and where the records do not describe the namespace and all
+ * above it (it came between two reads, the kernel dropped what described
+ * it, or its task's records were cut), what /proc says:
  * path, under /proc, is the link that held it (fd: an fd of a process,
  * whatever that is now; NULL: none, a socket), asked only if it still
  * names that inode. *ret is the index or NONE; 0 or a negative errno

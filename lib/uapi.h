@@ -137,15 +137,20 @@ enum {
 #define NSREL_BPF_SLOT_TIME_FOR_CHILDREN 9
 #define NSREL_BPF_SLOTS			 10
 
-/* One task (every thread is one). */
+/* One task (every thread is one). TRUNCATED: records of its namespaces
+ * were left out (more new ones than the iterator's buffer holds); what
+ * they would have said is to be asked of /proc. */
+enum {
+	NSREL_BPF_TASK_TRUNCATED = 1u << 0,
+};
 struct nsrel_bpf_task {
 	__u32 kind;
 	__s32 pid, tgid, ppid; /* ppid: the real parent's tgid */
 	__s32 kpid;	       /* pid in the initial PID namespace */
-	__u32 reserved;
-	__u32 euid;	      /* in the initial user namespace */
-	__u32 flags;	      /* task_struct flags (PF_KTHREAD) */
-	__u64 start_boottime; /* ns since boot */
+	__u32 rec_flags;       /* NSREL_BPF_TASK_* */
+	__u32 euid;	       /* in the initial user namespace */
+	__u32 flags;	       /* task_struct flags (PF_KTHREAD) */
+	__u64 start_boottime;  /* ns since boot */
 	char comm[16];
 	__u32 ns[NSREL_BPF_SLOTS]; /* nsfs inode number, 0 if none */
 };

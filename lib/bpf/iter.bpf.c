@@ -14,7 +14,9 @@
  * (the verifier checks each once, whatever calls it, its arguments
  * scalars read with probes), each a bpf_loop() whose step it checks
  * once; the records of one object are gathered in a global buffer and
- * written at once.
+ * written at once. What does not fit there is not written, and the
+ * task's record says so (NSREL_BPF_TASK_TRUNCATED): the reader asks /proc
+ * for it.
  *
  * The kernel types below are the few fields we read, not the kernel's
  * layout: preserve_access_index makes every access a CO-RE relocation that
@@ -173,12 +175,14 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
  * ns_common's.
  *
  * The value is the object whose output described it (iterator session,
- * object number): when a task's records do not fit into what is left of
- * read()'s buffer, the kernel drops them and runs the program on the same
- * task again for the next read(), with the same number. A namespace first
- * marked by that same object is described again, so that nothing dropped
- * stays unsaid; a few duplicates follow, which the reader drops. When the
- * map is full, namespaces are described again too.
+ * object number) and the run of the program that did: when a task's
+ * records do not fit into what is left of read()'s buffer, the kernel
+ * drops them and runs the program on the same task again for the next
+ * read(), with the same number. A namespace marked by an earlier run of
+ * that same object is described again, so that nothing dropped stays
+ * unsaid; one marked by this run is not, so that a chain two namespaces
+ * of one task share is described once. When the map is full, namespaces
+ * are described again, and the reader drops the duplicates.
  */
 struct seen_key {
 	__u64 addr;
@@ -188,6 +192,7 @@ struct seen_key {
 
 struct seen_val {
 	__u64 session, seq_num;
+	__u64 run; /* pending_start()'s count */
 };
 
 struct {
@@ -200,15 +205,21 @@ struct {
 
 /*
  * The namespace records of the object being shown, written after its
- * walks in one bpf_seq_write(). Enough for every namespace of a task with
- * whole chains above them: 33 user, twice 33 PID and 8 others. One
- * buffer: the programs run in the read() of the one thread that loaded
- * them, one object at a time.
+ * walks in one bpf_seq_write(). Enough for a task whose namespaces share
+ * the chains above them, as they do unless a user builds it otherwise:
+ * one task can hold ten namespaces each at the end of a chain of its own
+ * of up to 32 user namespaces, more than a buffer here should hold. Where
+ * it is full the rest is left out, and cut says so. A file's walks (a PID
+ * and a user chain, MAX_DEPTH each at most) always fit. One buffer: the
+ * programs run in the read() of the one thread that loaded them, one
+ * object at a time.
  */
 #define PENDING_MAX 128
+_Static_assert(2 * MAX_DEPTH <= PENDING_MAX, "a file's walks fit");
 static struct {
 	struct seen_val obj;
 	__u32 n;
+	__u32 cut; /* a record was left out */
 	struct nsrel_bpf_ns ns[PENDING_MAX];
 } pending;
 
@@ -216,7 +227,9 @@ static void pending_start(const struct bpf_iter_meta *meta)
 {
 	pending.obj.session = meta->session_id;
 	pending.obj.seq_num = meta->seq_num;
+	pending.obj.run++;
 	pending.n = 0;
+	pending.cut = 0;
 }
 
 static void pending_write(struct seq_file *seq)
@@ -228,13 +241,7 @@ static void pending_write(struct seq_file *seq)
 		bpf_seq_write(seq, pending.ns, n * sizeof(pending.ns[0]));
 }
 
-/* Whether there is room for another record. */
-static bool pending_room(void)
-{
-	return pending.n < PENDING_MAX;
-}
-
-/* A new record, where pending_room() said there is room (the mask keeps
+/* A new record, where first_time() said there is room (the mask keeps
  * the verifier sure of it, whatever the compiler kept of the check). */
 static struct nsrel_bpf_ns *pending_add(void)
 {
@@ -243,15 +250,26 @@ static struct nsrel_bpf_ns *pending_add(void)
 }
 
 /* Whether the namespace (ns_common at addr, inum, id) is to be described
- * by the object being shown; marks it. */
+ * now, by this run of the program (see seen), and there is room for its
+ * record; marks it then. One there is no room for is not marked by this
+ * run (a new one not at all: another object describes it), and the
+ * object is cut. */
 static bool first_time(__u64 addr, __u32 inum, __u64 id)
 {
 	struct seen_key k = {.addr = addr, .inum = inum, .id = id};
 	struct seen_val *v = bpf_map_lookup_elem(&seen, &k);
+	if (v &&
+	    (v->session != pending.obj.session ||
+	     v->seq_num != pending.obj.seq_num || v->run == pending.obj.run))
+		return false;
+	if (pending.n >= PENDING_MAX) {
+		pending.cut = 1;
+		return false;
+	}
 	if (v)
-		return v->session == pending.obj.session &&
-		       v->seq_num == pending.obj.seq_num;
-	bpf_map_update_elem(&seen, &k, &pending.obj, BPF_NOEXIST);
+		v->run = pending.obj.run;
+	else
+		bpf_map_update_elem(&seen, &k, &pending.obj, BPF_NOEXIST);
 	return true;
 }
 
@@ -273,7 +291,7 @@ static long user_step(__u32 i, void *ctx)
 {
 	struct chain *c = ctx;
 	const struct user_namespace *u = (const void *)(unsigned long)c->cur;
-	if (!u || !pending_room())
+	if (!u)
 		return 1;
 	__u32 inum = BPF_CORE_READ(u, ns.inum);
 	__u64 id = NS_ID(u);
@@ -305,7 +323,7 @@ static long pid_step(__u32 i, void *ctx)
 {
 	struct chain *c = ctx;
 	const struct pid_namespace *pn = (const void *)(unsigned long)c->cur;
-	if (!pn || !pending_room())
+	if (!pn)
 		return 1;
 	__u32 inum = BPF_CORE_READ(pn, ns.inum);
 	__u64 id = NS_ID(pn);
@@ -347,7 +365,7 @@ __noinline int describe_pids(__u64 pn)
 __noinline int describe_ns(__u64 addr, __u32 type, __u32 inum, __u64 id,
 			   __u64 owner)
 {
-	if (!pending_room() || !first_time(addr, inum, id))
+	if (!first_time(addr, inum, id))
 		return 0;
 	const struct user_namespace *o = (const void *)(unsigned long)owner;
 	struct nsrel_bpf_ns *r = pending_add();
@@ -484,6 +502,8 @@ int nsrel_task(struct bpf_iter__task *ctx)
 			describe_pids((__u64)(unsigned long)cpid);
 		}
 	}
+	if (pending.cut)
+		r.rec_flags = NSREL_BPF_TASK_TRUNCATED;
 	pending_write(seq);
 	bpf_seq_write(seq, &r, sizeof(r));
 	return 0;

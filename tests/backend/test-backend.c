@@ -45,7 +45,9 @@
 
 #include "fixture.h"
 #include "nsrel.h"
+#include "scan.h"
 #include "skip.h"
+#include "uapi.h"
 #include "zoorun.h"
 
 static const char *zoo_path;
@@ -100,6 +102,17 @@ static bool need_bpf_zoo(void)
 		return false;
 	if (!zoo_path) {
 		skip_because("no zoo program given");
+		return false;
+	}
+	return true;
+}
+
+static bool need_bpf_userns(void)
+{
+	if (!need_bpf())
+		return false;
+	if (fixture_probe_userns() < 0) {
+		skip_because("no user namespaces here");
 		return false;
 	}
 	return true;
@@ -885,6 +898,315 @@ static void test_selections(void **state)
 	}
 }
 
+/* ---- Many new namespaces above one task ------------------------------ */
+
+/* How deep the test's user namespace chains are: eight of them above one
+ * task are more records than the iterator keeps for one task. */
+#define CHAIN 20
+
+/* A task whose eight namespaces each have a chain of their own. */
+#define JOINS 8
+
+struct join {
+	pid_t pid;
+	char link[24]; /* under /proc/PID/ns */
+	int type;
+};
+
+/* The process that joins the namespaces it is sent (JOINS of them, the
+ * user namespace last: joining it gives up what joining the others
+ * needs), answers 0 or an errno, and waits to be killed. */
+static _Noreturn void joiner(int in, int out)
+{
+	struct join j[JOINS];
+	int fds[JOINS], err = 0;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ||
+	    read(in, j, sizeof(j)) != (ssize_t)sizeof(j))
+		_exit(1);
+	for (int k = 0; k < JOINS && !err; k++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", j[k].pid,
+			 j[k].link);
+		fds[k] = open(path, O_RDONLY | O_CLOEXEC);
+		if (fds[k] < 0)
+			err = errno;
+	}
+	for (int k = 0; k < JOINS && !err; k++)
+		if (setns(fds[k], j[k].type) < 0)
+			err = errno;
+	/* No fd left: its namespaces are held by the task alone. */
+	for (int k = 0; k < JOINS; k++)
+		if (fds[k] >= 0)
+			close(fds[k]);
+	if (write(out, &err, sizeof(err)) != (ssize_t)sizeof(err))
+		_exit(1);
+	for (;;)
+		pause();
+}
+
+/* The namespaces a test made: "N type:ino" keys. */
+struct keys {
+	char *k[JOINS * (CHAIN + 1)];
+	size_t n;
+};
+
+static void key_add(struct keys *ks, const char *type, ino_t ino)
+{
+	assert_true(ks->n < sizeof(ks->k) / sizeof(ks->k[0]));
+	ks->k[ks->n++] = fmt("N %s:%lu", type, (unsigned long)ino);
+}
+
+static ino_t ns_ino(pid_t pid, const char *link)
+{
+	char path[64];
+	struct stat st;
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, link);
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_ino;
+}
+
+/* The user namespaces of fixture f's chain, each the child of the one
+ * before, the first a child of ours; its last is the owner of what f
+ * unshared (type, as /proc/f/ns/link shows it, if any): all in *ks, and
+ * so /proc says. */
+static void chain_keys(const struct flat *proc, const struct fixture *f,
+		       const char *type, const char *link, struct keys *ks)
+{
+	char *parent = fmt("user:%lu", (unsigned long)ns_ino(getpid(), "user"));
+	for (unsigned i = 0; i < f->user_levels; i++) {
+		key_add(ks, "user", f->user_ino[i]);
+		const char *line = flat_get(proc, ks->k[ks->n - 1]);
+		char *want = fmt("owner %s parent %s ", parent, parent);
+		if (!line || !strstr(line, want))
+			fail_msg("%s: /proc says %s, not %s", ks->k[ks->n - 1],
+				 line ? line : "(absent)", want);
+		free(want);
+		free(parent);
+		parent = fmt("user:%lu", (unsigned long)f->user_ino[i]);
+	}
+	if (type) {
+		key_add(ks, type, ns_ino(f->pid, link));
+		const char *line = flat_get(proc, ks->k[ks->n - 1]);
+		char *want = fmt("owner %s ", parent);
+		if (!line || !strstr(line, want))
+			fail_msg("%s: /proc says %s, not %s", ks->k[ks->n - 1],
+				 line ? line : "(absent)", want);
+		free(want);
+	}
+	free(parent);
+}
+
+/* The namespaces of keys, and process pid's lines: the same in a /proc
+ * and a BPF scan. The /proc scan is given (it found the keys). */
+static void same_in_bpf(const struct flat *proc, const struct keys *ks,
+			pid_t pid)
+{
+	struct nsrel_model *m = NULL;
+	struct flat bpf = {0};
+	assert_int_equal(scan_with(NSREL_BACKEND_BPF, 0, 0, &m), 0);
+	flatten(m, &bpf);
+	size_t failures = 0;
+	char *pk = NULL;
+	if (pid) {
+		const struct nsrel_proc *p = nsrel_model_find_proc(m, pid);
+		assert_non_null(p);
+		pk = proc_key(p);
+	}
+	for (size_t i = 0; i < ks->n + (pk ? 2 : 0); i++) {
+		const char *key = i < ks->n ? ks->k[i] : pk;
+		if (i == ks->n + 1)
+			pk[0] = 'R';
+		const char *pv = flat_get(proc, key), *bv = flat_get(&bpf, key);
+		if (pv && bv && strcmp(pv, bv) == 0)
+			continue;
+		note("differs: %s", key);
+		note("  proc: %s", pv ? pv : "(absent)");
+		note("  bpf:  %s", bv ? bv : "(absent)");
+		failures++;
+	}
+	printf("# compared %zu namespaces\n", ks->n);
+	free(pk);
+	flat_free(&bpf);
+	nsrel_model_free(m);
+	if (failures)
+		fail_msg("%zu differences between the backends", failures);
+}
+
+/* What the BPF iterators wrote: how many records describe namespace
+ * key ("N type:ino"). */
+static size_t records_of(const struct bpf_records *rec, const char *key)
+{
+	unsigned long ino = strtoul(strchr(key, ':') + 1, NULL, 10);
+	int type = 0;
+	char name[16];
+	assert_int_equal(sscanf(key, "N %15[a-z]:", name), 1);
+	type = nsrel_nstype_from_str(name);
+	size_t n = 0;
+	for (size_t i = 0; i < rec->ns_n; i++)
+		n += rec->ns[i].inum == ino && (int)rec->ns[i].type == type;
+	return n;
+}
+
+static const struct nsrel_bpf_task *task_of(const struct bpf_records *rec,
+					    pid_t pid)
+{
+	for (size_t i = 0; i < rec->tasks_n; i++)
+		if (rec->tasks[i].pid == pid)
+			return &rec->tasks[i];
+	return NULL;
+}
+
+/* No namespace of ks described twice (at most once; exactly once with
+ * whole, where nothing was cut). */
+static void described_once(const struct bpf_records *rec, const struct keys *ks,
+			   bool whole)
+{
+	size_t failures = 0;
+	for (size_t i = 0; i < ks->n; i++) {
+		size_t n = records_of(rec, ks->k[i]);
+		if (n == 1 || (n == 0 && !whole))
+			continue;
+		note("%s: described %zu times", ks->k[i], n);
+		failures++;
+	}
+	if (failures)
+		fail_msg("%zu namespaces not described once", failures);
+}
+
+/*
+ * One task whose eight namespaces (the user namespace among them) each
+ * have a chain of CHAIN user namespaces of their own above them, which
+ * no other task holds: more records than the iterator keeps for one
+ * task. Its records say they were cut, none is written twice, and the
+ * scan still finds what /proc finds: every namespace of the chains, with
+ * its owner and parent, and the task's own.
+ */
+static void test_many_chains(void **state)
+{
+	(void)state;
+	if (!need_bpf_userns())
+		return;
+	static const struct {
+		int flags;
+		const char *type, *link;
+	} kinds[JOINS] = {
+		{CLONE_NEWNS, "mnt", "mnt"},
+		{CLONE_NEWCGROUP, "cgroup", "cgroup"},
+		{CLONE_NEWUTS, "uts", "uts"},
+		{CLONE_NEWIPC, "ipc", "ipc"},
+		{CLONE_NEWNET, "net", "net"},
+		{CLONE_NEWTIME, "time", "time_for_children"},
+		{CLONE_NEWPID, "pid", "pid_for_children"},
+		{0, NULL, "user"},
+	};
+	int in[2], out[2];
+	assert_int_equal(pipe2(in, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+	fflush(stdout);
+	/* First, so that the iterator meets it before the fixtures. */
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		joiner(in[0], out[1]);
+	close(in[0]);
+	close(out[1]);
+	struct fixture f[JOINS];
+	struct join j[JOINS];
+	for (int k = 0; k < JOINS; k++) {
+		struct fixture_opts o = {.user_depth = CHAIN,
+					 .unshare_flags = kinds[k].flags};
+		int r = fixture_start(&o, &f[k]);
+		if (r < 0)
+			fail_msg("fixture %s: %s: %s", kinds[k].link,
+				 f[k].failed_step, strerror(-r));
+		j[k] = (struct join){.pid = f[k].pid,
+				     .type = kinds[k].flags ? kinds[k].flags
+							    : CLONE_NEWUSER};
+		snprintf(j[k].link, sizeof(j[k].link), "%s", kinds[k].link);
+	}
+	assert_int_equal(write(in[1], j, sizeof(j)), (ssize_t)sizeof(j));
+	int err = -1;
+	assert_int_equal(read(out[0], &err, sizeof(err)), (ssize_t)sizeof(err));
+	if (err)
+		fail_msg("joining: %s", strerror(err));
+
+	struct keys ks = {0};
+	struct flat proc = {0};
+	scan_flat(NSREL_BACKEND_PROC, &proc);
+	for (int k = 0; k < JOINS; k++)
+		chain_keys(&proc, &f[k], kinds[k].type, kinds[k].link, &ks);
+	assert_int_equal(ks.n, JOINS * CHAIN + JOINS - 1);
+	/* The task holds them alone now, but for the PID namespace, whose
+	 * first process must live. */
+	for (int k = 0; k < JOINS; k++)
+		if (kinds[k].flags != CLONE_NEWPID)
+			fixture_stop(&f[k]);
+
+	same_in_bpf(&proc, &ks, pid);
+
+	struct bpf_records rec = {0};
+	assert_int_equal(nsrel__scan_bpf_read(&rec, false), 0);
+	const struct nsrel_bpf_task *t = task_of(&rec, pid);
+	assert_non_null(t);
+	assert_true(t->rec_flags & NSREL_BPF_TASK_TRUNCATED);
+	described_once(&rec, &ks, false);
+	nsrel__scan_bpf_free(&rec);
+
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	for (int k = 0; k < JOINS; k++)
+		fixture_stop(&f[k]);
+	for (size_t i = 0; i < ks.n; i++)
+		free(ks.k[i]);
+	flat_free(&proc);
+	close(in[1]);
+	close(out[0]);
+}
+
+/*
+ * One chain of user namespaces above all of a process's namespaces: the
+ * chain is described once, not once for each namespace it owns, and
+ * nothing is cut.
+ */
+static void test_shared_chain(void **state)
+{
+	(void)state;
+	if (!need_bpf_userns())
+		return;
+	struct fixture f;
+	struct fixture_opts o = {
+		.user_depth = CHAIN,
+		.unshare_flags = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS |
+				 CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWTIME |
+				 CLONE_NEWPID};
+	int r = fixture_start(&o, &f);
+	if (r < 0)
+		fail_msg("fixture: %s: %s", f.failed_step, strerror(-r));
+	struct flat proc = {0};
+	scan_flat(NSREL_BACKEND_PROC, &proc);
+	struct keys ks = {0};
+	chain_keys(&proc, &f, NULL, NULL, &ks);
+	static const char *const types[] = {"mnt", "cgroup", "uts", "ipc",
+					    "net", "time",   "pid"};
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		key_add(&ks, types[i], ns_ino(f.member, types[i]));
+
+	same_in_bpf(&proc, &ks, f.member);
+
+	struct bpf_records rec = {0};
+	assert_int_equal(nsrel__scan_bpf_read(&rec, false), 0);
+	const struct nsrel_bpf_task *t = task_of(&rec, f.pid);
+	assert_non_null(t);
+	assert_false(t->rec_flags & NSREL_BPF_TASK_TRUNCATED);
+	described_once(&rec, &ks, true);
+	nsrel__scan_bpf_free(&rec);
+
+	fixture_stop(&f);
+	for (size_t i = 0; i < ks.n; i++)
+		free(ks.k[i]);
+	flat_free(&proc);
+}
+
 /* Forced BPF releases everything: no fd (program, map, link, iterator)
  * is left, also after many scans. */
 static void test_nothing_left(void **state)
@@ -1014,6 +1336,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_title),
 		cmocka_unit_test(test_zoo),
 		cmocka_unit_test(test_selections),
+		cmocka_unit_test(test_many_chains),
+		cmocka_unit_test(test_shared_chain),
 	};
 	return cmocka_run_group_tests(tests, zoo_start, zoo_stop);
 }

@@ -13,7 +13,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#define FIXTURE_MAX_DEPTH 8
+/* The kernel nests user namespaces 32 deep. */
+#define FIXTURE_MAX_DEPTH 32
 
 struct fixture_opts {
 	/* Nest this many user namespaces first, one unshare(CLONE_NEWUSER)
