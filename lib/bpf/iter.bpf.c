@@ -10,11 +10,11 @@
  * file and to their own maps. Bounded: the only loops walk parents, at
  * most the kernel's nesting limit (32) deep.
  *
- * Cheap to load, as every scan loads it: the walks are global functions
- * (the verifier checks each once, whatever calls it, its arguments
- * scalars read with probes), each a bpf_loop() whose step it checks
- * once; the records of one object are gathered in a global buffer and
- * written at once. What does not fit there is not written, and the
+ * Cheap to load, as every scan loads it: the walks and first_time() are
+ * global functions (the verifier checks each once, whatever calls it, its
+ * arguments scalars read with probes), the walks each a bpf_loop() whose
+ * step it checks once; the records of one object are gathered in a global
+ * buffer and written at once. What does not fit there is not written, and the
  * task's record says so (NSREL_BPF_TASK_TRUNCATED): the reader asks /proc
  * for it.
  *
@@ -254,7 +254,7 @@ static struct nsrel_bpf_ns *pending_add(void)
  * record; marks it then. One there is no room for is not marked by this
  * run (a new one not at all: another object describes it), and the
  * object is cut. */
-static bool first_time(__u64 addr, __u32 inum, __u64 id)
+__noinline int first_time(__u64 addr, __u32 inum, __u64 id)
 {
 	struct seen_key k = {.addr = addr, .inum = inum, .id = id};
 	struct seen_val *v = bpf_map_lookup_elem(&seen, &k);
