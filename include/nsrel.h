@@ -328,6 +328,12 @@ struct nsrel_view {
 	 * which not even SIGKILL ends) is left, a child of the caller's
 	 * until the file system answers. */
 	size_t mntns_stuck;
+	/* The BPF backend: the short-lived child that reads the command
+	 * lines (a process's memory, where its owner may have mapped a file
+	 * of a file system that does not answer) did not end within 5
+	 * seconds. It is killed (or left, as above), and the command lines
+	 * are read from /proc/PID/cmdline instead. */
+	bool cmdline_stuck;
 };
 
 /*

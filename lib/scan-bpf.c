@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -28,13 +29,6 @@
 #include "scan.h"
 #include "uapi.h"
 #include "util.h"
-
-/* A command line: len bytes at off in bpf_records.cmd. */
-struct bpf_cmdline {
-	pid_t kpid;
-	uint32_t flags;
-	size_t off, len;
-};
 
 void nsrel__scan_bpf_free(struct bpf_records *rec)
 {
@@ -116,6 +110,7 @@ static int add_record(struct bpf_records *b, const char *p)
 	}
 	struct bpf_cmdline rc = {.kpid = c.pid,
 				 .flags = c.flags,
+				 .start_boottime = c.start_boottime,
 				 .off = b->cmd_len,
 				 .len = c.len};
 	if (APPEND(b, cmdlines, &rc) < 0)
@@ -145,13 +140,17 @@ static int add_record(struct bpf_records *b, const char *p)
  * a record cut there is finished by the next read. */
 #define READ_SIZE 16384
 
-static int read_all(int fd, struct bpf_records *b)
+/* deadline (nsrel__now_ms()): -ETIMEDOUT if fd has nothing to read by
+ * then; 0: none. */
+static int read_all(int fd, struct bpf_records *b, long long deadline)
 {
 	_cleanup_free_ char *buf = malloc(READ_SIZE);
 	if (!buf)
 		return -ENOMEM;
 	size_t have = 0;
 	for (;;) {
+		if (deadline && !nsrel__scan_readable_by(fd, deadline))
+			return -ETIMEDOUT;
 		ssize_t n = read(fd, buf + have, READ_SIZE - have);
 		/* EAGAIN: a million objects in a row wrote nothing (a
 		 * process with that many fds of no interest); the walk goes
@@ -185,20 +184,25 @@ static int read_all(int fd, struct bpf_records *b)
 	}
 }
 
-static int run_iter(int prog_fd, struct bpf_records *b)
+/* An iterator of the program prog_fd, to read(); its link in *link. */
+static int iter_create(int prog_fd, int *link)
 {
-	_cleanup_close_ int link =
-		fd_or_errno(skel_link_create(prog_fd, 0, BPF_TRACE_ITER));
-	if (link < 0)
-		return link;
+	*link = fd_or_errno(skel_link_create(prog_fd, 0, BPF_TRACE_ITER));
+	if (*link < 0)
+		return *link;
 	union bpf_attr attr;
 	memset(&attr, 0, sizeof(attr));
-	attr.iter_create.link_fd = (__u32)link;
-	_cleanup_close_ int fd =
-		fd_or_errno(skel_sys_bpf(BPF_ITER_CREATE, &attr, sizeof(attr)));
+	attr.iter_create.link_fd = (__u32)*link;
+	return fd_or_errno(skel_sys_bpf(BPF_ITER_CREATE, &attr, sizeof(attr)));
+}
+
+static int run_iter(int prog_fd, struct bpf_records *b)
+{
+	_cleanup_close_ int link = -1;
+	_cleanup_close_ int fd = iter_create(prog_fd, &link);
 	if (fd < 0)
 		return fd;
-	return read_all(fd, b);
+	return read_all(fd, b, 0);
 }
 
 /* Whether a negative errno of loading or reading is the host's lack of
@@ -208,9 +212,76 @@ static bool out_of_resources(int r)
 	return r == -ENOMEM || r == -EMFILE || r == -ENFILE;
 }
 
+/* In the child of run_iter_bounded(): copies the iterator fd to out,
+ * and exits with 0 at its end, else with the errno. */
+static _Noreturn void copy_iter(int fd, int out)
+{
+	int keep[] = {fd, out};
+	nsrel__scan_close_others(keep, ELEMENTSOF(keep));
+	char buf[READ_SIZE];
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			_exit(n < 0 ? (errno & 0xff ? errno & 0xff : EIO) : 0);
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(out, buf + off, (size_t)(n - off));
+			if (w < 0 && errno != EINTR)
+				_exit(EPIPE);
+			off += w > 0 ? w : 0;
+		}
+	}
+}
+
+/* run_iter(), with the read() of the iterator in a child that passes the
+ * records on through a pipe: where the program waits in the kernel (on a
+ * file mapped where it reads a process's memory) the child is killed
+ * after NSREL__CMDLINE_HELPER_MS, and -ETIMEDOUT. A fork, not a thread:
+ * only a process can be killed out of such a wait. */
+static int run_iter_bounded(int prog_fd, struct bpf_records *b)
+{
+	_cleanup_close_ int link = -1;
+	_cleanup_close_ int fd = iter_create(prog_fd, &link);
+	if (fd < 0)
+		return fd;
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid_t pid = fork();
+	if (pid < 0) {
+		int r = -errno;
+		close(p[0]);
+		close(p[1]);
+		return r;
+	}
+	if (pid == 0)
+		copy_iter(fd, p[1]);
+	close(p[1]);
+	int r = read_all(p[0], b, nsrel__now_ms() + NSREL__CMDLINE_HELPER_MS);
+	/* A child that still writes gets EPIPE. */
+	close(p[0]);
+	if (r < 0) {
+		nsrel__scan_reap_killed(pid);
+		return r;
+	}
+	int status = 0;
+	pid_t w;
+	while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+		;
+	/* Without its status (SIGCHLD ignored, the child reaped already),
+	 * the end of what it wrote is the end of the records. */
+	if (w == pid && WIFEXITED(status) && WEXITSTATUS(status))
+		return -WEXITSTATUS(status);
+	if (w == pid && WIFSIGNALED(status))
+		return -EIO;
+	return 0;
+}
+
 /* The command lines, appended to b. Where the sleepable iterator cannot
- * load (before 5.18) or its read fails, none, and what it had written is
- * dropped: the reader reads /proc/PID/cmdline instead. */
+ * load (before 5.18), its read fails or does not end in time, none, and
+ * what it had written is dropped: the reader reads /proc/PID/cmdline
+ * instead. */
 static int read_cmdlines(struct bpf_records *b)
 {
 	struct nsrel_cmdline *skel = nsrel_cmdline__open();
@@ -219,8 +290,10 @@ static int read_cmdlines(struct bpf_records *b)
 	size_t n = b->cmdlines_n, len = b->cmd_len;
 	int r = nsrel_cmdline__load(skel);
 	if (r >= 0)
-		r = run_iter(skel->progs.nsrel_cmdline.prog_fd, b);
+		r = run_iter_bounded(skel->progs.nsrel_cmdline.prog_fd, b);
 	nsrel_cmdline__destroy(skel);
+	b->cmdlines_read = r >= 0;
+	b->cmdlines_stuck = r == -ETIMEDOUT;
 	if (r < 0) {
 		b->cmdlines_n = n;
 		b->cmd_len = len;
@@ -286,6 +359,7 @@ struct bpf_view {
 	size_t files_n;
 	struct bpf_cmdline *cmdlines;
 	size_t cmdlines_n;
+	bool cmdlines_read;
 	char *cmd;
 	bool proc_ours; /* our /proc shows the records' pids */
 };
@@ -336,18 +410,27 @@ static void view_sort(struct bpf_view *v)
 		      cmp_rec_cmdline);
 }
 
-/* The command line the records hold for the process with pid kpid in the
- * initial PID namespace; NULL if none was read. */
-static const struct bpf_cmdline *view_cmdline(const struct bpf_view *v,
-					      pid_t kpid)
+enum nsrel__bpf_cmdline_match
+nsrel__bpf_cmdline_match(const struct bpf_cmdline *c, size_t n, bool read,
+			 pid_t kpid, uint64_t start_boottime,
+			 const struct bpf_cmdline **ret)
 {
+	*ret = NULL;
+	if (!read)
+		return NSREL__BPF_CMDLINE_ASK_PROC;
 	struct bpf_cmdline key = {.kpid = kpid};
 	/* No array at all where there are none. */
-	const struct bpf_cmdline *c =
-		v->cmdlines_n ? bsearch(&key, v->cmdlines, v->cmdlines_n,
-					sizeof(*v->cmdlines), cmp_rec_cmdline)
-			      : NULL;
-	return c && !(c->flags & NSREL_BPF_CMDLINE_FAILED) ? c : NULL;
+	const struct bpf_cmdline *f =
+		n ? bsearch(&key, c, n, sizeof(*c), cmp_rec_cmdline) : NULL;
+	/* None with its pid, or another process's: it was gone when the
+	 * command lines were read (a process without memory, a kernel
+	 * thread, has none either). */
+	if (!f || f->start_boottime != start_boottime)
+		return NSREL__BPF_CMDLINE_GONE;
+	if (f->flags & (NSREL_BPF_CMDLINE_FAILED | NSREL_BPF_CMDLINE_MAPPED))
+		return NSREL__BPF_CMDLINE_ASK_PROC;
+	*ret = f;
+	return NSREL__BPF_CMDLINE_FOUND;
 }
 
 static const struct nsrel_bpf_ns *view_ns(const struct bpf_view *v, int type,
@@ -595,12 +678,14 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 	snprintf(path, sizeof(path), "%d/cmdline", t->pid);
 	uint32_t proc;
 	bool kthread = t->flags & PROCFS_PF_KTHREAD;
-	const struct bpf_cmdline *c = view_cmdline(v, t->kpid);
+	const struct bpf_cmdline *c;
 	int r;
-	if (c) {
-		const char *line = c->len ? v->cmd + c->off : "";
-		size_t len = c->len;
-		if (c->flags & NSREL_BPF_CMDLINE_TITLE)
+	if (nsrel__bpf_cmdline_match(
+		    v->cmdlines, v->cmdlines_n, v->cmdlines_read, t->kpid,
+		    t->start_boottime, &c) != NSREL__BPF_CMDLINE_ASK_PROC) {
+		const char *line = c && c->len ? v->cmd + c->off : "";
+		size_t len = c ? c->len : 0;
+		if (c && c->flags & NSREL_BPF_CMDLINE_TITLE)
 			len = strnlen(line, len);
 		r = nsrel__scan_add_proc_cmdline(s, line, len, t->comm,
 						 comm_len(t->comm), kthread,
@@ -728,9 +813,11 @@ int nsrel__scan_bpf_fill(struct scan *s, struct bpf_records *rec)
 			     .files_n = rec->files_n,
 			     .cmdlines = rec->cmdlines,
 			     .cmdlines_n = rec->cmdlines_n,
+			     .cmdlines_read = rec->cmdlines_read,
 			     .cmd = rec->cmd};
 	view_sort(&v);
 	int r = 0;
+	s->m->view.cmdline_stuck = rec->cmdlines_stuck;
 
 	/* As nsrel__scan_procs(): mount namespaces are read whenever mounts
 	 * are. */

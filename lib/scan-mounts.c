@@ -56,22 +56,19 @@ static int send_answer(int sock, int err, int fd)
 	return sendmsg(sock, &msg, 0) == (ssize_t)sizeof(err) ? 0 : -errno;
 }
 
-static long long now_ms(void)
+long long nsrel__now_ms(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-/* Whether the helper answered (or ended) within NSREL__MNTNS_HELPER_MS;
- * a failing poll() is left for recvmsg() to report. */
-static bool answered(int sock)
+bool nsrel__scan_readable_by(int fd, long long deadline)
 {
-	long long deadline = now_ms() + NSREL__MNTNS_HELPER_MS;
-	struct pollfd p = {.fd = sock, .events = POLLIN};
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 	int k;
 	do {
-		long long left = deadline - now_ms();
+		long long left = deadline - nsrel__now_ms();
 		if (left <= 0)
 			return false;
 		k = poll(&p, 1, (int)left);
@@ -142,20 +139,14 @@ static int open_path_in(int dirfd, const char *path)
 		openat(dirfd, path, O_PATH | O_NOFOLLOW | O_CLOEXEC));
 }
 
-/* Kills a helper that did not answer, and reaps it. SIGKILL ends a wait
- * for a FUSE or NFS reply at once, but not for one the FUSE server has
- * read already, nor a lookup waiting behind another's of the same name:
- * those are waited out. A helper not gone within NSREL__HELPER_REAP_MS is
- * left, to end as a zombie of the caller's when the file system answers
- * (or its server goes). */
-static void reap_killed(pid_t pid)
+void nsrel__scan_reap_killed(pid_t pid)
 {
 	kill(pid, SIGKILL);
-	long long deadline = now_ms() + NSREL__HELPER_REAP_MS;
+	long long deadline = nsrel__now_ms() + NSREL__HELPER_REAP_MS;
 	pid_t w;
 	while ((w = waitpid(pid, NULL, WNOHANG)) == 0 ||
 	       (w < 0 && errno == EINTR)) {
-		if (now_ms() >= deadline)
+		if (nsrel__now_ms() >= deadline)
 			return;
 		nanosleep(&(struct timespec){.tv_nsec = 5 * 1000 * 1000}, NULL);
 	}
@@ -217,10 +208,7 @@ static int helper_open(const struct scan *s, int rootfd, int mntns_fd,
 				  O_RDONLY | O_CLOEXEC));
 }
 
-/* In a helper: closes every fd but those of keep (-1: none), so that one
- * left stuck holds nothing of the caller's (the read end of a pipe it
- * writes to). A kernel without close_range(2) (5.9) leaves them open. */
-static void close_others(int keep[], size_t n)
+void nsrel__scan_close_others(int keep[], size_t n)
 {
 	for (size_t i = 1; i < n; i++)
 		for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
@@ -269,19 +257,21 @@ static int open_in_mntns(struct scan *s, uint32_t mnt, int rootfd, int mntns_fd,
 	}
 	if (pid == 0) {
 		int keep[] = {sv[1], rootfd, mntns_fd, s->proc_fd};
-		close_others(keep, sizeof(keep) / sizeof(keep[0]));
+		nsrel__scan_close_others(keep, ELEMENTSOF(keep));
 		int fd = helper_open(s, rootfd, mntns_fd, path, ino);
 		int r = send_answer(sv[1], fd < 0 ? -fd : 0, fd);
 		_exit(r < 0 ? -r & 0xff : 0);
 	}
 	close(sv[1]);
-	bool ok = answered(sv[0]);
+	/* A failing poll() is left for recvmsg() to report. */
+	bool ok = nsrel__scan_readable_by(
+		sv[0], nsrel__now_ms() + NSREL__MNTNS_HELPER_MS);
 	int fd = ok ? recv_answer(sv[0]) : -ETIMEDOUT;
 	close(sv[0]);
 	if (!ok) {
 		mns->helper_stuck = true;
 		s->m->view.mntns_stuck++;
-		reap_killed(pid);
+		nsrel__scan_reap_killed(pid);
 		return fd;
 	}
 	int status = 0;

@@ -15,6 +15,29 @@ struct nsrel_statmount;
  * nsrel_view, mntns_stuck), and then to be gone before it is left. */
 #define NSREL__MNTNS_HELPER_MS 5000
 #define NSREL__HELPER_REAP_MS  200
+/* How long the child that reads the command lines with BPF
+ * (scan-bpf.c) has for all of them before it is killed (nsrel.h: struct
+ * nsrel_view, cmdline_stuck). */
+#define NSREL__CMDLINE_HELPER_MS 5000
+
+/* Bounded helpers, children that may be stuck in the kernel on a file
+ * system that does not answer (scan-mounts.c). */
+/* CLOCK_MONOTONIC, in ms. */
+long long nsrel__now_ms(void);
+/* Whether fd became readable (or hung up, or failed) before deadline
+ * (nsrel__now_ms()). */
+bool nsrel__scan_readable_by(int fd, long long deadline);
+/* Kills a helper that did not answer, and reaps it. SIGKILL ends a wait
+ * for a FUSE or NFS reply at once, but not for one the FUSE server has
+ * read already, nor a lookup waiting behind another's of the same name:
+ * those are waited out. A helper not gone within NSREL__HELPER_REAP_MS is
+ * left, to end as a zombie of the caller's when the file system answers
+ * (or its server goes). */
+void nsrel__scan_reap_killed(pid_t pid);
+/* In a helper: closes every fd but those of keep (-1: none), so that one
+ * left stuck holds nothing of the caller's (the read end of a pipe it
+ * writes to). A kernel without close_range(2) (5.9) leaves them open. */
+void nsrel__scan_close_others(int keep[], size_t n);
 
 struct scan {
 	struct nsrel_model *m;
@@ -175,6 +198,13 @@ struct nsrel_bpf_ns;
 struct nsrel_bpf_task;
 struct nsrel_bpf_file;
 struct bpf_cmdline;
+/* A command line: len bytes at off in bpf_records.cmd. */
+struct bpf_cmdline {
+	pid_t kpid;
+	uint32_t flags;
+	uint64_t start_boottime;
+	size_t off, len;
+};
 struct bpf_records {
 	struct nsrel_bpf_ns *ns;
 	size_t ns_n, ns_cap;
@@ -186,11 +216,27 @@ struct bpf_records {
 	size_t cmdlines_n, cmdlines_cap;
 	char *cmd; /* the command lines' bytes */
 	size_t cmd_len, cmd_cap;
-	size_t total; /* bytes read */
+	size_t total;	     /* bytes read */
+	bool cmdlines_read;  /* the command lines are all there */
+	bool cmdlines_stuck; /* their reader did not end in time */
 };
 void nsrel__scan_bpf_free(struct bpf_records *rec);
 int nsrel__scan_bpf_read(struct bpf_records *ret, bool cmdlines);
 int nsrel__scan_bpf_fill(struct scan *s, struct bpf_records *rec);
+/* Which command line of c (n of them, sorted by kpid; read: all were
+ * read) is the process with pid kpid in the initial PID namespace that
+ * started at start_boottime (its task record's). */
+enum nsrel__bpf_cmdline_match {
+	NSREL__BPF_CMDLINE_ASK_PROC, /* none read for it: ask /proc */
+	NSREL__BPF_CMDLINE_FOUND,    /* *ret, its own */
+	/* Gone by then (none had its pid, or another process had it):
+	 * none, never another's. */
+	NSREL__BPF_CMDLINE_GONE,
+};
+enum nsrel__bpf_cmdline_match
+nsrel__bpf_cmdline_match(const struct bpf_cmdline *c, size_t n, bool read,
+			 pid_t kpid, uint64_t start_boottime,
+			 const struct bpf_cmdline **ret);
 
 /* The sources. Each returns 0 or a negative errno that ends the scan
  * (scan_err()); what is gone or not ours to read is skipped. */

@@ -180,17 +180,22 @@ struct nsrel_bpf_file {
 
 /* A process's command line (lib/bpf/cmdline.bpf.c): len bytes follow,
  * as /proc/PID/cmdline's first NSREL_BPF_CMDLINE_MAX are, or where flags
- * say TITLE, they run up to the first NUL among them. */
+ * say TITLE, they run up to the first NUL among them. The process is
+ * the one of the task record with the same pid and start_boottime. */
 #define NSREL_BPF_CMDLINE_MAX 4096
 enum {
 	NSREL_BPF_CMDLINE_TITLE = 1u << 0,  /* argv's end overwritten */
 	NSREL_BPF_CMDLINE_FAILED = 1u << 1, /* not read: ask /proc */
+	/* Not read: not all in one anonymous vma (a file is mapped
+	 * there); ask /proc, which reads anonymous memory only. */
+	NSREL_BPF_CMDLINE_MAPPED = 1u << 2,
 };
 struct nsrel_bpf_cmdline {
 	__u32 kind;
 	__s32 pid; /* in the initial PID namespace, a thread group leader */
 	__u32 len;
 	__u32 flags;
+	__u64 start_boottime; /* ns since boot, as the task record's */
 };
 
 #endif /* NSREL_UAPI_H */

@@ -46,23 +46,31 @@ def mount(src, target, fstype, flags, data=None):
                      data and data.encode()), f'mount {target}')
 
 
+def read_request(fd):
+    """The next request on /dev/fuse fd FD, or None if none came within
+    50 ms (or the mount is not there yet)."""
+    if not select.select([fd], [], [], 0.05)[0]:
+        return None
+    try:
+        return os.read(fd, 1 << 20)
+    except OSError as e:
+        if e.errno in (errno.EINTR, errno.ENOENT, errno.EAGAIN):
+            return None
+        if e.errno in (errno.EPERM, errno.ENODEV):  # not mounted (yet)
+            time.sleep(0.01)
+            return None
+        raise
+
+
 def serve_fuse(fd, stop, hang_for=None, dropped=None):
     """Answers INIT, and every other request with ENOSYS (for ACCESS: the
     kernel then allows it), until stop is set; but leaves unanswered, for
     ever, each request of a process that hang_for(pid) picks (and appends
     its pid to dropped)."""
     while not stop.is_set():
-        if not select.select([fd], [], [], 0.05)[0]:
+        req = read_request(fd)
+        if not req:
             continue
-        try:
-            req = os.read(fd, 1 << 20)
-        except OSError as e:
-            if e.errno in (errno.EINTR, errno.ENOENT, errno.EAGAIN):
-                continue
-            if e.errno == errno.EPERM:  # not mounted yet
-                time.sleep(0.01)
-                continue
-            raise
         _, opcode, unique, _, _, _, pid = IN_HEADER.unpack_from(req)[:7]
         if opcode in (FUSE_FORGET, FUSE_BATCH_FORGET):
             continue
@@ -276,3 +284,207 @@ def test_hung_fuse_root(backend):
                 proc.wait()
             proc.stdout.close()
         os.rmdir(dirpath)
+
+
+FUSE_LOOKUP = 1
+FUSE_GETATTR = 3
+FUSE_OPEN = 14
+FUSE_READ = 15
+# fuse_attr: ino size blocks atime mtime ctime atimensec mtimensec
+# ctimensec mode nlink uid gid rdev blksize flags
+ATTR = struct.Struct('=QQQQQQIIIIIIIIII')
+ENTRY_OUT = struct.Struct('=QQQQII')  # nodeid generation entry/attr valid
+ATTR_OUT = struct.Struct('=QII')      # attr_valid attr_valid_nsec dummy
+OPEN_OUT = struct.Struct('=QII')      # fh open_flags padding
+FILE_NAME = b'argv'
+FILE_SIZE = 1 << 20
+
+
+def serve_file_never_read(fd, stop, reads):
+    """A FUSE daemon of one regular file, FILE_NAME, of FILE_SIZE bytes,
+    whose every READ it leaves unanswered for ever (appending the pid that
+    asked, and its parent's, to reads); it answers INIT, and all else with ENOSYS, until stop
+    is set."""
+    def attr(nodeid):
+        mode = 0o40755 if nodeid == 1 else 0o100444
+        size = 0 if nodeid == 1 else FILE_SIZE
+        return ATTR.pack(nodeid, size, size // 512, 0, 0, 0, 0, 0, 0, mode,
+                         1, 0, 0, 0, 4096, 0)
+
+    def reply(unique, body=b'', err=0):
+        os.write(fd, OUT_HEADER.pack(OUT_HEADER.size + len(body), err,
+                                     unique) + body)
+
+    while not stop.is_set():
+        req = read_request(fd)
+        if not req:
+            continue
+        _, opcode, unique, nodeid, _, _, pid = IN_HEADER.unpack_from(req)[:7]
+        name = req[IN_HEADER.size:].split(b'\0')[0]
+        if opcode in (FUSE_FORGET, FUSE_BATCH_FORGET):
+            continue
+        if opcode == FUSE_READ:
+            reads.append((pid, parent_of(pid)))
+        elif opcode == FUSE_INIT:
+            body = struct.pack('=IIIIHHIIHHI7I', 7, 31, 0, 0, 16, 12,
+                               4096, 1, 1, 0, 0, *([0] * 7))
+            reply(unique, body)
+        elif opcode == FUSE_LOOKUP and nodeid == 1 and name == FILE_NAME:
+            reply(unique, ENTRY_OUT.pack(2, 0, 3600, 3600, 0, 0) + attr(2))
+        elif opcode == FUSE_GETATTR and nodeid in (1, 2):
+            reply(unique, ATTR_OUT.pack(3600, 0, 0) + attr(nodeid))
+        elif opcode == FUSE_OPEN and nodeid == 2:
+            reply(unique, OPEN_OUT.pack(1, 0, 0))
+        else:
+            reply(unique, err=-errno.ENOSYS)
+
+
+# A process that maps FILE_NAME of a FUSE mount of its own (fd argv[1],
+# mounted at argv[2] in a mount namespace of its own) over the pages of its
+# argument area that hold argv[3] only (large: many pages), says 'ready'
+# and waits for its stdin to close. Whoever reads those pages waits for the
+# daemon.
+ARGV_OVER_FUSE = r"""
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.mmap.restype = ctypes.c_void_p
+libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int,
+                      ctypes.c_int, ctypes.c_int, ctypes.c_long]
+def check(r, what):
+    if r < 0:
+        raise OSError(ctypes.get_errno(), what)
+fuse, d = int(sys.argv[1]), sys.argv[2]
+check(libc.unshare(0x00020000), 'unshare')
+check(libc.mount(None, b'/', None, ctypes.c_ulong((1 << 14) | (1 << 18)),
+                 None), 'mount --make-rprivate /')
+check(libc.mount(b'nsrel-test', d.encode(), b'fuse', ctypes.c_ulong(0),
+                 f'fd={fuse},rootmode=40000,user_id=0,group_id=0'.encode()),
+      'mount fuse')
+os.close(fuse)
+f = os.open(os.path.join(d, 'argv'), os.O_RDONLY)
+stat = open('/proc/self/stat').read().rsplit(')', 1)[1].split()
+arg_start, arg_end = int(stat[45]), int(stat[46])  # fields 48, 49
+page = os.sysconf('SC_PAGE_SIZE')
+# From the first page boundary at or after arg_start (the first 4096 bytes
+# from there reach it) to the last before arg_end.
+lo, hi = -(-arg_start // page) * page, arg_end // page * page
+assert hi - lo >= 4 * page, (arg_start, arg_end)
+MAP_PRIVATE, MAP_FIXED, PROT_READ = 2, 0x10, 1
+addr = libc.mmap(lo, hi - lo, PROT_READ, MAP_PRIVATE | MAP_FIXED, f, 0)
+if addr != lo:
+    raise OSError(ctypes.get_errno(), 'mmap')
+os.close(f)
+print('ready', lo, hi, flush=True)
+sys.stdin.read()
+"""
+
+SCAN_CMDLINE_IN_CHILD = """
+import json, sys, time
+import linuxns_rel
+pid = int(sys.argv[2])
+t = time.monotonic()
+try:
+    m = linuxns_rel.scan(backend=sys.argv[1])
+except OSError as e:
+    print(json.dumps({'errno': e.errno}))
+    sys.exit(0)
+t = time.monotonic() - t
+p = m.find_process(pid)
+# The reference: what /proc/PID/cmdline shows of it (anonymous memory only).
+ref = linuxns_rel.scan(backend='proc').find_process(pid)
+print(json.dumps({'seconds': t, 'backend': m.backend,
+                  'stuck': m.view['cmdline_stuck'],
+                  'cmdline': p and list(p.cmdline),
+                  'proc_cmdline': ref and list(ref.cmdline)}))
+"""
+
+
+@pytest.mark.skipif(nshelp.UNPRIV or os.geteuid() != 0,
+                    reason='needs root (mounts FUSE, unshares)')
+@pytest.mark.skipif(not os.path.exists('/dev/fuse'), reason='no /dev/fuse')
+@pytest.mark.parametrize('backend', ['proc', 'bpf'])
+def test_argv_over_hung_fuse(backend):
+    """A process maps a file of its own FUSE mount over its argument area,
+    and the daemon never answers a read of it. /proc/PID/cmdline reads
+    anonymous memory only; a BPF read of that memory would wait for the
+    daemon, in the scan's read() of the iterator, uninterruptibly once the
+    daemon has taken the request. The scan must end, and give that process
+    its command line as /proc shows it (what precedes the mapping) or none,
+    never another's. The daemon goes at the end, in any case: what waits
+    for it then ends."""
+    dirpath = tempfile.mkdtemp(prefix='nsrel-fuse ')
+    fuse = os.open('/dev/fuse', os.O_RDWR)
+    reads = []
+    stop = threading.Event()
+    server = threading.Thread(target=serve_file_never_read, daemon=True,
+                              args=(fuse, stop, reads))
+    server.start()
+    victim = scan = None
+    try:
+        victim = subprocess.Popen(
+            [sys.executable, '-c', ARGV_OVER_FUSE, str(fuse), dirpath,
+             'x' * 65536], pass_fds=[fuse], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE)
+        line = read_line(victim.stdout, 30)
+        assert line and line.startswith(b'ready'), line
+        lo, hi = (int(x) for x in line.split()[1:])
+        with open(f'/proc/{victim.pid}/maps') as f:
+            assert any(m.startswith(f'{lo:x}-{hi:x} ')
+                       and m.rstrip().endswith('/argv') for m in f), \
+                'the file is not mapped over argv'
+        scan = subprocess.Popen(
+            [sys.executable, '-c', SCAN_CMDLINE_IN_CHILD, backend,
+             str(victim.pid)], stdout=subprocess.PIPE)
+        try:
+            rc = scan.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            rc = None
+        out = read_to_end(scan.stdout, 10) if rc is not None else None
+        # The daemon goes: a read that waits for it ends (ECONNABORTED).
+        stop.set()
+        server.join()
+        os.close(fuse)
+        fuse = -1
+        assert rc is not None, \
+            f'the scan waited for the FUSE daemon (reads by {reads})'
+        assert rc == 0
+        assert out is not None, 'a stuck child holds the scan\'s stdout'
+        res = json.loads(out)
+        if backend == 'bpf' and res.get('errno') in (errno.EPERM,
+                                                     errno.EOPNOTSUPP):
+            pytest.skip('no BPF backend here')
+        assert 'errno' not in res, os.strerror(res['errno'])
+        assert res['backend'] == backend, res
+        assert res['proc_cmdline'] is not None, 'the process is not found'
+        assert res['cmdline'] in (res['proc_cmdline'], []), res
+        # /proc stops at the mapping: the big argument is not all there.
+        assert 'x' * 65536 not in res['proc_cmdline'], res
+        assert res['seconds'] < 30, res
+        if backend == 'bpf':
+            # Mapped memory is not read at all: the reader ends on its
+            # own, and no read of the file reaches the daemon.
+            assert not res['stuck'], res
+            # (Other BPF scanners on the host may read it.)
+            ours = [r for r in reads if scan.pid in r]
+            assert not ours, f'the scan read the file: {ours}'
+    finally:
+        stop.set()
+        if fuse >= 0:
+            server.join()
+            os.close(fuse)
+        for p in (scan, victim):
+            if p and p.poll() is None:
+                p.kill()
+                p.wait()
+            if p:
+                p.stdout.close()
+                if p.stdin:
+                    p.stdin.close()
+        os.rmdir(dirpath)
+
+
+def read_line(f, timeout):
+    """A line of f, or None if none comes within timeout seconds."""
+    if not select.select([f], [], [], timeout)[0]:
+        return None
+    return f.readline()

@@ -129,6 +129,12 @@ void tc_report_view(const struct nsrel_model *m)
 			"(a hung file system): what is mounted there is not "
 			"all shown\n",
 			prog, v.mntns_stuck, v.mntns_stuck == 1 ? "" : "s");
+	if (v.cmdline_stuck)
+		fprintf(stderr,
+			"%s: the command lines were not read within 5 s (a "
+			"hung file system mapped in a process): they are "
+			"read from /proc\n",
+			prog);
 	if (!n)
 		return;
 	fprintf(stderr, "%s: %zu process%s could not be read%s\n", prog, n,
