@@ -151,7 +151,10 @@ enum nsrel_mounts_method {
  * owner up to the root, also above the caller's PID namespace. Bind
  * mounts are still read with listmount(2) or mountinfo; command lines
  * (NSREL_SCAN_CMDLINE) by a sleepable task iterator (Linux 5.18 on), as
- * /proc/PID/cmdline shows them, or where it cannot run, and for a comm of
+ * /proc/PID/cmdline shows them (anonymous memory only, for the process
+ * of that pid and start time; read in a child killed after 5 seconds:
+ * struct nsrel_view, cmdline_stuck), or where it cannot run, where the
+ * memory is a mapped file, and for a comm of
  * 15 bytes without the flag, from /proc/PID/cmdline where /proc is of the
  * caller's PID namespace. Its view (nsrel_model_view()) says so:
  * hidepid_applies is false and proc_pid_ns OWN. If it cannot run, nsrel_scan()
