@@ -2121,7 +2121,8 @@ static void save_fails(const char *folder, const char *path, const char *shot)
 static char **viewer_env(const char *home, const char *runtime,
 			 const char *const *more)
 {
-	static char h[sizeof("HOME=") + 4200], r[sizeof("XDG_RUNTIME_DIR=") + 4200];
+	static char h[sizeof("HOME=") + 4200],
+		r[sizeof("XDG_RUNTIME_DIR=") + 4200];
 	const char *set[8];
 	const char *const unset[] = {"WAYLAND_DISPLAY", "ASAN_OPTIONS",
 				     "DBUS_SESSION_BUS_ADDRESS",
