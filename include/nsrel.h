@@ -119,7 +119,15 @@ enum nsrel_scan_flag {
 	 * It is read in the scan, with the rest of the process, or not at
 	 * all: read later, the pid could name another process. */
 	NSREL_SCAN_CMDLINE = 1u << 0,
-	NSREL_SCAN_FLAGS_ALL = (1u << 1) - 1,
+	/* The command lines a table of namespaces shows, for less: at
+	 * least those of the process each namespace lists first, and of
+	 * the lowest pid holding it each other way (the first process in
+	 * nsrel_ns_proc() and, for each kind, in nsrel_ns_ref()). With the
+	 * PROC backend only those are read (a namespace's first process is
+	 * the first to be met: /proc lists pids in ascending order), with
+	 * BPF every process's (one iterator reads all). */
+	NSREL_SCAN_CMDLINE_FIRST = 1u << 1,
+	NSREL_SCAN_FLAGS_ALL = (1u << 2) - 1,
 };
 
 /* How the mounts of a mount namespace are read (NSREL_SRC_MOUNTS). */
@@ -456,8 +464,9 @@ pid_t nsrel_proc_ppid(const struct nsrel_proc *p);
  * comm only to 15 bytes. Raw bytes from the system: escape before
  * printing. */
 const char *nsrel_proc_name(const struct nsrel_proc *p);
-/* The command line, if the scan was asked for it (NSREL_SCAN_CMDLINE);
- * argc is 0 without it, for kernel threads, and for a process whose
+/* The command line, if the scan was asked for it (NSREL_SCAN_CMDLINE,
+ * or NSREL_SCAN_CMDLINE_FIRST for the processes it names); argc is 0
+ * without it, for kernel threads, and for a process whose
  * command line could not be read. At most 4096 bytes are read: a longer
  * command line ends in a cut argument. */
 size_t nsrel_proc_argc(const struct nsrel_proc *p);

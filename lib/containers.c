@@ -411,7 +411,7 @@ int nsrel__containers_proc(struct scan *s, int dirfd, const char *path,
 	if (ct->filter && mntns != NONE && mntns == ct->init_mntns)
 		return 0;
 	char buf[CGROUP_MAX];
-	ssize_t n = read_at(dirfd, path, buf, sizeof(buf));
+	ssize_t n = read_once_at(dirfd, path, buf, sizeof(buf));
 	if (n < 0)
 		return scan_err((int)-n);
 	/* A text cut at the end of the buffer loses its last line, which

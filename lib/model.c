@@ -128,6 +128,10 @@ int nsrel__model_ref_add(struct nsrel_model *m, uint32_t ns,
 	if (nsrel__model_grow((void **)&m->refs, &m->refs_cap, m->refs_n + 1,
 			      sizeof(*m->refs)) < 0)
 		return -ENOMEM;
+	uint8_t bit = (uint8_t)(1u << kind);
+	if (proc != NONE && !(m->ns[ns].held_by & bit))
+		m->procs[proc].first = true;
+	m->ns[ns].held_by |= bit;
 	m->refs[m->refs_n++] = (struct nsrel_ref){
 		.m = m,
 		.ns = ns,

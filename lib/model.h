@@ -26,7 +26,8 @@ struct nsrel_ns {
 	pid_t any_pid;	    /* scan: some member process, 0 if none */
 	bool netnsid_asked; /* scan: RTM_GETNSID asked already */
 	bool has_netnsid;
-	bool maps_read; /* scan: uid_map and gid_map read already */
+	bool maps_read;	 /* scan: uid_map and gid_map read already */
+	uint8_t held_by; /* scan: 1 << kind of every ref added so far */
 	int32_t netnsid;
 	uid_t owner_uid;
 	dev_t dev;
@@ -53,6 +54,9 @@ struct nsrel_proc {
 	uint32_t ns[NSREL_NSTYPE_COUNT]; /* ns index or NONE */
 	uint32_t ctr;			 /* container index or NONE */
 	uint64_t starttime;
+	/* scan: the first process to hold some namespace in some way (the
+	 * first of its members, or of its fds, ...) */
+	bool first;
 };
 
 struct nsrel_ref {

@@ -75,17 +75,17 @@ static int socket_netns(struct scan *s, int pidfd, int fd, uint32_t *ret)
 int nsrel__scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 		       uint32_t own_net)
 {
-	DIR *d = opendir_at(piddir, "fd");
+	_cleanup_(dents_closep) struct dents d;
 	/* Gone, or not ours to read: skipped; anything else ends the scan
 	 * (scan_err()), not a silently shorter result. */
-	if (!d)
+	if (dents_open(&d, piddir, "fd") < 0)
 		return scan_err(errno);
-	int ffd = dirfd(d);
+	int ffd = d.fd;
 	_cleanup_close_ int pidfd = -1;
 	bool pidfd_failed = false;
 	int r = 0;
-	struct dirent *de;
-	while (r >= 0 && (errno = 0, de = readdir(d))) {
+	const struct dirent64 *de;
+	while (r >= 0 && (de = dents_next(&d))) {
 		char *end;
 		long fd = strtol(de->d_name, &end, 10);
 		if (*end || end == de->d_name || fd < 0 || fd > INT32_MAX)
@@ -145,6 +145,5 @@ int nsrel__scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 	}
 	if (r >= 0 && !de && errno)
 		r = scan_err(errno);
-	closedir(d);
 	return r < 0 ? r : 0;
 }

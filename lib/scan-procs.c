@@ -89,15 +89,15 @@ int nsrel__scan_idmaps(struct scan *s, int piddir, uint32_t idx)
 static int scan_tasks(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 		      const uint32_t own[NSREL_NSTYPE_COUNT], unsigned types)
 {
-	DIR *d = opendir_at(piddir, "task");
+	_cleanup_(dents_closep) struct dents d;
 	/* Gone, or not ours to read: skipped; anything else ends the scan
 	 * (scan_err()), not a silently shorter result. */
-	if (!d)
+	if (dents_open(&d, piddir, "task") < 0)
 		return scan_err(errno);
-	int tfd = dirfd(d);
+	int tfd = d.fd;
 	int r = 0;
-	struct dirent *de;
-	while (r >= 0 && (errno = 0, de = readdir(d))) {
+	const struct dirent64 *de;
+	while (r >= 0 && (de = dents_next(&d))) {
 		pid_t tid;
 		if (!is_pid(de->d_name, &tid) || tid == pid)
 			continue;
@@ -126,34 +126,43 @@ static int scan_tasks(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 	}
 	if (r >= 0 && !de && errno)
 		r = scan_err(errno);
-	closedir(d);
 	return r;
 }
 
-/* /proc/PID/cmdline answers one read with all it has, up to the size asked
- * (get_mm_cmdline() reads on until then): a short read is its end, and
- * needs no second read to say so. The count, or a negative errno. */
-static ssize_t read_cmdline(int dirfd, const char *path, char *buf, size_t size)
+/* Make the last argument of n bytes of a command line (in a buffer with
+ * room for one more) end, also when the line was cut; the new length. */
+static ssize_t end_args(char *cmdline, ssize_t n)
 {
-	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n;
-	while ((n = read(fd, buf, size)) < 0 && errno == EINTR)
-		;
-	return n < 0 ? -errno : n;
+	if (n > 0 && cmdline[n - 1] != '\0')
+		cmdline[n++] = '\0';
+	return n;
+}
+
+/* Keep n bytes of a command line, ended (end_args()), as the process's
+ * arguments. */
+static int set_args(struct scan *s, uint32_t idx, const char *cmdline,
+		    ssize_t n)
+{
+	if (n <= 0)
+		return 0;
+	uint32_t off = nsrel__model_str_add(s->m, cmdline, (size_t)n - 1);
+	if (off == NONE)
+		return -ENOMEM;
+	uint32_t argc = 0;
+	for (ssize_t i = 0; i < n; i++)
+		argc += cmdline[i] == '\0';
+	s->m->procs[idx].args = off;
+	s->m->procs[idx].argc = argc;
+	return 0;
 }
 
 /* The process, with n bytes of its command line in cmdline (which has
- * room for one more). */
+ * room for one more), kept as its arguments if keep. */
 static int add_proc_with(struct scan *s, char *cmdline, ssize_t n, bool keep,
 			 const char *comm, size_t comm_len, bool kthread,
 			 uint32_t *ret)
 {
-	/* Make the last argument end, also when the line was cut. */
-	if (n > 0 && cmdline[n - 1] != '\0')
-		cmdline[n++] = '\0';
-
+	n = end_args(cmdline, n);
 	char name[256];
 	size_t name_len =
 		nsrel__procfs_proc_name(n ? cmdline : "", (size_t)n, comm,
@@ -161,42 +170,34 @@ static int add_proc_with(struct scan *s, char *cmdline, ssize_t n, bool keep,
 	uint32_t idx;
 	if (nsrel__model_proc_add(s->m, &idx) < 0)
 		return -ENOMEM;
-	if (!keep)
-		n = 0;
 	uint32_t name_off = nsrel__model_str_add(s->m, name, name_len);
-	uint32_t args_off =
-		n ? nsrel__model_str_add(s->m, cmdline, (size_t)n - 1) : NONE;
-	if (name_off == NONE || (n && args_off == NONE))
+	if (name_off == NONE)
 		return -ENOMEM;
-	uint32_t argc = 0;
-	for (ssize_t i = 0; i < n; i++)
-		argc += cmdline[i] == '\0';
-
-	struct nsrel_proc *p = &s->m->procs[idx];
-	p->name = name_off;
-	p->args = args_off;
-	p->argc = argc;
+	s->m->procs[idx].name = name_off;
 	*ret = idx;
-	return 0;
+	return keep ? set_args(s, idx, cmdline, n) : 0;
 }
 
-/* A kernel thread has no command line; a user process's is read only
- * where it is kept or may extend a cut comm. */
+/* A kernel thread has no command line; a user process's is kept where
+ * the scan keeps them (NSREL_SCAN_CMDLINE_FIRST: the BPF backend keeps
+ * all it reads). */
 static bool keeps_cmdline(const struct scan *s, bool kthread)
 {
-	return !kthread && (s->flags & NSREL_SCAN_CMDLINE);
+	return !kthread &&
+	       (s->flags & (NSREL_SCAN_CMDLINE | NSREL_SCAN_CMDLINE_FIRST));
 }
 
-int nsrel__scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
-			 const char *comm, size_t comm_len, bool kthread,
-			 uint32_t *ret)
+/* The process; its command line is read where it is kept, or where it
+ * may extend a cut comm. */
+static int add_proc_keep(struct scan *s, int dirfd, const char *cmdline_path,
+			 bool keep, const char *comm, size_t comm_len,
+			 bool kthread, uint32_t *ret)
 {
-	bool keep = keeps_cmdline(s, kthread);
 	char cmdline[CMDLINE_MAX + 1];
 	ssize_t n = 0;
 	if (dirfd >= 0 &&
 	    (keep || procfs_name_wants_cmdline(comm_len, kthread)))
-		n = read_cmdline(dirfd, cmdline_path, cmdline, CMDLINE_MAX);
+		n = read_once_at(dirfd, cmdline_path, cmdline, CMDLINE_MAX);
 	if (n < 0) {
 		int r = scan_err((int)-n);
 		if (r < 0)
@@ -204,6 +205,14 @@ int nsrel__scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
 		n = 0;
 	}
 	return add_proc_with(s, cmdline, n, keep, comm, comm_len, kthread, ret);
+}
+
+int nsrel__scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
+			 const char *comm, size_t comm_len, bool kthread,
+			 uint32_t *ret)
+{
+	return add_proc_keep(s, dirfd, cmdline_path, keeps_cmdline(s, kthread),
+			     comm, comm_len, kthread, ret);
 }
 
 int nsrel__scan_add_proc_cmdline(struct scan *s, const char *buf, size_t len,
@@ -221,14 +230,38 @@ int nsrel__scan_add_proc_cmdline(struct scan *s, const char *buf, size_t len,
 			     kthread, ret);
 }
 
+/* NSREL_SCAN_CMDLINE_FIRST alone: a /proc scan reads the command line
+ * only of a process that turned out to be the first to hold some
+ * namespace some way (nsrel_proc.first, known once its refs are in). */
+static bool defers_cmdline(const struct scan *s, bool kthread)
+{
+	return !kthread && (s->flags & NSREL_SCAN_CMDLINE_FIRST) &&
+	       !(s->flags & NSREL_SCAN_CMDLINE);
+}
+
+static int read_deferred_cmdline(struct scan *s, int piddir, uint32_t proc)
+{
+	if (!s->m->procs[proc].first || s->m->procs[proc].args != NONE)
+		return 0;
+	char cmdline[CMDLINE_MAX + 1];
+	ssize_t n = read_once_at(piddir, "cmdline", cmdline, CMDLINE_MAX);
+	if (n < 0)
+		return scan_err((int)-n);
+	return set_args(s, proc, cmdline, end_args(cmdline, n));
+}
+
 static int add_proc(struct scan *s, pid_t pid, int piddir,
 		    const struct stat *st, const struct procfs_stat *ps,
 		    uint32_t *ret)
 {
+	bool kthread = ps->flags & PROCFS_PF_KTHREAD;
+	/* Read for the name anyway: kept, whether first or not. */
+	bool keep = defers_cmdline(s, kthread)
+			    ? procfs_name_wants_cmdline(ps->comm_len, kthread)
+			    : keeps_cmdline(s, kthread);
 	uint32_t idx;
-	int r = nsrel__scan_add_proc(s, piddir, "cmdline", ps->comm,
-				     ps->comm_len,
-				     ps->flags & PROCFS_PF_KTHREAD, &idx);
+	int r = add_proc_keep(s, piddir, "cmdline", keep, ps->comm,
+			      ps->comm_len, kthread, &idx);
 	if (r < 0)
 		return r;
 	struct nsrel_proc *p = &s->m->procs[idx];
@@ -291,7 +324,7 @@ static int scan_proc(struct scan *s, const char *name, pid_t pid,
 	if (fstat(piddir, &st) < 0)
 		return scan_err(errno);
 	char buf[1024];
-	ssize_t n = read_at(piddir, "stat", buf, sizeof(buf));
+	ssize_t n = read_once_at(piddir, "stat", buf, sizeof(buf));
 	/* hidepid=noaccess: the directory is there, its files are not ours */
 	if (n == -EACCES || n == -EPERM)
 		s->m->unreadable++;
@@ -368,6 +401,8 @@ static int scan_proc(struct scan *s, const char *name, pid_t pid,
 		if (r < 0)
 			return r;
 	}
+	if (defers_cmdline(s, ps.flags & PROCFS_PF_KTHREAD))
+		return read_deferred_cmdline(s, piddir, proc);
 	return 0;
 }
 

@@ -927,7 +927,7 @@ int main(int argc, char **argv)
 
 	c.color = !c.json && !c.raw && tc_color_enabled(color, STDOUT_FILENO);
 	if (has_column(&c, COL_COMMAND))
-		flags |= NSREL_SCAN_CMDLINE;
+		flags |= ino ? NSREL_SCAN_CMDLINE : NSREL_SCAN_CMDLINE_FIRST;
 	/* Owners are user namespaces, bind mounts live in mount
 	 * namespaces: scan those whatever -t says, show what it says. */
 	m = tc_scan_flags(c.types | CLONE_NEWUSER | CLONE_NEWNS, 0, flags);

@@ -68,6 +68,8 @@ static const struct {
 	[SHIM_FCNTL] = {"fcntl", {EMFILE, ENFILE}},
 	[SHIM_FDOPENDIR] = {"fdopendir", {ENOMEM}},
 	[SHIM_READDIR] = {"readdir", {EIO}},
+	/* a process reaped while its fd or task directory is read */
+	[SHIM_GETDENTS] = {"getdents64", {EIO, ENOENT}},
 	[SHIM_FDOPEN] = {"fdopen", {ENOMEM}},
 	[SHIM_GETDELIM] = {"getdelim", {ENOMEM, EIO}},
 	[SHIM_SOCKETPAIR] = {"socketpair", {EMFILE, ENFILE}},
@@ -573,6 +575,13 @@ struct dirent64 *readdir64(DIR *d)
 {
 	FAIL_WITH(SHIM_READDIR, NULL);
 	return get_readdir64()(d);
+}
+
+REAL(ssize_t, getdents64, int, void *, size_t)
+ssize_t getdents64(int fd, void *buf, size_t size)
+{
+	FAIL_WITH(SHIM_GETDENTS, -1);
+	return get_getdents64()(fd, buf, size);
 }
 
 REAL(FILE *, fdopen, int, const char *)

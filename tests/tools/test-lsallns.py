@@ -168,12 +168,14 @@ def command_of(pid):
 
 
 class Tool:
-    def __init__(self, path, dumpns):
+    def __init__(self, path, dumpns, opts=()):
         self.path = path
         self.dumpns = dumpns
+        self.opts = list(opts)  # before every other argument
 
     def run(self, *argv, env=None, pre=None):
-        return subprocess.run([self.path] + list(argv), capture_output=True,
+        return subprocess.run([self.path] + self.opts + list(argv),
+                              capture_output=True,
                               env=env or ENV, timeout=120,
                               preexec_fn=pre)
 
@@ -424,6 +426,21 @@ def t_defaults(tool, ex):
                             "holders", "nsid"], "+LIST %s" % list(rows[0]))
     rows = tool.json("-l", "-o", "TYPE,NS")
     check(list(rows[0]) == ["type", "ns"], "LIST %s" % list(rows[0]))
+
+
+def t_commands(tool, ex):
+    """The default table (a tree): every zoo row's COMMAND is its PID's."""
+    got = by_ns(tool.json())
+    for n in ex.zoo:
+        for r in got.get((n["type"], n["ino"]), []):
+            if r["pid"] is None:
+                continue
+            try:
+                want = command_of(r["pid"])
+            except FileNotFoundError:
+                continue  # another test's process, gone since
+            tt.check_eq(r["command"], want, "%s: COMMAND of %d" % (
+                n["name"], r["pid"]))
 
 
 def t_types(tool, ex):
@@ -969,6 +986,12 @@ def main():
                  tool, ex)
         run_test("lsallns: default columns, -n, -o LIST and +LIST",
                  t_defaults, tool, ex)
+        # /proc reads the command lines of the processes shown only.
+        proc = Tool(args.lsallns, args.dumpns, ["--backend=proc"])
+        run_test("lsallns --backend=proc --output-all -J: every zoo case",
+                 t_every_column, proc, ex)
+        run_test("lsallns --backend=proc: each zoo row's COMMAND",
+                 t_commands, proc, ex)
         run_test("lsallns -t TYPE[,TYPE]", t_types, tool, ex)
         run_test("lsallns -p PID of each zoo case", t_task, tool, ex)
         run_test("lsallns: PID and namespace not found exit 1",
