@@ -1838,10 +1838,17 @@ static char *trace_need(const char *prefix, int ms)
 {
 	char *l = trace_wait(prefix, ms);
 
-	if (!l)
-		fail_msg("the viewer did not say \"%s...\" within %d s; its "
-			 "stderr:\n%s",
-			 prefix, ms / 1000, vr.buf ? vr.buf : "");
+	if (!l) {
+		/* cmocka cuts a long message: the end, where the answer is,
+		 * goes to stdout whole */
+		size_t from = vr.len > 4000 ? vr.len - 4000 : 0;
+
+		printf("# the viewer's stderr, the last %zu bytes:\n%.*s\n",
+		       vr.len - from, (int)(vr.len - from),
+		       vr.buf ? vr.buf + from : "");
+		fail_msg("the viewer did not say \"%s...\" within %d s", prefix,
+			 ms / 1000);
+	}
 	printf("# %s\n", l);
 	return l;
 }
@@ -2808,6 +2815,31 @@ static void pointer_at(double px, double py)
 	free(xdo("mousemove", "--sync", sx, sy));
 }
 
+/* A double-click where the pointer is, which the viewer must see land on
+ * node. The two clicks are two X events; on a loaded machine the toolkit
+ * can take them as two single clicks, so a gesture that did not arrive as
+ * a double-click is made again, up to three times; one that arrived on
+ * another node fails. */
+static void double_click_on(const char *node)
+{
+	char want[128], *l = NULL;
+
+	snprintf(want, sizeof(want), " on %s", node);
+	for (int i = 0; i < 3 && !l; i++) {
+		free(xdo("click", "--repeat", "2", "1"));
+		l = trace_wait("double-click ", 10000);
+		if (!l)
+			printf("# no double-click seen, try %d\n", i + 1);
+	}
+	if (!l)
+		l = trace_need("double-click ", 1);
+	printf("# %s\n", l);
+	if (strlen(l) < strlen(want) ||
+	    strcmp(l + strlen(l) - strlen(want), want) != 0)
+		fail_msg("the double-click was not on %s: %s", node, l);
+	free(l);
+}
+
 /* "expanded|collapsed GROUP: graph WxH nodes=N at X,Y": N, and where the
  * group is now. */
 static unsigned relaid(const char *what, const char *group, double *ret_x,
@@ -2871,7 +2903,7 @@ static void test_viewer_group(void **state)
 
 	search(group, group, "viewer-group-again.png");
 	pointer_at(found_x, found_y);
-	free(xdo("click", "--repeat", "2", "1"));
+	double_click_on(group);
 	free(trace_need("collapsing ", 30000));
 	assert_int_equal(relaid("collapsed", group, &gx, &gy), vr.nodes);
 	search_none(query);

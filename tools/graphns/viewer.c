@@ -1168,6 +1168,8 @@ static void double_click(GtkGestureClick *g, int n, double x, double y,
 	if (n != 2)
 		return;
 	node = node_at(v, x, y);
+	trace(v, "double-click at %.0f,%.0f on %s", x, y,
+	      node ? node->name : "nothing");
 	if (node && node->group)
 		toggle_group(v, node);
 }
