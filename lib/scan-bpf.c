@@ -212,7 +212,7 @@ static bool out_of_resources(int r)
 	return r == -ENOMEM || r == -EMFILE || r == -ENFILE;
 }
 
-/* In the child of run_iter_bounded(): copies the iterator fd to out,
+/* In the child of cmdlines_start(): copies the iterator fd to out,
  * and exits with 0 at its end, else with the errno. */
 static _Noreturn void copy_iter(int fd, int out)
 {
@@ -234,33 +234,80 @@ static _Noreturn void copy_iter(int fd, int out)
 	}
 }
 
-/* run_iter(), with the read() of the iterator in a child that passes the
- * records on through a pipe: where the program waits in the kernel (on a
- * file mapped where it reads a process's memory) the child is killed
- * after NSREL__CMDLINE_HELPER_MS, and -ETIMEDOUT. A fork, not a thread:
- * only a process can be killed out of such a wait. */
-static int run_iter_bounded(int prog_fd, struct bpf_records *b)
+/* The command-line iterator, read in a child that passes the records on
+ * through a pipe: where the program waits in the kernel (on a file mapped
+ * where it reads a process's memory) the child is killed at the deadline,
+ * NSREL__CMDLINE_HELPER_MS after its start, and the records are not had
+ * (-ETIMEDOUT). A fork, not a thread: only a process can be killed out of
+ * such a wait. It starts before the other iterators load and runs beside
+ * them; the pipe is made big enough for its records where it can be, so
+ * that it is not held up until they are read. */
+struct cmdline_job {
+	pid_t pid; /* -1: none runs, for the reason r */
+	int fd;	   /* the pipe's end we read */
+	int r;
+	long long deadline;
+};
+
+/* Pipe capacity asked for (the kernel's default limit for root is 1 MiB;
+ * where less is allowed, the child waits for the reader the sooner). */
+#define CMDLINE_PIPE_SIZE (1 << 20)
+
+static void cmdlines_start(struct cmdline_job *j)
 {
-	_cleanup_close_ int link = -1;
-	_cleanup_close_ int fd = iter_create(prog_fd, &link);
-	if (fd < 0)
-		return fd;
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -errno;
-	pid_t pid = fork();
-	if (pid < 0) {
-		int r = -errno;
-		close(p[0]);
-		close(p[1]);
-		return r;
+	*j = (struct cmdline_job){.pid = -1, .fd = -1};
+	struct nsrel_cmdline *skel = nsrel_cmdline__open();
+	if (!skel) {
+		j->r = -ENOMEM;
+		return;
 	}
-	if (pid == 0)
-		copy_iter(fd, p[1]);
-	close(p[1]);
-	int r = read_all(p[0], b, nsrel__now_ms() + NSREL__CMDLINE_HELPER_MS);
+	int r = nsrel_cmdline__load(skel);
+	int link = -1, fd = -1, p[2] = {-1, -1};
+	if (r >= 0 &&
+	    (fd = iter_create(skel->progs.nsrel_cmdline.prog_fd, &link)) < 0)
+		r = fd;
+	/* The child's fd holds the iterator, and its program, alive. */
+	nsrel_cmdline__destroy(skel);
+	if (r >= 0 && pipe2(p, O_CLOEXEC) < 0)
+		r = -errno;
+	if (r >= 0) {
+		(void)fcntl(p[1], F_SETPIPE_SZ, CMDLINE_PIPE_SIZE);
+		j->deadline = nsrel__now_ms() + NSREL__CMDLINE_HELPER_MS;
+		j->pid = fork();
+		if (j->pid < 0)
+			r = -errno;
+		else if (j->pid == 0)
+			copy_iter(fd, p[1]);
+	}
+	closep(&link);
+	closep(&fd);
+	closep(&p[1]);
+	if (j->pid > 0)
+		j->fd = p[0];
+	else
+		closep(&p[0]);
+	j->r = r;
+}
+
+static void cmdlines_cancel(struct cmdline_job *j)
+{
+	if (j->pid > 0) {
+		closep(&j->fd);
+		nsrel__scan_reap_killed(j->pid);
+		j->pid = -1;
+	}
+}
+
+/* The child's records, appended to b; 0 or a negative errno. */
+static int cmdlines_collect(struct cmdline_job *j, struct bpf_records *b)
+{
+	if (j->pid < 0)
+		return j->r;
+	int r = read_all(j->fd, b, j->deadline);
 	/* A child that still writes gets EPIPE. */
-	close(p[0]);
+	closep(&j->fd);
+	pid_t pid = j->pid;
+	j->pid = -1;
 	if (r < 0) {
 		nsrel__scan_reap_killed(pid);
 		return r;
@@ -278,20 +325,30 @@ static int run_iter_bounded(int prog_fd, struct bpf_records *b)
 	return 0;
 }
 
+/* The records of our own helper (cmdlines_start()), which the other
+ * iterators may meet, left out: the scan is of the host, not of itself. */
+static void drop_helper(struct bpf_records *b, pid_t helper)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < b->tasks_n; i++)
+		if (b->tasks[i].tgid != helper)
+			b->tasks[k++] = b->tasks[i];
+	b->tasks_n = k;
+	k = 0;
+	for (size_t i = 0; i < b->files_n; i++)
+		if (b->files[i].tgid != helper)
+			b->files[k++] = b->files[i];
+	b->files_n = k;
+}
+
 /* The command lines, appended to b. Where the sleepable iterator cannot
  * load (before 5.18), its read fails or does not end in time, none, and
  * what it had written is dropped: the reader reads /proc/PID/cmdline
  * instead. */
-static int read_cmdlines(struct bpf_records *b)
+static int read_cmdlines(struct cmdline_job *j, struct bpf_records *b)
 {
-	struct nsrel_cmdline *skel = nsrel_cmdline__open();
-	if (!skel)
-		return -ENOMEM;
 	size_t n = b->cmdlines_n, len = b->cmd_len;
-	int r = nsrel_cmdline__load(skel);
-	if (r >= 0)
-		r = run_iter_bounded(skel->progs.nsrel_cmdline.prog_fd, b);
-	nsrel_cmdline__destroy(skel);
+	int r = cmdlines_collect(j, b);
 	b->cmdlines_read = r >= 0;
 	b->cmdlines_stuck = r == -ETIMEDOUT;
 	if (r < 0) {
@@ -307,6 +364,12 @@ int nsrel__scan_bpf_read(struct bpf_records *ret, bool cmdlines)
 	if (access("/sys/kernel/btf/vmlinux", R_OK) < 0)
 		return errno == ENOENT ? -EOPNOTSUPP : -errno;
 	struct bpf_records b = {0};
+	struct cmdline_job job = {.pid = -1, .fd = -1};
+	if (cmdlines) {
+		cmdlines_start(&job);
+		if (out_of_resources(job.r))
+			return job.r;
+	}
 	int r = 0;
 	struct nsrel_iter *skel = nsrel_iter__open();
 	if (!skel)
@@ -329,9 +392,12 @@ int nsrel__scan_bpf_read(struct bpf_records *ret, bool cmdlines)
 	if (r >= 0)
 		r = run_iter(skel->progs.nsrel_file.prog_fd, &b);
 	nsrel_iter__destroy(skel);
+	if (job.pid > 0)
+		drop_helper(&b, job.pid);
 	if (r >= 0 && cmdlines)
-		r = read_cmdlines(&b);
+		r = read_cmdlines(&job, &b);
 	if (r < 0) {
+		cmdlines_cancel(&job);
 		nsrel__scan_bpf_free(&b);
 		return r;
 	}

@@ -1223,6 +1223,43 @@ static void test_nothing_left(void **state)
 	assert_int_equal(fixture_fd_count(), fds);
 }
 
+/* The command lines' reader is a child that runs beside the other
+ * iterators: the scan must not list it. Any process of the model whose
+ * parent we are is one we had before the scan (the zoo's, where it is
+ * ours). */
+static void test_no_helper_listed(void **state)
+{
+	(void)state;
+	if (!need_bpf())
+		return;
+	for (int i = 0; i < 3; i++) {
+		/* " PID PID ... ": the children we have */
+		char path[64], before[4096] = " ";
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/children",
+			 (int)getpid(), (int)getpid());
+		FILE *f = fopen(path, "re");
+		if (f) {
+			if (!fgets(before + 1, sizeof(before) - 1, f))
+				before[1] = '\0';
+			fclose(f);
+		}
+		struct nsrel_model *m = NULL;
+		assert_int_equal(scan_with(NSREL_BACKEND_BPF, 0, 0, &m), 0);
+		for (size_t k = 0; k < nsrel_model_proc_count(m); k++) {
+			const struct nsrel_proc *p = nsrel_model_proc(m, k);
+			char pid[24];
+			snprintf(pid, sizeof(pid), " %d ",
+				 (int)nsrel_proc_pid(p));
+			if (nsrel_proc_ppid(p) == getpid() &&
+			    !strstr(before, pid))
+				fail_msg("the scan lists pid %d, a child of "
+					 "ours it started",
+					 (int)nsrel_proc_pid(p));
+		}
+		nsrel_model_free(m);
+	}
+}
+
 static void test_bad_backend(void **state)
 {
 	(void)state;
@@ -1332,6 +1369,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_unprivileged),
 		cmocka_unit_test(test_auto),
 		cmocka_unit_test(test_nothing_left),
+		cmocka_unit_test(test_no_helper_listed),
 		cmocka_unit_test(test_host),
 		cmocka_unit_test(test_title),
 		cmocka_unit_test(test_zoo),
