@@ -212,6 +212,14 @@ struct nsrel_scan_opts {
 	 * instead of /run/docker.sock, /var/run/docker.sock and
 	 * /run/podman/podman.sock; NULL for those. */
 	const char *engine_socket;
+	/* Threads that read /proc (the PROC backend), the calling one
+	 * among them, which also adds what they read to the model in pid
+	 * order: 0, the default, is one per CPU the caller may run on (at
+	 * most 4) where /proc lists 256 processes or more, and the calling
+	 * thread alone below; 1 is the calling thread alone; N > 1 is it
+	 * and N - 1 more, at most 64. Each holds a few directory fds; where
+	 * a thread cannot be had, fewer read. */
+	unsigned threads;
 };
 
 /*

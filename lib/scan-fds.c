@@ -8,7 +8,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 
@@ -72,35 +74,68 @@ static int socket_netns(struct scan *s, int pidfd, int fd, uint32_t *ret)
 	return nsrel__scan_ns_from_fd(s, netns, CLONE_NEWNET, ret);
 }
 
-int nsrel__scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
-		       uint32_t own_net)
+int nsrel__scan_fds_read(const struct scan *s, int piddir, struct fd_links *fl)
 {
+	fl->n = 0;
 	_cleanup_(dents_closep) struct dents d;
 	/* Gone, or not ours to read: skipped; anything else ends the scan
 	 * (scan_err()), not a silently shorter result. */
 	if (dents_open(&d, piddir, "fd") < 0)
 		return scan_err(errno);
-	int ffd = d.fd;
-	_cleanup_close_ int pidfd = -1;
-	bool pidfd_failed = false;
-	int r = 0;
 	const struct dirent64 *de;
-	while (r >= 0 && (de = dents_next(&d))) {
+	while ((de = dents_next(&d))) {
 		char *end;
 		long fd = strtol(de->d_name, &end, 10);
 		if (*end || end == de->d_name || fd < 0 || fd > INT32_MAX)
 			continue;
-		char link[128];
-		ssize_t n = readlinkat(ffd, de->d_name, link, sizeof(link));
-		if (n < 0 && (r = scan_err(errno)) < 0)
-			break;
-		if (n <= 0)
+		/* Every namespace and socket link fits; what fills the
+		 * buffer is a path, which holds nothing. */
+		char link[FD_LINK_MAX];
+		ssize_t n = readlinkat(d.fd, de->d_name, link, sizeof(link));
+		if (n < 0) {
+			int r = scan_err(errno);
+			if (r < 0)
+				return r;
 			continue;
-
-		ino_t sock;
-		if (nsrel__procfs_parse_socket(link, (size_t)n, &sock) == 0) {
+		}
+		if (n == 0 || (size_t)n == sizeof(link))
+			continue;
+		ino_t ino;
+		int type;
+		if (nsrel__procfs_parse_socket(link, (size_t)n, &ino) == 0) {
 			if (!(s->types & CLONE_NEWNET))
 				continue;
+		} else if (nsrel__procfs_parse_nslink(link, (size_t)n, &type,
+						      &ino) < 0 ||
+			   !(s->types & (unsigned)type)) {
+			continue;
+		}
+		if (fl->n == fl->cap) {
+			size_t cap = fl->cap ? fl->cap * 2 : 8;
+			struct fd_link *v = realloc(fl->v, cap * sizeof(*v));
+			if (!v)
+				return -ENOMEM;
+			fl->v = v;
+			fl->cap = cap;
+		}
+		struct fd_link *l = &fl->v[fl->n++];
+		l->fd = (int)fd;
+		l->len = (uint8_t)n;
+		memcpy(l->link, link, (size_t)n);
+	}
+	return errno ? scan_err(errno) : 0;
+}
+
+int nsrel__scan_fds_add(struct scan *s, int piddir, pid_t pid, uint32_t proc,
+			uint32_t own_net, const struct fd_links *fl)
+{
+	_cleanup_close_ int pidfd = -1;
+	bool pidfd_failed = false;
+	int r = 0;
+	for (size_t i = 0; i < fl->n && r >= 0; i++) {
+		const struct fd_link *l = &fl->v[i];
+		ino_t sock;
+		if (nsrel__procfs_parse_socket(l->link, l->len, &sock) == 0) {
 			uint32_t net = sock_lookup(s, sock);
 			if (net == NONE) {
 				if (pidfd < 0 && !pidfd_failed) {
@@ -116,7 +151,7 @@ int nsrel__scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 				}
 				if (pidfd < 0)
 					continue;
-				r = socket_netns(s, pidfd, (int)fd, &net);
+				r = socket_netns(s, pidfd, l->fd, &net);
 				if (r < 0 || net == NONE)
 					continue;
 				r = sock_remember(s, sock, net);
@@ -124,26 +159,19 @@ int nsrel__scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 			/* A socket in the process's own namespace adds
 			 * nothing; one elsewhere may be all that holds it. */
 			if (r >= 0 && net != own_net)
-				r = nsrel__model_ref_add(
-					s->m, net, NSREL_REF_SOCKET, proc, 0,
-					(int)fd, NONE, NONE);
+				r = nsrel__model_ref_add(s->m, net,
+							 NSREL_REF_SOCKET, proc,
+							 0, l->fd, NONE, NONE);
 			continue;
 		}
-
-		int type;
-		ino_t ino;
-		if (nsrel__procfs_parse_nslink(link, (size_t)n, &type, &ino) <
-			    0 ||
-		    !(s->types & (unsigned)type))
-			continue;
+		char path[32];
+		snprintf(path, sizeof(path), "fd/%d", l->fd);
 		uint32_t idx;
-		r = nsrel__scan_ns_from_link(s, link, (size_t)n, ffd,
-					     de->d_name, false, &idx);
+		r = nsrel__scan_ns_from_link(s, l->link, l->len, piddir, path,
+					     false, &idx);
 		if (r >= 0 && idx != NONE)
 			r = nsrel__model_ref_add(s->m, idx, NSREL_REF_FD, proc,
-						 0, (int)fd, NONE, NONE);
+						 0, l->fd, NONE, NONE);
 	}
-	if (r >= 0 && !de && errno)
-		r = scan_err(errno);
 	return r < 0 ? r : 0;
 }

@@ -8,11 +8,15 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "containers.h"
+#include "pmap.h"
 #include "procfs.h"
 #include "scan.h"
 #include "util.h"
@@ -250,119 +254,233 @@ static int read_deferred_cmdline(struct scan *s, int piddir, uint32_t proc)
 	return set_args(s, proc, cmdline, end_args(cmdline, n));
 }
 
-static int add_proc(struct scan *s, pid_t pid, int piddir,
-		    const struct stat *st, const struct procfs_stat *ps,
+/* The longest namespace link, "cgroup:[18446744073709551615]", fits. */
+#define NS_LINK_MAX 32
+/* /proc/PID/stat escapes the comm; a kernel thread's is up to 63 bytes. */
+#define COMM_MAX 256
+
+/* The links read of a process: its namespaces, then *_for_children. */
+enum { LINK_PID_FOR_CHILDREN = NSREL_NSTYPE_COUNT, LINK_TIME_FOR_CHILDREN };
+static const struct {
+	int type;
+	const char *path;
+} for_children[] = {
+	[LINK_PID_FOR_CHILDREN - NSREL_NSTYPE_COUNT] = {CLONE_NEWPID,
+							"ns/pid_for_children"},
+	[LINK_TIME_FOR_CHILDREN -
+		NSREL_NSTYPE_COUNT] = {CLONE_NEWTIME, "ns/time_for_children"},
+};
+#define LINKS (NSREL_NSTYPE_COUNT + ELEMENTSOF(for_children))
+
+/* What /proc/PID gave, before any of it is in the model (read_proc()):
+ * the system calls that depend on nothing the scan found so far. */
+struct proc_read {
+	int piddir;	 /* -1: nothing to add */
+	int err;	 /* a negative errno that ends the scan */
+	bool unreadable; /* not ours to read: counted, skipped */
+	uid_t uid;
+	struct procfs_stat ps; /* comm points to comm below */
+	char comm[COMM_MAX];
+	int8_t len[LINKS]; /* of each link; -1: none (a zombie, gone) */
+	char link[LINKS][NS_LINK_MAX];
+	struct fd_links fds;
+};
+
+/* The processes to read, as /proc listed them, and what to read. */
+struct procs {
+	struct scan *s;
+	pid_t *pids;
+	size_t n, cap;
+	unsigned types; /* s->types, and mnt where mounts are read */
+	pid_t self;	/* we, as /proc numbers us; 0 where it does not */
+};
+
+static void read_proc_links(const struct procs *p, struct proc_read *r)
+{
+	for (unsigned t = 0; t < LINKS; t++) {
+		r->len[t] = -1;
+		bool own = t < NSREL_NSTYPE_COUNT;
+		if (own ? !(p->types & (unsigned)nsrel_nstype_at(t))
+			: !(p->s->sources & NSREL_SRC_PROCS) ||
+				    !(p->s->types &
+				      (unsigned)for_children[t -
+							     NSREL_NSTYPE_COUNT]
+					      .type))
+			continue;
+		const char *path =
+			own ? ns_links[t]
+			    : for_children[t - NSREL_NSTYPE_COUNT].path;
+		ssize_t n =
+			readlinkat(r->piddir, path, r->link[t], NS_LINK_MAX);
+		if (n >= 0) {
+			r->len[t] = (int8_t)(n < NS_LINK_MAX ? n : 0);
+			continue;
+		}
+		if (own && (errno == EACCES || errno == EPERM)) {
+			r->unreadable = true;
+			r->err = 1; /* skipped */
+			return;
+		}
+		if (own ? errno != ENOENT && errno != ESRCH
+			: scan_err(errno) < 0) {
+			r->err = -errno;
+			return;
+		}
+	}
+}
+
+static void close_piddir(struct proc_read *r)
+{
+	if (r->piddir >= 0)
+		close(r->piddir);
+	r->piddir = -1;
+}
+
+/* Reads process i: in a reader thread (pmap.h), so only into the slot. */
+static void read_proc(const void *ctx, size_t i, void *slot)
+{
+	const struct procs *p = ctx;
+	struct proc_read *r = slot;
+	r->err = 0;
+	r->unreadable = false;
+	r->fds.n = 0;
+	char name[16];
+	snprintf(name, sizeof(name), "%d", p->pids[i]);
+	r->piddir =
+		openat(p->s->proc_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (r->piddir < 0) {
+		r->unreadable = errno == EACCES || errno == EPERM;
+		r->err = scan_err(errno); /* 0: gone, or not ours */
+		return;
+	}
+	struct stat st;
+	if (fstat(r->piddir, &st) < 0) {
+		r->err = scan_err(errno);
+		goto skip;
+	}
+	r->uid = st.st_uid;
+	char buf[1024];
+	ssize_t n = read_once_at(r->piddir, "stat", buf, sizeof(buf));
+	/* hidepid=noaccess: the directory is there, its files are not ours */
+	if (n == -EACCES || n == -EPERM)
+		r->unreadable = true;
+	if (n < 0) {
+		r->err = scan_err((int)-n);
+		goto skip;
+	}
+	if (n == 0 || nsrel__procfs_parse_stat(buf, (size_t)n, &r->ps) < 0)
+		goto skip;
+	if (r->ps.comm_len > sizeof(r->comm))
+		r->ps.comm_len = sizeof(r->comm);
+	memcpy(r->comm, r->ps.comm, r->ps.comm_len);
+	r->ps.comm = r->comm;
+	read_proc_links(p, r);
+	if (r->err)
+		goto skip;
+	/* Our own fds are read as we add ourselves (add_read_proc()),
+	 * when no other thread holds one of the scan's for a moment: an
+	 * fd the caller holds is seen, one of the scan's is not. */
+	if ((p->s->sources & NSREL_SRC_FDS) && p->pids[i] != p->self)
+		r->err = nsrel__scan_fds_read(p->s, r->piddir, &r->fds);
+	if (r->err >= 0)
+		return;
+skip:
+	if (r->err > 0)
+		r->err = 0;
+	close_piddir(r);
+}
+
+static void drop_proc(void *ctx, void *slot)
+{
+	(void)ctx;
+	close_piddir(slot);
+}
+
+static void fini_proc(void *slot)
+{
+	free(((struct proc_read *)slot)->fds.v);
+}
+
+static int add_proc(struct scan *s, pid_t pid, const struct proc_read *rd,
 		    uint32_t *ret)
 {
+	const struct procfs_stat *ps = &rd->ps;
 	bool kthread = ps->flags & PROCFS_PF_KTHREAD;
 	/* Read for the name anyway: kept, whether first or not. */
 	bool keep = defers_cmdline(s, kthread)
 			    ? procfs_name_wants_cmdline(ps->comm_len, kthread)
 			    : keeps_cmdline(s, kthread);
 	uint32_t idx;
-	int r = add_proc_keep(s, piddir, "cmdline", keep, ps->comm,
+	int r = add_proc_keep(s, rd->piddir, "cmdline", keep, ps->comm,
 			      ps->comm_len, kthread, &idx);
 	if (r < 0)
 		return r;
 	struct nsrel_proc *p = &s->m->procs[idx];
 	p->pid = pid;
 	p->ppid = ps->ppid;
-	p->uid = st->st_uid;
+	p->uid = rd->uid;
 	p->starttime = ps->starttime;
 	*ret = idx;
 	return 0;
 }
 
 /* The *_for_children links that differ from the process's own. */
-static int scan_for_children(struct scan *s, int piddir, uint32_t proc,
-			     const uint32_t own[NSREL_NSTYPE_COUNT])
+static int add_for_children(struct scan *s, const struct proc_read *r,
+			    uint32_t proc,
+			    const uint32_t own[NSREL_NSTYPE_COUNT])
 {
-	static const struct {
-		int type;
-		const char *path;
-	} links[] = {
-		{CLONE_NEWPID, "ns/pid_for_children"},
-		{CLONE_NEWTIME, "ns/time_for_children"},
-	};
-	for (size_t i = 0; i < ELEMENTSOF(links); i++) {
-		if (!(s->types & (unsigned)links[i].type))
+	for (unsigned t = NSREL_NSTYPE_COUNT; t < LINKS; t++) {
+		if (r->len[t] <= 0)
 			continue;
-		char link[64];
-		ssize_t n =
-			readlinkat(piddir, links[i].path, link, sizeof(link));
-		if (n < 0 && scan_err(errno) < 0)
-			return -errno;
-		if (n <= 0)
-			continue;
+		int type = for_children[t - NSREL_NSTYPE_COUNT].type;
 		uint32_t idx;
-		int r = nsrel__scan_ns_from_link(s, link, (size_t)n, piddir,
-						 links[i].path, false, &idx);
-		if (r < 0)
-			return r;
-		if (idx == NONE ||
-		    idx == own[nsrel_nstype_index(links[i].type)])
+		int ret = nsrel__scan_ns_from_link(
+			s, r->link[t], (size_t)r->len[t], r->piddir,
+			for_children[t - NSREL_NSTYPE_COUNT].path, false, &idx);
+		if (ret < 0)
+			return ret;
+		if (idx == NONE || idx == own[nsrel_nstype_index(type)])
 			continue;
-		r = nsrel__model_ref_add(s->m, idx, NSREL_REF_FOR_CHILDREN,
-					 proc, 0, -1, NONE, NONE);
-		if (r < 0)
-			return r;
+		ret = nsrel__model_ref_add(s->m, idx, NSREL_REF_FOR_CHILDREN,
+					   proc, 0, -1, NONE, NONE);
+		if (ret < 0)
+			return ret;
 	}
 	return 0;
 }
 
-static int scan_proc(struct scan *s, const char *name, pid_t pid,
-		     unsigned types)
+/* Adds process i, as read_proc() read it, to the model: in pid order, in
+ * the scanning thread. */
+static int add_read_proc(void *ctx, size_t i, void *slot)
 {
-	_cleanup_close_ int piddir =
-		openat(s->proc_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (piddir < 0) {
-		if (errno == EACCES || errno == EPERM)
-			s->m->unreadable++;
-		return scan_err(errno); /* 0: gone, or not ours */
-	}
-	struct stat st;
-	if (fstat(piddir, &st) < 0)
-		return scan_err(errno);
-	char buf[1024];
-	ssize_t n = read_once_at(piddir, "stat", buf, sizeof(buf));
-	/* hidepid=noaccess: the directory is there, its files are not ours */
-	if (n == -EACCES || n == -EPERM)
+	struct procs *p = ctx;
+	struct scan *s = p->s;
+	struct proc_read *rd = slot;
+	pid_t pid = p->pids[i];
+	if (rd->unreadable)
 		s->m->unreadable++;
-	if (n < 0)
-		return scan_err((int)-n);
-	struct procfs_stat ps;
-	if (n == 0 || nsrel__procfs_parse_stat(buf, (size_t)n, &ps) < 0)
-		return 0;
+	if (rd->err < 0 || rd->piddir < 0)
+		return rd->err;
 
 	uint32_t own[NSREL_NSTYPE_COUNT];
 	for (unsigned t = 0; t < NSREL_NSTYPE_COUNT; t++) {
 		own[t] = NONE;
-		if (!(types & (unsigned)nsrel_nstype_at(t)))
+		if (rd->len[t] < 0)
 			continue;
-		char link[64];
-		n = readlinkat(piddir, ns_links[t], link, sizeof(link));
-		if (n < 0) {
-			if (errno == EACCES || errno == EPERM) {
-				s->m->unreadable++;
-				return 0;
-			}
-			if (errno != ENOENT && errno != ESRCH)
-				return -errno;
-			continue; /* a zombie, or gone */
-		}
-		int r = nsrel__scan_ns_from_link(s, link, (size_t)n, piddir,
+		int r = nsrel__scan_ns_from_link(s, rd->link[t],
+						 (size_t)rd->len[t], rd->piddir,
 						 ns_links[t], true, &own[t]);
 		if (r < 0)
 			return r;
 	}
 
 	uint32_t proc;
-	int r = add_proc(s, pid, piddir, &st, &ps, &proc);
+	int r = add_proc(s, pid, rd, &proc);
 	if (r < 0)
 		return r;
-	r = nsrel__containers_proc(s, piddir, "cgroup", proc,
+	r = nsrel__containers_proc(s, rd->piddir, "cgroup", proc,
 				   own[nsrel_nstype_index(CLONE_NEWNS)],
-				   ps.flags & PROCFS_PF_KTHREAD);
+				   rd->ps.flags & PROCFS_PF_KTHREAD);
 	if (r < 0)
 		return r;
 	if (s->sources & NSREL_SRC_PROCS) {
@@ -379,9 +497,9 @@ static int scan_proc(struct scan *s, const char *name, pid_t pid,
 		}
 		uint32_t user = own[nsrel_nstype_index(CLONE_NEWUSER)];
 		if (user != NONE &&
-		    (r = nsrel__scan_idmaps(s, piddir, user)) < 0)
+		    (r = nsrel__scan_idmaps(s, rd->piddir, user)) < 0)
 			return r;
-		r = scan_for_children(s, piddir, proc, own);
+		r = add_for_children(s, rd, proc, own);
 		if (r < 0)
 			return r;
 	} else {
@@ -390,47 +508,106 @@ static int scan_proc(struct scan *s, const char *name, pid_t pid,
 		if (mnt != NONE && !s->m->ns[mnt].any_pid)
 			s->m->ns[mnt].any_pid = pid;
 	}
-	if ((s->sources & NSREL_SRC_TASKS) && ps.num_threads > 1) {
-		r = scan_tasks(s, piddir, pid, proc, own, types);
+	if ((s->sources & NSREL_SRC_TASKS) && rd->ps.num_threads > 1) {
+		r = scan_tasks(s, rd->piddir, pid, proc, own, p->types);
 		if (r < 0)
 			return r;
 	}
 	if (s->sources & NSREL_SRC_FDS) {
 		uint32_t net = own[nsrel_nstype_index(CLONE_NEWNET)];
-		r = nsrel__scan_fds_of(s, piddir, pid, proc, net);
+		if (pid == p->self &&
+		    (r = nsrel__scan_fds_read(s, rd->piddir, &rd->fds)) < 0)
+			return r;
+		r = nsrel__scan_fds_add(s, rd->piddir, pid, proc, net,
+					&rd->fds);
 		if (r < 0)
 			return r;
 	}
-	if (defers_cmdline(s, ps.flags & PROCFS_PF_KTHREAD))
-		return read_deferred_cmdline(s, piddir, proc);
+	if (defers_cmdline(s, rd->ps.flags & PROCFS_PF_KTHREAD))
+		return read_deferred_cmdline(s, rd->piddir, proc);
 	return 0;
+}
+
+/* The pids /proc lists, in its order (ascending). */
+static int list_pids(struct procs *p)
+{
+	/* A fresh open: a dup would share the directory offset. */
+	DIR *d = opendir_at(p->s->proc_fd, ".");
+	if (!d)
+		return -errno;
+	int r = 0;
+	struct dirent *de;
+	while ((errno = 0, de = readdir(d))) {
+		pid_t pid;
+		if (de->d_type != DT_DIR || !is_pid(de->d_name, &pid))
+			continue;
+		if (p->n == p->cap) {
+			size_t cap = p->cap ? p->cap * 2 : 1024;
+			pid_t *v = realloc(p->pids, cap * sizeof(*v));
+			if (!v) {
+				r = -ENOMEM;
+				break;
+			}
+			p->pids = v;
+			p->cap = cap;
+		}
+		p->pids[p->n++] = pid;
+	}
+	if (r >= 0 && !de && errno)
+		r = -errno;
+	closedir(d);
+	return r;
+}
+
+/* Below this many processes a scan takes milliseconds: threads would
+ * cost more than they save. */
+#define READERS_MIN_PROCS 256
+#define THREADS_AUTO_MAX  4
+
+/* Readers besides the calling thread. */
+static unsigned readers_for(const struct scan *s, size_t procs)
+{
+	if (s->threads)
+		return s->threads - 1;
+	if (procs < READERS_MIN_PROCS)
+		return 0;
+	cpu_set_t set;
+	int cpus = sched_getaffinity(0, sizeof(set), &set) == 0
+			   ? CPU_COUNT(&set)
+			   : 1;
+	return (unsigned)(cpus < THREADS_AUTO_MAX ? cpus : THREADS_AUTO_MAX) -
+	       1;
 }
 
 int nsrel__scan_procs(struct scan *s)
 {
 	/* Mount namespaces are read whenever mounts are, since any of them
 	 * may hold bind mounts of the types asked for. */
-	unsigned types = s->types;
+	struct procs p = {.s = s, .types = s->types};
 	if (s->sources & NSREL_SRC_MOUNTS)
-		types |= CLONE_NEWNS;
+		p.types |= CLONE_NEWNS;
 	if (!(s->sources & (NSREL_SRC_PROCS | NSREL_SRC_TASKS | NSREL_SRC_FDS |
 			    NSREL_SRC_MOUNTS)))
 		return 0;
-
-	/* A fresh open: a dup would share the directory offset. */
-	DIR *d = opendir_at(s->proc_fd, ".");
-	if (!d)
-		return -errno;
-	int r = 0;
-	struct dirent *de;
-	while (r >= 0 && (errno = 0, de = readdir(d))) {
-		pid_t pid;
-		if (de->d_type != DT_DIR || !is_pid(de->d_name, &pid))
-			continue;
-		r = scan_proc(s, de->d_name, pid, types);
+	char self[16];
+	ssize_t n = readlinkat(s->proc_fd, "self", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		if (!is_pid(self, &p.self))
+			p.self = 0;
 	}
-	if (r >= 0 && !de && errno)
-		r = -errno;
-	closedir(d);
+	int r = list_pids(&p);
+	if (r >= 0)
+		r = nsrel__pmap_run(&(const struct pmap){
+			.n = p.n,
+			.slot_size = sizeof(struct proc_read),
+			.readers = readers_for(s, p.n),
+			.ctx = &p,
+			.read = read_proc,
+			.apply = add_read_proc,
+			.drop = drop_proc,
+			.fini = fini_proc,
+		});
+	free(p.pids);
 	return r;
 }

@@ -74,6 +74,11 @@ static int read_opts(const struct nsrel_scan_opts *opts, struct scan *s)
 	}
 	if (HAS(engine_socket))
 		s->engine_socket = opts->engine_socket;
+	if (HAS(threads)) {
+		if (opts->threads > 64)
+			return -EINVAL;
+		s->threads = opts->threads;
+	}
 #undef HAS
 	return 0;
 }

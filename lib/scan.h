@@ -49,6 +49,7 @@ struct scan {
 	enum nsrel_backend backend; /* as asked: AUTO, PROC or BPF */
 	enum nsrel_switch containers, engine_api; /* as asked */
 	const char *engine_socket;		  /* borrowed; NULL */
+	unsigned threads;			  /* as asked; 0: auto */
 	int proc_fd;				  /* /proc */
 	ino_t self_mntns;			  /* our own mount namespace */
 	/* Mount namespaces no process is in whose mounts are still to be
@@ -241,8 +242,23 @@ nsrel__bpf_cmdline_match(const struct bpf_cmdline *c, size_t n, bool read,
 /* The sources. Each returns 0 or a negative errno that ends the scan
  * (scan_err()); what is gone or not ours to read is skipped. */
 int nsrel__scan_procs(struct scan *s);
-int nsrel__scan_fds_of(struct scan *s, int piddir, pid_t pid, uint32_t proc,
-		       uint32_t own_net);
+/* A process's fds that may hold a namespace (a namespace, a socket of a
+ * net namespace, of the types scanned), as nsrel__scan_fds_read() finds
+ * them: the reading needs nothing of the model, so that it can be done
+ * in another thread (pmap.h); nsrel__scan_fds_add() adds them. */
+#define FD_LINK_MAX 32
+struct fd_links {
+	struct fd_link {
+		int fd;
+		uint8_t len;		/* of link */
+		char link[FD_LINK_MAX]; /* "net:[N]", "socket:[N]" */
+	} * v;
+	size_t n, cap; /* v grows, and is the caller's to free */
+};
+/* 0 (also for fds gone or not ours to read), or a negative errno. */
+int nsrel__scan_fds_read(const struct scan *s, int piddir, struct fd_links *fl);
+int nsrel__scan_fds_add(struct scan *s, int piddir, pid_t pid, uint32_t proc,
+			uint32_t own_net, const struct fd_links *fl);
 int nsrel__scan_mounts(struct scan *s);
 /* scan-mounts.c: reads the mounts of mount namespace idx now; mntfd (-1 if
  * none) is an fd to it, borrowed. 0 or a negative errno. */

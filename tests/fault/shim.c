@@ -339,34 +339,53 @@ static size_t track_slot(const void *p)
 	       (TRACK_CAP - 1);
 }
 
+/* The library allocates in its reader threads too (pmap.c): the table
+ * has a lock of its own. */
+static int track_lock;
+
+static void track_lock_take(void)
+{
+	while (__atomic_exchange_n(&track_lock, 1, __ATOMIC_ACQUIRE))
+		;
+}
+
+static void track_lock_give(void)
+{
+	__atomic_store_n(&track_lock, 0, __ATOMIC_RELEASE);
+}
+
 static void track_add(void *p, size_t size)
 {
 	if (!tracking || !p || in_hook)
 		return;
+	track_lock_take();
 	if (track_n >= TRACK_CAP / 2) {
 		track_overflow = true;
-		return;
+	} else {
+		size_t i = track_slot(p);
+		while (track[i].p && track[i].p != TOMB)
+			i = (i + 1) & (TRACK_CAP - 1);
+		track[i].p = p;
+		track[i].size = size;
+		track_n++;
 	}
-	size_t i = track_slot(p);
-	while (track[i].p && track[i].p != TOMB)
-		i = (i + 1) & (TRACK_CAP - 1);
-	track[i].p = p;
-	track[i].size = size;
-	track_n++;
+	track_lock_give();
 }
 
 static void track_del(void *p)
 {
-	if (!p || !track_n)
+	if (!p)
 		return;
-	for (size_t i = track_slot(p); track[i].p;
+	track_lock_take();
+	for (size_t i = track_slot(p); track_n && track[i].p;
 	     i = (i + 1) & (TRACK_CAP - 1)) {
 		if (track[i].p == p) {
 			track[i].p = TOMB;
 			track_n--;
-			return;
+			break;
 		}
 	}
+	track_lock_give();
 }
 
 void shim_track_start(void)

@@ -132,6 +132,13 @@ static const struct mode modes[] = {
 	  .types = CLONE_NEWNET,
 	  .sources = NSREL_SRC_FDS | NSREL_SRC_MOUNTS,
 	  .mounts_method = NSREL_MOUNTS_MOUNTINFO}},
+	/* Reader threads (pmap.c) for a /proc this small too: what fails
+	 * in a reader is applied, in order, by the scanning thread. */
+	{"processes, tasks and fds, three /proc threads",
+	 {.sz = sizeof(struct nsrel_scan_opts),
+	  .sources = NSREL_SRC_PROCS | NSREL_SRC_TASKS | NSREL_SRC_FDS,
+	  .backend = NSREL_BACKEND_PROC,
+	  .threads = 3}},
 	/* The skeletons' calls (bpf(2), their allocations) and ours, read()
 	 * of the iterators included, the command lines' too; the mounts
 	 * are the other modes'. */

@@ -8,6 +8,7 @@
  * Usage: test-scan [ZOO]  (without ZOO, or not root: only the tests that
  * need no zoo run; the others skip with the reason)
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -154,13 +155,9 @@ static const struct nsrel_ref *find_held(const struct nsrel_model *m,
 	return NULL;
 }
 
-/* Every zoo case, inode by inode. */
-static void test_zoo_found(void **state)
+/* Every zoo case, inode by inode, in m. */
+static void zoo_found_in(struct nsrel_model *m)
 {
-	(void)state;
-	if (!need_zoo())
-		return;
-	struct nsrel_model *m = scan(0, 0);
 	json_object *arr;
 	assert_true(json_object_object_get_ex(zoo.m, "namespaces", &arr));
 	assert_true(json_object_array_length(arr) >= 15);
@@ -223,7 +220,70 @@ static void test_zoo_found(void **state)
 			assert_true(listed);
 		}
 	}
+}
+
+static void test_zoo_found(void **state)
+{
+	(void)state;
+	if (!need_zoo())
+		return;
+	struct nsrel_model *m = scan(0, 0);
+	zoo_found_in(m);
 	nsrel_model_free(m);
+}
+
+/* pid's namespaces can be read: it is there, and not a zombie. */
+static bool ns_readable(pid_t pid)
+{
+	char path[64], link[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	return readlink(path, link, sizeof(link)) > 0;
+}
+
+/* The /proc backend with reader threads (a host this small gets none
+ * unless asked): every case as with one thread, the calling one, and
+ * every process /proc lists now and did before the scans (the zoo's
+ * and ours among them) in each model, in pid order. */
+static void test_zoo_found_threads(void **state)
+{
+	(void)state;
+	if (!need_zoo())
+		return;
+	static const unsigned threads[] = {1, 2, 3, 64};
+	pid_t before[4096];
+	size_t n_before = 0;
+	DIR *d = opendir("/proc");
+	assert_non_null(d);
+	for (struct dirent *de; (de = readdir(d)) && n_before < 4096;)
+		if (de->d_name[0] > '0' && de->d_name[0] <= '9' &&
+		    ns_readable((pid_t)atoi(de->d_name)))
+			before[n_before++] = (pid_t)atoi(de->d_name);
+	closedir(d);
+	for (size_t t = 0; t < ELEMENTS(threads); t++) {
+		printf("# %u thread(s)\n", threads[t]);
+		struct nsrel_model *m = NULL;
+		assert_int_equal(
+			nsrel_scan(
+				NSREL_SCAN_OPTS(.backend = NSREL_BACKEND_PROC,
+						.threads = threads[t]),
+				&m),
+			0);
+		zoo_found_in(m);
+		for (size_t i = 1; i < nsrel_model_proc_count(m); i++)
+			assert_true(nsrel_proc_pid(nsrel_model_proc(m, i - 1)) <
+				    nsrel_proc_pid(nsrel_model_proc(m, i)));
+		for (size_t i = 0; i < n_before; i++)
+			if (!nsrel_model_find_proc(m, before[i]) &&
+			    ns_readable(before[i]))
+				fail_msg("pid %d, still there, not in the "
+					 "model of %u threads",
+					 (int)before[i], threads[t]);
+		nsrel_model_free(m);
+	}
+	struct nsrel_model *m = (struct nsrel_model *)1;
+	assert_int_equal(nsrel_scan(NSREL_SCAN_OPTS(.threads = 65), &m),
+			 -EINVAL);
+	assert_ptr_equal(m, (struct nsrel_model *)1);
 }
 
 /* /proc/PID/comm (not stat, where the library reads it), or "". */
@@ -850,6 +910,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_types_filter),
 		cmocka_unit_test(test_unprivileged),
 		cmocka_unit_test(test_zoo_found),
+		cmocka_unit_test(test_zoo_found_threads),
 		cmocka_unit_test(test_zoo_processes),
 		cmocka_unit_test(test_process_names),
 		cmocka_unit_test(test_kthread_name),
