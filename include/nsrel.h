@@ -216,9 +216,10 @@ struct nsrel_scan_opts {
 	 * among them, which also adds what they read to the model in pid
 	 * order: 0, the default, is one per CPU the caller may run on (at
 	 * most 4) where /proc lists 256 processes or more, and the calling
-	 * thread alone below; 1 is the calling thread alone; N > 1 is it
-	 * and N - 1 more, at most 64. Each holds a few directory fds; where
-	 * a thread cannot be had, fewer read. */
+	 * thread alone below (and below an RLIMIT_NOFILE of 1024: what
+	 * they read ahead holds up to 64 fds); 1 is the calling thread
+	 * alone; N > 1 is it and N - 1 more, at most 64. Where a thread
+	 * cannot be had, fewer read. */
 	unsigned threads;
 };
 

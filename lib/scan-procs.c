@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -295,18 +296,23 @@ struct procs {
 	pid_t self;	/* we, as /proc numbers us; 0 where it does not */
 };
 
+/* Whether link t (of read_proc_links()) is to be read. */
+static bool link_wanted(const struct procs *p, unsigned t)
+{
+	if (t < NSREL_NSTYPE_COUNT)
+		return p->types & (unsigned)nsrel_nstype_at(t);
+	return (p->s->sources & NSREL_SRC_PROCS) &&
+	       (p->s->types &
+		(unsigned)for_children[t - NSREL_NSTYPE_COUNT].type);
+}
+
 static void read_proc_links(const struct procs *p, struct proc_read *r)
 {
 	for (unsigned t = 0; t < LINKS; t++) {
 		r->len[t] = -1;
-		bool own = t < NSREL_NSTYPE_COUNT;
-		if (own ? !(p->types & (unsigned)nsrel_nstype_at(t))
-			: !(p->s->sources & NSREL_SRC_PROCS) ||
-				    !(p->s->types &
-				      (unsigned)for_children[t -
-							     NSREL_NSTYPE_COUNT]
-					      .type))
+		if (!link_wanted(p, t))
 			continue;
+		bool own = t < NSREL_NSTYPE_COUNT;
 		const char *path =
 			own ? ns_links[t]
 			    : for_children[t - NSREL_NSTYPE_COUNT].path;
@@ -561,15 +567,20 @@ static int list_pids(struct procs *p)
 
 /* Below this many processes a scan takes milliseconds: threads would
  * cost more than they save. */
-#define READERS_MIN_PROCS 256
-#define THREADS_AUTO_MAX  4
+#define READERS_MIN_PROCS  256
+#define READERS_MIN_NOFILE 1024
+#define THREADS_AUTO_MAX   4
 
 /* Readers besides the calling thread. */
 static unsigned readers_for(const struct scan *s, size_t procs)
 {
 	if (s->threads)
 		return s->threads - 1;
-	if (procs < READERS_MIN_PROCS)
+	/* The processes read ahead hold up to 64 directory fds: not where
+	 * the caller may have few. */
+	struct rlimit rl;
+	if (procs < READERS_MIN_PROCS || (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+					  rl.rlim_cur < READERS_MIN_NOFILE))
 		return 0;
 	cpu_set_t set;
 	int cpus = sched_getaffinity(0, sizeof(set), &set) == 0

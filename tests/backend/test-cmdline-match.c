@@ -2,12 +2,12 @@
 /*
  * nsrel__bpf_cmdline_match(): which command-line record of the BPF
  * backend is a task record's process. The records come from an iterator
- * that runs after the task iterator, so a pid may belong to another
- * process by then: only a record with the task's pid and start time is
- * its command line; one with its pid and another start time is another
- * process's (it is gone, and a new one took its pid), and gives none, as
- * does no record at all; a record not read (a mapped file there, a copy
- * that failed) and records not all read send the reader to /proc.
+ * that runs beside the task iterator, in a child, so a pid may belong to
+ * another process by the time one or the other reads it: only a record with the
+ * task's pid and start time is its command line; one with its pid and another
+ * start time is another process's (it is gone, and a new one took its pid), and
+ * gives none, as does no record at all; a record not read (a mapped file there,
+ * a copy that failed) and records not all read send the reader to /proc.
  *
  * A unit test on crafted records: a pid taken over between the two
  * iterators cannot be forced cheaply in a live scan.
