@@ -1026,7 +1026,8 @@ fail:
 
 PyDoc_STRVAR(scan_doc,
 	     "scan($module, /, *, types=0, sources=0, backend='auto',\n"
-	     "     containers=True, engine_api=None, engine_socket=None)\n"
+	     "     containers=True, engine_api=None, engine_socket=None,\n"
+	     "     threads=0)\n"
 	     "--\n\n"
 	     "Finds every namespace on the host and how they relate; returns\n"
 	     "a Model. types is a mask of CLONE_NEW* (0: all), sources a mask\n"
@@ -1041,6 +1042,9 @@ PyDoc_STRVAR(scan_doc,
 	     "engine_socket: the one engine API socket to ask (a path),\n"
 	     "instead of the default ones; Model.engine_warning says why an\n"
 	     "engine could not be asked.\n"
+	     "threads: how many threads read /proc for the 'proc' backend,\n"
+	     "this one among them (0: one per CPU, at most 4, from 256\n"
+	     "processes on; 1: this one alone; at most 64).\n"
 	     "A scan that cannot finish raises OSError with the errno\n"
 	     "(EMFILE out of file descriptors, ENOMEM, EIO): only what is\n"
 	     "gone or not ours to read is skipped, never a smaller Model.");
@@ -1091,17 +1095,24 @@ static PyObject *py_scan(PyObject *self, PyObject *args, PyObject *kwargs)
 {
 	static char *kwlist[] = {"types",      "sources",    "backend",
 				 "containers", "engine_api", "engine_socket",
-				 NULL};
+				 "threads",    NULL};
 	unsigned int types = 0, sources = 0;
 	const char *backend = "auto";
 	int containers = 1;
 	PyObject *engine_api = Py_None;
 	PyObject *sock = NULL; /* str, bytes or os.PathLike, or None */
-	if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|$O&O&spOO&:scan",
-					 kwlist, types_arg, &types, sources_arg,
-					 &sources, &backend, &containers,
-					 &engine_api, path_or_none_arg, &sock))
+	int threads = 0;
+	if (!PyArg_ParseTupleAndKeywords(
+		    args, kwargs, "|$O&O&spOO&i:scan", kwlist, types_arg,
+		    &types, sources_arg, &sources, &backend, &containers,
+		    &engine_api, path_or_none_arg, &sock, &threads))
 		return NULL;
+	if (threads < 0 || threads > 64) {
+		PyErr_Format(PyExc_ValueError,
+			     "threads must be 0 to 64, not %d", threads);
+		Py_XDECREF(sock);
+		return NULL;
+	}
 	if (engine_api != Py_None && !PyBool_Check(engine_api)) {
 		PyErr_SetString(PyExc_TypeError,
 				"engine_api must be True, False or None");
@@ -1128,6 +1139,7 @@ static PyObject *py_scan(PyObject *self, PyObject *args, PyObject *kwargs)
 		.sources = sources,
 		.flags = NSREL_SCAN_CMDLINE,
 		.backend = backends[bi],
+		.threads = (unsigned)threads,
 		.containers = containers ? NSREL_SWITCH_ON : NSREL_SWITCH_OFF,
 		.engine_api = engine_api == Py_None   ? NSREL_SWITCH_AUTO
 			      : engine_api == Py_True ? NSREL_SWITCH_ON

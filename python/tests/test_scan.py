@@ -297,6 +297,14 @@ def test_scan_backends():
         {t: n.ino for t, n in me_p.namespaces.items()}
 
 
+@pytest.mark.parametrize('bad, error', [(-1, ValueError), (65, ValueError),
+                                        (2**40, OverflowError),
+                                        ('2', TypeError), (2.0, TypeError)])
+def test_scan_threads_bad(bad, error):
+    with pytest.raises(error):
+        linuxns_rel.scan(backend='proc', threads=bad)
+
+
 def test_models_are_garbage_collected():
     """The objects refer to each other in cycles: the collector frees
     them."""
@@ -437,3 +445,18 @@ def test_zoo_processes(zoo):
         ok = p.name == comm if len(raw) < 15 else p.name.startswith(comm)
         if not ok:
             pytest.fail(f'name {ascii(p.name)}, comm {ascii(comm)}')
+
+
+@pytest.mark.parametrize('threads', [1, 3])
+def test_zoo_threads(zoo, threads):
+    """threads= for a /proc scan: every zoo case, held as the manifest
+    says, with the calling thread alone and with two readers beside it."""
+    manifest, _ = zoo
+    model = linuxns_rel.scan(backend='proc', threads=threads)
+    assert model.backend == 'proc'
+    for c in manifest['namespaces']:
+        ns = model.find(TYPES[c['type']], c['ino'])
+        assert ns is not None, f'{c["name"]} not found with {threads}'
+        assert any(r.kind == c['held'] for r in ns.refs), c['name']
+    pids = [p.pid for p in model.processes]
+    assert pids == sorted(pids)
