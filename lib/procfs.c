@@ -126,7 +126,9 @@ int nsrel__procfs_parse_socket(const char *s, size_t len, ino_t *ret_ino)
 		return -EINVAL;
 	const char *p = s + plen, *end = s + len;
 	uint64_t ino;
-	if (parse_u64(&p, end, &ino) < 0 || p + 1 != end || *p != ']')
+	/* No socket has inode 0 (nor any other file of the kernel's). */
+	if (parse_u64(&p, end, &ino) < 0 || p + 1 != end || *p != ']' ||
+	    ino == 0)
 		return -EINVAL;
 	*ret_ino = (ino_t)ino;
 	return 0;

@@ -590,12 +590,7 @@ static int learn_at(struct scan *s, const struct bpf_view *v, int type,
  * (ours) name the same processes there. */
 static bool proc_is_ours(const struct scan *s)
 {
-	char buf[32];
-	ssize_t n = readlinkat(s->proc_fd, "self", buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	return strtol(buf, NULL, 10) == (long)getpid();
+	return proc_self_pid(s->proc_fd) == getpid();
 }
 
 static size_t comm_len(const char comm[16])

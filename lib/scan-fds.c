@@ -100,9 +100,9 @@ int nsrel__scan_fds_read(const struct scan *s, int piddir, struct fd_links *fl)
 		}
 		if (n == 0 || (size_t)n == sizeof(link))
 			continue;
-		ino_t ino;
+		ino_t ino, sock = 0;
 		int type;
-		if (nsrel__procfs_parse_socket(link, (size_t)n, &ino) == 0) {
+		if (nsrel__procfs_parse_socket(link, (size_t)n, &sock) == 0) {
 			if (!(s->types & CLONE_NEWNET))
 				continue;
 		} else if (nsrel__procfs_parse_nslink(link, (size_t)n, &type,
@@ -110,18 +110,14 @@ int nsrel__scan_fds_read(const struct scan *s, int piddir, struct fd_links *fl)
 			   !(s->types & (unsigned)type)) {
 			continue;
 		}
-		if (fl->n == fl->cap) {
-			size_t cap = fl->cap ? fl->cap * 2 : 8;
-			struct fd_link *v = realloc(fl->v, cap * sizeof(*v));
-			if (!v)
-				return -ENOMEM;
-			fl->v = v;
-			fl->cap = cap;
-		}
+		if (nsrel__model_grow((void **)&fl->v, &fl->cap, fl->n + 1,
+				      sizeof(*fl->v)) < 0)
+			return -ENOMEM;
 		struct fd_link *l = &fl->v[fl->n++];
 		l->fd = (int)fd;
 		l->len = (uint8_t)n;
 		memcpy(l->link, link, (size_t)n);
+		l->sock = sock;
 	}
 	return errno ? scan_err(errno) : 0;
 }
@@ -134,9 +130,8 @@ int nsrel__scan_fds_add(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 	int r = 0;
 	for (size_t i = 0; i < fl->n && r >= 0; i++) {
 		const struct fd_link *l = &fl->v[i];
-		ino_t sock;
-		if (nsrel__procfs_parse_socket(l->link, l->len, &sock) == 0) {
-			uint32_t net = sock_lookup(s, sock);
+		if (l->sock) {
+			uint32_t net = sock_lookup(s, l->sock);
 			if (net == NONE) {
 				if (pidfd < 0 && !pidfd_failed) {
 					pidfd = (int)syscall(__NR_pidfd_open,
@@ -154,7 +149,7 @@ int nsrel__scan_fds_add(struct scan *s, int piddir, pid_t pid, uint32_t proc,
 				r = socket_netns(s, pidfd, l->fd, &net);
 				if (r < 0 || net == NONE)
 					continue;
-				r = sock_remember(s, sock, net);
+				r = sock_remember(s, l->sock, net);
 			}
 			/* A socket in the process's own namespace adds
 			 * nothing; one elsewhere may be all that holds it. */

@@ -31,20 +31,6 @@ static const char *const ns_links[NSREL_NSTYPE_COUNT] = {
 	"ns/user", "ns/pid",	"ns/net", "ns/time",
 };
 
-static bool is_pid(const char *s, pid_t *ret)
-{
-	long v = 0;
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > 100000000)
-			return false;
-		v = v * 10 + (*s - '0');
-	}
-	*ret = (pid_t)v;
-	return v > 0;
-}
-
 /* The kernel allows 340 lines in a map; each is at most 33 bytes. */
 #define IDMAP_MAX 340
 #define IDMAP_BUF (IDMAP_MAX * 34)
@@ -547,15 +533,10 @@ static int list_pids(struct procs *p)
 		pid_t pid;
 		if (de->d_type != DT_DIR || !is_pid(de->d_name, &pid))
 			continue;
-		if (p->n == p->cap) {
-			size_t cap = p->cap ? p->cap * 2 : 1024;
-			pid_t *v = realloc(p->pids, cap * sizeof(*v));
-			if (!v) {
-				r = -ENOMEM;
-				break;
-			}
-			p->pids = v;
-			p->cap = cap;
+		if (nsrel__model_grow((void **)&p->pids, &p->cap, p->n + 1,
+				      sizeof(*p->pids)) < 0) {
+			r = -ENOMEM;
+			break;
 		}
 		p->pids[p->n++] = pid;
 	}
@@ -600,13 +581,7 @@ int nsrel__scan_procs(struct scan *s)
 	if (!(s->sources & (NSREL_SRC_PROCS | NSREL_SRC_TASKS | NSREL_SRC_FDS |
 			    NSREL_SRC_MOUNTS)))
 		return 0;
-	char self[16];
-	ssize_t n = readlinkat(s->proc_fd, "self", self, sizeof(self) - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		if (!is_pid(self, &p.self))
-			p.self = 0;
-	}
+	p.self = proc_self_pid(s->proc_fd);
 	int r = list_pids(&p);
 	if (r >= 0)
 		r = nsrel__pmap_run(&(const struct pmap){

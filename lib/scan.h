@@ -252,6 +252,7 @@ struct fd_links {
 		int fd;
 		uint8_t len;		/* of link */
 		char link[FD_LINK_MAX]; /* "net:[N]", "socket:[N]" */
+		ino_t sock;		/* of "socket:[N]"; else 0 */
 	} * v;
 	size_t n, cap; /* v grows, and is the caller's to free */
 };

@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/types.h>
@@ -147,6 +148,34 @@ static inline ssize_t read_at(int dirfd, const char *path, char *buf,
 	if (fd < 0)
 		return -errno;
 	return read_full(fd, buf, size);
+}
+
+/* Whether s is a pid, as /proc names a process: decimal, > 0. */
+static inline bool is_pid(const char *s, pid_t *ret)
+{
+	long v = 0;
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > 100000000)
+			return false;
+		v = v * 10 + (*s - '0');
+	}
+	*ret = (pid_t)v;
+	return v > 0;
+}
+
+/* The caller's pid as the /proc at proc_fd names it ("self"); 0 where
+ * that /proc does not show the caller (another PID namespace's). */
+static inline pid_t proc_self_pid(int proc_fd)
+{
+	char buf[16];
+	pid_t pid;
+	ssize_t n = readlinkat(proc_fd, "self", buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return is_pid(buf, &pid) ? pid : 0;
 }
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * nsrel__procfs_parse_socket(): accepts exactly "socket:[INODE]" with a decimal
- * inode that fits 64 bits, reads only the len given, leaves its output
- * alone on failure; a socket is never taken for a namespace.
+ * inode that fits 64 bits and is not 0, reads only the len given, leaves its
+ * output alone on failure; a socket is never taken for a namespace.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -16,8 +16,9 @@ static int ref_parse(const char *s, size_t len, uint64_t *ret_ino)
 	const size_t plen = sizeof(prefix) - 1;
 	if (len < plen + 1 || memcmp(s, prefix, plen) != 0 || s[len - 1] != ']')
 		return -EINVAL;
-	return fuzz_ref_u64(s + plen, len - plen - 1, ret_ino) < 0 ? -EINVAL
-								   : 0;
+	if (fuzz_ref_u64(s + plen, len - plen - 1, ret_ino) < 0)
+		return -EINVAL;
+	return *ret_ino ? 0 : -EINVAL;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
