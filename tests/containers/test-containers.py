@@ -415,8 +415,10 @@ def case_bwrap():
     if not shutil.which("bwrap"):
         return "bwrap (bubblewrap) is not installed"
     tag = "nsrelbw" + secrets.token_hex(4)
-    p = subprocess.Popen(["bwrap", "--unshare-all", "--dev-bind", "/", "/",
-                          "--", "bash", "-c", "exec -a %s sleep 600" % tag],
+    # --die-with-parent: the sandbox (a PID namespace of its own) goes
+    # with the bwrap killed below, not 600 s later.
+    p = subprocess.Popen(["bwrap", "--unshare-all", "--die-with-parent",
+                          "--dev-bind", "/", "/", "--", "bash", "-c", "exec -a %s sleep 600" % tag],
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.PIPE)
     try:
