@@ -13,9 +13,11 @@
  *
  * SYSCALLS is how many system calls COMMAND and its children made, counted
  * by the kernel (perf tracepoint raw_syscalls:sys_enter, counting mode: no
- * tracing, no slowdown). With MINFLT it is a measure of work that does not
- * depend on how busy the machine is, which the scale test compares at two
- * sizes. -1 where perf events or the tracepoint are not available.
+ * tracing, no slowdown), futex(2) left out: how often threads wait for
+ * each other depends on the scheduler, not on the work. With MINFLT it is
+ * a measure of work that does not depend on how busy the machine is, which
+ * the scale test compares at two sizes. -1 where perf events, the
+ * tracepoint or its filters are not available.
  *
  * STATUS is the exit status, or 128 + the signal; a run longer than
  * SECONDS (default 600) is killed.
@@ -118,8 +120,15 @@ static int count_syscalls(pid_t pid)
 		.inherit = 1,
 		.sample_period = 0,
 	};
-	return (int)syscall(SYS_perf_event_open, &a, pid, -1, -1,
-			    PERF_FLAG_FD_CLOEXEC);
+	int fd = (int)syscall(SYS_perf_event_open, &a, pid, -1, -1,
+			      PERF_FLAG_FD_CLOEXEC);
+	char filter[32];
+	snprintf(filter, sizeof(filter), "id != %d", SYS_futex);
+	if (fd >= 0 && ioctl(fd, PERF_EVENT_IOC_SET_FILTER, filter) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 static double secs(struct timeval tv)

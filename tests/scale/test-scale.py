@@ -17,7 +17,9 @@ counted by the kernel) with its JSON output, and check
     scaled linearly: 80 MiB at 50,000).
 
 Then, between the two sizes, that the work per process does not grow:
-system calls (and minor faults) per host process at the large size over
+system calls (futex(2) left out: how often the /proc reader threads wait
+for each other is the scheduler's doing; see bench/measure.c) and minor
+faults per host process at the large size over
 the same at the small size must stay under 1.25 (1.5 for faults); a
 quadratic step would make it about 5. This is not a timed test: wall and
 CPU seconds are printed as TAP comments, never compared (speed belongs to
@@ -27,8 +29,11 @@ Needs root (the zoo), raises /proc/sys/kernel/pid_max (and threads-max and
 the namespace limits if low) as far as needed, and restores them, and
 stops the zoo, on failure, SIGTERM, SIGINT and SIGHUP too. Under the
 sanitizers (NSREL_SANITIZED=1) the sizes are 1,000 and 3,000 (a zoo
-process costs about 1 MiB there) and the RSS bound is not checked (ASan's
-shadow memory and quarantine), with the reasons printed. It skips, saying
+process costs about 1 MiB there) and neither the RSS bound nor the growth
+of system calls is checked (ASan's shadow memory and quarantine; the
+system calls of LeakSanitizer's check at exit, which stops the threads
+and waits for them: 954 to 9,174 for one lspidns of 864 calls without
+it, at 3,000 processes here), with the reasons printed. It skips, saying
 so, when MemAvailable is short of what the zoo needs, and skips what is
 left, with the count, when the zoos and the tools have taken more than
 NSREL_SCALE_BUDGET seconds (default 420) on a machine made slow by
@@ -286,8 +291,9 @@ def main():
                  if sanitized else ""),
                 RSS_MIB_PER_10K, RSS_MIB_PER_10K))
     if sanitized:
-        comment("sanitized build: peak RSS is printed, not checked "
-                "(ASan's shadow memory and quarantine)")
+        comment("sanitized build: peak RSS and the growth of system "
+                "calls are printed, not checked (ASan's shadow memory and "
+                "quarantine; LeakSanitizer's system calls at exit)")
 
     tools = [("dumpns", [args.dumpns, "-c"]),
              ("lsuserns -d", [args.lsuserns, "-d", "-J"]),
@@ -406,6 +412,11 @@ def main():
                     check(per["rss"] <= FAULT_GROWTH_MAX,
                           "peak RSS per process grew %.2f x (> %.2f)"
                           % (per["rss"], FAULT_GROWTH_MAX))
+                    if sanitized:
+                        return ("sanitized build: faults and RSS "
+                                "checked, system calls not (LeakSanitizer's "
+                                "check at exit makes a number of its own "
+                                "that varies from run to run)")
                     if a["syscalls"] < 0 or b["syscalls"] < 0:
                         return ("system calls not counted here (no perf "
                                 "tracepoints); faults and RSS checked")
