@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The BPF backend: the task and task_file iterators of lib/bpf/iter.bpf.c
- * describe every task, every namespace one of them holds (with its owner,
- * parents and owner uid, up to the root) and every nsfs fd and foreign
- * socket, in records read from two iterator fds; for a scan that keeps
- * command lines, a third (lib/bpf/cmdline.bpf.c) reads them. No
+ * The BPF backend: the task iterator of lib/bpf/iter.bpf.c describes
+ * every task, every namespace one of them holds (with its owner, parents
+ * and owner uid, up to the root) and every nsfs fd and foreign socket, in
+ * records read from one iterator fd; for a scan that keeps command lines,
+ * a second (lib/bpf/cmdline.bpf.c) reads them. No
  * /proc/PID/ns, no open or ioctl per namespace, no /proc/PID/cmdline
  * where the kernel can run the third.
  *
@@ -385,12 +385,8 @@ int nsrel__scan_bpf_read(struct bpf_records *ret, bool cmdlines)
 		else if (r == -524)
 			r = -EOPNOTSUPP;
 	}
-	/* Tasks first: most namespaces are met there, and the files
-	 * iterator, sharing the map, describes only what it adds. */
 	if (r >= 0)
 		r = run_iter(skel->progs.nsrel_task.prog_fd, &b);
-	if (r >= 0)
-		r = run_iter(skel->progs.nsrel_file.prog_fd, &b);
 	nsrel_iter__destroy(skel);
 	if (job.pid > 0)
 		drop_helper(&b, job.pid);
@@ -554,28 +550,58 @@ static uint32_t learn(struct scan *s, const struct bpf_view *v, int type,
 }
 
 /*
+ * A link under /proc that held a namespace, named only where it is opened
+ * (most namespaces are learned from the records): PID/ns/NAME, or
+ * PID/task/TID/ns/NAME where tid is set, or PID/fd/FD where fd >= 0.
+ */
+struct proc_link {
+	pid_t pid, tid;
+	const char *name;
+	int fd;
+};
+
+static const char *link_path(const struct proc_link *l, char *buf, size_t size)
+{
+	if (l->fd >= 0)
+		snprintf(buf, size, "%d/fd/%d", l->pid, l->fd);
+	else if (l->tid)
+		snprintf(buf, size, "%d/task/%d/ns/%s", l->pid, l->tid,
+			 l->name);
+	else
+		snprintf(buf, size, "%d/ns/%s", l->pid, l->name);
+	return buf;
+}
+
+/* An fd of the namespace at l (an nsfs link or an fd of a process,
+ * whatever that is now), or a negative errno. */
+static int open_link(struct scan *s, const struct proc_link *l)
+{
+	char path[96];
+	link_path(l, path, sizeof(path));
+	return l->fd >= 0 ? nsrel__scan_reopen_ns(
+				    s, fd_or_errno(openat(s->proc_fd, path,
+							  O_PATH | O_CLOEXEC)))
+			  : fd_or_errno(openat(s->proc_fd, path,
+					       O_RDONLY | O_CLOEXEC));
+}
+
+/*
  * learn(), and where the records do not describe the namespace and all
  * above it (it came between two reads, the kernel dropped what described
- * it, or its task's records were cut), what /proc says:
- * path, under /proc, is the link that held it (fd: an fd of a process,
- * whatever that is now; NULL: none, a socket), asked only if it still
+ * it, or its task's records were cut), what /proc says through the
+ * link l that held it (NULL: none, a socket), asked only if it still
  * names that inode. *ret is the index or NONE; 0 or a negative errno
  * that ends the scan (scan_err()).
  */
 static int learn_at(struct scan *s, const struct bpf_view *v, int type,
-		    __u32 inum, const char *path, bool fd, uint32_t *ret)
+		    __u32 inum, const struct proc_link *l, uint32_t *ret)
 {
 	uint32_t idx = *ret = learn(s, v, type, inum);
 	if (idx == NONE)
 		return -ENOMEM;
-	if (s->m->ns[idx].learned || !v->proc_ours || !path)
+	if (s->m->ns[idx].learned || !v->proc_ours || !l)
 		return 0;
-	_cleanup_close_ int nsfd =
-		fd ? nsrel__scan_reopen_ns(
-			     s, fd_or_errno(openat(s->proc_fd, path,
-						   O_PATH | O_CLOEXEC)))
-		   : fd_or_errno(
-			     openat(s->proc_fd, path, O_RDONLY | O_CLOEXEC));
+	_cleanup_close_ int nsfd = open_link(s, l);
 	if (nsfd < 0)
 		return scan_path_err(-nsfd);
 	struct stat st;
@@ -601,14 +627,11 @@ static size_t comm_len(const char comm[16])
 	return n;
 }
 
-/* The threads of the process whose leader is tasks[*i], from *i + 1 on:
- * refs for the namespaces in which they differ from it. */
 /* The netnsid of net namespace idx, asked once as /proc's scan asks it,
- * through an fd of the namespace: path (under /proc) is the link that held
- * it (fd: an fd of a process, whatever that is now), or for a socket, fd
- * sockfd of process pid (pidfd_getfd, SIOCGSKNS). */
+ * through an fd of the namespace: l is the link that held it, or for a
+ * socket (NULL), fd sockfd of process pid (pidfd_getfd, SIOCGSKNS). */
 static int netnsid_at(struct scan *s, const struct bpf_view *v, uint32_t idx,
-		      const char *path, bool fd, pid_t pid, int sockfd)
+		      const struct proc_link *l, pid_t pid, int sockfd)
 {
 	if (idx == NONE || s->m->ns[idx].type != CLONE_NEWNET ||
 	    !v->proc_ours || s->m->ns[idx].netnsid_asked)
@@ -617,12 +640,8 @@ static int netnsid_at(struct scan *s, const struct bpf_view *v, uint32_t idx,
 	if (known != 0)
 		return known < 0 ? known : 0;
 	_cleanup_close_ int nsfd = -1;
-	if (path) {
-		nsfd = fd ? nsrel__scan_reopen_ns(
-				    s, fd_or_errno(openat(s->proc_fd, path,
-							  O_PATH | O_CLOEXEC)))
-			  : fd_or_errno(openat(s->proc_fd, path,
-					       O_RDONLY | O_CLOEXEC));
+	if (l) {
+		nsfd = open_link(s, l);
 		if (nsfd < 0)
 			return scan_path_err(-nsfd);
 	} else {
@@ -656,6 +675,8 @@ static int netnsid_at(struct scan *s, const struct bpf_view *v, uint32_t idx,
 		       : 0;
 }
 
+/* The threads of the process whose leader is tasks[*i], from *i + 1 on:
+ * refs for the namespaces in which they differ from it. */
 static int add_threads(struct scan *s, const struct bpf_view *v, size_t *i,
 		       uint32_t proc, const uint32_t own[NSREL_NSTYPE_COUNT],
 		       unsigned types)
@@ -669,17 +690,15 @@ static int add_threads(struct scan *s, const struct bpf_view *v, size_t *i,
 			int type = nsrel_nstype_at(k);
 			if (!(types & (unsigned)type) || !t->ns[k])
 				continue;
-			char path[96];
-			snprintf(path, sizeof(path), "%d/task/%d/ns/%s",
-				 lead->tgid, t->pid, nsrel_nstype_str(type));
+			struct proc_link l = {lead->tgid, t->pid,
+					      nsrel_nstype_str(type), -1};
 			uint32_t idx;
-			int r = learn_at(s, v, type, t->ns[k], path, false,
-					 &idx);
+			int r = learn_at(s, v, type, t->ns[k], &l, &idx);
 			if (r < 0)
 				return r;
 			if (idx == own[k])
 				continue;
-			r = netnsid_at(s, v, idx, path, false, 0, -1);
+			r = netnsid_at(s, v, idx, &l, 0, -1);
 			if (r < 0)
 				return r;
 			if (nsrel__model_ref_add(s->m, idx, NSREL_REF_TASK,
@@ -689,6 +708,14 @@ static int add_threads(struct scan *s, const struct bpf_view *v, size_t *i,
 		}
 	}
 	return 0;
+}
+
+/* /proc/PID, O_PATH; -1 with errno. */
+static int open_piddir(const struct scan *s, pid_t pid)
+{
+	char name[16];
+	snprintf(name, sizeof(name), "%d", pid);
+	return openat(s->proc_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
 /* What the records do not hold, asked through /proc where it is of our
@@ -709,10 +736,7 @@ static int add_facts(struct scan *s, const struct bpf_view *v, pid_t pid,
 	}
 	if (!v->proc_ours || (!maps && !netnsid))
 		return 0;
-	char path[32];
-	snprintf(path, sizeof(path), "%d", pid);
-	_cleanup_close_ int piddir =
-		openat(s->proc_fd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int piddir = open_piddir(s, pid);
 	if (piddir < 0)
 		return scan_err(errno);
 	int r = maps ? nsrel__scan_idmaps(s, piddir, user) : 0;
@@ -736,7 +760,6 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 		       uint32_t own[NSREL_NSTYPE_COUNT], uint32_t *ret)
 {
 	char path[32];
-	snprintf(path, sizeof(path), "%d/cmdline", t->pid);
 	uint32_t proc;
 	bool kthread = t->flags & PROCFS_PF_KTHREAD;
 	const struct bpf_cmdline *c;
@@ -751,10 +774,12 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 		r = nsrel__scan_add_proc_cmdline(s, line, len, t->comm,
 						 comm_len(t->comm), kthread,
 						 &proc);
-	} else
+	} else {
+		snprintf(path, sizeof(path), "%d/cmdline", t->pid);
 		r = nsrel__scan_add_proc(s, cmdlines ? s->proc_fd : -1, path,
 					 t->comm, comm_len(t->comm), kthread,
 					 &proc);
+	}
 	if (r < 0)
 		return r;
 	struct nsrel_proc *p = &s->m->procs[proc];
@@ -768,14 +793,14 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 		own[k] = NONE;
 		if (!(types & (unsigned)type) || !t->ns[k])
 			continue;
-		char link[64];
-		snprintf(link, sizeof(link), "%d/ns/%s", t->pid,
-			 nsrel_nstype_str(type));
-		r = learn_at(s, v, type, t->ns[k], link, false, &own[k]);
+		struct proc_link l = {t->pid, 0, nsrel_nstype_str(type), -1};
+		r = learn_at(s, v, type, t->ns[k], &l, &own[k]);
 		if (r < 0)
 			return r;
 	}
-	snprintf(path, sizeof(path), "%d/cgroup", t->pid);
+	/* (Named only where it is read.) */
+	if (s->ct && cmdlines)
+		snprintf(path, sizeof(path), "%d/cgroup", t->pid);
 	r = nsrel__containers_proc(s, cmdlines ? s->proc_fd : -1, path, proc,
 				   own[nsrel_nstype_index(CLONE_NEWNS)],
 				   kthread);
@@ -795,20 +820,21 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 		static const struct {
 			int type;
 			unsigned slot;
+			const char *link;
 		} fc[] = {
-			{CLONE_NEWPID, NSREL_BPF_SLOT_PID_FOR_CHILDREN},
-			{CLONE_NEWTIME, NSREL_BPF_SLOT_TIME_FOR_CHILDREN},
+			{CLONE_NEWPID, NSREL_BPF_SLOT_PID_FOR_CHILDREN,
+			 "pid_for_children"},
+			{CLONE_NEWTIME, NSREL_BPF_SLOT_TIME_FOR_CHILDREN,
+			 "time_for_children"},
 		};
 		for (size_t i = 0; i < ELEMENTSOF(fc); i++) {
 			if (!(s->types & (unsigned)fc[i].type) ||
 			    !t->ns[fc[i].slot])
 				continue;
-			char link[64];
-			snprintf(link, sizeof(link), "%d/ns/%s_for_children",
-				 t->pid, nsrel_nstype_str(fc[i].type));
+			struct proc_link l = {t->pid, 0, fc[i].link, -1};
 			uint32_t idx;
-			r = learn_at(s, v, fc[i].type, t->ns[fc[i].slot], link,
-				     false, &idx);
+			r = learn_at(s, v, fc[i].type, t->ns[fc[i].slot], &l,
+				     &idx);
 			if (r < 0)
 				return r;
 			if (idx == own[nsrel_nstype_index(fc[i].type)])
@@ -832,27 +858,49 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 }
 
 /* The open files of the process proc, from files[*j] on. */
-static int add_files(struct scan *s, const struct bpf_view *v, size_t *j,
-		     pid_t pid, uint32_t proc, uint32_t own_net)
+/* Process pid's fds as /proc's scan reads them: where the iterator left
+ * some out (NSREL_BPF_TASK_FILES_CUT). */
+static int add_files_proc(struct scan *s, pid_t pid, uint32_t proc,
+			  uint32_t own_net)
 {
+	_cleanup_close_ int piddir = open_piddir(s, pid);
+	if (piddir < 0)
+		return scan_err(errno);
+	struct fd_links fl = {0};
+	int r = nsrel__scan_fds_read(s, piddir, &fl);
+	if (r >= 0)
+		r = nsrel__scan_fds_add(s, piddir, pid, proc, own_net, &fl);
+	free(fl.v);
+	return r;
+}
+
+static int add_files(struct scan *s, const struct bpf_view *v, size_t *j,
+		     const struct nsrel_bpf_task *t, uint32_t proc,
+		     uint32_t own_net)
+{
+	pid_t pid = t->tgid;
+	bool cut = (t->rec_flags & NSREL_BPF_TASK_FILES_CUT) && v->proc_ours;
+	if (cut && (s->sources & NSREL_SRC_FDS)) {
+		int r = add_files_proc(s, pid, proc, own_net);
+		if (r < 0)
+			return r;
+	}
 	for (; *j < v->files_n && v->files[*j].tgid <= pid; ++*j) {
 		const struct nsrel_bpf_file *f = &v->files[*j];
-		if (f->tgid != pid || proc == NONE ||
+		if (f->tgid != pid || proc == NONE || cut ||
 		    !(s->sources & NSREL_SRC_FDS) || !(s->types & f->type) ||
 		    nsrel_nstype_index((int)f->type) < 0)
 			continue;
-		char path[48];
-		snprintf(path, sizeof(path), "%d/fd/%u", pid, f->fd);
+		struct proc_link l = {pid, 0, NULL, (int)f->fd};
+		const struct proc_link *at = f->socket ? NULL : &l;
 		uint32_t idx;
-		int r = learn_at(s, v, (int)f->type, f->inum,
-				 f->socket ? NULL : path, true, &idx);
+		int r = learn_at(s, v, (int)f->type, f->inum, at, &idx);
 		if (r < 0)
 			return r;
 		/* A socket in the process's own namespace adds nothing. */
 		if (f->socket && idx == own_net)
 			continue;
-		r = netnsid_at(s, v, idx, f->socket ? NULL : path, true, pid,
-			       (int)f->fd);
+		r = netnsid_at(s, v, idx, at, pid, (int)f->fd);
 		if (r < 0)
 			return r;
 		if (nsrel__model_ref_add(s->m, idx,
@@ -904,7 +952,7 @@ int nsrel__scan_bpf_fill(struct scan *s, struct bpf_records *rec)
 		if (r >= 0)
 			r = add_threads(s, &v, &i, proc, own, types);
 		if (r >= 0 && proc != NONE)
-			r = add_files(s, &v, &j, t->tgid, proc,
+			r = add_files(s, &v, &j, t, proc,
 				      own[nsrel_nstype_index(CLONE_NEWNET)]);
 	}
 out:

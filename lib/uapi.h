@@ -137,11 +137,15 @@ enum {
 #define NSREL_BPF_SLOT_TIME_FOR_CHILDREN 9
 #define NSREL_BPF_SLOTS			 10
 
-/* One task (every thread is one). TRUNCATED: records of its namespaces
- * were left out (more new ones than the iterator's buffer holds); what
- * they would have said is to be asked of /proc. */
+/* One task (every thread is one), written after the records of its
+ * namespaces and, for a process, of its files. TRUNCATED: records of its
+ * namespaces were left out (more new ones than the iterator's buffer
+ * holds); what they would have said is to be asked of /proc. FILES_CUT:
+ * records of the process's files were left out (more than the iterator
+ * writes for one process): /proc/PID/fd is to be read instead. */
 enum {
 	NSREL_BPF_TASK_TRUNCATED = 1u << 0,
+	NSREL_BPF_TASK_FILES_CUT = 1u << 1,
 };
 struct nsrel_bpf_task {
 	__u32 kind;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * For our BPF programs: the task iterators' contexts, whose layout is the
+ * For our BPF programs: the task iterator's context, whose layout is the
  * iterators' ABI (5.8 on): fixed, not relocated (each relocated type name
  * costs the kernel a look-up in its BTF at every load).
  */
@@ -14,7 +14,6 @@
 
 struct seq_file;
 struct task_struct;
-struct file;
 
 struct bpf_iter_meta {
 	struct seq_file *seq;
@@ -25,13 +24,6 @@ struct bpf_iter_meta {
 struct bpf_iter__task {
 	struct bpf_iter_meta *meta;
 	struct task_struct *task;
-};
-
-struct bpf_iter__task_file {
-	struct bpf_iter_meta *meta;
-	struct task_struct *task;
-	__u32 fd;
-	struct file *file;
 };
 
 #endif /* NSREL_BPF_ITER_CTX_H */

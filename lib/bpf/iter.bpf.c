@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The kernel's view of every namespace, in one pass: iter/task writes a
- * record for every task (threads included), iter/task_file one for every
- * open nsfs file and every socket in another network namespace than its
- * process's. Each namespace met, and each of its owners and ancestors, is
- * described once (struct nsrel_bpf_ns), deduplicated through a hash map.
+ * record for every task (threads included) and, for a process (a thread
+ * group leader), one for every open nsfs file and every socket in another
+ * network namespace than its own, found in its fd table. Each namespace
+ * met, and each of its owners and ancestors, is described once (struct
+ * nsrel_bpf_ns), deduplicated through a hash map.
  *
  * Read-only: the programs only read kernel memory and write to their seq
- * file and to their own maps. Bounded: the only loops walk parents, at
- * most the kernel's nesting limit (32) deep.
+ * file and to their own maps. Bounded: the loops walk parents, at most
+ * the kernel's nesting limit (32) deep, and the open fds of a process, at
+ * most FILES_MAX records of them.
  *
  * Cheap to load, as every scan loads it: the walks and first_time() are
  * global functions (the verifier checks each once, whatever calls it, its
@@ -123,6 +125,16 @@ struct cred {
 	struct user_namespace *user_ns;
 } CORE;
 
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+	unsigned long *open_fds;
+} CORE;
+
+struct files_struct {
+	struct fdtable *fdt;
+} CORE;
+
 struct task_struct {
 	unsigned int flags;
 	int pid;
@@ -133,6 +145,7 @@ struct task_struct {
 	__u64 start_boottime;
 	const struct cred *real_cred;
 	char comm[16];
+	struct files_struct *files;
 	struct nsproxy *nsproxy;
 } CORE;
 
@@ -147,7 +160,11 @@ struct inode {
 
 struct file {
 	struct inode *f_inode;
+	void *private_data; /* a socket's struct socket */
 } CORE;
+
+/* The file system of every socket's inode (include/uapi/linux/magic.h). */
+#define SOCKFS_MAGIC 0x534F434B
 
 typedef struct {
 	struct net *net;
@@ -427,6 +444,236 @@ static __u64 reader_pidns(unsigned int *ret_level)
 	return (__u64)(unsigned long)upid_at(p, level).ns;
 }
 
+/*
+ * The namespace whose ns_common is at nsc, seen as the ns member of a
+ * user namespace (whatever its type: every ns member is a struct
+ * ns_common), so that no relocation names ns_common: in the kernel's cache
+ * of names it shares a slot with file, which this program needs too.
+ */
+static const struct user_namespace *as_user(const void *nsc)
+{
+	return (const void *)((const char *)nsc -
+			      bpf_core_field_offset(struct user_namespace, ns));
+}
+
+/* Its type: ns_common's own field from 6.18 on, before that its
+ * proc_ns_operations' (which is, from 4.12 to 6.17, { name, real_ns_name,
+ * type, ... }: read where it is, not relocated). */
+static __u32 ns_type(const struct user_namespace *as)
+{
+	if (bpf_core_field_exists(as->ns.ns_type))
+		return BPF_CORE_READ(as, ns.ns_type);
+	const char *ops = (const char *)BPF_CORE_READ(as, ns.ops);
+	int type = 0;
+	if (ops)
+		bpf_probe_read_kernel(&type, sizeof(type),
+				      ops + 2 * sizeof(void *));
+	return (__u32)type;
+}
+
+/* Where, in the struct of a namespace of an other type than user and PID,
+ * its ns_common and its owner are; 0 for a type we do not know. */
+static int ns_layout(__u32 type, long *ret_ns, long *ret_owner)
+{
+#define LAYOUT(T)                                       \
+	(*ret_ns = bpf_core_field_offset(struct T, ns), \
+	 *ret_owner = bpf_core_field_offset(struct T, user_ns), 1)
+	switch (type) {
+	case CLONE_NEWNS:
+		return LAYOUT(mnt_namespace);
+	case CLONE_NEWCGROUP:
+		return LAYOUT(cgroup_namespace);
+	case CLONE_NEWUTS:
+		return LAYOUT(uts_namespace);
+	case CLONE_NEWIPC:
+		return LAYOUT(ipc_namespace);
+	case CLONE_NEWNET:
+		return LAYOUT(net);
+	case CLONE_NEWTIME:
+		return LAYOUT(time_namespace);
+	}
+#undef LAYOUT
+	return 0;
+}
+
+/*
+ * The open files of a process that hold a namespace: its nsfs files, and
+ * its sockets in another network namespace than its own. Gathered here
+ * and written after its namespaces' records, at most FILES_MAX (a process
+ * with more is rare: its fds are read from /proc, and its task record
+ * says so, NSREL_BPF_TASK_FILES_CUT), so that all of a task's records
+ * stay well within the 32 KiB that one object may write to its seq file.
+ *
+ * The fd table is read as /proc/PID/fd's readdir() reads it, under RCU
+ * (the iterator runs its program in an RCU read-side section, the table
+ * is freed after a grace period); a process's files_struct is not, so
+ * one that exits while its table is read may yield a record of a file it
+ * held an instant before, as a readlink() racing its close() would.
+ */
+#define FILES_MAX 512
+/* More fds than the kernel allows by default (nr_open, 1 << 20) are
+ * not walked: the task is cut. */
+#define FD_WORDS_MAX (1 << 14)
+static struct {
+	__u32 n;
+	__u32 cut;
+	struct nsrel_bpf_file f[FILES_MAX];
+} files;
+
+struct fd_walk {
+	__u64 fds;  /* the fd array */
+	__u64 bits; /* the bitmap of open fds */
+	__u64 word; /* the open fds of the word at hand not yet seen */
+	__u64 net;  /* the process's own network namespace */
+	__u32 base; /* the fd of the word's bit 0 */
+	__s32 tgid;
+};
+
+/* The index of the only bit set in x. */
+static __u32 bit_index(__u64 x)
+{
+	__u32 i = 0;
+	if (!(x & 0xffffffffull)) {
+		i += 32;
+		x >>= 32;
+	}
+	if (!(x & 0xffff)) {
+		i += 16;
+		x >>= 16;
+	}
+	if (!(x & 0xff)) {
+		i += 8;
+		x >>= 8;
+	}
+	if (!(x & 0xf)) {
+		i += 4;
+		x >>= 4;
+	}
+	if (!(x & 0x3)) {
+		i += 2;
+		x >>= 2;
+	}
+	if (!(x & 0x1))
+		i += 1;
+	return i;
+}
+
+/* Open fd fd of the walk's process: its record, and its namespace's
+ * description, where it holds one. */
+static void file_at(struct fd_walk *w, __u32 fd)
+{
+	const struct file *f = NULL;
+	bpf_probe_read_kernel(&f, sizeof(f),
+			      (const char *)(unsigned long)w->fds +
+				      (__u64)fd * sizeof(f));
+	if (!f)
+		return;
+	struct nsrel_bpf_file r = {
+		.kind = NSREL_BPF_REC_FILE,
+		.tgid = w->tgid,
+		.fd = fd,
+	};
+	const struct inode *ino = BPF_CORE_READ(f, f_inode);
+	unsigned long magic = BPF_CORE_READ(ino, i_sb, s_magic);
+	__u32 was_cut = pending.cut;
+	if (magic == NSFS_MAGIC) {
+		const struct ns_common *nsc = BPF_CORE_READ(ino, i_private);
+		if (!nsc)
+			return;
+		const struct user_namespace *as = as_user(nsc);
+		r.type = ns_type(as);
+		r.inum = BPF_CORE_READ(as, ns.inum);
+		__u64 addr = (__u64)(unsigned long)nsc;
+		long off_ns, off_owner;
+		if (r.type == CLONE_NEWUSER) {
+			describe_users((__u64)(unsigned long)as);
+		} else if (r.type == CLONE_NEWPID) {
+			describe_pids(addr - bpf_core_field_offset(
+						     struct pid_namespace, ns));
+		} else if (ns_layout(r.type, &off_ns, &off_owner)) {
+			__u64 owner = 0;
+			bpf_probe_read_kernel(&owner, sizeof(owner),
+					      (const char *)nsc - off_ns +
+						      off_owner);
+			describe_ns(addr, r.type, r.inum, NS_ID(as), owner);
+		}
+	} else if (magic == SOCKFS_MAGIC) {
+		const struct socket *sock = BPF_CORE_READ(f, private_data);
+		struct net *net =
+			BPF_CORE_READ(sock, sk, __sk_common.skc_net.net);
+		if (!net || (__u64)(unsigned long)net == w->net)
+			return;
+		r.type = CLONE_NEWNET;
+		r.inum = BPF_CORE_READ(net, ns.inum);
+		r.socket = 1;
+		DESCRIBE_NS(CLONE_NEWNET, net);
+	} else {
+		return;
+	}
+	/* A namespace not described for want of room: /proc's turn. */
+	if (pending.cut && !was_cut)
+		files.cut = 1;
+	__u32 n = files.n;
+	if (n >= FILES_MAX) {
+		files.cut = 1;
+		return;
+	}
+	files.f[n & (FILES_MAX - 1)] = r;
+	files.n = n + 1;
+}
+
+/* The next open fd of the word at hand. 1 when done. */
+static long bit_step(__u32 i, void *ctx)
+{
+	struct fd_walk *w = ctx;
+	__u64 word = w->word;
+	if (!word || files.cut)
+		return 1;
+	w->word = word & (word - 1);
+	file_at(w, w->base + bit_index(word & -word));
+	return 0;
+}
+
+/* The open fds of word i of the bitmap. */
+static long word_step(__u32 i, void *ctx)
+{
+	struct fd_walk *w = ctx;
+	__u64 word = 0;
+	bpf_probe_read_kernel(&word, sizeof(word),
+			      (const char *)(unsigned long)w->bits +
+				      (__u64)i * sizeof(word));
+	if (word) {
+		w->word = word;
+		w->base = i * 64;
+		bpf_loop(64, bit_step, w, 0);
+	}
+	return files.cut ? 1 : 0;
+}
+
+/* The files of process t (a thread group leader, as /proc/PID/fd shows
+ * the leader's) into files. */
+static void walk_files(const struct task_struct *t, __s32 tgid, __u64 net)
+{
+	files.n = 0;
+	files.cut = 0;
+	const struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	if (!fdt)
+		return;
+	struct fd_walk w = {
+		.fds = (__u64)(unsigned long)BPF_CORE_READ(fdt, fd),
+		.bits = (__u64)(unsigned long)BPF_CORE_READ(fdt, open_fds),
+		.net = net,
+		.tgid = tgid,
+	};
+	__u32 words = (BPF_CORE_READ(fdt, max_fds) + 63) / 64;
+	if (words > FD_WORDS_MAX) {
+		words = FD_WORDS_MAX;
+		files.cut = 1;
+	}
+	if (w.fds && w.bits)
+		bpf_loop(words, word_step, &w, 0);
+}
+
 /* The number of task t's (thread's, leader's, ...) pid in our PID
  * namespace. */
 #define NR(t, level, ours)                                                   \
@@ -504,120 +751,19 @@ int nsrel_task(struct bpf_iter__task *ctx)
 	}
 	if (pending.cut)
 		r.rec_flags = NSREL_BPF_TASK_TRUNCATED;
+	files.n = 0;
+	files.cut = 0;
+	if (t->pid == t->tgid)
+		walk_files(t, r.tgid,
+			   (__u64)(unsigned long)BPF_CORE_READ(nsp, net_ns));
+	if (files.cut)
+		r.rec_flags |= NSREL_BPF_TASK_FILES_CUT;
 	pending_write(seq);
-	bpf_seq_write(seq, &r, sizeof(r));
-	return 0;
-}
-
-/*
- * The namespace whose ns_common is at nsc, seen as the ns member of a
- * user namespace (whatever its type: every ns member is a struct
- * ns_common), so that no relocation names ns_common: in the kernel's cache
- * of names it shares a slot with file, which this program needs too.
- */
-static const struct user_namespace *as_user(const void *nsc)
-{
-	return (const void *)((const char *)nsc -
-			      bpf_core_field_offset(struct user_namespace, ns));
-}
-
-/* Its type: ns_common's own field from 6.18 on, before that its
- * proc_ns_operations' (which is, from 4.12 to 6.17, { name, real_ns_name,
- * type, ... }: read where it is, not relocated). */
-static __u32 ns_type(const struct user_namespace *as)
-{
-	if (bpf_core_field_exists(as->ns.ns_type))
-		return BPF_CORE_READ(as, ns.ns_type);
-	const char *ops = (const char *)BPF_CORE_READ(as, ns.ops);
-	int type = 0;
-	if (ops)
-		bpf_probe_read_kernel(&type, sizeof(type),
-				      ops + 2 * sizeof(void *));
-	return (__u32)type;
-}
-
-/* Where, in the struct of a namespace of an other type than user and PID,
- * its ns_common and its owner are; 0 for a type we do not know. */
-static int ns_layout(__u32 type, long *ret_ns, long *ret_owner)
-{
-#define LAYOUT(T)                                       \
-	(*ret_ns = bpf_core_field_offset(struct T, ns), \
-	 *ret_owner = bpf_core_field_offset(struct T, user_ns), 1)
-	switch (type) {
-	case CLONE_NEWNS:
-		return LAYOUT(mnt_namespace);
-	case CLONE_NEWCGROUP:
-		return LAYOUT(cgroup_namespace);
-	case CLONE_NEWUTS:
-		return LAYOUT(uts_namespace);
-	case CLONE_NEWIPC:
-		return LAYOUT(ipc_namespace);
-	case CLONE_NEWNET:
-		return LAYOUT(net);
-	case CLONE_NEWTIME:
-		return LAYOUT(time_namespace);
-	}
-#undef LAYOUT
-	return 0;
-}
-
-SEC("iter/task_file")
-int nsrel_file(struct bpf_iter__task_file *ctx)
-{
-	struct seq_file *seq = ctx->meta->seq;
-	struct task_struct *t = ctx->task;
-	struct file *f = ctx->file;
-	if (!t || !f)
-		return 0;
-	/* /proc/PID/fd shows the files of the thread group leader. */
-	if (t->pid != t->tgid)
-		return 0;
-
-	struct nsrel_bpf_file r = {
-		.kind = NSREL_BPF_REC_FILE,
-		.fd = ctx->fd,
-	};
-	struct inode *ino = BPF_CORE_READ(f, f_inode);
-	if (BPF_CORE_READ(ino, i_sb, s_magic) == NSFS_MAGIC) {
-		const struct ns_common *nsc = BPF_CORE_READ(ino, i_private);
-		if (!nsc)
-			return 0;
-		pending_start(ctx->meta);
-		const struct user_namespace *as = as_user(nsc);
-		r.type = ns_type(as);
-		r.inum = BPF_CORE_READ(as, ns.inum);
-		__u64 addr = (__u64)(unsigned long)nsc;
-		long off_ns, off_owner;
-		if (r.type == CLONE_NEWUSER) {
-			describe_users((__u64)(unsigned long)as);
-		} else if (r.type == CLONE_NEWPID) {
-			describe_pids(addr - bpf_core_field_offset(
-						     struct pid_namespace, ns));
-		} else if (ns_layout(r.type, &off_ns, &off_owner)) {
-			__u64 owner = 0;
-			bpf_probe_read_kernel(&owner, sizeof(owner),
-					      (const char *)nsc - off_ns +
-						      off_owner);
-			describe_ns(addr, r.type, r.inum, NS_ID(as), owner);
-		}
-	} else {
-		struct socket *sock = bpf_sock_from_file(f);
-		if (!sock)
-			return 0;
-		struct net *net =
-			BPF_CORE_READ(sock, sk, __sk_common.skc_net.net);
-		if (!net || net == BPF_CORE_READ(t, nsproxy, net_ns))
-			return 0;
-		pending_start(ctx->meta);
-		r.type = CLONE_NEWNET;
-		r.inum = BPF_CORE_READ(net, ns.inum);
-		r.socket = 1;
-		DESCRIBE_NS(CLONE_NEWNET, net);
-	}
-	unsigned int level;
-	__u64 ours = reader_pidns(&level);
-	r.tgid = NR(t, level, ours);
-	pending_write(seq);
+	__u32 n = files.n;
+	if (n > FILES_MAX)
+		n = FILES_MAX;
+	if (n)
+		bpf_seq_write(seq, files.f, n * sizeof(files.f[0]));
 	bpf_seq_write(seq, &r, sizeof(r));
 	return 0;
 }

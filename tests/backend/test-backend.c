@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1207,6 +1208,99 @@ static void test_shared_chain(void **state)
 	flat_free(&proc);
 }
 
+/* The fd refs (kind) of process pid on namespace (type, ino) in m. */
+static size_t fd_refs(const struct nsrel_model *m, int type, ino_t ino,
+		      pid_t pid, enum nsrel_ref_kind kind)
+{
+	const struct nsrel_ns *ns = nsrel_model_find(m, type, ino);
+	size_t n = 0;
+	for (size_t i = 0; ns && i < nsrel_ns_ref_count(ns); i++) {
+		const struct nsrel_ref *r = nsrel_ns_ref(ns, i);
+		n += nsrel_ref_kind(r) == kind &&
+		     nsrel_proc_pid(nsrel_ref_proc(r)) == pid;
+	}
+	return n;
+}
+
+/*
+ * A process with more namespace fds than the iterator writes for one
+ * (FILES_MAX, 512): its task record says its files were cut, and the scan
+ * reads its fds from /proc, so that every one is found as /proc's scan
+ * finds it; a socket it made before it moved to a net namespace of its
+ * own (so one of another namespace than its own) too. A process with a
+ * few is not cut.
+ */
+#define MANY_FDS 600
+static void test_many_files(void **state)
+{
+	(void)state;
+	if (!need_bpf())
+		return;
+	int ready[2];
+	assert_int_equal(pipe2(ready, O_CLOEXEC), 0);
+	fflush(stdout);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* Gone with the test, even where a check fails first. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		close(ready[0]);
+		int ok = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0) >= 0 &&
+			 unshare(CLONE_NEWNET) == 0;
+		for (int i = 0; ok && i < MANY_FDS; i++)
+			ok = open("/proc/self/ns/uts", O_RDONLY) >= 0;
+		char c = ok ? 'y' : 'n';
+		(void)!write(ready[1], &c, 1);
+		pause();
+		_exit(0);
+	}
+	close(ready[1]);
+	char c = 0;
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	if (c != 'y') {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		fail_msg("the child could not open its fds");
+	}
+	ino_t uts = ns_ino(pid, "uts");
+	ino_t net = ns_ino(getpid(), "net");
+
+	struct bpf_records rec = {0};
+	int r = nsrel__scan_bpf_read(&rec, false);
+	const struct nsrel_bpf_task *t = r ? NULL : task_of(&rec, pid);
+	const struct nsrel_bpf_task *we = r ? NULL : task_of(&rec, getpid());
+	bool cut = t && (t->rec_flags & NSREL_BPF_TASK_FILES_CUT);
+	bool we_cut = !we || (we->rec_flags & NSREL_BPF_TASK_FILES_CUT);
+	nsrel__scan_bpf_free(&rec);
+
+	static const enum nsrel_backend backends[] = {NSREL_BACKEND_PROC,
+						      NSREL_BACKEND_BPF};
+	size_t fds[2] = {0}, socks[2] = {0};
+	int rs[2];
+	for (size_t b = 0; b < 2; b++) {
+		struct nsrel_model *m = NULL;
+		rs[b] = scan_with(backends[b], CLONE_NEWUTS | CLONE_NEWNET,
+				  NSREL_SRC_ALL, &m);
+		fds[b] = fd_refs(m, CLONE_NEWUTS, uts, pid, NSREL_REF_FD);
+		socks[b] = fd_refs(m, CLONE_NEWNET, net, pid, NSREL_REF_SOCKET);
+		nsrel_model_free(m);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+
+	assert_int_equal(r, 0);
+	assert_true(cut);
+	assert_false(we_cut);
+	for (size_t b = 0; b < 2; b++) {
+		assert_int_equal(rs[b], 0);
+		if (fds[b] != MANY_FDS || socks[b] != 1)
+			fail_msg("%s: %zu uts fds (of %d), %zu sockets (of 1)",
+				 b ? "bpf" : "proc", fds[b], MANY_FDS,
+				 socks[b]);
+	}
+}
+
 /* Forced BPF releases everything: no fd (program, map, link, iterator)
  * is left, also after many scans. */
 static void test_nothing_left(void **state)
@@ -1376,6 +1470,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_selections),
 		cmocka_unit_test(test_many_chains),
 		cmocka_unit_test(test_shared_chain),
+		cmocka_unit_test(test_many_files),
 	};
 	return cmocka_run_group_tests(tests, zoo_start, zoo_stop);
 }
