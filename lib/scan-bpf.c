@@ -423,7 +423,8 @@ struct bpf_view {
 	size_t cmdlines_n;
 	bool cmdlines_read;
 	char *cmd;
-	bool proc_ours; /* our /proc shows the records' pids */
+	bool proc_ours;	      /* our /proc shows the records' pids */
+	uint64_t ns_per_tick; /* start_boottime / this: /proc's starttime */
 };
 
 static int cmp_rec_ns(const void *a, const void *b)
@@ -710,18 +711,37 @@ static int add_threads(struct scan *s, const struct bpf_view *v, size_t *i,
 	return 0;
 }
 
-/* /proc/PID, O_PATH; -1 with errno. */
-static int open_piddir(const struct scan *s, pid_t pid)
+/* /proc/PID of the process whose leader's record is t (O_PATH), or -1
+ * with errno: ESRCH where the pid is another process's by now (it started
+ * at another time), as much gone as the one that had it. */
+static int open_piddir(const struct scan *s, const struct bpf_view *v,
+		       const struct nsrel_bpf_task *t)
 {
-	char name[16];
-	snprintf(name, sizeof(name), "%d", pid);
-	return openat(s->proc_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	char buf[1024];
+	snprintf(buf, sizeof(buf), "%d", t->tgid);
+	_cleanup_close_ int fd =
+		openat(s->proc_fd, buf, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read_once_at(fd, "stat", buf, sizeof(buf));
+	struct procfs_stat ps;
+	if (n < 0) {
+		errno = (int)-n;
+		return -1;
+	}
+	if (nsrel__procfs_parse_stat(buf, (size_t)n, &ps) < 0 ||
+	    ps.starttime != t->start_boottime / v->ns_per_tick) {
+		errno = ESRCH;
+		return -1;
+	}
+	return take_fd(&fd);
 }
 
 /* What the records do not hold, asked through /proc where it is of our
  * PID namespace, as /proc's scan asks it: the id maps of the process's
  * user namespace and the netnsid of its net namespace, once each. */
-static int add_facts(struct scan *s, const struct bpf_view *v, pid_t pid,
+static int add_facts(struct scan *s, const struct bpf_view *v,
+		     const struct nsrel_bpf_task *t,
 		     const uint32_t own[NSREL_NSTYPE_COUNT])
 {
 	uint32_t user = own[nsrel_nstype_index(CLONE_NEWUSER)];
@@ -736,7 +756,7 @@ static int add_facts(struct scan *s, const struct bpf_view *v, pid_t pid,
 	}
 	if (!v->proc_ours || (!maps && !netnsid))
 		return 0;
-	_cleanup_close_ int piddir = open_piddir(s, pid);
+	_cleanup_close_ int piddir = open_piddir(s, v, t);
 	if (piddir < 0)
 		return scan_err(errno);
 	int r = maps ? nsrel__scan_idmaps(s, piddir, user) : 0;
@@ -756,8 +776,8 @@ static int add_facts(struct scan *s, const struct bpf_view *v, pid_t pid,
 
 static int add_process(struct scan *s, const struct bpf_view *v,
 		       const struct nsrel_bpf_task *t, bool cmdlines,
-		       uint64_t ns_per_tick, unsigned types,
-		       uint32_t own[NSREL_NSTYPE_COUNT], uint32_t *ret)
+		       unsigned types, uint32_t own[NSREL_NSTYPE_COUNT],
+		       uint32_t *ret)
 {
 	char path[32];
 	uint32_t proc;
@@ -786,7 +806,7 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 	p->pid = t->pid;
 	p->ppid = t->ppid;
 	p->uid = t->euid;
-	p->starttime = t->start_boottime / ns_per_tick;
+	p->starttime = t->start_boottime / v->ns_per_tick;
 
 	for (unsigned k = 0; k < NSREL_NSTYPE_COUNT; k++) {
 		int type = nsrel_nstype_at(k);
@@ -844,7 +864,7 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 						 0, -1, NONE, NONE) < 0)
 				return -ENOMEM;
 		}
-		r = add_facts(s, v, t->pid, own);
+		r = add_facts(s, v, t, own);
 		if (r < 0)
 			return r;
 	} else {
@@ -860,16 +880,17 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 /* The open files of the process proc, from files[*j] on. */
 /* Process pid's fds as /proc's scan reads them: where the iterator left
  * some out (NSREL_BPF_TASK_FILES_CUT). */
-static int add_files_proc(struct scan *s, pid_t pid, uint32_t proc,
+static int add_files_proc(struct scan *s, const struct bpf_view *v,
+			  const struct nsrel_bpf_task *t, uint32_t proc,
 			  uint32_t own_net)
 {
-	_cleanup_close_ int piddir = open_piddir(s, pid);
+	_cleanup_close_ int piddir = open_piddir(s, v, t);
 	if (piddir < 0)
 		return scan_err(errno);
 	struct fd_links fl = {0};
 	int r = nsrel__scan_fds_read(s, piddir, &fl);
 	if (r >= 0)
-		r = nsrel__scan_fds_add(s, piddir, pid, proc, own_net, &fl);
+		r = nsrel__scan_fds_add(s, piddir, t->tgid, proc, own_net, &fl);
 	free(fl.v);
 	return r;
 }
@@ -881,7 +902,7 @@ static int add_files(struct scan *s, const struct bpf_view *v, size_t *j,
 	pid_t pid = t->tgid;
 	bool cut = (t->rec_flags & NSREL_BPF_TASK_FILES_CUT) && v->proc_ours;
 	if (cut && (s->sources & NSREL_SRC_FDS)) {
-		int r = add_files_proc(s, pid, proc, own_net);
+		int r = add_files_proc(s, v, t, proc, own_net);
 		if (r < 0)
 			return r;
 	}
@@ -939,7 +960,7 @@ int nsrel__scan_bpf_fill(struct scan *s, struct bpf_records *rec)
 
 	bool cmdlines = v.proc_ours = proc_is_ours(s);
 	long hz = sysconf(_SC_CLK_TCK);
-	uint64_t ns_per_tick = hz > 0 ? 1000000000ull / (uint64_t)hz : 10000000;
+	v.ns_per_tick = hz > 0 ? 1000000000ull / (uint64_t)hz : 10000000;
 	size_t j = 0;
 	for (size_t i = 0; r >= 0 && i < v.tasks_n; i++) {
 		const struct nsrel_bpf_task *t = &v.tasks[i];
@@ -947,8 +968,7 @@ int nsrel__scan_bpf_fill(struct scan *s, struct bpf_records *rec)
 		/* A thread whose leader is gone (or not in our PID
 		 * namespace) is no process of /proc's either. */
 		if (t->pid && t->pid == t->tgid)
-			r = add_process(s, &v, t, cmdlines, ns_per_tick, types,
-					own, &proc);
+			r = add_process(s, &v, t, cmdlines, types, own, &proc);
 		if (r >= 0)
 			r = add_threads(s, &v, &i, proc, own, types);
 		if (r >= 0 && proc != NONE)
