@@ -377,13 +377,17 @@ __noinline int describe_pids(__u64 pn)
 }
 
 /* A namespace of another type than user and PID (its ns_common at addr,
- * its inode, id and owner, the owner's address), and the owner's
- * chain. */
+ * its inode and id; owner_at, where the address of its owner is), and
+ * the owner's chain. The owner is read only for a namespace described
+ * now: most have been before. */
 __noinline int describe_ns(__u64 addr, __u32 type, __u32 inum, __u64 id,
-			   __u64 owner)
+			   __u64 owner_at)
 {
 	if (!first_time(addr, inum, id))
 		return 0;
+	__u64 owner = 0;
+	bpf_probe_read_kernel(&owner, sizeof(owner),
+			      (const void *)(unsigned long)owner_at);
 	const struct user_namespace *o = (const void *)(unsigned long)owner;
 	struct nsrel_bpf_ns *r = pending_add();
 	r->kind = NSREL_BPF_REC_NS;
@@ -399,16 +403,15 @@ __noinline int describe_ns(__u64 addr, __u32 type, __u32 inum, __u64 id,
 
 /* Namespace p of an other type (a pointer to its struct, which has ns and
  * user_ns members), described; its inode, 0 for none. */
-#define DESCRIBE_NS(type, p)                                             \
-	({                                                               \
-		__u32 _inum = 0;                                         \
-		if (p) {                                                 \
-			_inum = BPF_CORE_READ(p, ns.inum);               \
-			describe_ns(NS_ADDR(p), type, _inum, NS_ID(p),   \
-				    (__u64)(unsigned long)BPF_CORE_READ( \
-					    p, user_ns));                \
-		}                                                        \
-		_inum;                                                   \
+#define DESCRIBE_NS(type, p)                                              \
+	({                                                                \
+		__u32 _inum = 0;                                          \
+		if (p) {                                                  \
+			_inum = BPF_CORE_READ(p, ns.inum);                \
+			describe_ns(NS_ADDR(p), type, _inum, NS_ID(p),    \
+				    (__u64)(unsigned long)&(p)->user_ns); \
+		}                                                         \
+		_inum;                                                    \
 	})
 
 /* pid->numbers[level], if pid has that level: the pid's number there and
@@ -591,11 +594,8 @@ static void file_at(struct fd_walk *w, __u32 fd)
 			describe_pids(addr - bpf_core_field_offset(
 						     struct pid_namespace, ns));
 		} else if (ns_layout(r.type, &off_ns, &off_owner)) {
-			__u64 owner = 0;
-			bpf_probe_read_kernel(&owner, sizeof(owner),
-					      (const char *)nsc - off_ns +
-						      off_owner);
-			describe_ns(addr, r.type, r.inum, NS_ID(as), owner);
+			describe_ns(addr, r.type, r.inum, NS_ID(as),
+				    addr - off_ns + off_owner);
 		}
 	} else if (magic == SOCKFS_MAGIC) {
 		const struct socket *sock = BPF_CORE_READ(f, private_data);
@@ -674,6 +674,13 @@ static void walk_files(const struct task_struct *t, __s32 tgid, __u64 net)
 		bpf_loop(words, word_step, &w, 0);
 }
 
+/* A task's nsproxy, read at once; NSP(f), its field f. */
+static char nsproxy_buf[128];
+#define NSP(f)                                                        \
+	(*(typeof(((struct nsproxy *)0)->f) *)(nsproxy_buf +          \
+					       bpf_core_field_offset( \
+						       struct nsproxy, f)))
+
 /* The number of task t's (thread's, leader's, ...) pid in our PID
  * namespace. */
 #define NR(t, level, ours)                                                   \
@@ -722,17 +729,21 @@ int nsrel_task(struct bpf_iter__task *ctx)
 	}
 
 	struct nsproxy *nsp = BPF_CORE_READ(t, nsproxy);
-	if (nsp) {
-		struct mnt_namespace *mnt = BPF_CORE_READ(nsp, mnt_ns);
-		struct cgroup_namespace *cg = BPF_CORE_READ(nsp, cgroup_ns);
-		struct uts_namespace *uts = BPF_CORE_READ(nsp, uts_ns);
-		struct ipc_namespace *ipc = BPF_CORE_READ(nsp, ipc_ns);
-		struct net *net = BPF_CORE_READ(nsp, net_ns);
-		struct time_namespace *time = BPF_CORE_READ(nsp, time_ns);
-		struct time_namespace *ctime =
-			BPF_CORE_READ(nsp, time_ns_for_children);
-		struct pid_namespace *cpid =
-			BPF_CORE_READ(nsp, pid_ns_for_children);
+	__u64 own_net = 0;
+	/* The whole nsproxy in one read (a kernel whose nsproxy is larger
+	 * than the buffer does not load this program: /proc's turn). */
+	if (nsp &&
+	    !bpf_probe_read_kernel(nsproxy_buf,
+				   bpf_core_type_size(struct nsproxy), nsp)) {
+		struct mnt_namespace *mnt = NSP(mnt_ns);
+		struct cgroup_namespace *cg = NSP(cgroup_ns);
+		struct uts_namespace *uts = NSP(uts_ns);
+		struct ipc_namespace *ipc = NSP(ipc_ns);
+		struct net *net = NSP(net_ns);
+		own_net = (__u64)(unsigned long)net;
+		struct time_namespace *time = NSP(time_ns);
+		struct time_namespace *ctime = NSP(time_ns_for_children);
+		struct pid_namespace *cpid = NSP(pid_ns_for_children);
 		r.ns[0] = DESCRIBE_NS(CLONE_NEWNS, mnt);
 		r.ns[1] = DESCRIBE_NS(CLONE_NEWCGROUP, cg);
 		r.ns[2] = DESCRIBE_NS(CLONE_NEWUTS, uts);
@@ -754,8 +765,7 @@ int nsrel_task(struct bpf_iter__task *ctx)
 	files.n = 0;
 	files.cut = 0;
 	if (t->pid == t->tgid)
-		walk_files(t, r.tgid,
-			   (__u64)(unsigned long)BPF_CORE_READ(nsp, net_ns));
+		walk_files(t, r.tgid, own_net);
 	if (files.cut)
 		r.rec_flags |= NSREL_BPF_TASK_FILES_CUT;
 	pending_write(seq);
