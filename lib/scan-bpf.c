@@ -795,10 +795,15 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 						 comm_len(t->comm), kthread,
 						 &proc);
 	} else {
-		snprintf(path, sizeof(path), "%d/cmdline", t->pid);
-		r = nsrel__scan_add_proc(s, cmdlines ? s->proc_fd : -1, path,
-					 t->comm, comm_len(t->comm), kthread,
-					 &proc);
+		/* From /proc/PID, where that is still the process. */
+		_cleanup_close_ int piddir = -1;
+		if (cmdlines &&
+		    nsrel__scan_reads_cmdline(s, comm_len(t->comm), kthread) &&
+		    (piddir = open_piddir(s, v, t)) < 0 &&
+		    (r = scan_err(errno)) < 0)
+			return r;
+		r = nsrel__scan_add_proc(s, piddir, "cmdline", t->comm,
+					 comm_len(t->comm), kthread, &proc);
 	}
 	if (r < 0)
 		return r;

@@ -198,6 +198,13 @@ static int add_proc_keep(struct scan *s, int dirfd, const char *cmdline_path,
 	return add_proc_with(s, cmdline, n, keep, comm, comm_len, kthread, ret);
 }
 
+bool nsrel__scan_reads_cmdline(const struct scan *s, size_t comm_len,
+			       bool kthread)
+{
+	return keeps_cmdline(s, kthread) ||
+	       procfs_name_wants_cmdline(comm_len, kthread);
+}
+
 int nsrel__scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
 			 const char *comm, size_t comm_len, bool kthread,
 			 uint32_t *ret)

@@ -182,6 +182,10 @@ int nsrel__scan_idmaps(struct scan *s, int piddir, uint32_t idx);
 int nsrel__scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
 			 const char *comm, size_t comm_len, bool kthread,
 			 uint32_t *ret);
+/* Whether nsrel__scan_add_proc() reads the command line of a process
+ * with that comm. */
+bool nsrel__scan_reads_cmdline(const struct scan *s, size_t comm_len,
+			       bool kthread);
 /* The same, with the first len bytes of its command line, as a read of
  * /proc/PID/cmdline would return them, at buf. */
 int nsrel__scan_add_proc_cmdline(struct scan *s, const char *buf, size_t len,
