@@ -266,6 +266,34 @@ static struct nsrel_bpf_ns *pending_add(void)
 	return &pending.ns[n & (PENDING_MAX - 1)];
 }
 
+/*
+ * In front of seen, the namespaces last met, each with the object that
+ * described it: most tasks share their namespaces with the tasks just
+ * before, and one described by another object of this session needs no
+ * look-up in the map. A memo says what the map said or was told; where
+ * it names this object, the map is asked (it counts this object's runs).
+ */
+#define MEMO_SLOTS 64
+static struct memo {
+	__u64 addr, inum, id;
+	__u64 session, seq_num;
+} memo[MEMO_SLOTS];
+
+static struct memo *memo_at(__u64 addr)
+{
+	return &memo[((addr >> 6) ^ (addr >> 12)) & (MEMO_SLOTS - 1)];
+}
+
+static void memo_set(struct memo *m, const struct seen_key *k,
+		     const struct seen_val *by)
+{
+	m->addr = k->addr;
+	m->inum = k->inum;
+	m->id = k->id;
+	m->session = by->session;
+	m->seq_num = by->seq_num;
+}
+
 /* Whether the namespace (ns_common at addr, inum, id) is to be described
  * now, by this run of the program (see seen), and there is room for its
  * record; marks it then. One there is no room for is not marked by this
@@ -273,12 +301,19 @@ static struct nsrel_bpf_ns *pending_add(void)
  * object is cut. */
 __noinline int first_time(__u64 addr, __u32 inum, __u64 id)
 {
+	struct memo *m = memo_at(addr);
+	if (m->addr == addr && m->inum == inum && m->id == id &&
+	    (m->session != pending.obj.session ||
+	     m->seq_num != pending.obj.seq_num))
+		return false;
 	struct seen_key k = {.addr = addr, .inum = inum, .id = id};
 	struct seen_val *v = bpf_map_lookup_elem(&seen, &k);
 	if (v &&
 	    (v->session != pending.obj.session ||
-	     v->seq_num != pending.obj.seq_num || v->run == pending.obj.run))
+	     v->seq_num != pending.obj.seq_num || v->run == pending.obj.run)) {
+		memo_set(m, &k, v);
 		return false;
+	}
 	if (pending.n >= PENDING_MAX) {
 		pending.cut = 1;
 		return false;
@@ -287,6 +322,7 @@ __noinline int first_time(__u64 addr, __u32 inum, __u64 id)
 		v->run = pending.obj.run;
 	else
 		bpf_map_update_elem(&seen, &k, &pending.obj, BPF_NOEXIST);
+	memo_set(m, &k, &pending.obj);
 	return true;
 }
 
