@@ -735,16 +735,26 @@ int nsrel_task(struct bpf_iter__task *ctx)
 	unsigned int level;
 	__u64 ours = reader_pidns(&level);
 	struct nsrel_bpf_task r = {.kind = NSREL_BPF_REC_TASK};
-	r.pid = NR(t, level, ours);
-	struct task_struct *lead = BPF_CORE_READ(t, group_leader);
-	r.tgid = NR(lead, level, ours);
-	struct task_struct *parent =
-		BPF_CORE_READ(t, real_parent, group_leader);
-	r.ppid = NR(parent, level, ours);
-	r.kpid = BPF_CORE_READ(t, pid);
-	r.flags = BPF_CORE_READ(t, flags);
-	r.start_boottime = BPF_CORE_READ(t, start_boottime);
+	/* The task's own fields read directly (the iterator's task is a
+	 * trusted pointer), the rest with probes. */
+	r.kpid = t->pid;
+	r.flags = t->flags;
+	r.start_boottime = t->start_boottime;
 	BPF_CORE_READ_INTO(&r.comm, t, comm);
+	if (!level) {
+		/* Ours is the initial PID namespace, where every pid's
+		 * number is the kernel's own. */
+		r.pid = t->pid;
+		r.tgid = t->tgid;
+		r.ppid = BPF_CORE_READ(t, real_parent, tgid);
+	} else {
+		r.pid = NR(t, level, ours);
+		struct task_struct *lead = BPF_CORE_READ(t, group_leader);
+		r.tgid = NR(lead, level, ours);
+		struct task_struct *parent =
+			BPF_CORE_READ(t, real_parent, group_leader);
+		r.ppid = NR(parent, level, ours);
+	}
 
 	/* The user namespace and euid are the task's credentials', the PID
 	 * namespace its pid's; the rest its nsproxy's, which a zombie has
