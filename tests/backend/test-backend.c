@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -1377,6 +1378,70 @@ static void test_bad_backend(void **state)
 	nsrel_model_free(m);
 }
 
+/*
+ * BPF in a PID namespace of its own (with its own /proc): the records'
+ * pids are the numbers there, not the kernel's, and the processes are
+ * that namespace's alone: its init (1) and a child (2, of parent 1).
+ */
+static int child_pidns_scan(void)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("proc", "/proc", "proc", 0, NULL) < 0)
+		return 20;
+	pid_t c = fork();
+	if (c < 0)
+		return 21;
+	if (c == 0) {
+		pause();
+		_exit(0);
+	}
+	struct nsrel_model *m = NULL;
+	int rc = scan_with(NSREL_BACKEND_BPF, CLONE_NEWPID, NSREL_SRC_PROCS,
+			   &m) < 0
+			 ? 22
+			 : 0;
+	if (!rc && (nsrel_model_backend(m) != NSREL_BACKEND_BPF ||
+		    nsrel_model_proc_count(m) != 2))
+		rc = 23;
+	for (size_t i = 0; !rc && i < 2; i++) {
+		const struct nsrel_proc *p = nsrel_model_proc(m, i);
+		if (nsrel_proc_pid(p) != (pid_t)i + 1 ||
+		    nsrel_proc_ppid(p) != (i ? 1 : 0))
+			rc = 24;
+	}
+	nsrel_model_free(m);
+	kill(c, SIGKILL);
+	waitpid(c, NULL, 0);
+	return rc;
+}
+
+static void test_child_pidns(void **state)
+{
+	(void)state;
+	if (!need_bpf())
+		return;
+	fflush(stdout);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (unshare(CLONE_NEWPID | CLONE_NEWNS) < 0)
+			_exit(10);
+		pid_t init = fork();
+		if (init < 0)
+			_exit(11);
+		if (init == 0)
+			_exit(child_pidns_scan());
+		int st;
+		if (waitpid(init, &st, 0) != init || !WIFEXITED(st))
+			_exit(12);
+		_exit(WEXITSTATUS(st));
+	}
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 /* AUTO: BPF as root in the initial PID namespace (where it can run), and
  * /proc in another PID namespace, also with the host's /proc there. */
 static void test_auto(void **state)
@@ -1462,6 +1527,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_bad_backend),
 		cmocka_unit_test(test_unprivileged),
 		cmocka_unit_test(test_auto),
+		cmocka_unit_test(test_child_pidns),
 		cmocka_unit_test(test_nothing_left),
 		cmocka_unit_test(test_no_helper_listed),
 		cmocka_unit_test(test_host),
