@@ -6,7 +6,7 @@
  * records read from one iterator fd; for a scan that keeps command lines,
  * a second (lib/bpf/cmdline.bpf.c) reads them. No
  * /proc/PID/ns, no open or ioctl per namespace, no /proc/PID/cmdline
- * where the kernel can run the third.
+ * where the kernel can run the second.
  *
  * Everything the kernel writes is read into memory first and the program,
  * its links and map are gone before the model is touched, so a failure
@@ -561,7 +561,7 @@ struct proc_link {
 	int fd;
 };
 
-static const char *link_path(const struct proc_link *l, char *buf, size_t size)
+static void link_path(const struct proc_link *l, char *buf, size_t size)
 {
 	if (l->fd >= 0)
 		snprintf(buf, size, "%d/fd/%d", l->pid, l->fd);
@@ -570,7 +570,6 @@ static const char *link_path(const struct proc_link *l, char *buf, size_t size)
 			 l->name);
 	else
 		snprintf(buf, size, "%d/ns/%s", l->pid, l->name);
-	return buf;
 }
 
 /* An fd of the namespace at l (an nsfs link or an fd of a process,
@@ -779,7 +778,6 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 		       unsigned types, uint32_t own[NSREL_NSTYPE_COUNT],
 		       uint32_t *ret)
 {
-	char path[32];
 	uint32_t proc;
 	bool kthread = t->flags & PROCFS_PF_KTHREAD;
 	const struct bpf_cmdline *c;
@@ -823,14 +821,17 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 		if (r < 0)
 			return r;
 	}
-	/* (Named only where it is read.) */
-	if (s->ct && cmdlines)
+	/* Its container, where containers are asked for and /proc is ours
+	 * to read its cgroup. */
+	if (s->ct && cmdlines) {
+		char path[32];
 		snprintf(path, sizeof(path), "%d/cgroup", t->pid);
-	r = nsrel__containers_proc(s, cmdlines ? s->proc_fd : -1, path, proc,
-				   own[nsrel_nstype_index(CLONE_NEWNS)],
-				   kthread);
-	if (r < 0)
-		return r;
+		r = nsrel__containers_proc(s, s->proc_fd, path, proc,
+					   own[nsrel_nstype_index(CLONE_NEWNS)],
+					   kthread);
+		if (r < 0)
+			return r;
+	}
 	if (s->sources & NSREL_SRC_PROCS) {
 		for (unsigned k = 0; k < NSREL_NSTYPE_COUNT; k++) {
 			if (own[k] == NONE)
@@ -882,7 +883,6 @@ static int add_process(struct scan *s, const struct bpf_view *v,
 	return 0;
 }
 
-/* The open files of the process proc, from files[*j] on. */
 /* Process pid's fds as /proc's scan reads them: where the iterator left
  * some out (NSREL_BPF_TASK_FILES_CUT). */
 static int add_files_proc(struct scan *s, const struct bpf_view *v,
@@ -900,6 +900,7 @@ static int add_files_proc(struct scan *s, const struct bpf_view *v,
 	return r;
 }
 
+/* The open files of the process proc, from files[*j] on. */
 static int add_files(struct scan *s, const struct bpf_view *v, size_t *j,
 		     const struct nsrel_bpf_task *t, uint32_t proc,
 		     uint32_t own_net)

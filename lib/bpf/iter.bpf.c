@@ -687,11 +687,9 @@ static long word_step(__u32 i, void *ctx)
 }
 
 /* The files of process t (a thread group leader, as /proc/PID/fd shows
- * the leader's) into files. */
+ * the leader's) into files, emptied by the caller. */
 static void walk_files(const struct task_struct *t, __s32 tgid, __u64 net)
 {
-	files.n = 0;
-	files.cut = 0;
 	const struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
 	if (!fdt)
 		return;

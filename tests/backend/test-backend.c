@@ -1415,22 +1415,22 @@ static int child_pidns_scan(void)
 	return rc;
 }
 
-static void test_child_pidns(void **state)
+/* fn(), run as the first process of a new PID namespace (and of the
+ * other namespaces of flags); passes if it returns 0 (10 to 12: the
+ * namespace could not be made or its process did not exit). */
+static void in_new_pidns(int flags, int (*fn)(void))
 {
-	(void)state;
-	if (!need_bpf())
-		return;
 	fflush(stdout);
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		if (unshare(CLONE_NEWPID | CLONE_NEWNS) < 0)
+		if (unshare(CLONE_NEWPID | flags) < 0)
 			_exit(10);
 		pid_t init = fork();
 		if (init < 0)
 			_exit(11);
 		if (init == 0)
-			_exit(child_pidns_scan());
+			_exit(fn());
 		int st;
 		if (waitpid(init, &st, 0) != init || !WIFEXITED(st))
 			_exit(12);
@@ -1440,6 +1440,25 @@ static void test_child_pidns(void **state)
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+static void test_child_pidns(void **state)
+{
+	(void)state;
+	if (!need_bpf())
+		return;
+	in_new_pidns(CLONE_NEWNS, child_pidns_scan);
+}
+
+/* AUTO in a PID namespace of its own, with the host's /proc: /proc. */
+static int auto_scan_is_proc(void)
+{
+	struct nsrel_model *m = NULL;
+	if (scan_with(NSREL_BACKEND_AUTO, 0, 0, &m) != 0)
+		return 20;
+	int rc = nsrel_model_backend(m) == NSREL_BACKEND_PROC ? 0 : 21;
+	nsrel_model_free(m);
+	return rc;
 }
 
 /* AUTO: BPF as root in the initial PID namespace (where it can run), and
@@ -1454,34 +1473,7 @@ static void test_auto(void **state)
 	assert_int_equal(nsrel_model_backend(m), NSREL_BACKEND_BPF);
 	assert_int_equal(nsrel_model_unreadable(m), 0);
 	nsrel_model_free(m);
-
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		if (unshare(CLONE_NEWPID) < 0)
-			_exit(10);
-		pid_t c = fork();
-		if (c < 0)
-			_exit(11);
-		if (c == 0) {
-			struct nsrel_model *cm = NULL;
-			if (scan_with(NSREL_BACKEND_AUTO, 0, 0, &cm) != 0)
-				_exit(12);
-			int rc = nsrel_model_backend(cm) == NSREL_BACKEND_PROC
-					 ? 0
-					 : 13;
-			nsrel_model_free(cm);
-			_exit(rc);
-		}
-		int st;
-		if (waitpid(c, &st, 0) != c || !WIFEXITED(st))
-			_exit(14);
-		_exit(WEXITSTATUS(st));
-	}
-	int st;
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 0);
+	in_new_pidns(0, auto_scan_is_proc);
 }
 
 /* As nobody: forced BPF fails with EPERM and no fd left; the default

@@ -418,7 +418,8 @@ def case_bwrap():
     # --die-with-parent: the sandbox (a PID namespace of its own) goes
     # with the bwrap killed below, not 600 s later.
     p = subprocess.Popen(["bwrap", "--unshare-all", "--die-with-parent",
-                          "--dev-bind", "/", "/", "--", "bash", "-c", "exec -a %s sleep 600" % tag],
+                          "--dev-bind", "/", "/", "--", "bash", "-c",
+                          "exec -a %s sleep 600" % tag],
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.PIPE)
     try:
