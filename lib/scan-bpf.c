@@ -127,6 +127,7 @@ static int add_record(struct bpf_records *b, const char *p)
  * way reads and indexes all of /sys/kernel/btf/vmlinux, some 6 MB, each
  * scan: three quarters of the fixed cost and most of the memory). */
 #include "iter.lskel.h"
+#include "iter_compat.lskel.h"
 #include "cmdline.lskel.h"
 
 /* The most the iterators may write: 64 records per task of a million
@@ -358,8 +359,49 @@ static int read_cmdlines(struct cmdline_job *j, struct bpf_records *b)
 	return out_of_resources(r) ? r : 0;
 }
 
-int nsrel__scan_bpf_read(struct bpf_records *ret, bool cmdlines)
+/* The kernel's errno of a failed load as the scan reports it. */
+static int load_error(int r)
 {
+	/* The kernel says EPERM for a missing capability, and may say
+	 * more for a refused load. */
+	if (r < 0 && !out_of_resources(r) && geteuid() != 0)
+		return -EPERM;
+	/* ENOTSUPP (524, the kernel's own, no errno): a kernel that cannot
+	 * run the loader or the iterators. */
+	return r == -524 ? -EOPNOTSUPP : r;
+}
+
+/* The task iterator's records into b, by the program built for kernels
+ * with bpf_rdonly_cast() (6.2 on) or, where that one does not load (or
+ * compat asks for it), by the one built for those without. */
+static int read_tasks(struct bpf_records *b, bool compat)
+{
+	int r;
+	if (!compat) {
+		struct nsrel_iter *skel = nsrel_iter__open();
+		if (!skel)
+			return -ENOMEM;
+		r = load_error(nsrel_iter__load(skel));
+		bool loaded = r >= 0;
+		if (loaded)
+			r = run_iter(skel->progs.nsrel_task.prog_fd, b);
+		nsrel_iter__destroy(skel);
+		if (loaded || out_of_resources(r) || r == -EPERM)
+			return r;
+	}
+	struct nsrel_iter_compat *skel = nsrel_iter_compat__open();
+	if (!skel)
+		return -ENOMEM;
+	r = load_error(nsrel_iter_compat__load(skel));
+	if (r >= 0)
+		r = run_iter(skel->progs.nsrel_task.prog_fd, b);
+	nsrel_iter_compat__destroy(skel);
+	return r;
+}
+
+int nsrel__scan_bpf_read(struct bpf_records *ret, unsigned flags)
+{
+	bool cmdlines = flags & NSREL__BPF_CMDLINES;
 	/* Without kernel BTF, CO-RE has nothing to relocate against. */
 	if (access("/sys/kernel/btf/vmlinux", R_OK) < 0)
 		return errno == ENOENT ? -EOPNOTSUPP : -errno;
@@ -370,24 +412,7 @@ int nsrel__scan_bpf_read(struct bpf_records *ret, bool cmdlines)
 		if (out_of_resources(job.r))
 			return job.r;
 	}
-	int r = 0;
-	struct nsrel_iter *skel = nsrel_iter__open();
-	if (!skel)
-		r = -ENOMEM;
-	if (r >= 0) {
-		r = nsrel_iter__load(skel);
-		/* The kernel says EPERM for a missing capability, and may
-		 * say more for a refused load. */
-		if (r < 0 && !out_of_resources(r) && geteuid() != 0)
-			r = -EPERM;
-		/* ENOTSUPP (524, the kernel's own, no errno): a kernel that
-		 * cannot run the loader or the iterators. */
-		else if (r == -524)
-			r = -EOPNOTSUPP;
-	}
-	if (r >= 0)
-		r = run_iter(skel->progs.nsrel_task.prog_fd, &b);
-	nsrel_iter__destroy(skel);
+	int r = read_tasks(&b, flags & NSREL__BPF_COMPAT);
 	if (job.pid > 0)
 		drop_helper(&b, job.pid);
 	if (r >= 0 && cmdlines)
@@ -401,7 +426,7 @@ int nsrel__scan_bpf_read(struct bpf_records *ret, bool cmdlines)
 	return 0;
 }
 #else
-int nsrel__scan_bpf_read(struct bpf_records *ret, bool cmdlines)
+int nsrel__scan_bpf_read(struct bpf_records *ret, unsigned flags)
 {
 	return -EOPNOTSUPP;
 }

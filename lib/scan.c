@@ -131,8 +131,9 @@ static int run_backend(struct scan *s)
 		return nsrel__scan_procs(s);
 	struct bpf_records rec = {0};
 	int r = nsrel__scan_bpf_read(
-		&rec,
-		s->flags & (NSREL_SCAN_CMDLINE | NSREL_SCAN_CMDLINE_FIRST));
+		&rec, s->flags & (NSREL_SCAN_CMDLINE | NSREL_SCAN_CMDLINE_FIRST)
+			      ? NSREL__BPF_CMDLINES
+			      : 0);
 	if (r >= 0) {
 		s->m->backend = NSREL_BACKEND_BPF;
 		/* What limits /proc did not limit the scan: it saw the

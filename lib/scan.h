@@ -193,7 +193,8 @@ int nsrel__scan_add_proc_cmdline(struct scan *s, const char *buf, size_t len,
 				 bool kthread, uint32_t *ret);
 
 /* scan-bpf.c, the BPF backend, in two steps: nsrel__scan_bpf_read() runs the
- * iterators (with cmdlines, the command lines' too, where it can load)
+ * iterators (with NSREL__BPF_CMDLINES, the command lines' too, where it
+ * can load)
  * and keeps what they wrote (0, or -EOPNOTSUPP without BPF
  * support or kernel BTF, -EPERM without privilege, another negative errno
  * of bpf(2) or read(2)); it touches nothing of the scan, so that AUTO can
@@ -226,7 +227,14 @@ struct bpf_records {
 	bool cmdlines_stuck; /* their reader did not end in time */
 };
 void nsrel__scan_bpf_free(struct bpf_records *rec);
-int nsrel__scan_bpf_read(struct bpf_records *ret, bool cmdlines);
+/* nsrel__scan_bpf_read()'s flags: read the command lines too; use the
+ * task program built for kernels before 6.2 (lib/bpf/iter.bpf.c), as
+ * where the other does not load. */
+enum {
+	NSREL__BPF_CMDLINES = 1 << 0,
+	NSREL__BPF_COMPAT = 1 << 1,
+};
+int nsrel__scan_bpf_read(struct bpf_records *ret, unsigned flags);
 int nsrel__scan_bpf_fill(struct scan *s, struct bpf_records *rec);
 /* Which command line of c (n of them, sorted by kpid; read: all were
  * read) is the process with pid kpid in the initial PID namespace that

@@ -7,14 +7,15 @@
  * met, and each of its owners and ancestors, is described once (struct
  * nsrel_bpf_ns), deduplicated through a hash map.
  *
- * Read-only: the programs only read kernel memory and write to their seq
- * file and to their own maps. Bounded: the loops walk parents, at most
- * the kernel's nesting limit (32) deep, and the open fds of a process, at
- * most FILES_MAX records of them.
+ * Fast to run: what the task leads to is read with loads, not probes
+ * (see untrusted()). Read-only: the programs only read kernel memory and
+ * write to their seq file and to their own maps. Bounded: the loops walk
+ * parents, at most the kernel's nesting limit (32) deep, and the open fds of a
+ * process, at most FILES_MAX records of them.
  *
  * Cheap to load, as every scan loads it: the walks and first_time() are
  * global functions (the verifier checks each once, whatever calls it, its
- * arguments scalars read with probes), the walks each a bpf_loop() whose
+ * arguments numbers: addresses, inodes, ids), the walks each a bpf_loop() whose
  * step it checks once; the records of one object are gathered in a global
  * buffer and written at once. What does not fit there is not written, and the
  * task's record says so (NSREL_BPF_TASK_TRUNCATED): the reader asks /proc
@@ -327,9 +328,51 @@ __noinline int first_time(__u64 addr, __u32 inum, __u64 id)
 }
 
 /* The 64-bit id of namespace p (of a type with an ns member), 0 where
- * the kernel has none (before 6.18). */
+ * the kernel has none (before 6.18): NS_ID(p) where p is a number, read
+ * with a probe, NS_ID_AT(p) where p is a pointer the verifier knows. */
 #define NS_ID(p) \
 	(bpf_core_field_exists((p)->ns.ns_id) ? BPF_CORE_READ(p, ns.ns_id) : 0)
+#define NS_ID_AT(p) (bpf_core_field_exists((p)->ns.ns_id) ? (p)->ns.ns_id : 0)
+
+/*
+ * A pointer to kernel memory that the verifier knows the type of (the
+ * iterator's task, and what is loaded from its fields) is read directly,
+ * at the cost of a load, where a number is read with a probe, a helper
+ * call: the task program reads what it can through such pointers. The
+ * global functions take numbers only, and addr_of() makes one of a
+ * pointer: a program of a user with CAP_PERFMON (as every tracing program
+ * is) may store a pointer to its own memory, and what it loads from there
+ * is a number.
+ *
+ * Not through the task as the iterator gives it: newer verifiers (seen
+ * on 6.18), for each pointer loaded from a pointer they trust, look up by
+ * name in all of the kernel's BTF whether the result may be trusted too
+ * (btf_nested_type_is_trusted(): six such loads made this program's
+ * load 5 ms slower). bpf_rdonly_cast() (6.2 on) makes an untrusted
+ * pointer of it, whose loads need no look-up. Built with
+ * NSREL_BPF_COMPAT, for kernels without it (which do no such look-up
+ * either), the program reads through the iterator's pointer.
+ */
+#ifndef NSREL_BPF_COMPAT
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+#endif
+
+static __always_inline const struct task_struct *
+untrusted(const struct task_struct *t)
+{
+#ifdef NSREL_BPF_COMPAT
+	return t;
+#else
+	return bpf_rdonly_cast(t, bpf_core_type_id_kernel(struct task_struct));
+#endif
+}
+
+static __u64 addr_slot;
+static __always_inline __u64 addr_of(const void *p)
+{
+	addr_slot = (__u64)(unsigned long)p;
+	return *(volatile __u64 *)&addr_slot;
+}
 
 /* The address of p's ns_common, for seen_key. */
 #define NS_ADDR(p) ((__u64)(unsigned long)&(p)->ns)
@@ -337,6 +380,8 @@ __noinline int first_time(__u64 addr, __u32 inum, __u64 id)
 struct chain {
 	__u64 cur;   /* the namespace to describe next, 0 at the top */
 	__u64 owner; /* PID: the first one's owner */
+	__u64 id;    /* the first one's id and inode, as the caller read them */
+	__u32 inum;
 };
 
 /* One user namespace of a chain; on to its parent. 1 when done. */
@@ -346,8 +391,8 @@ static long user_step(__u32 i, void *ctx)
 	const struct user_namespace *u = (const void *)(unsigned long)c->cur;
 	if (!u)
 		return 1;
-	__u32 inum = BPF_CORE_READ(u, ns.inum);
-	__u64 id = NS_ID(u);
+	__u32 inum = i ? BPF_CORE_READ(u, ns.inum) : c->inum;
+	__u64 id = i ? NS_ID(u) : c->id;
 	if (!first_time(NS_ADDR(u), inum, id))
 		return 1;
 	const struct user_namespace *p = BPF_CORE_READ(u, parent);
@@ -362,11 +407,11 @@ static long user_step(__u32 i, void *ctx)
 	return 0;
 }
 
-/* User namespace u (an address, 0 for none) and its ancestors, up to the
- * first one described before. */
-__noinline int describe_users(__u64 u)
+/* User namespace u (an address, 0 for none; its inode and id), and its
+ * ancestors, up to the first one described before. */
+__noinline int describe_users(__u64 u, __u32 inum, __u64 id)
 {
-	struct chain c = {.cur = u};
+	struct chain c = {.cur = u, .inum = inum, .id = id};
 	bpf_loop(MAX_DEPTH, user_step, &c, 0);
 	return 0;
 }
@@ -378,8 +423,8 @@ static long pid_step(__u32 i, void *ctx)
 	const struct pid_namespace *pn = (const void *)(unsigned long)c->cur;
 	if (!pn)
 		return 1;
-	__u32 inum = BPF_CORE_READ(pn, ns.inum);
-	__u64 id = NS_ID(pn);
+	__u32 inum = i ? BPF_CORE_READ(pn, ns.inum) : c->inum;
+	__u64 id = i ? NS_ID(pn) : c->id;
 	if (!first_time(NS_ADDR(pn), inum, id))
 		return 1;
 	const struct pid_namespace *p = BPF_CORE_READ(pn, parent);
@@ -398,18 +443,33 @@ static long pid_step(__u32 i, void *ctx)
 	return 0;
 }
 
-/* PID namespace pn (an address, 0 for none), its ancestors up to the
- * first one described before, and their owners: a PID namespace's owner
- * is the owner of its parent or a descendant of it, so the user
- * namespaces above the first one's owner are all the owners its
- * ancestors have. */
-__noinline int describe_pids(__u64 pn)
+/* User namespace u (an address, 0 for none) and its ancestors. */
+static void describe_users_at(__u64 u)
 {
-	struct chain c = {.cur = pn};
+	const struct user_namespace *p = (const void *)(unsigned long)u;
+	if (p)
+		describe_users(u, BPF_CORE_READ(p, ns.inum), NS_ID(p));
+}
+
+/* PID namespace pn (an address, 0 for none; its inode and id), its
+ * ancestors up to the first one described before, and their owners: a
+ * PID namespace's owner is the owner of its parent or a descendant of
+ * it, so the user namespaces above the first one's owner are all the
+ * owners its ancestors have. */
+__noinline int describe_pids(__u64 pn, __u32 inum, __u64 id)
+{
+	struct chain c = {.cur = pn, .inum = inum, .id = id};
 	bpf_loop(MAX_DEPTH, pid_step, &c, 0);
-	if (c.owner)
-		describe_users(c.owner);
+	describe_users_at(c.owner);
 	return 0;
+}
+
+/* The same, for a PID namespace at address pn, 0 for none. */
+static void describe_pids_at(__u64 pn)
+{
+	const struct pid_namespace *p = (const void *)(unsigned long)pn;
+	if (p)
+		describe_pids(pn, BPF_CORE_READ(p, ns.inum), NS_ID(p));
 }
 
 /* A namespace of another type than user and PID (its ns_common at addr,
@@ -433,19 +493,19 @@ __noinline int describe_ns(__u64 addr, __u32 type, __u32 inum, __u64 id,
 	r->parent = 0;
 	r->owner_uid = 0;
 	r->id = id;
-	describe_users(owner);
+	describe_users_at(owner);
 	return 0;
 }
 
-/* Namespace p of an other type (a pointer to its struct, which has ns and
- * user_ns members), described; its inode, 0 for none. */
+/* Namespace p of an other type (a pointer the verifier knows, to a struct
+ * with ns and user_ns members), described; its inode, 0 for none. */
 #define DESCRIBE_NS(type, p)                                              \
 	({                                                                \
 		__u32 _inum = 0;                                          \
 		if (p) {                                                  \
-			_inum = BPF_CORE_READ(p, ns.inum);                \
-			describe_ns(NS_ADDR(p), type, _inum, NS_ID(p),    \
-				    (__u64)(unsigned long)&(p)->user_ns); \
+			_inum = (p)->ns.inum;                             \
+			describe_ns(addr_of(&(p)->ns), type, _inum,       \
+				    NS_ID_AT(p), addr_of(&(p)->user_ns)); \
 		}                                                         \
 		_inum;                                                    \
 	})
@@ -473,14 +533,25 @@ __noinline int pid_nr_in(__u64 pid, __u32 level, __u64 ns)
 }
 
 /* Our own PID namespace (the reader's: iterators run in read()), and its
- * level. */
-static __u64 reader_pidns(unsigned int *ret_level)
+ * level: read once a session (an iterator fd is read by the one thread
+ * that made it), reader_session the session's id + 1 from then on.
+ * Globals, not a struct: clang 14 splits a struct whose fields are used
+ * apart, and gives the parts' BTF wrong sizes. */
+static __u64 reader_session, reader_ns;
+static __u32 reader_level;
+
+static __u64 reader_pidns(const struct bpf_iter_meta *meta,
+			  unsigned int *ret_level)
 {
-	struct task_struct *cur = (void *)bpf_get_current_task();
-	struct pid *p = BPF_CORE_READ(cur, thread_pid);
-	unsigned int level = BPF_CORE_READ(p, level);
-	*ret_level = level;
-	return (__u64)(unsigned long)upid_at(p, level).ns;
+	if (reader_session != meta->session_id + 1) {
+		struct task_struct *cur = (void *)bpf_get_current_task();
+		struct pid *p = BPF_CORE_READ(cur, thread_pid);
+		reader_level = BPF_CORE_READ(p, level);
+		reader_ns = (__u64)(unsigned long)upid_at(p, reader_level).ns;
+		reader_session = meta->session_id + 1;
+	}
+	*ret_level = reader_level;
+	return reader_ns;
 }
 
 /*
@@ -625,10 +696,12 @@ static void file_at(struct fd_walk *w, __u32 fd)
 		__u64 addr = (__u64)(unsigned long)nsc;
 		long off_ns, off_owner;
 		if (r.type == CLONE_NEWUSER) {
-			describe_users((__u64)(unsigned long)as);
+			describe_users((__u64)(unsigned long)as, r.inum,
+				       NS_ID(as));
 		} else if (r.type == CLONE_NEWPID) {
-			describe_pids(addr - bpf_core_field_offset(
-						     struct pid_namespace, ns));
+			describe_pids_at(addr -
+					 bpf_core_field_offset(
+						 struct pid_namespace, ns));
 		} else if (ns_layout(r.type, &off_ns, &off_owner)) {
 			describe_ns(addr, r.type, r.inum, NS_ID(as),
 				    addr - off_ns + off_owner);
@@ -642,7 +715,8 @@ static void file_at(struct fd_walk *w, __u32 fd)
 		r.type = CLONE_NEWNET;
 		r.inum = BPF_CORE_READ(net, ns.inum);
 		r.socket = 1;
-		DESCRIBE_NS(CLONE_NEWNET, net);
+		describe_ns(NS_ADDR(net), CLONE_NEWNET, r.inum, NS_ID(net),
+			    (__u64)(unsigned long)&net->user_ns);
 	} else {
 		return;
 	}
@@ -686,20 +760,20 @@ static long word_step(__u32 i, void *ctx)
 	return files.cut ? 1 : 0;
 }
 
-/* The files of process t (a thread group leader, as /proc/PID/fd shows
- * the leader's) into files, emptied by the caller. */
-static void walk_files(const struct task_struct *t, __s32 tgid, __u64 net)
+/* The files of a process (fs, its thread group leader's, as /proc/PID/fd
+ * shows the leader's) into files, emptied by the caller. */
+static void walk_files(const struct files_struct *fs, __s32 tgid, __u64 net)
 {
-	const struct fdtable *fdt = BPF_CORE_READ(t, files, fdt);
+	const struct fdtable *fdt = fs ? fs->fdt : NULL;
 	if (!fdt)
 		return;
 	struct fd_walk w = {
-		.fds = (__u64)(unsigned long)BPF_CORE_READ(fdt, fd),
-		.bits = (__u64)(unsigned long)BPF_CORE_READ(fdt, open_fds),
+		.fds = addr_of(fdt->fd),
+		.bits = addr_of(fdt->open_fds),
 		.net = net,
 		.tgid = tgid,
 	};
-	__u32 words = (BPF_CORE_READ(fdt, max_fds) + 63) / 64;
+	__u32 words = (fdt->max_fds + 63) / 64;
 	if (words > FD_WORDS_MAX) {
 		words = FD_WORDS_MAX;
 		files.cut = 1;
@@ -708,33 +782,39 @@ static void walk_files(const struct task_struct *t, __s32 tgid, __u64 net)
 		bpf_loop(words, word_step, &w, 0);
 }
 
-/* A task's nsproxy, read at once; NSP(f), its field f. */
-static char nsproxy_buf[128];
-#define NSP(f)                                                        \
-	(*(typeof(((struct nsproxy *)0)->f) *)(nsproxy_buf +          \
-					       bpf_core_field_offset( \
-						       struct nsproxy, f)))
+/* The number of pid (a struct pid *) in our PID namespace. */
+#define NR(pid, level, ours) pid_nr_in(addr_of(pid), level, ours)
 
-/* The number of task t's (thread's, leader's, ...) pid in our PID
- * namespace. */
-#define NR(t, level, ours)                                                   \
-	pid_nr_in((__u64)(unsigned long)BPF_CORE_READ(t, thread_pid), level, \
-		  ours)
+/* Namespace p (a pointer the verifier knows, of a type with an ns member)
+ * described by describe(address, inode, id); its inode, 0 for none. */
+#define DESCRIBE_CHAIN(describe, p)                               \
+	({                                                        \
+		__u32 _inum = 0;                                  \
+		if (p) {                                          \
+			_inum = (p)->ns.inum;                     \
+			describe(addr_of(p), _inum, NS_ID_AT(p)); \
+		}                                                 \
+		_inum;                                            \
+	})
 
 SEC("iter/task")
 int nsrel_task(struct bpf_iter__task *ctx)
 {
 	struct seq_file *seq = ctx->meta->seq;
-	struct task_struct *t = ctx->task;
-	if (!t)
+	if (!ctx->task)
 		return 0;
+	const struct task_struct *t = untrusted(ctx->task);
+	const struct task_struct *parent = t->real_parent;
+	const struct cred *cred = t->real_cred;
+	const struct user_namespace *user = cred->user_ns;
+	const struct pid *tp = t->thread_pid;
+	const struct nsproxy *nsp = t->nsproxy;
+	const struct files_struct *fs = t->files;
 	pending_start(ctx->meta);
 
 	unsigned int level;
-	__u64 ours = reader_pidns(&level);
+	__u64 ours = reader_pidns(ctx->meta, &level);
 	struct nsrel_bpf_task r = {.kind = NSREL_BPF_REC_TASK};
-	/* The task's own fields read directly (the iterator's task is a
-	 * trusted pointer), the rest with probes. */
 	r.kpid = t->pid;
 	r.flags = t->flags;
 	r.start_boottime = t->start_boottime;
@@ -744,72 +824,60 @@ int nsrel_task(struct bpf_iter__task *ctx)
 		 * number is the kernel's own. */
 		r.pid = t->pid;
 		r.tgid = t->tgid;
-		r.ppid = BPF_CORE_READ(t, real_parent, tgid);
+		r.ppid = parent->tgid;
 	} else {
-		r.pid = NR(t, level, ours);
-		struct task_struct *lead = BPF_CORE_READ(t, group_leader);
-		r.tgid = NR(lead, level, ours);
-		struct task_struct *parent =
-			BPF_CORE_READ(t, real_parent, group_leader);
-		r.ppid = NR(parent, level, ours);
+		r.pid = NR(tp, level, ours);
+		r.tgid = NR(BPF_CORE_READ(t, group_leader, thread_pid), level,
+			    ours);
+		r.ppid = NR(BPF_CORE_READ(parent, group_leader, thread_pid),
+			    level, ours);
 	}
 
 	/* The user namespace and euid are the task's credentials', the PID
 	 * namespace its pid's; the rest its nsproxy's, which a zombie has
 	 * no more. */
-	const struct cred *cred = BPF_CORE_READ(t, real_cred);
-	struct user_namespace *user = BPF_CORE_READ(cred, user_ns);
-	r.euid = BPF_CORE_READ(cred, euid.val);
-	if (user) {
-		r.ns[4] = BPF_CORE_READ(user, ns.inum);
-		describe_users((__u64)(unsigned long)user);
-	}
-	struct pid *tp = BPF_CORE_READ(t, thread_pid);
-	const struct pid_namespace *pn =
-		tp ? upid_at(tp, BPF_CORE_READ(tp, level)).ns : NULL;
-	if (pn) {
-		r.ns[5] = BPF_CORE_READ(pn, ns.inum);
-		describe_pids((__u64)(unsigned long)pn);
+	r.euid = cred->euid.val;
+	r.ns[4] = DESCRIBE_CHAIN(describe_users, user);
+	unsigned int plevel = tp ? tp->level : 0;
+	if (tp && !plevel) {
+		const struct pid_namespace *pn = tp->numbers[0].ns;
+		r.ns[5] = DESCRIBE_CHAIN(describe_pids, pn);
+	} else if (tp) {
+		/* numbers[plevel]: an index the verifier does not follow in
+		 * a load, so a probe, and a number. */
+		const struct pid_namespace *pn = upid_at(tp, plevel).ns;
+		if (pn) {
+			r.ns[5] = BPF_CORE_READ(pn, ns.inum);
+			describe_pids((__u64)(unsigned long)pn, r.ns[5],
+				      NS_ID(pn));
+		}
 	}
 
-	struct nsproxy *nsp = BPF_CORE_READ(t, nsproxy);
 	__u64 own_net = 0;
-	/* The whole nsproxy in one read (a kernel whose nsproxy is larger
-	 * than the buffer does not load this program: /proc's turn). */
-	if (nsp &&
-	    !bpf_probe_read_kernel(nsproxy_buf,
-				   bpf_core_type_size(struct nsproxy), nsp)) {
-		struct mnt_namespace *mnt = NSP(mnt_ns);
-		struct cgroup_namespace *cg = NSP(cgroup_ns);
-		struct uts_namespace *uts = NSP(uts_ns);
-		struct ipc_namespace *ipc = NSP(ipc_ns);
-		struct net *net = NSP(net_ns);
-		own_net = (__u64)(unsigned long)net;
-		struct time_namespace *time = NSP(time_ns);
-		struct time_namespace *ctime = NSP(time_ns_for_children);
-		struct pid_namespace *cpid = NSP(pid_ns_for_children);
-		r.ns[0] = DESCRIBE_NS(CLONE_NEWNS, mnt);
-		r.ns[1] = DESCRIBE_NS(CLONE_NEWCGROUP, cg);
-		r.ns[2] = DESCRIBE_NS(CLONE_NEWUTS, uts);
-		r.ns[3] = DESCRIBE_NS(CLONE_NEWIPC, ipc);
+	if (nsp) {
+		struct net *net = nsp->net_ns;
+		own_net = addr_of(net);
+		r.ns[0] = DESCRIBE_NS(CLONE_NEWNS, nsp->mnt_ns);
+		r.ns[1] = DESCRIBE_NS(CLONE_NEWCGROUP, nsp->cgroup_ns);
+		r.ns[2] = DESCRIBE_NS(CLONE_NEWUTS, nsp->uts_ns);
+		r.ns[3] = DESCRIBE_NS(CLONE_NEWIPC, nsp->ipc_ns);
 		r.ns[6] = DESCRIBE_NS(CLONE_NEWNET, net);
-		r.ns[7] = DESCRIBE_NS(CLONE_NEWTIME, time);
+		r.ns[7] = DESCRIBE_NS(CLONE_NEWTIME, nsp->time_ns);
 		r.ns[NSREL_BPF_SLOT_TIME_FOR_CHILDREN] =
-			DESCRIBE_NS(CLONE_NEWTIME, ctime);
+			DESCRIBE_NS(CLONE_NEWTIME, nsp->time_ns_for_children);
 		/* As /proc: no pid_for_children before its first process
 		 * (the child reaper) exists. */
-		if (cpid && BPF_CORE_READ(cpid, child_reaper)) {
+		const struct pid_namespace *cpid = nsp->pid_ns_for_children;
+		if (cpid && cpid->child_reaper)
 			r.ns[NSREL_BPF_SLOT_PID_FOR_CHILDREN] =
-				BPF_CORE_READ(cpid, ns.inum);
-			describe_pids((__u64)(unsigned long)cpid);
-		}
+				DESCRIBE_CHAIN(describe_pids, cpid);
 	}
 	if (pending.cut)
 		r.rec_flags = NSREL_BPF_TASK_TRUNCATED;
 	files.n = 0;
 	files.cut = 0;
 	if (t->pid == t->tgid)
-		walk_files(t, r.tgid, own_net);
+		walk_files(fs, r.tgid, own_net);
 	if (files.cut)
 		r.rec_flags |= NSREL_BPF_TASK_FILES_CUT;
 	pending_write(seq);

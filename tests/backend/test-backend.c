@@ -1147,7 +1147,7 @@ static void test_many_chains(void **state)
 	same_in_bpf(&proc, &ks, pid);
 
 	struct bpf_records rec = {0};
-	assert_int_equal(nsrel__scan_bpf_read(&rec, false), 0);
+	assert_int_equal(nsrel__scan_bpf_read(&rec, 0), 0);
 	const struct nsrel_bpf_task *t = task_of(&rec, pid);
 	assert_non_null(t);
 	assert_true(t->rec_flags & NSREL_BPF_TASK_TRUNCATED);
@@ -1196,7 +1196,7 @@ static void test_shared_chain(void **state)
 	same_in_bpf(&proc, &ks, f.member);
 
 	struct bpf_records rec = {0};
-	assert_int_equal(nsrel__scan_bpf_read(&rec, false), 0);
+	assert_int_equal(nsrel__scan_bpf_read(&rec, 0), 0);
 	const struct nsrel_bpf_task *t = task_of(&rec, f.pid);
 	assert_non_null(t);
 	assert_false(t->rec_flags & NSREL_BPF_TASK_TRUNCATED);
@@ -1268,7 +1268,7 @@ static void test_many_files(void **state)
 	ino_t net = ns_ino(getpid(), "net");
 
 	struct bpf_records rec = {0};
-	int r = nsrel__scan_bpf_read(&rec, false);
+	int r = nsrel__scan_bpf_read(&rec, 0);
 	const struct nsrel_bpf_task *t = r ? NULL : task_of(&rec, pid);
 	const struct nsrel_bpf_task *we = r ? NULL : task_of(&rec, getpid());
 	bool cut = t && (t->rec_flags & NSREL_BPF_TASK_FILES_CUT);
@@ -1300,6 +1300,114 @@ static void test_many_files(void **state)
 				 b ? "bpf" : "proc", fds[b], MANY_FDS,
 				 socks[b]);
 	}
+}
+
+/* The namespace record of (type, inode) in rec, or NULL. */
+static const struct nsrel_bpf_ns *ns_record(const struct bpf_records *rec,
+					    __u32 type, __u32 inum)
+{
+	for (size_t i = 0; i < rec->ns_n; i++)
+		if (rec->ns[i].inum == inum && rec->ns[i].type == type)
+			return &rec->ns[i];
+	return NULL;
+}
+
+/* The type of task record slot i (NSREL_BPF_SLOT_*). */
+static __u32 slot_type(size_t i)
+{
+	if (i == NSREL_BPF_SLOT_TIME_FOR_CHILDREN)
+		return CLONE_NEWTIME;
+	if (i == NSREL_BPF_SLOT_PID_FOR_CHILDREN)
+		return CLONE_NEWPID;
+	return (__u32)nsrel_nstype_at((unsigned)i);
+}
+
+/*
+ * The task program has two builds, one for kernels with bpf_rdonly_cast()
+ * (6.2 on), one for those without, taken where the first does not load:
+ * here both load, and both say the same of every zoo process, its
+ * namespaces (owner, parent, owner uid, id) and its fds.
+ */
+static void test_compat_build(void **state)
+{
+	(void)state;
+	if (!need_bpf_zoo())
+		return;
+	struct bpf_records rec[2] = {{0}};
+	assert_int_equal(nsrel__scan_bpf_read(&rec[0], 0), 0);
+	assert_int_equal(nsrel__scan_bpf_read(&rec[1], NSREL__BPF_COMPAT), 0);
+	json_object *arr;
+	assert_true(json_object_object_get_ex(zoo.m, "processes", &arr));
+	size_t procs = 0, nss = 0, files = 0;
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		pid_t pid = (pid_t)zoo_jint(json_object_array_get_idx(arr, i),
+					    "pid");
+		const struct nsrel_bpf_task *t[2] = {task_of(&rec[0], pid),
+						     task_of(&rec[1], pid)};
+		if (!t[0] || !t[1])
+			fail_msg("zoo process %d: %s", pid,
+				 t[0] ? "missing in compat" : "missing");
+		assert_int_equal(t[0]->tgid, t[1]->tgid);
+		assert_int_equal(t[0]->ppid, t[1]->ppid);
+		assert_int_equal(t[0]->euid, t[1]->euid);
+		assert_int_equal(t[0]->rec_flags, t[1]->rec_flags);
+		assert_int_equal(t[0]->start_boottime, t[1]->start_boottime);
+		assert_memory_equal(t[0]->comm, t[1]->comm, sizeof(t[0]->comm));
+		procs++;
+		for (size_t k = 0; k < NSREL_BPF_SLOTS; k++) {
+			assert_int_equal(t[0]->ns[k], t[1]->ns[k]);
+			if (!t[0]->ns[k])
+				continue;
+			const struct nsrel_bpf_ns *n[2];
+			for (int b = 0; b < 2; b++) {
+				n[b] = ns_record(&rec[b], slot_type(k),
+						 t[0]->ns[k]);
+				if (!n[b])
+					fail_msg("%d's %s:%u not described%s",
+						 pid,
+						 nsrel_nstype_str(
+							 (int)slot_type(k)),
+						 t[0]->ns[k],
+						 b ? " by compat" : "");
+			}
+			assert_int_equal(n[0]->owner, n[1]->owner);
+			assert_int_equal(n[0]->parent, n[1]->parent);
+			assert_int_equal(n[0]->owner_uid, n[1]->owner_uid);
+			assert_int_equal(n[0]->id, n[1]->id);
+			nss++;
+		}
+		size_t nf[2] = {0};
+		for (int b = 0; b < 2; b++)
+			for (size_t f = 0; f < rec[b].files_n; f++)
+				if (rec[b].files[f].tgid == pid) {
+					nf[b]++;
+					const struct nsrel_bpf_file *x =
+						&rec[b].files[f];
+					bool found = false;
+					for (size_t g = 0; g < rec[!b].files_n;
+					     g++) {
+						const struct nsrel_bpf_file *y =
+							&rec[!b].files[g];
+						found |= y->tgid == pid &&
+							 y->fd == x->fd &&
+							 y->type == x->type &&
+							 y->inum == x->inum &&
+							 y->socket == x->socket;
+					}
+					if (!found)
+						fail_msg("%d's fd %u only in "
+							 "one build",
+							 pid, x->fd);
+				}
+		assert_int_equal(nf[0], nf[1]);
+		files += nf[0];
+	}
+	nsrel__scan_bpf_free(&rec[0]);
+	nsrel__scan_bpf_free(&rec[1]);
+	assert_true(procs > 0 && files > 0);
+	printf("# %zu zoo processes, %zu namespace slots, %zu fds the same in "
+	       "both builds\n",
+	       procs, nss, files);
 }
 
 /* Forced BPF releases everything: no fd (program, map, link, iterator)
@@ -1529,6 +1637,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_many_chains),
 		cmocka_unit_test(test_shared_chain),
 		cmocka_unit_test(test_many_files),
+		cmocka_unit_test(test_compat_build),
 	};
 	return cmocka_run_group_tests(tests, zoo_start, zoo_stop);
 }
