@@ -668,6 +668,24 @@ static __u32 bit_index(__u64 x)
 	return i;
 }
 
+/* The inode of open file f (a number, read from the fd array) and the
+ * magic of its file system: most files hold no namespace, and these are
+ * read of every one. */
+static __always_inline const struct inode *inode_of(const struct file *f,
+						    unsigned long *magic)
+{
+#ifdef NSREL_BPF_COMPAT
+	const struct inode *ino = BPF_CORE_READ(f, f_inode);
+	*magic = BPF_CORE_READ(ino, i_sb, s_magic);
+#else
+	const struct file *p =
+		bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
+	const struct inode *ino = p->f_inode;
+	*magic = ino->i_sb->s_magic;
+#endif
+	return ino;
+}
+
 /* Open fd fd of the walk's process: its record, and its namespace's
  * description, where it holds one. */
 static void file_at(struct fd_walk *w, __u32 fd)
@@ -683,8 +701,8 @@ static void file_at(struct fd_walk *w, __u32 fd)
 		.tgid = w->tgid,
 		.fd = fd,
 	};
-	const struct inode *ino = BPF_CORE_READ(f, f_inode);
-	unsigned long magic = BPF_CORE_READ(ino, i_sb, s_magic);
+	unsigned long magic;
+	const struct inode *ino = inode_of(f, &magic);
 	__u32 was_cut = pending.cut;
 	if (magic == NSFS_MAGIC) {
 		const struct ns_common *nsc = BPF_CORE_READ(ino, i_private);
