@@ -45,6 +45,45 @@ static int cmp_ref(const void *a, const void *b, void *arg)
 	return x->mntns < y->mntns ? -1 : x->mntns > y->mntns;
 }
 
+/* Sorts the refs as cmp_ref() orders them: by namespace and kind in one
+ * stable pass (a counting sort), then each run of one namespace and
+ * kind, which is in order already where its refs were added in process
+ * order, as the scans add them. */
+#define REF_KINDS (NSREL_REF_HIDDEN + 1)
+static int sort_refs(struct nsrel_model *m)
+{
+	size_t n = m->refs_n, buckets = m->ns_n * REF_KINDS;
+	if (n < 2)
+		return 0;
+	_cleanup_free_ uint32_t *end = calloc(buckets + 1, sizeof(*end));
+	struct nsrel_ref *out = malloc(n * sizeof(*out));
+	if (!end || !out) {
+		free(out);
+		return -ENOMEM;
+	}
+	/* end[b + 1]: how many go to bucket b; then where b starts; then,
+	 * as they are placed, where it ends. */
+	for (size_t i = 0; i < n; i++)
+		end[m->refs[i].ns * REF_KINDS + m->refs[i].kind + 1]++;
+	for (size_t b = 1; b <= buckets; b++)
+		end[b] += end[b - 1];
+	for (size_t i = 0; i < n; i++)
+		out[end[m->refs[i].ns * REF_KINDS + m->refs[i].kind]++] =
+			m->refs[i];
+	free(m->refs);
+	m->refs = out;
+	m->refs_cap = n;
+	for (size_t b = 0, lo = 0; b < buckets; lo = end[b++]) {
+		size_t k = lo + 1;
+		while (k < end[b] && cmp_ref(&out[k - 1], &out[k], m) <= 0)
+			k++;
+		if (k < end[b])
+			qsort_r(out + lo, end[b] - lo, sizeof(*out), cmp_ref,
+				m);
+	}
+	return 0;
+}
+
 static uint32_t remap(const uint32_t *map, uint32_t i)
 {
 	return i == NONE ? NONE : map[i];
@@ -150,8 +189,8 @@ static int finish_refs(struct nsrel_model *m)
 		    nsrel__model_ref_add(m, (uint32_t)i, NSREL_REF_HIDDEN, NONE,
 					 0, -1, NONE, NONE) < 0)
 			return -ENOMEM;
-	if (m->refs_n > 1)
-		qsort_r(m->refs, m->refs_n, sizeof(*m->refs), cmp_ref, m);
+	if (sort_refs(m) < 0)
+		return -ENOMEM;
 	for (size_t i = 0; i < m->refs_n; i++) {
 		struct nsrel_ns *ns = &m->ns[m->refs[i].ns];
 		if (!ns->ref_n)
