@@ -5,7 +5,7 @@
  * group leader), one for every open nsfs file and every socket in another
  * network namespace than its own, found in its fd table. Each namespace
  * met, and each of its owners and ancestors, is described once (struct
- * nsrel_bpf_ns), deduplicated through a hash map.
+ * nsrel_bpf_ns), deduplicated through a table (seen).
  *
  * Fast to run: what the task leads to is read with loads, not probes
  * (see untrusted()). Read-only: the programs only read kernel memory and
@@ -199,26 +199,35 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
  * read(), with the same number. A namespace marked by an earlier run of
  * that same object is described again, so that nothing dropped stays
  * unsaid; one marked by this run is not, so that a chain two namespaces
- * of one task share is described once. When the map is full, namespaces
- * are described again, and the reader drops the duplicates.
+ * of one task share is described once.
+ *
+ * An array, open-addressed by the address (up to SEEN_PROBES slots from
+ * its hash): a look-up is a few loads, where a hash map's costs a helper
+ * call, a lock and, for each new entry, an allocation. Zeroed by the
+ * kernel; an address of 0 marks a free slot. Where the slots a namespace
+ * may take are all taken, it is described again each time it is met, and
+ * the reader drops the duplicates.
  */
-struct seen_key {
-	__u64 addr;
-	__u64 inum;
-	__u64 id;
-};
-
-struct seen_val {
+/* The object of a seq file being shown, and this program's run on it. */
+struct object {
 	__u64 session, seq_num;
 	__u64 run; /* pending_start()'s count */
 };
 
+struct seen_slot {
+	__u64 addr;
+	__u64 inum;
+	__u64 id;
+	struct object by;
+};
+
+#define SEEN_SLOTS  (1 << 16)
+#define SEEN_PROBES 8
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1 << 16);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct seen_key);
-	__type(value, struct seen_val);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SEEN_SLOTS);
+	__type(key, __u32);
+	__type(value, struct seen_slot);
 } seen SEC(".maps");
 
 /*
@@ -235,7 +244,7 @@ struct {
 #define PENDING_MAX 128
 _Static_assert(2 * MAX_DEPTH <= PENDING_MAX, "a file's walks fit");
 static struct {
-	struct seen_val obj;
+	struct object obj;
 	__u32 n;
 	__u32 cut; /* a record was left out */
 	struct nsrel_bpf_ns ns[PENDING_MAX];
@@ -267,34 +276,6 @@ static struct nsrel_bpf_ns *pending_add(void)
 	return &pending.ns[n & (PENDING_MAX - 1)];
 }
 
-/*
- * In front of seen, the namespaces last met, each with the object that
- * described it: most tasks share their namespaces with the tasks just
- * before, and one described by another object of this session needs no
- * look-up in the map. A memo says what the map said or was told; where
- * it names this object, the map is asked (it counts this object's runs).
- */
-#define MEMO_SLOTS 64
-static struct memo {
-	__u64 addr, inum, id;
-	__u64 session, seq_num;
-} memo[MEMO_SLOTS];
-
-static struct memo *memo_at(__u64 addr)
-{
-	return &memo[((addr >> 6) ^ (addr >> 12)) & (MEMO_SLOTS - 1)];
-}
-
-static void memo_set(struct memo *m, const struct seen_key *k,
-		     const struct seen_val *by)
-{
-	m->addr = k->addr;
-	m->inum = k->inum;
-	m->id = k->id;
-	m->session = by->session;
-	m->seq_num = by->seq_num;
-}
-
 /* Whether the namespace (ns_common at addr, inum, id) is to be described
  * now, by this run of the program (see seen), and there is room for its
  * record; marks it then. One there is no room for is not marked by this
@@ -302,28 +283,35 @@ static void memo_set(struct memo *m, const struct seen_key *k,
  * object is cut. */
 __noinline int first_time(__u64 addr, __u32 inum, __u64 id)
 {
-	struct memo *m = memo_at(addr);
-	if (m->addr == addr && m->inum == inum && m->id == id &&
-	    (m->session != pending.obj.session ||
-	     m->seq_num != pending.obj.seq_num))
-		return false;
-	struct seen_key k = {.addr = addr, .inum = inum, .id = id};
-	struct seen_val *v = bpf_map_lookup_elem(&seen, &k);
-	if (v &&
-	    (v->session != pending.obj.session ||
-	     v->seq_num != pending.obj.seq_num || v->run == pending.obj.run)) {
-		memo_set(m, &k, v);
-		return false;
+	/* The top bits of a multiplicative hash (Knuth's). */
+	__u32 h = (__u32)((addr * 0x9e3779b97f4a7c15ull) >> 48);
+	struct seen_slot *v = NULL;
+	for (__u32 i = 0; i < SEEN_PROBES; i++) {
+		__u32 k = (h + i) & (SEEN_SLOTS - 1);
+		struct seen_slot *e = bpf_map_lookup_elem(&seen, &k);
+		if (!e || !e->addr) {
+			v = e;
+			break;
+		}
+		if (e->addr != addr || e->inum != inum || e->id != id)
+			continue;
+		if (e->by.session != pending.obj.session ||
+		    e->by.seq_num != pending.obj.seq_num ||
+		    e->by.run == pending.obj.run)
+			return false;
+		v = e;
+		break;
 	}
 	if (pending.n >= PENDING_MAX) {
 		pending.cut = 1;
 		return false;
 	}
-	if (v)
-		v->run = pending.obj.run;
-	else
-		bpf_map_update_elem(&seen, &k, &pending.obj, BPF_NOEXIST);
-	memo_set(m, &k, &pending.obj);
+	if (v) {
+		v->addr = addr;
+		v->inum = inum;
+		v->id = id;
+		v->by = pending.obj;
+	}
 	return true;
 }
 
