@@ -354,6 +354,11 @@ struct nsrel_view {
 	 * seconds. It is killed (or left, as above), and the command lines
 	 * are read from /proc/PID/cmdline instead. */
 	bool cmdline_stuck;
+	/* The BPF backend where /proc does not show our PID namespace:
+	 * processes with more namespace fds and foreign sockets than the
+	 * iterator keeps for one (512), whose others /proc cannot give:
+	 * those others are missing from the model. */
+	size_t files_cut;
 };
 
 /*

@@ -931,7 +931,12 @@ static int add_files(struct scan *s, const struct bpf_view *v, size_t *j,
 		     uint32_t own_net)
 {
 	pid_t pid = t->tgid;
-	bool cut = (t->rec_flags & NSREL_BPF_TASK_FILES_CUT) && v->proc_ours;
+	bool cut = t->rec_flags & NSREL_BPF_TASK_FILES_CUT;
+	/* Where /proc cannot give the rest, what the records hold is all
+	 * there is, and the view says it is not all. */
+	if (cut && !v->proc_ours && (s->sources & NSREL_SRC_FDS))
+		s->m->view.files_cut++;
+	cut = cut && v->proc_ours;
 	if (cut && (s->sources & NSREL_SRC_FDS)) {
 		int r = add_files_proc(s, v, t, proc, own_net);
 		if (r < 0)

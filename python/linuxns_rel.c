@@ -555,7 +555,8 @@ static PyMemberDef model_members[] = {
 	       "dict: what the scan could see (nsrel_model_view()): "
 	       "privileged, user_ns, initial_user_ns, pid_ns, initial_pid_ns, "
 	       "proc_pid_ns, hidepid, hidepid_applies, proc_subset_pid, "
-	       "cap_effective, unreadable, mntns_stuck, cmdline_stuck"),
+	       "cap_effective, unreadable, mntns_stuck, cmdline_stuck, "
+	       "files_cut"),
 	MEMBER("backend", MODEL_BACKEND,
 	       "the backend that found it: 'proc' or 'bpf'"),
 	MEMBER("engine_warning", MODEL_ENGINE_WARNING,
@@ -912,7 +913,7 @@ static PyObject *build_view(const struct nsrel_model *m)
 	if (nsrel_model_view(m, &v) < 0)
 		return set_errno(-EINVAL);
 	return Py_BuildValue(
-		"{s:O,s:N,s:O,s:N,s:O,s:N,s:N,s:O,s:O,s:K,s:n,s:n,s:O}",
+		"{s:O,s:N,s:O,s:N,s:O,s:N,s:N,s:O,s:O,s:K,s:n,s:n,s:O,s:n}",
 		"privileged", v.privileged ? Py_True : Py_False, "user_ns",
 		ino_or_none(v.user_ns), "initial_user_ns",
 		v.user_ns_initial ? Py_True : Py_False, "pid_ns",
@@ -925,7 +926,8 @@ static PyObject *build_view(const struct nsrel_model *m)
 		(unsigned long long)v.cap_effective, "unreadable",
 		(Py_ssize_t)v.unreadable, "mntns_stuck",
 		(Py_ssize_t)v.mntns_stuck, "cmdline_stuck",
-		v.cmdline_stuck ? Py_True : Py_False);
+		v.cmdline_stuck ? Py_True : Py_False, "files_cut",
+		(Py_ssize_t)v.files_cut);
 }
 
 static PyObject *build_model(const struct nsrel_model *m)

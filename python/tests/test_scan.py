@@ -136,7 +136,8 @@ def test_view(model):
     assert set(v) == {'privileged', 'user_ns', 'initial_user_ns', 'pid_ns',
                       'initial_pid_ns', 'proc_pid_ns', 'hidepid',
                       'hidepid_applies', 'proc_subset_pid', 'cap_effective',
-                      'unreadable', 'mntns_stuck', 'cmdline_stuck'}
+                      'unreadable', 'mntns_stuck', 'cmdline_stuck',
+                      'files_cut'}
     user, pid = ino('/proc/self/ns/user'), ino('/proc/self/ns/pid')
     assert v['user_ns'] == user and v['pid_ns'] == pid
     assert v['initial_user_ns'] == (user == INIT_USER)
@@ -151,6 +152,7 @@ def test_view(model):
     assert v['unreadable'] == model.unreadable
     assert v['mntns_stuck'] >= 0
     assert v['cmdline_stuck'] in (False, True)
+    assert v['files_cut'] >= 0
 
 
 def test_view_ancestor_proc():

@@ -1558,6 +1558,65 @@ static void test_child_pidns(void **state)
 	in_new_pidns(CLONE_NEWNS, child_pidns_scan);
 }
 
+/*
+ * BPF in a PID namespace of its own, /proc still the host's: a process
+ * there with more namespace fds than the iterator writes for one (512)
+ * cannot have the rest read from /proc, and the view says so
+ * (files_cut): one such process, what the records hold of it, and no
+ * more.
+ */
+static int files_cut_scan(void)
+{
+	int ready[2];
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return 20;
+	pid_t c = fork();
+	if (c < 0)
+		return 21;
+	if (c == 0) {
+		close(ready[0]);
+		int ok = 1;
+		for (int i = 0; ok && i < MANY_FDS; i++)
+			ok = open("/proc/thread-self/ns/uts", O_RDONLY) >= 0;
+		char y = ok ? 'y' : 'n';
+		(void)!write(ready[1], &y, 1);
+		pause();
+		_exit(0);
+	}
+	close(ready[1]);
+	char y = 0;
+	int rc = read(ready[0], &y, 1) == 1 && y == 'y' ? 0 : 22;
+	close(ready[0]);
+	struct stat st;
+	if (!rc && stat("/proc/thread-self/ns/uts", &st) < 0)
+		rc = 23;
+	struct nsrel_model *m = NULL;
+	if (!rc && scan_with(NSREL_BACKEND_BPF, CLONE_NEWUTS,
+			     NSREL_SRC_PROCS | NSREL_SRC_FDS, &m) < 0)
+		rc = 24;
+	struct nsrel_view v = {.sz = sizeof(v)};
+	if (!rc && nsrel_model_view(m, &v) < 0)
+		rc = 25;
+	size_t fds =
+		rc ? 0 : fd_refs(m, CLONE_NEWUTS, st.st_ino, c, NSREL_REF_FD);
+	if (!rc && v.files_cut != 1)
+		rc = 26;
+	if (!rc && (fds == 0 || fds >= MANY_FDS))
+		rc = 27;
+	nsrel_model_free(m);
+	kill(c, SIGKILL);
+	waitpid(c, NULL, 0);
+	return rc;
+}
+
+static void test_files_cut(void **state)
+{
+	(void)state;
+	if (!need_bpf())
+		return;
+	in_new_pidns(0, files_cut_scan);
+}
+
 /* AUTO in a PID namespace of its own, with the host's /proc: /proc. */
 static int auto_scan_is_proc(void)
 {
@@ -1628,6 +1687,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_unprivileged),
 		cmocka_unit_test(test_auto),
 		cmocka_unit_test(test_child_pidns),
+		cmocka_unit_test(test_files_cut),
 		cmocka_unit_test(test_nothing_left),
 		cmocka_unit_test(test_no_helper_listed),
 		cmocka_unit_test(test_host),

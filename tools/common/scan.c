@@ -135,6 +135,13 @@ void tc_report_view(const struct nsrel_model *m)
 			"hung file system mapped in a process): they are "
 			"read from /proc\n",
 			prog);
+	if (v.files_cut)
+		fprintf(stderr,
+			"%s: %zu process%s more namespace fds and sockets "
+			"than the BPF iterator keeps (512), and /proc is not "
+			"of our PID namespace: the others are not shown\n",
+			prog, v.files_cut,
+			v.files_cut == 1 ? " has" : "es have");
 	if (!n)
 		return;
 	fprintf(stderr, "%s: %zu process%s could not be read%s\n", prog, n,
