@@ -362,7 +362,7 @@ static __always_inline __u64 addr_of(const void *p)
 	return *(volatile __u64 *)&addr_slot;
 }
 
-/* The address of p's ns_common, for seen_key. */
+/* The address of p's ns_common, for first_time(). */
 #define NS_ADDR(p) ((__u64)(unsigned long)&(p)->ns)
 
 struct chain {
