@@ -1232,6 +1232,18 @@ static size_t fd_refs(const struct nsrel_model *m, int type, ino_t ino,
  * few is not cut.
  */
 #define MANY_FDS 600
+
+/* In a child: where ok, opens MANY_FDS fds of its uts namespace; says on
+ * ready whether all went well ('y'), and waits to be killed. */
+static _Noreturn void hold_many_fds(int ready, bool ok)
+{
+	for (int i = 0; ok && i < MANY_FDS; i++)
+		ok = open("/proc/self/ns/uts", O_RDONLY) >= 0;
+	char c = ok ? 'y' : 'n';
+	(void)!write(ready, &c, 1);
+	pause();
+	_exit(0);
+}
 static void test_many_files(void **state)
 {
 	(void)state;
@@ -1246,14 +1258,10 @@ static void test_many_files(void **state)
 		/* Gone with the test, even where a check fails first. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(ready[0]);
-		int ok = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0) >= 0 &&
-			 unshare(CLONE_NEWNET) == 0;
-		for (int i = 0; ok && i < MANY_FDS; i++)
-			ok = open("/proc/self/ns/uts", O_RDONLY) >= 0;
-		char c = ok ? 'y' : 'n';
-		(void)!write(ready[1], &c, 1);
-		pause();
-		_exit(0);
+		hold_many_fds(ready[1],
+			      socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0) >=
+					      0 &&
+				      unshare(CLONE_NEWNET) == 0);
 	}
 	close(ready[1]);
 	char c = 0;
@@ -1575,13 +1583,7 @@ static int files_cut_scan(void)
 		return 21;
 	if (c == 0) {
 		close(ready[0]);
-		int ok = 1;
-		for (int i = 0; ok && i < MANY_FDS; i++)
-			ok = open("/proc/thread-self/ns/uts", O_RDONLY) >= 0;
-		char y = ok ? 'y' : 'n';
-		(void)!write(ready[1], &y, 1);
-		pause();
-		_exit(0);
+		hold_many_fds(ready[1], true);
 	}
 	close(ready[1]);
 	char y = 0;
