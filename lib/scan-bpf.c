@@ -371,32 +371,37 @@ static int load_error(int r)
 	return r == -524 ? -EOPNOTSUPP : r;
 }
 
+/* run_<skel>(): loads the light skeleton <skel> and, if it loaded (said
+ * in *loaded), runs its task iterator into b. One function per skeleton,
+ * as each is a type of its own. */
+#define DEFINE_RUN_SKEL(skel)                                         \
+	static int run_##skel(struct bpf_records *b, bool *loaded)    \
+	{                                                             \
+		struct skel *o = skel##__open();                      \
+		if (!o)                                               \
+			return -ENOMEM;                               \
+		int r = load_error(skel##__load(o));                  \
+		*loaded = r >= 0;                                     \
+		if (*loaded)                                          \
+			r = run_iter(o->progs.nsrel_task.prog_fd, b); \
+		skel##__destroy(o);                                   \
+		return r;                                             \
+	}
+DEFINE_RUN_SKEL(nsrel_iter)
+DEFINE_RUN_SKEL(nsrel_iter_compat)
+
 /* The task iterator's records into b, by the program built for kernels
  * with bpf_rdonly_cast() (6.2 on) or, where that one does not load (or
  * compat asks for it), by the one built for those without. */
 static int read_tasks(struct bpf_records *b, bool compat)
 {
-	int r;
+	bool loaded;
 	if (!compat) {
-		struct nsrel_iter *skel = nsrel_iter__open();
-		if (!skel)
-			return -ENOMEM;
-		r = load_error(nsrel_iter__load(skel));
-		bool loaded = r >= 0;
-		if (loaded)
-			r = run_iter(skel->progs.nsrel_task.prog_fd, b);
-		nsrel_iter__destroy(skel);
+		int r = run_nsrel_iter(b, &loaded);
 		if (loaded || out_of_resources(r) || r == -EPERM)
 			return r;
 	}
-	struct nsrel_iter_compat *skel = nsrel_iter_compat__open();
-	if (!skel)
-		return -ENOMEM;
-	r = load_error(nsrel_iter_compat__load(skel));
-	if (r >= 0)
-		r = run_iter(skel->progs.nsrel_task.prog_fd, b);
-	nsrel_iter_compat__destroy(skel);
-	return r;
+	return run_nsrel_iter_compat(b, &loaded);
 }
 
 int nsrel__scan_bpf_read(struct bpf_records *ret, unsigned flags)
@@ -931,21 +936,23 @@ static int add_files(struct scan *s, const struct bpf_view *v, size_t *j,
 		     uint32_t own_net)
 {
 	pid_t pid = t->tgid;
+	bool want = s->sources & NSREL_SRC_FDS;
 	bool cut = t->rec_flags & NSREL_BPF_TASK_FILES_CUT;
-	/* Where /proc cannot give the rest, what the records hold is all
-	 * there is, and the view says it is not all. */
-	if (cut && !v->proc_ours && (s->sources & NSREL_SRC_FDS))
+	/* Where the iterator left some out, /proc gives them all; where
+	 * /proc cannot, what the records hold is all there is, and the view
+	 * says it is not all. */
+	bool from_proc = cut && v->proc_ours;
+	if (want && cut && !from_proc)
 		s->m->view.files_cut++;
-	cut = cut && v->proc_ours;
-	if (cut && (s->sources & NSREL_SRC_FDS)) {
+	if (want && from_proc) {
 		int r = add_files_proc(s, v, t, proc, own_net);
 		if (r < 0)
 			return r;
 	}
 	for (; *j < v->files_n && v->files[*j].tgid <= pid; ++*j) {
 		const struct nsrel_bpf_file *f = &v->files[*j];
-		if (f->tgid != pid || proc == NONE || cut ||
-		    !(s->sources & NSREL_SRC_FDS) || !(s->types & f->type) ||
+		if (f->tgid != pid || proc == NONE || from_proc || !want ||
+		    !(s->types & f->type) ||
 		    nsrel_nstype_index((int)f->type) < 0)
 			continue;
 		struct proc_link l = {pid, 0, NULL, (int)f->fd};

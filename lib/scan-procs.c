@@ -178,16 +178,21 @@ static bool keeps_cmdline(const struct scan *s, bool kthread)
 	       (s->flags & (NSREL_SCAN_CMDLINE | NSREL_SCAN_CMDLINE_FIRST));
 }
 
-/* The process; its command line is read where it is kept, or where it
- * may extend a cut comm. */
+/* Whether a process's command line is read: where it is kept, or where
+ * it may extend a cut comm. */
+static bool reads_cmdline(bool keep, size_t comm_len, bool kthread)
+{
+	return keep || procfs_name_wants_cmdline(comm_len, kthread);
+}
+
+/* The process, its command line read where reads_cmdline() says. */
 static int add_proc_keep(struct scan *s, int dirfd, const char *cmdline_path,
 			 bool keep, const char *comm, size_t comm_len,
 			 bool kthread, uint32_t *ret)
 {
 	char cmdline[CMDLINE_MAX + 1];
 	ssize_t n = 0;
-	if (dirfd >= 0 &&
-	    (keep || procfs_name_wants_cmdline(comm_len, kthread)))
+	if (dirfd >= 0 && reads_cmdline(keep, comm_len, kthread))
 		n = read_once_at(dirfd, cmdline_path, cmdline, CMDLINE_MAX);
 	if (n < 0) {
 		int r = scan_err((int)-n);
@@ -201,8 +206,7 @@ static int add_proc_keep(struct scan *s, int dirfd, const char *cmdline_path,
 bool nsrel__scan_reads_cmdline(const struct scan *s, size_t comm_len,
 			       bool kthread)
 {
-	return keeps_cmdline(s, kthread) ||
-	       procfs_name_wants_cmdline(comm_len, kthread);
+	return reads_cmdline(keeps_cmdline(s, kthread), comm_len, kthread);
 }
 
 int nsrel__scan_add_proc(struct scan *s, int dirfd, const char *cmdline_path,
