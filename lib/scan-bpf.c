@@ -395,7 +395,7 @@ DEFINE_RUN_SKEL(nsrel_iter_compat)
  * compat asks for it), by the one built for those without. */
 static int read_tasks(struct bpf_records *b, bool compat)
 {
-	bool loaded;
+	bool loaded = false;
 	if (!compat) {
 		int r = run_nsrel_iter(b, &loaded);
 		if (loaded || out_of_resources(r) || r == -EPERM)

@@ -803,6 +803,10 @@ static void walk_files(const struct files_struct *fs, __s32 tgid, __u64 net)
 		_inum;                                            \
 	})
 
+/* The task record, built here, not on the stack: every state the verifier
+ * copies or compares is the smaller. */
+static struct nsrel_bpf_task task_rec;
+
 SEC("iter/task")
 int nsrel_task(struct bpf_iter__task *ctx)
 {
@@ -820,41 +824,42 @@ int nsrel_task(struct bpf_iter__task *ctx)
 
 	unsigned int level;
 	__u64 ours = reader_pidns(ctx->meta, &level);
-	struct nsrel_bpf_task r = {.kind = NSREL_BPF_REC_TASK};
-	r.kpid = t->pid;
-	r.flags = t->flags;
-	r.start_boottime = t->start_boottime;
-	BPF_CORE_READ_INTO(&r.comm, t, comm);
+	struct nsrel_bpf_task *r = &task_rec;
+	*r = (struct nsrel_bpf_task){.kind = NSREL_BPF_REC_TASK};
+	r->kpid = t->pid;
+	r->flags = t->flags;
+	r->start_boottime = t->start_boottime;
+	BPF_CORE_READ_INTO(&r->comm, t, comm);
 	if (!level) {
 		/* Ours is the initial PID namespace, where every pid's
 		 * number is the kernel's own. */
-		r.pid = t->pid;
-		r.tgid = t->tgid;
-		r.ppid = parent->tgid;
+		r->pid = t->pid;
+		r->tgid = t->tgid;
+		r->ppid = parent->tgid;
 	} else {
-		r.pid = NR(tp, level, ours);
-		r.tgid = NR(BPF_CORE_READ(t, group_leader, thread_pid), level,
-			    ours);
-		r.ppid = NR(BPF_CORE_READ(parent, group_leader, thread_pid),
-			    level, ours);
+		r->pid = NR(tp, level, ours);
+		r->tgid = NR(BPF_CORE_READ(t, group_leader, thread_pid), level,
+			     ours);
+		r->ppid = NR(BPF_CORE_READ(parent, group_leader, thread_pid),
+			     level, ours);
 	}
 
 	/* The user namespace and euid are the task's credentials', the PID
 	 * namespace its pid's; the rest its nsproxy's, which a zombie has
 	 * no more. */
-	r.euid = cred->euid.val;
-	r.ns[4] = DESCRIBE_CHAIN(describe_users, user);
+	r->euid = cred->euid.val;
+	r->ns[4] = DESCRIBE_CHAIN(describe_users, user);
 	unsigned int plevel = tp ? tp->level : 0;
 	if (tp && !plevel) {
 		const struct pid_namespace *pn = tp->numbers[0].ns;
-		r.ns[5] = DESCRIBE_CHAIN(describe_pids, pn);
+		r->ns[5] = DESCRIBE_CHAIN(describe_pids, pn);
 	} else if (tp) {
 		/* numbers[plevel]: an index the verifier does not follow in
-		 * a load, so a probe, and a number. */
+		 * a load, so a probe, and a number-> */
 		const struct pid_namespace *pn = upid_at(tp, plevel).ns;
 		if (pn) {
-			r.ns[5] = BPF_CORE_READ(pn, ns.inum);
-			describe_pids((__u64)(unsigned long)pn, r.ns[5],
+			r->ns[5] = BPF_CORE_READ(pn, ns.inum);
+			describe_pids((__u64)(unsigned long)pn, r->ns[5],
 				      NS_ID(pn));
 		}
 	}
@@ -863,35 +868,35 @@ int nsrel_task(struct bpf_iter__task *ctx)
 	if (nsp) {
 		struct net *net = nsp->net_ns;
 		own_net = addr_of(net);
-		r.ns[0] = DESCRIBE_NS(CLONE_NEWNS, nsp->mnt_ns);
-		r.ns[1] = DESCRIBE_NS(CLONE_NEWCGROUP, nsp->cgroup_ns);
-		r.ns[2] = DESCRIBE_NS(CLONE_NEWUTS, nsp->uts_ns);
-		r.ns[3] = DESCRIBE_NS(CLONE_NEWIPC, nsp->ipc_ns);
-		r.ns[6] = DESCRIBE_NS(CLONE_NEWNET, net);
-		r.ns[7] = DESCRIBE_NS(CLONE_NEWTIME, nsp->time_ns);
-		r.ns[NSREL_BPF_SLOT_TIME_FOR_CHILDREN] =
+		r->ns[0] = DESCRIBE_NS(CLONE_NEWNS, nsp->mnt_ns);
+		r->ns[1] = DESCRIBE_NS(CLONE_NEWCGROUP, nsp->cgroup_ns);
+		r->ns[2] = DESCRIBE_NS(CLONE_NEWUTS, nsp->uts_ns);
+		r->ns[3] = DESCRIBE_NS(CLONE_NEWIPC, nsp->ipc_ns);
+		r->ns[6] = DESCRIBE_NS(CLONE_NEWNET, net);
+		r->ns[7] = DESCRIBE_NS(CLONE_NEWTIME, nsp->time_ns);
+		r->ns[NSREL_BPF_SLOT_TIME_FOR_CHILDREN] =
 			DESCRIBE_NS(CLONE_NEWTIME, nsp->time_ns_for_children);
 		/* As /proc: no pid_for_children before its first process
 		 * (the child reaper) exists. */
 		const struct pid_namespace *cpid = nsp->pid_ns_for_children;
 		if (cpid && cpid->child_reaper)
-			r.ns[NSREL_BPF_SLOT_PID_FOR_CHILDREN] =
+			r->ns[NSREL_BPF_SLOT_PID_FOR_CHILDREN] =
 				DESCRIBE_CHAIN(describe_pids, cpid);
 	}
 	if (pending.cut)
-		r.rec_flags = NSREL_BPF_TASK_TRUNCATED;
+		r->rec_flags = NSREL_BPF_TASK_TRUNCATED;
 	files.n = 0;
 	files.cut = 0;
 	if (t->pid == t->tgid)
-		walk_files(fs, r.tgid, own_net);
+		walk_files(fs, r->tgid, own_net);
 	if (files.cut)
-		r.rec_flags |= NSREL_BPF_TASK_FILES_CUT;
+		r->rec_flags |= NSREL_BPF_TASK_FILES_CUT;
 	pending_write(seq);
 	__u32 n = files.n;
 	if (n > FILES_MAX)
 		n = FILES_MAX;
 	if (n)
 		bpf_seq_write(seq, files.f, n * sizeof(files.f[0]));
-	bpf_seq_write(seq, &r, sizeof(r));
+	bpf_seq_write(seq, r, sizeof(*r));
 	return 0;
 }
