@@ -674,19 +674,21 @@ static __always_inline const struct inode *inode_of(const struct file *f,
 	return ino;
 }
 
-/* Open fd fd of the walk's process: its record, and its namespace's
- * description, where it holds one. */
-static void file_at(struct fd_walk *w, __u32 fd)
+/* Open fd fd, in the fd array at fds, of process tgid (whose own network
+ * namespace is at own_net): its record, and its namespace's description,
+ * where it holds one. Global, so verified once, on its own: called from
+ * the bpf_loop() callback below, which the verifier walks many times. */
+__noinline int file_at(__u64 fds, __u32 fd, __s32 tgid, __u64 own_net)
 {
 	const struct file *f = NULL;
 	bpf_probe_read_kernel(&f, sizeof(f),
-			      (const char *)(unsigned long)w->fds +
+			      (const char *)(unsigned long)fds +
 				      (__u64)fd * sizeof(f));
 	if (!f)
-		return;
+		return 0;
 	struct nsrel_bpf_file r = {
 		.kind = NSREL_BPF_REC_FILE,
-		.tgid = w->tgid,
+		.tgid = tgid,
 		.fd = fd,
 	};
 	unsigned long magic;
@@ -695,7 +697,7 @@ static void file_at(struct fd_walk *w, __u32 fd)
 	if (magic == NSFS_MAGIC) {
 		const struct ns_common *nsc = BPF_CORE_READ(ino, i_private);
 		if (!nsc)
-			return;
+			return 0;
 		const struct user_namespace *as = as_user(nsc);
 		r.type = ns_type(as);
 		r.inum = BPF_CORE_READ(as, ns.inum);
@@ -716,15 +718,15 @@ static void file_at(struct fd_walk *w, __u32 fd)
 		const struct socket *sock = BPF_CORE_READ(f, private_data);
 		struct net *net =
 			BPF_CORE_READ(sock, sk, __sk_common.skc_net.net);
-		if (!net || (__u64)(unsigned long)net == w->net)
-			return;
+		if (!net || (__u64)(unsigned long)net == own_net)
+			return 0;
 		r.type = CLONE_NEWNET;
 		r.inum = BPF_CORE_READ(net, ns.inum);
 		r.socket = 1;
 		describe_ns(NS_ADDR(net), CLONE_NEWNET, r.inum, NS_ID(net),
 			    (__u64)(unsigned long)&net->user_ns);
 	} else {
-		return;
+		return 0;
 	}
 	/* A namespace not described for want of room: /proc's turn. */
 	if (pending.cut && !was_cut)
@@ -732,10 +734,11 @@ static void file_at(struct fd_walk *w, __u32 fd)
 	__u32 n = files.n;
 	if (n >= FILES_MAX) {
 		files.cut = 1;
-		return;
+		return 0;
 	}
 	files.f[n & (FILES_MAX - 1)] = r;
 	files.n = n + 1;
+	return 0;
 }
 
 /* The next open fd of the word at hand. 1 when done. */
@@ -746,7 +749,7 @@ static long bit_step(__u32 i, void *ctx)
 	if (!word || files.cut)
 		return 1;
 	w->word = word & (word - 1);
-	file_at(w, w->base + bit_index(word & -word));
+	file_at(w->fds, w->base + bit_index(word & -word), w->tgid, w->net);
 	return 0;
 }
 
