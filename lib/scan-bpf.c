@@ -377,6 +377,7 @@ static int load_error(int r)
 #define DEFINE_RUN_SKEL(skel)                                         \
 	static int run_##skel(struct bpf_records *b, bool *loaded)    \
 	{                                                             \
+		*loaded = false;                                      \
 		struct skel *o = skel##__open();                      \
 		if (!o)                                               \
 			return -ENOMEM;                               \
@@ -395,7 +396,7 @@ DEFINE_RUN_SKEL(nsrel_iter_compat)
  * compat asks for it), by the one built for those without. */
 static int read_tasks(struct bpf_records *b, bool compat)
 {
-	bool loaded = false;
+	bool loaded;
 	if (!compat) {
 		int r = run_nsrel_iter(b, &loaded);
 		if (loaded || out_of_resources(r) || r == -EPERM)

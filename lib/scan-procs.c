@@ -224,7 +224,7 @@ int nsrel__scan_add_proc_cmdline(struct scan *s, const char *buf, size_t len,
 	bool keep = keeps_cmdline(s, kthread);
 	char cmdline[CMDLINE_MAX + 1];
 	size_t n = 0;
-	if (keep || procfs_name_wants_cmdline(comm_len, kthread)) {
+	if (reads_cmdline(keep, comm_len, kthread)) {
 		n = len < CMDLINE_MAX ? len : CMDLINE_MAX;
 		memcpy(cmdline, buf, n);
 	}

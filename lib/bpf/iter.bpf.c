@@ -13,13 +13,15 @@
  * parents, at most the kernel's nesting limit (32) deep, and the open fds of a
  * process, at most FILES_MAX records of them.
  *
- * Cheap to load, as every scan loads it: the walks and first_time() are
- * global functions (the verifier checks each once, whatever calls it, its
- * arguments numbers: addresses, inodes, ids), the walks each a bpf_loop() whose
- * step it checks once; the records of one object are gathered in a global
- * buffer and written at once. What does not fit there is not written, and the
- * task's record says so (NSREL_BPF_TASK_TRUNCATED): the reader asks /proc
- * for it.
+ * Cheap to load, as every scan loads it: the walks, first_time() and
+ * file_at() are global functions (the verifier checks each once, whatever
+ * calls it, its arguments numbers: addresses, inodes, ids), the walks each
+ * a bpf_loop(), whose callback the verifier walks until its states
+ * converge, so kept small; the task's record and the records of one
+ * object are gathered in global buffers, not on the stack, which the
+ * verifier copies with every state, and written at once. What does not fit
+ * there is not written, and the task's record says so
+ * (NSREL_BPF_TASK_TRUNCATED): the reader asks /proc for it.
  *
  * The kernel types below are the few fields we read, not the kernel's
  * layout: preserve_access_index makes every access a CO-RE relocation that
@@ -858,7 +860,7 @@ int nsrel_task(struct bpf_iter__task *ctx)
 		r->ns[5] = DESCRIBE_CHAIN(describe_pids, pn);
 	} else if (tp) {
 		/* numbers[plevel]: an index the verifier does not follow in
-		 * a load, so a probe, and a number-> */
+		 * a load, so a probe, and a number. */
 		const struct pid_namespace *pn = upid_at(tp, plevel).ns;
 		if (pn) {
 			r->ns[5] = BPF_CORE_READ(pn, ns.inum);
