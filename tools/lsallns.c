@@ -582,8 +582,11 @@ static struct libscols_table *new_table(const struct ctx *c, int tree_col)
 			flags &= ~SCOLS_FL_TRUNC;
 		if (c->nowrap)
 			flags &= ~SCOLS_FL_WRAP;
-		if (c->tree != TREE_NONE && c->cols[i] == tree_col)
+		/* As lsns: the tree's column is drawn from the left. */
+		if (c->tree != TREE_NONE && c->cols[i] == tree_col) {
 			flags |= SCOLS_FL_TREE;
+			flags &= ~SCOLS_FL_RIGHT;
+		}
 		cl = scols_table_new_column(tab, ci->name, ci->whint, flags);
 		if (!cl)
 			tc_die_oom();
@@ -898,6 +901,8 @@ int main(int argc, char **argv)
 		c.tree = TREE_PROCESS;
 	if (c.list)
 		c.tree = TREE_NONE;
+	/* As lsns: -t net shows what a network namespace is known by. */
+	bool net_asked = c.types & CLONE_NEWNET;
 	if (!c.types)
 		c.types = NSREL_ALL_TYPES;
 
@@ -911,11 +916,16 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < sizeof(def) / sizeof(def[0]); i++)
 			c.cols[c.ncols++] = def[i];
 	} else {
-		static const int def[] = {COL_NS,  COL_TYPE, COL_NPROCS,
-					  COL_PID, COL_USER, COL_COMMAND};
+		static const int def[] = {COL_NS, COL_TYPE, COL_NPROCS, COL_PID,
+					  COL_USER};
 
 		for (size_t i = 0; i < sizeof(def) / sizeof(def[0]); i++)
 			c.cols[c.ncols++] = def[i];
+		if (net_asked) {
+			c.cols[c.ncols++] = COL_NETNSID;
+			c.cols[c.ncols++] = COL_NSFS;
+		}
+		c.cols[c.ncols++] = COL_COMMAND;
 	}
 	if (outarg)
 		parse_columns(&c, outarg);

@@ -426,6 +426,15 @@ def t_defaults(tool, ex):
                             "holders", "nsid"], "+LIST %s" % list(rows[0]))
     rows = tool.json("-l", "-o", "TYPE,NS")
     check(list(rows[0]) == ["type", "ns"], "LIST %s" % list(rows[0]))
+    # As lsns: -t with net adds NETNSID and NSFS before COMMAND.
+    want = ["ns", "type", "nprocs", "pid", "user", "netnsid", "nsfs",
+            "command"]
+    for types in ("net", "user,net"):
+        rows = tool.json("-l", "-t", types)
+        check(list(rows[0]) == want, "-t %s: %s" % (types, list(rows[0])))
+    rows = tool.json("-l", "-t", "net", "-o", "+holders")
+    check(list(rows[0]) == want + ["holders"], "-t net -o +holders: %s" %
+          list(rows[0]))
 
 
 def t_commands(tool, ex):
@@ -544,6 +553,16 @@ def t_trees(tool, ex):
         tt.check_eq(find_path(rows, z["pid2"]["ino"]),
                     (z["pid1"]["ino"], z["pid2"]["ino"]),
                     "%s pid2 under pid1" % argv)
+    # As lsns: the tree's NS column is drawn from the left, a child's
+    # branch to the right of its parent's start.
+    lines = tool.ok("-n", "--tree=owner", "-o", "NS,TYPE").decode()
+    lines = lines.rstrip("\n").split("\n")
+    depth = -1  # of the row before, in tree-art characters
+    for ln in lines:
+        art = len(ln) - len(ln.lstrip(" │├└─"))
+        check(art % 2 == 0 and art <= depth + 2 and ln[art:art + 1].isdigit(),
+              "--tree=owner: row %r after one %d deep" % (ln, depth))
+        depth = art
     rows = tool.json("-l", "-o", "NS")
     check(not any("children" in r for r in rows), "a tree with -l")
     rows = tool.json("-l", "-T", "-o", "NS")
