@@ -1006,6 +1006,7 @@ int nsrel__scan_bpf_fill(struct scan *s, struct bpf_records *rec)
 	long hz = sysconf(_SC_CLK_TCK);
 	v.ns_per_tick = hz > 0 ? 1000000000ull / (uint64_t)hz : 10000000;
 	size_t j = 0;
+	bool init_seen = false;
 	for (size_t i = 0; r >= 0 && i < v.tasks_n; i++) {
 		const struct nsrel_bpf_task *t = &v.tasks[i];
 		uint32_t own[NSREL_NSTYPE_COUNT], proc = NONE;
@@ -1013,12 +1014,21 @@ int nsrel__scan_bpf_fill(struct scan *s, struct bpf_records *rec)
 		 * namespace) is no process of /proc's either. */
 		if (t->pid && t->pid == t->tgid)
 			r = add_process(s, &v, t, cmdlines, types, own, &proc);
+		init_seen = init_seen || t->tgid == 1;
 		if (r >= 0)
 			r = add_threads(s, &v, &i, proc, own, types);
 		if (r >= 0 && proc != NONE)
 			r = add_files(s, &v, &j, t, proc,
 				      own[nsrel_nstype_index(CLONE_NEWNET)]);
 	}
+	/* Every PID namespace has its init, PID 1. Some kernels hide a
+	 * task from the iterators as from /proc (seen: a VM's init): where
+	 * /proc says ours exists, it is a process we could not read, and
+	 * counted so, as the /proc scan counts it. */
+	if (r >= 0 && !init_seen && v.proc_ours &&
+	    (s->sources & NSREL_SRC_PROCS) &&
+	    faccessat(s->proc_fd, "1", F_OK, 0) == 0)
+		s->m->unreadable++;
 out:
 	nsrel__scan_bpf_free(rec);
 	return r;
